@@ -1,0 +1,196 @@
+package io.github.asyncio4j;
+
+import io.github.asyncio4j.Generator.State;
+import io.github.asyncio4j.engine.Strand;
+
+/**
+ * A generator's frame on the heap: its body, where it stands, and the slots through which values cross a
+ * suspension. The body receives the frame as its {@link Yielder}; the frame never references its
+ * {@link Generator} handle, so a dropped handle can be reclaimed while the body is suspended.
+ *
+ * <p>Invariants: {@code strand} is null until the first resume and after the end; while a fresh generator runs
+ * inline under {@code yieldFrom}, {@code host} is the frame whose strand carries it, and its state is the
+ * host's. The hand-off slots ({@code sent}, {@code thrown}, {@code yielded}) are used on the frame that owns the
+ * strand, and each is cleared when read.
+ */
+final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
+    /** What {@link #resume} returns when the body has ended; the return value is then in {@link #takeResult()}. */
+    static final Object DONE = new Object();
+
+    private final GeneratorBody<Y, S, R> body;
+    private Strand strand;
+    private State state = State.CREATED;
+    private Frame<?, ?, ?> host;
+
+    private Object sent;
+    private Throwable thrown;
+    private Object yielded;
+    private boolean finished;
+    private Throwable failure;
+    private Object result;
+
+    Frame(GeneratorBody<Y, S, R> body) {
+        this.body = body;
+    }
+
+    State state() {
+        Frame<?, ?, ?> h = host;
+        return h != null ? h.state : state;
+    }
+
+    /**
+     * Resumes the body with {@code value} (or {@code toThrow} raised at its suspension point) and runs it to the
+     * next yield. Returns the yielded value, or {@link #DONE} when the body returned. Rethrows, unchanged, what
+     * the body threw. {@code owner} is the user-facing handle, for the engine's reclamation of dropped frames.
+     */
+    Object resume(Object value, Throwable toThrow, Object owner) {
+        if (host != null) {
+            throw new IllegalStateException("generator is running inside another generator's yieldFrom; "
+                    + "drive the delegating generator instead");
+        }
+        switch (state) {
+            case RUNNING -> throw new IllegalStateException("generator already executing");
+            case CLOSED -> {
+                if (toThrow != null) {
+                    throw Exceptions.sneakyThrow(toThrow);
+                }
+                return DONE;
+            }
+            case CREATED -> {
+                if (toThrow != null) {
+                    state = State.CLOSED;
+                    throw Exceptions.sneakyThrow(toThrow);
+                }
+                if (value != null) {
+                    throw new IllegalStateException(
+                            "can't send non-null value to a just-created generator; call next() first");
+                }
+                strand = Strand.of(this);
+                strand.releaseWhenUnreachable(owner);
+            }
+            case SUSPENDED -> {
+            }
+        }
+        sent = value;
+        thrown = toThrow;
+        state = State.RUNNING;
+        try {
+            strand.resume();
+        } catch (Throwable engineFailure) {
+            state = State.CLOSED;
+            strand = null;
+            throw engineFailure;
+        }
+        if (finished) {
+            state = State.CLOSED;
+            strand = null;
+            Throwable f = failure;
+            if (f != null) {
+                failure = null;
+                throw Exceptions.sneakyThrow(f);
+            }
+            return DONE;
+        }
+        state = State.SUSPENDED;
+        Object y = yielded;
+        yielded = null;
+        return y;
+    }
+
+    /** Closes a generator whose body never started: nothing runs. */
+    void closeUnstarted() {
+        if (host == null && state == State.CREATED) {
+            state = State.CLOSED;
+        }
+    }
+
+    /** The return value of a body that ended; cleared by the call, so a later call gives null, as in Python. */
+    Object takeResult() {
+        Object r = result;
+        result = null;
+        return r;
+    }
+
+    /** The strand's body: runs the generator function and records how it ended. */
+    @Override
+    public void run() {
+        try {
+            result = body.run(this);
+        } catch (StopIteration e) {
+            failure = raisedStopIteration(e);
+        } catch (Throwable t) {
+            failure = t;
+        }
+        finished = true;
+    }
+
+    private static IllegalStateException raisedStopIteration(StopIteration e) {
+        // PEP 479: a StopIteration escaping a body would silently end its caller's iteration.
+        return new IllegalStateException("generator raised StopIteration", e);
+    }
+
+    private Frame<?, ?, ?> runningRoot() {
+        Frame<?, ?, ?> root = host != null ? host : this;
+        if (root.state != State.RUNNING || !root.strand.isCurrent()) {
+            throw new IllegalStateException(
+                    "yield called outside its generator's body (or from inside a generator that body drives)");
+        }
+        return root;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public S yield(Y value) {
+        Frame<?, ?, ?> root = runningRoot();
+        root.yielded = value;
+        root.strand.suspend();
+        Throwable t = root.thrown;
+        if (t != null) {
+            root.thrown = null;
+            throw Exceptions.sneakyThrow(t);
+        }
+        Object s = root.sent;
+        root.sent = null;
+        return (S) s;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <R2> R2 yieldFrom(Generator<? extends Y, ? super S, R2> subGenerator) {
+        Frame<Y, S, R2> sub = (Frame<Y, S, R2>) subGenerator.frame;
+        Frame<?, ?, ?> root = runningRoot();
+        if (sub.host == null && sub.state == State.CREATED) {
+            return sub.runInline(root);
+        }
+        // PEP 380's expansion, for a sub-generator that has already started.
+        Object y = sub.resume(null, null, subGenerator);
+        while (y != DONE) {
+            S s;
+            try {
+                s = this.yield((Y) y);
+            } catch (GeneratorExit exit) {
+                subGenerator.close();
+                throw exit;
+            } catch (Throwable t) {
+                y = sub.resume(null, t, subGenerator);
+                continue;
+            }
+            y = sub.resume(s, null, subGenerator);
+        }
+        return (R2) sub.takeResult();
+    }
+
+    private R runInline(Frame<?, ?, ?> root) {
+        host = root;
+        try {
+            return body.run(this);
+        } catch (StopIteration e) {
+            throw raisedStopIteration(e);
+        } catch (Exception e) {
+            throw Exceptions.sneakyThrow(e);
+        } finally {
+            host = null;
+            state = State.CLOSED;
+        }
+    }
+}

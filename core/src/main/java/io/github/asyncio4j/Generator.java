@@ -1,0 +1,168 @@
+package io.github.asyncio4j;
+
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A Python generator: a function whose frame lives on the heap, so it can stop at {@code yield} and resume
+ * later. Created by {@link #of}; runs nothing until the first {@link #next()}.
+ *
+ * <pre>{@code
+ * Generator<Integer, Integer, String> g = Generator.of(y -> {
+ *     int index = 0;
+ *     while (index < 5) {
+ *         Integer jump = y.yield(index);
+ *         index += (jump == null) ? 1 : jump;
+ *     }
+ *     return "done";
+ * });
+ * g.next(); g.send(2); g.next(); g.send(-1);   // 0, 2, 3, 2
+ * for (int x : g) { }                          // 3, 4
+ * }</pre>
+ *
+ * <p>States: {@code CREATED -> RUNNING <-> SUSPENDED -> CLOSED}. Not thread-safe: drive a generator from one
+ * thread at a time. Exceptions thrown by the body reach the caller of {@code next}/{@code send}/{@code throwInto}
+ * unchanged (checked ones included) and close the generator.
+ *
+ * @param <Y> yielded values
+ * @param <S> values sent in
+ * @param <R> the return value, handed out as {@link StopIteration#value()}
+ */
+public final class Generator<Y, S, R> implements Iterable<Y>, AutoCloseable {
+
+    /** Python's {@code inspect.getgeneratorstate}. */
+    public enum State {
+        /** Created; the body has not started. */
+        CREATED,
+        /** The body is executing. */
+        RUNNING,
+        /** Stopped at a {@code yield}. */
+        SUSPENDED,
+        /** Returned, failed or closed. */
+        CLOSED
+    }
+
+    final Frame<Y, S, R> frame;
+
+    private Generator(GeneratorBody<Y, S, R> body) {
+        this.frame = new Frame<>(Objects.requireNonNull(body, "body"));
+    }
+
+    /** A call of a generator function: creates the generator, runs nothing. */
+    public static <Y, S, R> Generator<Y, S, R> of(GeneratorBody<Y, S, R> body) {
+        return new Generator<>(body);
+    }
+
+    /** {@code next(g)}: same as {@code send(null)}. */
+    public Y next() {
+        return send(null);
+    }
+
+    /**
+     * {@code g.send(value)}: resumes the body, making its pending {@code yield} return {@code value}, and returns
+     * the next yielded value.
+     *
+     * @throws StopIteration when the body returns (or the generator was already closed)
+     * @throws IllegalStateException for a non-null value sent to a just-created generator, or when the
+     *                               generator is already executing
+     */
+    @SuppressWarnings("unchecked")
+    public Y send(S value) {
+        Object y = frame.resume(value, null, this);
+        if (y == Frame.DONE) {
+            throw new StopIteration(frame.takeResult());
+        }
+        return (Y) y;
+    }
+
+    /**
+     * {@code g.throw(t)}: raises {@code t} at the suspension point and returns the next yielded value. On a
+     * just-created or closed generator, {@code t} is thrown straight back (and the generator is closed).
+     */
+    @SuppressWarnings("unchecked")
+    public Y throwInto(Throwable t) {
+        Objects.requireNonNull(t, "throwable");
+        Object y = frame.resume(null, t, this);
+        if (y == Frame.DONE) {
+            throw new StopIteration(frame.takeResult());
+        }
+        return (Y) y;
+    }
+
+    /**
+     * {@code g.close()}: raises {@link GeneratorExit} at the suspension point so {@code finally} blocks run
+     * (through every level of {@code yieldFrom}). Closing a created or closed generator just marks it closed.
+     *
+     * @throws IllegalStateException "generator ignored GeneratorExit" if the body yields again
+     */
+    @Override
+    public void close() {
+        switch (frame.state()) {
+            case CREATED -> frame.closeUnstarted();
+            case CLOSED -> {
+            }
+            case RUNNING -> throw new IllegalStateException("generator already executing");
+            case SUSPENDED -> {
+                try {
+                    frame.resume(null, new GeneratorExit(), this);
+                } catch (GeneratorExit expected) {
+                    return;
+                }
+                if (frame.state() == State.CLOSED) {
+                    frame.takeResult();
+                    return;
+                }
+                throw new IllegalStateException("generator ignored GeneratorExit");
+            }
+        }
+    }
+
+    /** Where the generator stands. */
+    public State state() {
+        return frame.state();
+    }
+
+    /** {@code for x in g}: yields what the generator yields, until it returns. Sends {@code null} each step. */
+    @Override
+    public Iterator<Y> iterator() {
+        return new Iterator<>() {
+            private Object pending = Frame.DONE;
+            private boolean fetched;
+
+            @Override
+            public boolean hasNext() {
+                if (!fetched) {
+                    pending = frame.resume(null, null, Generator.this);
+                    fetched = true;
+                }
+                return pending != Frame.DONE;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public Y next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException("generator is exhausted");
+                }
+                fetched = false;
+                return (Y) pending;
+            }
+        };
+    }
+
+    /** The yielded values as a sequential stream; closing the stream closes the generator. */
+    public Stream<Y> stream() {
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator(), Spliterator.ORDERED), false)
+                .onClose(this::close);
+    }
+
+    @Override
+    public String toString() {
+        return "Generator[" + frame.state() + "]";
+    }
+}
