@@ -141,17 +141,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     @Override
     @SuppressWarnings("unchecked")
     public S yield(Y value) {
-        Frame<?, ?, ?> root = runningRoot();
-        root.yielded = value;
-        root.strand.suspend();
-        Throwable t = root.thrown;
-        if (t != null) {
-            root.thrown = null;
-            throw Exceptions.sneakyThrow(t);
-        }
-        Object s = root.sent;
-        root.sent = null;
-        return (S) s;
+        return (S) yieldRaw(value);
     }
 
     @Override
@@ -178,6 +168,42 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             y = sub.resume(s, null, subGenerator);
         }
         return (R2) sub.takeResult();
+    }
+
+    /** Runs a fresh coroutine body inline on {@code current}'s frame: the await-side twin of yieldFrom. */
+    R runInlineBody(Frame<?, ?, ?> current) {
+        Frame<?, ?, ?> root = current.host != null ? current.host : current;
+        if (host != null || state != State.CREATED) {
+            throw new IllegalStateException("cannot reuse already awaited coroutine");
+        }
+        return runInline(root);
+    }
+
+    /** True when the calling code runs on this frame's strand (its own or its host's). */
+    boolean isCurrentStrand() {
+        Frame<?, ?, ?> root = host != null ? host : this;
+        return root.strand != null && root.strand.isCurrent();
+    }
+
+    /** yield for the event loop's traps: same as {@link #yield} without generics. */
+    Object yieldRaw(Object value) {
+        Frame<?, ?, ?> root = runningRoot();
+        root.yielded = value;
+        root.strand.suspend();
+        Throwable t = root.thrown;
+        if (t != null) {
+            root.thrown = null;
+            throw Exceptions.sneakyThrow(t);
+        }
+        Object s = root.sent;
+        root.sent = null;
+        return s;
+    }
+
+    StackTraceElement[] stackTrace() {
+        Frame<?, ?, ?> root = host != null ? host : this;
+        Strand s = root.strand;
+        return s == null ? new StackTraceElement[0] : s.stackTrace();
     }
 
     private R runInline(Frame<?, ?, ?> root) {

@@ -28,6 +28,9 @@ public final class CarrierLocal<T> {
 
     /** The thread the caller runs on, seen through strands: the driver's thread inside a fallback body. */
     public static Thread carrierThread() {
+        if (Engine.FAST) {
+            return Thread.currentThread();
+        }
         Thread logical = LOGICAL_THREAD.get();
         return logical != null ? logical : Thread.currentThread();
     }

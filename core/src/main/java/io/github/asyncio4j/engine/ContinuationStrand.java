@@ -62,6 +62,15 @@ final class ContinuationStrand extends Strand {
     }
 
     @Override
+    public StackTraceElement[] stackTrace() {
+        try {
+            return (StackTraceElement[]) Engine.STACK.invokeExact(continuation);
+        } catch (Throwable t) {
+            return new StackTraceElement[0];
+        }
+    }
+
+    @Override
     public void releaseWhenUnreachable(Object owner) {
         // A continuation is ordinary heap: it is collected with its owner.
     }

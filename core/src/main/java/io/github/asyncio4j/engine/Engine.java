@@ -22,13 +22,14 @@ public final class Engine {
     static final MethodHandle YIELD;      // (Object)boolean
     static final MethodHandle IS_DONE;    // (Object)boolean
     static final MethodHandle CURRENT;    // (Object)Object: Continuation.getCurrentContinuation(scope)
+    static final MethodHandle STACK;      // (Object)StackTraceElement[]
     /** True when generators run on {@code jdk.internal.vm.Continuation}. */
     public static final boolean FAST;
     private static final String WHY_NOT_FAST;
 
     static {
         Object scope = null;
-        MethodHandle nw = null, run = null, yld = null, done = null, cur = null;
+        MethodHandle nw = null, run = null, yld = null, done = null, cur = null, stack = null;
         String why = null;
         String forced = System.getProperty("asyncio4j.engine", "");
         if (forced.equals("thread")) {
@@ -54,6 +55,9 @@ public final class Engine {
                 cur = lookup.findStatic(contClass, "getCurrentContinuation",
                                 MethodType.methodType(contClass, scopeClass))
                         .asType(MethodType.methodType(Object.class, Object.class));
+                stack = lookup.findVirtual(contClass, "getStackTrace",
+                                MethodType.methodType(StackTraceElement[].class))
+                        .asType(MethodType.methodType(StackTraceElement[].class, Object.class));
             } catch (Throwable t) {
                 scope = null;
                 why = t.getMessage();
@@ -65,6 +69,7 @@ public final class Engine {
         YIELD = yld;
         IS_DONE = done;
         CURRENT = cur;
+        STACK = stack;
         FAST = scope != null;
         WHY_NOT_FAST = why;
         if (forced.equals("continuation") && !FAST) {

@@ -27,6 +27,9 @@ public abstract sealed class Strand permits ContinuationStrand, ThreadStrand {
     /** True once the body has returned. */
     public abstract boolean isDone();
 
+    /** The body's frames while it is suspended, innermost first (empty if it is not suspended). */
+    public abstract StackTraceElement[] stackTrace();
+
     /**
      * Lets the engine reclaim the strand when {@code owner} becomes unreachable while the body is suspended.
      * The fast engine needs nothing (a continuation is plain heap); the fallback engine unwinds the body's

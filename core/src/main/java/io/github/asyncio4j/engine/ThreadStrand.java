@@ -133,6 +133,12 @@ final class ThreadStrand extends Strand {
     }
 
     @Override
+    public StackTraceElement[] stackTrace() {
+        Thread t = s.thread;
+        return t == null || s.bodyTurn ? new StackTraceElement[0] : t.getStackTrace();
+    }
+
+    @Override
     public void releaseWhenUnreachable(Object owner) {
         CLEANER.register(owner, s);
     }

@@ -1,0 +1,18 @@
+package io.github.asyncio4j;
+
+/**
+ * Raised inside a task at its await point when the task is cancelled, and by {@link Future#result()} of a
+ * cancelled future. An {@link Error}, like Python 3.8's {@code BaseException}, so that
+ * {@code catch (Exception e)} cannot swallow a cancellation.
+ */
+public class CancelledError extends Error {
+    private static final long serialVersionUID = 1L;
+
+    public CancelledError() {
+        super();
+    }
+
+    public CancelledError(String message) {
+        super(message);
+    }
+}

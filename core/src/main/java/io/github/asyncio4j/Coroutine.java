@@ -1,0 +1,197 @@
+package io.github.asyncio4j;
+
+import io.github.asyncio4j.engine.CarrierLocal;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+
+/**
+ * A coroutine object, what calling an {@code async def} returns: lazy (runs nothing until awaited or wrapped in
+ * a task), awaited at most once. Underneath it is a generator whose yielded values are {@link Trap}s and whose
+ * driver is a {@link Task}; it can also be driven by hand with {@link #send}, {@link #throwInto} and
+ * {@link #close}, which hand out the traps.
+ *
+ * <pre>{@code
+ * static Coroutine<String> fetch(String url) {
+ *     return Coroutine.of(() -> {
+ *         await(sleep(0.1));
+ *         return "body of " + url;
+ *     });
+ * }
+ * }</pre>
+ *
+ * <p>Awaiting a fresh coroutine from inside another runs it inline on the awaiting task's frame (that is
+ * {@code yield from}): a deep await chain costs calls, not tasks.
+ */
+public final class Coroutine<T> implements Awaitable<T> {
+    /** The frame of the coroutine being driven on this (logical) thread: where {@code await} yields traps. */
+    private static final CarrierLocal<Frame<?, ?, ?>> CURRENT = new CarrierLocal<>();
+
+    final Frame<Trap, Object, T> frame;
+    private final Callable<T> body;
+    private boolean claimed;
+    /** Set in debug mode: the cleaner's view of whether this coroutine was ever awaited. */
+    private NeverAwaited neverAwaited;
+
+    private Coroutine(Callable<T> body) {
+        this.body = body;
+        this.frame = new Frame<>(y -> body.call());
+    }
+
+    /** Makes a coroutine object from its body; nothing runs until it is awaited or scheduled. */
+    public static <T> Coroutine<T> of(Callable<T> body) {
+        Coroutine<T> c = new Coroutine<>(Objects.requireNonNull(body, "body"));
+        EventLoop loop = EventLoop.running();
+        if (loop != null && loop.getDebug()) {
+            loop.trackNeverAwaited(c);
+        }
+        return c;
+    }
+
+    /** Generator state of the coroutine ({@code inspect.getcoroutinestate}). */
+    public Generator.State state() {
+        return frame.state();
+    }
+
+    /** True once the coroutine has been awaited or wrapped in a task. */
+    public boolean isClaimed() {
+        return claimed;
+    }
+
+    /** Marks the coroutine as awaited; a second claim is Python's "cannot reuse already awaited coroutine". */
+    void claim() {
+        if (claimed) {
+            throw new IllegalStateException("cannot reuse already awaited coroutine " + this);
+        }
+        claimed = true;
+        if (neverAwaited != null) {
+            neverAwaited.awaited = true;
+        }
+    }
+
+    Runnable neverAwaitedCheck(EventLoop loop, Throwable createdAt) {
+        neverAwaited = new NeverAwaited(loop, createdAt, toString());
+        return neverAwaited;
+    }
+
+    /** Debug mode's report of a coroutine that was collected without ever being awaited. */
+    private static final class NeverAwaited implements Runnable {
+        private final EventLoop loop;
+        private final Throwable createdAt;
+        private final String description;
+        volatile boolean awaited;
+
+        NeverAwaited(EventLoop loop, Throwable createdAt, String description) {
+            this.loop = loop;
+            this.createdAt = createdAt;
+            this.description = description;
+        }
+
+        @Override
+        public void run() {
+            if (!awaited) {
+                loop.reportFromAnyThread(new ExceptionContext(
+                        "coroutine " + description + " was never awaited", createdAt, null, null));
+            }
+        }
+    }
+
+    /** {@code await coro}: runs the body inline on the awaiting coroutine's frame and returns its value. */
+    @Override
+    public T await() {
+        requireAwaitContext("a coroutine");
+        claim();
+        return frame.runInlineBody(CURRENT.get());
+    }
+
+    /** Drives the coroutine by hand: like {@link Generator#send}; returns the {@link Trap} it yields. */
+    public Object send(Object value) {
+        markDriven();
+        Object y = resume(value, null);
+        if (y == Frame.DONE) {
+            throw new StopIteration(frame.takeResult());
+        }
+        return y;
+    }
+
+    /** Drives the coroutine by hand: like {@link Generator#throwInto}. */
+    public Object throwInto(Throwable t) {
+        Objects.requireNonNull(t, "throwable");
+        markDriven();
+        Object y = resume(null, t);
+        if (y == Frame.DONE) {
+            throw new StopIteration(frame.takeResult());
+        }
+        return y;
+    }
+
+    /** Like {@link Generator#close()}: raises {@link GeneratorExit} at the await point, running finally blocks. */
+    public void close() {
+        switch (frame.state()) {
+            case CREATED -> frame.closeUnstarted();
+            case CLOSED -> {
+            }
+            case RUNNING -> throw new IllegalStateException("coroutine already executing");
+            case SUSPENDED -> {
+                try {
+                    resume(null, new GeneratorExit());
+                } catch (GeneratorExit expected) {
+                    return;
+                }
+                if (frame.state() == Generator.State.CLOSED) {
+                    frame.takeResult();
+                    return;
+                }
+                throw new IllegalStateException("coroutine ignored GeneratorExit");
+            }
+        }
+    }
+
+    private void markDriven() {
+        claimed = true;
+        if (neverAwaited != null) {
+            neverAwaited.awaited = true;
+        }
+    }
+
+    /** One step: resume with a value or an exception; returns the yielded trap or {@link Frame#DONE}. */
+    Object resume(Object value, Throwable toThrow) {
+        Frame<?, ?, ?> previous = CURRENT.get();
+        CURRENT.set(frame);
+        try {
+            return frame.resume(value, toThrow, this);
+        } finally {
+            CURRENT.set(previous);
+        }
+    }
+
+    StackTraceElement[] stackTrace() {
+        return frame.stackTrace();
+    }
+
+    /** Throws the clear error for {@code await} outside any running coroutine. */
+    static void requireAwaitContext(String what) {
+        Frame<?, ?, ?> current = CURRENT.get();
+        if (current == null) {
+            throw new IllegalStateException("await of " + what + " outside a running task: call it from a "
+                    + "coroutine run by Async.run(...), EventLoop.runUntilComplete(...) or createTask(...)");
+        }
+        if (!current.isCurrentStrand()) {
+            throw new IllegalStateException("await of " + what + " inside a plain generator's body: only "
+                    + "coroutines (and the plain methods they call) may await");
+        }
+    }
+
+    /** Yields {@code trap} to the driver of the running coroutine; returns when the driver resumes it. */
+    static void yieldTrap(Trap trap) {
+        Frame<?, ?, ?> current = CURRENT.get();
+        if (current == null) {
+            requireAwaitContext("a trap");
+        }
+        current.yieldRaw(trap);
+    }
+
+    @Override
+    public String toString() {
+        return "Coroutine[" + body.getClass().getName() + " " + frame.state() + "]";
+    }
+}

@@ -1,0 +1,811 @@
+package io.github.asyncio4j;
+
+import io.github.asyncio4j.engine.CarrierLocal;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.ref.Cleaner;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectableChannel;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * asyncio's event loop: a ready queue of callbacks, a heap of timers and a {@link Selector}, run by one thread.
+ * {@link #runOnce()} is one iteration; a {@link Task}'s step is one callback in it.
+ *
+ * <p>Thread rules: one loop per thread. Everything here is confined to the thread that runs the loop (before it
+ * first runs: the thread that created it); calling from another thread is an {@link IllegalStateException},
+ * except {@link #callSoonThreadsafe}, {@link #time()}, {@link #isRunning()} and {@link #isClosed()}.
+ */
+public final class EventLoop implements AutoCloseable {
+    private static final CarrierLocal<EventLoop> RUNNING = new CarrierLocal<>();
+    private static final Cleaner NEVER_AWAITED = Cleaner.create();
+    private static final double CLOCK_RESOLUTION = 1e-6;
+    private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
+
+    private final ArrayDeque<Handle> ready = new ArrayDeque<>();
+    private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
+    private int cancelledTimers;
+    private long timerSequence;
+    private final ConcurrentLinkedQueue<Handle> threadsafe = new ConcurrentLinkedQueue<>();
+    private volatile boolean wakeupPending;
+    private final Selector selector;
+    private int ioRegistrations;
+
+    private volatile Thread owner;
+    private boolean running;
+    private boolean stopping;
+    private volatile boolean closed;
+    private boolean debug = Boolean.getBoolean("asyncio4j.debug");
+    private double slowCallbackDuration = 0.1;
+    private ExceptionHandler exceptionHandler;
+    private ExecutorService defaultExecutor;
+
+    /** The task whose step is running, or null. */
+    Task<?> currentTask;
+    /** The context of the running callback or task step. */
+    Context currentContext;
+    private Task<?> liveTasks;
+    private int liveTaskCount;
+
+    private EventLoop() {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a selector for the event loop", e);
+        }
+        owner = CarrierLocal.carrierThread();
+    }
+
+    /** A new event loop, owned by the calling thread until it runs. */
+    public static EventLoop create() {
+        return new EventLoop();
+    }
+
+    /** The loop running on this (logical) thread, or null. */
+    static EventLoop running() {
+        return RUNNING.get();
+    }
+
+    /** The loop's clock: monotonic seconds. Safe from any thread. */
+    public double time() {
+        return System.nanoTime() * 1e-9;
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public boolean getDebug() {
+        return debug;
+    }
+
+    /**
+     * Debug mode: reports coroutines that were never awaited, and callbacks slower than
+     * {@link #setSlowCallbackDuration} (0.1 s by default). Also on with {@code -Dasyncio4j.debug=true}.
+     */
+    public void setDebug(boolean enabled) {
+        checkThread();
+        debug = enabled;
+    }
+
+    public void setSlowCallbackDuration(double seconds) {
+        checkThread();
+        slowCallbackDuration = seconds;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Running
+
+    /** Runs until {@code awaitable} is done and returns its result (or throws its exception). */
+    public <T> T runUntilComplete(Awaitable<T> awaitable) {
+        Objects.requireNonNull(awaitable, "awaitable");
+        checkClosed();
+        checkCanRun();
+        Future<T> future = ensureFuture(awaitable);
+        java.util.function.Consumer<Future<T>> stopper = f -> stop();
+        future.addDoneCallback(stopper);
+        try {
+            runForever();
+        } finally {
+            future.removeDoneCallback(stopper);
+        }
+        if (!future.isDone()) {
+            throw new IllegalStateException("Event loop stopped before the awaitable completed");
+        }
+        return future.result();
+    }
+
+    /** Runs until {@link #stop()} is called. */
+    public void runForever() {
+        checkClosed();
+        checkCanRun();
+        owner = CarrierLocal.carrierThread();
+        running = true;
+        RUNNING.set(this);
+        try {
+            while (true) {
+                runOnce();
+                if (stopping) {
+                    break;
+                }
+            }
+        } finally {
+            stopping = false;
+            running = false;
+            currentTask = null;
+            currentContext = null;
+            RUNNING.set(null);
+        }
+    }
+
+    /** Stops the loop after the current iteration (callbacks already ready still run once). */
+    public void stop() {
+        checkThread();
+        stopping = true;
+    }
+
+    /** Closes the loop: drops pending callbacks, closes the selector, shuts the default executor down. */
+    @Override
+    public void close() {
+        checkThread();
+        if (running) {
+            throw new IllegalStateException("Cannot close a running event loop");
+        }
+        if (closed) {
+            return;
+        }
+        closed = true;
+        ready.clear();
+        timers.clear();
+        threadsafe.clear();
+        try {
+            selector.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "closing the selector failed", e);
+        }
+        ExecutorService ex = defaultExecutor;
+        if (ex != null) {
+            ex.shutdown();
+        }
+    }
+
+    /**
+     * One iteration of the loop: poll I/O (without blocking if anything is ready), move due timers to the ready
+     * queue, then run exactly the callbacks that are ready now; callbacks they schedule wait for the next one.
+     */
+    private void runOnce() {
+        while (!timers.isEmpty() && timers.peek().cancelled()) {
+            timers.poll().scheduled = false;
+            cancelledTimers--;
+        }
+        double timeout;
+        if (!ready.isEmpty() || stopping) {
+            timeout = 0;
+        } else if (!timers.isEmpty()) {
+            timeout = Math.max(0, timers.peek().when() - time());
+        } else {
+            timeout = -1;
+        }
+        poll(timeout);
+
+        double end = time() + CLOCK_RESOLUTION;
+        while (!timers.isEmpty() && timers.peek().when() <= end) {
+            TimerHandle t = timers.poll();
+            t.scheduled = false;
+            if (t.cancelled()) {
+                cancelledTimers--;
+            } else {
+                ready.add(t);
+            }
+        }
+
+        for (int n = ready.size(); n > 0; n--) {
+            run(ready.poll());
+        }
+    }
+
+    private void run(Handle h) {
+        currentContext = h.context;
+        try {
+            if (debug) {
+                long start = System.nanoTime();
+                h.fire();
+                double took = (System.nanoTime() - start) * 1e-9;
+                if (took >= slowCallbackDuration) {
+                    LOG.log(System.Logger.Level.WARNING,
+                            String.format("Executing %s took %.3f seconds", h, took));
+                }
+            } else {
+                h.fire();
+            }
+        } catch (Throwable t) {
+            callExceptionHandler(new ExceptionContext("Exception in callback " + h, t, null, h));
+        } finally {
+            currentContext = null;
+        }
+    }
+
+    /** Waits for I/O up to {@code timeout} seconds (negative: no limit) and schedules the ready callbacks. */
+    private void poll(double timeout) {
+        if (timeout == 0 && ioRegistrations == 0) {
+            drainThreadsafe();
+            return;
+        }
+        try {
+            if (timeout == 0 || !threadsafe.isEmpty()) {
+                selector.selectNow();
+            } else if (timeout < 0) {
+                selector.select();
+            } else {
+                selector.select(Math.max(1, (long) Math.ceil(timeout * 1000)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("selector failed", e);
+        }
+        wakeupPending = false;
+        Set<SelectionKey> keys = selector.selectedKeys();
+        if (!keys.isEmpty()) {
+            for (Iterator<SelectionKey> it = keys.iterator(); it.hasNext(); ) {
+                SelectionKey key = it.next();
+                it.remove();
+                IoRegistration reg = (IoRegistration) key.attachment();
+                int readyOps;
+                try {
+                    readyOps = key.readyOps();
+                } catch (CancelledKeyException e) {
+                    continue;
+                }
+                if ((readyOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
+                    addReady(reg.reader);
+                }
+                if ((readyOps & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
+                    addReady(reg.writer);
+                }
+            }
+        }
+        drainThreadsafe();
+    }
+
+    private void addReady(Handle h) {
+        if (!h.cancelled()) {
+            ready.add(h);
+        }
+    }
+
+    private void drainThreadsafe() {
+        Handle h;
+        while ((h = threadsafe.poll()) != null) {
+            ready.add(h);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Scheduling callbacks
+
+    /** Runs {@code callback} in the next iteration (FIFO). */
+    public Handle callSoon(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkThread();
+        checkClosed();
+        Handle h = new Handle(this, callback, contextForCallback());
+        ready.add(h);
+        return h;
+    }
+
+    /** Runs {@code callback} after {@code delaySeconds}. Timers fire in deadline order; ties in FIFO order. */
+    public TimerHandle callLater(double delaySeconds, Runnable callback) {
+        return callAt(time() + delaySeconds, callback);
+    }
+
+    public TimerHandle callLater(Duration delay, Runnable callback) {
+        return callLater(delay.toNanos() * 1e-9, callback);
+    }
+
+    /** Runs {@code callback} at loop time {@code when} (see {@link #time()}). */
+    public TimerHandle callAt(double when, Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkThread();
+        checkClosed();
+        return scheduleTimer(when, callback, contextForCallback());
+    }
+
+    /** The one method other threads may call: runs {@code callback} on the loop's thread, waking it if needed. */
+    public Handle callSoonThreadsafe(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        checkClosed();
+        Handle h = new Handle(this, callback, null);
+        threadsafe.add(h);
+        if (!wakeupPending) {
+            wakeupPending = true;
+            selector.wakeup();
+        }
+        return h;
+    }
+
+    /** Called by the garbage collector's thread: hands a report over to the loop, or logs if it is closed. */
+    void reportFromAnyThread(ExceptionContext context) {
+        if (closed) {
+            defaultExceptionHandler(context);
+            return;
+        }
+        try {
+            callSoonThreadsafe(() -> callExceptionHandler(context));
+        } catch (IllegalStateException closedMeanwhile) {
+            defaultExceptionHandler(context);
+        }
+    }
+
+    TimerHandle scheduleTimer(double when, Runnable callback, Context context) {
+        TimerHandle t = new TimerHandle(this, when, timerSequence++, callback, context);
+        timers.add(t);
+        return t;
+    }
+
+    void timerCancelled(TimerHandle t) {
+        if (t.scheduled) {
+            cancelledTimers++;
+            if (cancelledTimers > 100 && cancelledTimers * 2 > timers.size()) {
+                timers.removeIf(Handle::cancelled);   // rebuilds the heap without the dead timers
+                cancelledTimers = 0;
+            }
+        }
+    }
+
+    /** Puts a task's step in the ready queue. */
+    void scheduleStep(Task<?> task) {
+        ready.add(task.stepHandle);
+    }
+
+    private Context contextForCallback() {
+        Context c = currentContext;
+        return c == null || c.entries.length == 0 ? null : c.copy();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Futures and tasks
+
+    /** A new pending future attached to this loop. */
+    public <T> Future<T> createFuture() {
+        checkThread();
+        return new Future<>(this);
+    }
+
+    /** Wraps {@code coro} in a task scheduled to start in the next iteration. */
+    public <T> Task<T> createTask(Coroutine<T> coro) {
+        return createTask(coro, null);
+    }
+
+    /** Wraps {@code coro} in a named task; it inherits a copy of the caller's {@link ContextVar} values. */
+    public <T> Task<T> createTask(Coroutine<T> coro, String name) {
+        Objects.requireNonNull(coro, "coro");
+        checkThread();
+        checkClosed();
+        Context parent = currentContext;
+        Task<T> task = new Task<>(this, coro, name, parent == null ? new Context(Context.EMPTY) : parent.copy());
+        task.nextLive = liveTasks;
+        if (liveTasks != null) {
+            liveTasks.prevLive = task;
+        }
+        liveTasks = task;
+        liveTaskCount++;
+        scheduleStep(task);
+        return task;
+    }
+
+    void taskFinished(Task<?> task) {
+        if (task.prevLive != null) {
+            task.prevLive.nextLive = task.nextLive;
+        } else if (liveTasks == task) {
+            liveTasks = task.nextLive;
+        } else {
+            return;   // not in the list
+        }
+        if (task.nextLive != null) {
+            task.nextLive.prevLive = task.prevLive;
+        }
+        task.prevLive = null;
+        task.nextLive = null;
+        liveTaskCount--;
+    }
+
+    /** Tasks of this loop that are not done yet ({@code asyncio.all_tasks}). */
+    public Set<Task<?>> allTasks() {
+        checkThread();
+        Set<Task<?>> all = new LinkedHashSet<>();
+        for (Task<?> t = liveTasks; t != null; t = t.nextLive) {
+            all.add(t);
+        }
+        return all;
+    }
+
+    /** The task whose step is running, or null ({@code asyncio.current_task}). */
+    public Task<?> currentTask() {
+        checkThread();
+        return currentTask;
+    }
+
+    Task<?> enterTask(Task<?> task) {
+        Task<?> previous = currentTask;
+        currentTask = task;
+        currentContext = task.context;
+        return previous;
+    }
+
+    void leaveTask(Task<?> previous) {
+        currentTask = previous;
+    }
+
+    /** Makes a future of {@code awaitable}: a task for a coroutine or another awaitable, the future itself. */
+    @SuppressWarnings("unchecked")
+    <T> Future<T> ensureFuture(Awaitable<T> awaitable) {
+        if (awaitable instanceof Future<?> f) {
+            if (f.loop != this) {
+                throw new IllegalArgumentException("the future is attached to a different loop: " + f);
+            }
+            return (Future<T>) f;
+        }
+        if (awaitable instanceof Coroutine<T> c) {
+            return createTask(c);
+        }
+        return createTask(Coroutine.of(awaitable::await));
+    }
+
+    /**
+     * Runs {@code fn} on {@code executor} (null: the loop's default executor) and returns a future of its result,
+     * completed on the loop's thread. Cancelling the future does not interrupt {@code fn}.
+     */
+    public <T> Future<T> runInExecutor(Executor executor, Callable<T> fn) {
+        Objects.requireNonNull(fn, "fn");
+        checkThread();
+        checkClosed();
+        Executor ex = executor != null ? executor : defaultExecutor();
+        Future<T> future = new Future<>(this);
+        ex.execute(() -> {
+            T value;
+            try {
+                value = fn.call();
+            } catch (Throwable t) {
+                completeFromThread(future, null, t);
+                return;
+            }
+            completeFromThread(future, value, null);
+        });
+        return future;
+    }
+
+    private <T> void completeFromThread(Future<T> future, T value, Throwable error) {
+        if (closed) {
+            return;
+        }
+        callSoonThreadsafe(() -> {
+            if (future.isDone()) {
+                return;
+            }
+            if (error != null) {
+                future.setException(error);
+            } else {
+                future.setResult(value);
+            }
+        });
+    }
+
+    private ExecutorService defaultExecutor() {
+        if (defaultExecutor == null) {
+            int max = Math.min(32, Runtime.getRuntime().availableProcessors() + 4);
+            AtomicInteger n = new AtomicInteger();
+            ThreadPoolExecutor pool = new ThreadPoolExecutor(max, max, 10, TimeUnit.SECONDS,
+                    new LinkedBlockingQueue<>(), r -> {
+                        Thread t = new Thread(r, "asyncio4j-executor-" + n.incrementAndGet());
+                        t.setDaemon(true);
+                        return t;
+                    });
+            pool.allowCoreThreadTimeOut(true);
+            defaultExecutor = pool;
+        }
+        return defaultExecutor;
+    }
+
+    /** Shuts the default executor down and waits (in a thread, not blocking the loop) for it to finish. */
+    public Coroutine<Void> shutdownDefaultExecutor() {
+        return Coroutine.of(() -> {
+            ExecutorService ex = defaultExecutor;
+            if (ex == null) {
+                return null;
+            }
+            ex.shutdown();
+            Future<Void> done = new Future<>(this);
+            Thread.ofPlatform().daemon().name("asyncio4j-executor-shutdown").start(() -> {
+                try {
+                    ex.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                completeFromThread(done, null, null);
+            });
+            return done.await();
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // I/O readiness
+
+    /** Calls {@code callback} whenever {@code channel} is readable (or acceptable), until removed. */
+    public void addReader(SelectableChannel channel, Runnable callback) {
+        register(channel, true, new Handle(this, Objects.requireNonNull(callback, "callback"), null));
+    }
+
+    /** Calls {@code callback} whenever {@code channel} is writable (or, connecting, connected), until removed. */
+    public void addWriter(SelectableChannel channel, Runnable callback) {
+        register(channel, false, new Handle(this, Objects.requireNonNull(callback, "callback"), null));
+    }
+
+    /** Stops watching {@code channel} for reading; returns whether it was watched. */
+    public boolean removeReader(SelectableChannel channel) {
+        return unregister(channel, true);
+    }
+
+    /** Stops watching {@code channel} for writing; returns whether it was watched. */
+    public boolean removeWriter(SelectableChannel channel) {
+        return unregister(channel, false);
+    }
+
+    /** Interests of one channel; the attachment of its selection key. */
+    private static final class IoRegistration {
+        Handle reader;
+        Handle writer;
+    }
+
+    private void register(SelectableChannel channel, boolean read, Handle handle) {
+        Objects.requireNonNull(channel, "channel");
+        checkThread();
+        checkClosed();
+        try {
+            if (channel.isBlocking()) {
+                channel.configureBlocking(false);
+            }
+            SelectionKey key = channel.keyFor(selector);
+            IoRegistration reg;
+            if (key == null || !key.isValid()) {
+                reg = new IoRegistration();
+                key = channel.register(selector, 0, reg);
+            } else {
+                reg = (IoRegistration) key.attachment();
+            }
+            boolean hadInterest = reg.reader != null || reg.writer != null;
+            if (read) {
+                if (reg.reader != null) {
+                    reg.reader.cancel();
+                }
+                reg.reader = handle;
+            } else {
+                if (reg.writer != null) {
+                    reg.writer.cancel();
+                }
+                reg.writer = handle;
+            }
+            if (!hadInterest) {
+                ioRegistrations++;
+            }
+            key.interestOps(interestOps(channel, reg));
+        } catch (ClosedChannelException e) {
+            throw new IllegalArgumentException("channel is closed: " + channel, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean unregister(SelectableChannel channel, boolean read) {
+        Objects.requireNonNull(channel, "channel");
+        checkThread();
+        if (closed) {
+            return false;
+        }
+        SelectionKey key = channel.keyFor(selector);
+        if (key == null) {
+            return false;
+        }
+        IoRegistration reg = (IoRegistration) key.attachment();
+        Handle h = read ? reg.reader : reg.writer;
+        if (h == null) {
+            return false;
+        }
+        h.cancel();
+        if (read) {
+            reg.reader = null;
+        } else {
+            reg.writer = null;
+        }
+        if (reg.reader == null && reg.writer == null) {
+            ioRegistrations--;
+        }
+        if (key.isValid()) {
+            key.interestOps(interestOps(channel, reg));
+        }
+        return true;
+    }
+
+    private static int interestOps(SelectableChannel channel, IoRegistration reg) {
+        int ops = 0;
+        int valid = channel.validOps();
+        if (reg.reader != null) {
+            ops |= (valid & SelectionKey.OP_ACCEPT) != 0 ? SelectionKey.OP_ACCEPT : SelectionKey.OP_READ;
+        }
+        if (reg.writer != null) {
+            boolean connecting = channel instanceof SocketChannel sc && sc.isConnectionPending();
+            ops |= connecting ? SelectionKey.OP_CONNECT : SelectionKey.OP_WRITE;
+        }
+        return ops & valid;
+    }
+
+    /** A task's one-shot wait for channel readiness ({@link Trap.IoWait}); cancellable. */
+    final class IoWaiter implements Runnable {
+        private final SelectableChannel channel;
+        private final boolean read;
+        private final Task<?> task;
+
+        IoWaiter(SelectableChannel channel, boolean read, Task<?> task) {
+            this.channel = channel;
+            this.read = read;
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            unregister(channel, read);
+            task.ioReady();
+        }
+
+        void cancel() {
+            unregister(channel, read);
+        }
+
+        @Override
+        public String toString() {
+            return "<IoWait " + (read ? "readable " : "writable ") + channel + ">";
+        }
+    }
+
+    IoWaiter waitForIo(SelectableChannel channel, int ops, Task<?> task) {
+        boolean read = (ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0;
+        IoWaiter w = new IoWaiter(channel, read, task);
+        register(channel, read, new Handle(this, w, task.context));
+        return w;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Errors
+
+    /** Replaces the handler for errors nobody else sees (null restores the default, which logs). */
+    public void setExceptionHandler(ExceptionHandler handler) {
+        checkThread();
+        exceptionHandler = handler;
+    }
+
+    public ExceptionHandler getExceptionHandler() {
+        return exceptionHandler;
+    }
+
+    /** Reports an error through the handler; a handler that fails is logged, never propagated. */
+    public void callExceptionHandler(ExceptionContext context) {
+        ExceptionHandler h = exceptionHandler;
+        if (h == null) {
+            defaultExceptionHandler(context);
+            return;
+        }
+        try {
+            h.handle(this, context);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.ERROR, "Unhandled error in exception handler", t);
+            defaultExceptionHandler(context);
+        }
+    }
+
+    /** Logs the report at ERROR level through {@code System.Logger} "io.github.asyncio4j". */
+    public void defaultExceptionHandler(ExceptionContext context) {
+        LOG.log(System.Logger.Level.ERROR, context.describe(), context.exception());
+    }
+
+    void trackNeverAwaited(Coroutine<?> coro) {
+        Throwable createdAt = new Throwable("coroutine created here");
+        NEVER_AWAITED.register(coro, coro.neverAwaitedCheck(this, createdAt));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Checks
+
+    /** True when the caller runs on the loop's thread. */
+    boolean isOwnedByCaller() {
+        return CarrierLocal.carrierThread() == owner;
+    }
+
+    void checkThread() {
+        Thread current = CarrierLocal.carrierThread();
+        if (current != owner) {
+            throw new IllegalStateException("EventLoop used from thread '" + current.getName()
+                    + "', but it belongs to thread '" + owner.getName()
+                    + "'; other threads must use callSoonThreadsafe");
+        }
+    }
+
+    private void checkClosed() {
+        if (closed) {
+            throw new IllegalStateException("Event loop is closed");
+        }
+    }
+
+    private void checkCanRun() {
+        if (running) {
+            throw new IllegalStateException("This event loop is already running");
+        }
+        if (RUNNING.get() != null) {
+            throw new IllegalStateException("Cannot run the event loop while another loop is running");
+        }
+        Thread current = CarrierLocal.carrierThread();
+        if (current != owner) {
+            owner = current;   // not running: the loop moves to the thread that runs it
+        }
+    }
+
+    /** A dump of every live task and what it awaits, as a tree (awaited tasks under their awaiters). */
+    public String dumpTasks() {
+        checkThread();
+        List<Task<?>> all = new ArrayList<>(allTasks());
+        Set<Task<?>> awaitedByAnother = new LinkedHashSet<>();
+        for (Task<?> t : all) {
+            if (t.awaiting() instanceof Task<?> child) {
+                awaitedByAnother.add(child);
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        for (Task<?> t : all) {
+            if (!awaitedByAnother.contains(t)) {
+                dump(t, 0, b, new LinkedHashSet<>());
+            }
+        }
+        return b.toString();
+    }
+
+    private static void dump(Task<?> t, int depth, StringBuilder b, Set<Task<?>> seen) {
+        b.append("  ".repeat(depth)).append(t).append('\n');
+        List<StackTraceElement> stack = t.getStack();
+        for (StackTraceElement e : stack) {
+            if (!e.getClassName().startsWith("io.github.asyncio4j.") || e.getClassName().contains("Test")) {
+                b.append("  ".repeat(depth)).append("    at ").append(e).append('\n');
+                break;   // the innermost user frame: where the task waits
+            }
+        }
+        if (t.awaiting() instanceof Task<?> child && seen.add(child)) {
+            dump(child, depth + 1, b, seen);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "<EventLoop running=" + running + " closed=" + closed + " debug=" + debug
+                + " ready=" + ready.size() + " timers=" + timers.size() + " tasks=" + liveTaskCount + ">";
+    }
+}
