@@ -100,7 +100,16 @@ public final class Coroutine<T> implements Awaitable<T> {
     public T await() {
         requireAwaitContext("a coroutine");
         claim();
-        return frame.runInlineBody(CURRENT.get());
+        frame.beginInline(CURRENT.get());
+        try {
+            return body.call();    // few frames per level: deep await chains are bounded by the thread's stack
+        } catch (StopIteration e) {
+            throw new IllegalStateException("coroutine raised StopIteration", e);
+        } catch (Exception e) {
+            throw Exceptions.sneakyThrow(e);
+        } finally {
+            frame.endInline();
+        }
     }
 
     /** Drives the coroutine by hand: like {@link Generator#send}; returns the {@link Trap} it yields. */

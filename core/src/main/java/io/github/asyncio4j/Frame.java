@@ -170,13 +170,20 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         return (R2) sub.takeResult();
     }
 
-    /** Runs a fresh coroutine body inline on {@code current}'s frame: the await-side twin of yieldFrom. */
-    R runInlineBody(Frame<?, ?, ?> current) {
-        Frame<?, ?, ?> root = current.host != null ? current.host : current;
+    /**
+     * Starts running a fresh coroutine's body inline on {@code current}'s frame (the await-side twin of
+     * yieldFrom); the caller runs the body, then calls {@link #endInline()}.
+     */
+    void beginInline(Frame<?, ?, ?> current) {
         if (host != null || state != State.CREATED) {
             throw new IllegalStateException("cannot reuse already awaited coroutine");
         }
-        return runInline(root);
+        host = current.host != null ? current.host : current;
+    }
+
+    void endInline() {
+        host = null;
+        state = State.CLOSED;
     }
 
     /** True when the calling code runs on this frame's strand (its own or its host's). */

@@ -251,7 +251,11 @@ public class Task<T> extends Future<T> {
         if (!isDone()) {
             Object w = waitingOn;
             if (w != null) {
-                b.append(" wait_for=").append(w instanceof Task<?> t ? "<Task '" + t.getName() + "'>" : w);
+                b.append(" wait_for=").append(switch (w) {
+                    case Task<?> t -> "<Task '" + t.getName() + "'>";
+                    case TimerHandle timer -> String.format("<sleep until %.3f>", timer.when());
+                    default -> w;
+                });
             }
             if (cancelRequests > 0) {
                 b.append(" cancelling=").append(cancelRequests);

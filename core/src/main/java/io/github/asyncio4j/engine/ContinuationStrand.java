@@ -64,7 +64,7 @@ final class ContinuationStrand extends Strand {
     @Override
     public StackTraceElement[] stackTrace() {
         try {
-            return (StackTraceElement[]) Engine.STACK.invokeExact(continuation);
+            return fromSuspendPoint((StackTraceElement[]) Engine.STACK.invokeExact(continuation));
         } catch (Throwable t) {
             return new StackTraceElement[0];
         }

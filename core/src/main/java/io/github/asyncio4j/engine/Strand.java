@@ -30,6 +30,17 @@ public abstract sealed class Strand permits ContinuationStrand, ThreadStrand {
     /** The body's frames while it is suspended, innermost first (empty if it is not suspended). */
     public abstract StackTraceElement[] stackTrace();
 
+    /** Drops the engine's own frames (everything up to and including this package's suspend). */
+    static StackTraceElement[] fromSuspendPoint(StackTraceElement[] stack) {
+        for (int i = stack.length - 1; i >= 0; i--) {
+            if (stack[i].getClassName().startsWith("io.github.asyncio4j.engine.")
+                    && stack[i].getMethodName().equals("suspend")) {
+                return java.util.Arrays.copyOfRange(stack, i + 1, stack.length);
+            }
+        }
+        return stack;
+    }
+
     /**
      * Lets the engine reclaim the strand when {@code owner} becomes unreachable while the body is suspended.
      * The fast engine needs nothing (a continuation is plain heap); the fallback engine unwinds the body's

@@ -135,7 +135,7 @@ final class ThreadStrand extends Strand {
     @Override
     public StackTraceElement[] stackTrace() {
         Thread t = s.thread;
-        return t == null || s.bodyTurn ? new StackTraceElement[0] : t.getStackTrace();
+        return t == null || s.bodyTurn ? new StackTraceElement[0] : fromSuspendPoint(t.getStackTrace());
     }
 
     @Override
