@@ -1,8 +1,19 @@
 package io.github.asyncio4j.examples;
 
+import static io.github.asyncio4j.Async.await;
+import static io.github.asyncio4j.Async.createTask;
+import static io.github.asyncio4j.Async.sleep;
+
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.Future;
 import io.github.asyncio4j.Generator;
+import io.github.asyncio4j.Task;
 import io.github.asyncio4j.engine.Engine;
 import java.io.PrintStream;
+import java.util.ArrayList;
+import java.util.List;
 
 /** {@code ./asyncio4j demo}: a short tour of what asyncio4j is built from. */
 public final class Demo {
@@ -43,6 +54,45 @@ public final class Demo {
             return null;
         });
         out.println("   outer yields " + outer.stream().toList() + " (the last is the sub-generator's return x 100)");
+        out.println();
+        out.println("4. A coroutine yields traps to its driver: awaiting a pending Future hands over the future itself");
+        try (EventLoop loop = EventLoop.create()) {
+            Future<Integer> answer = loop.createFuture();
+            Coroutine<Integer> coro = Coroutine.of(() -> await(answer) + 1);
+            out.println("   coro.send(null) -> " + coro.send(null));
+            answer.setResult(41);
+            try {
+                coro.send(null);
+            } catch (io.github.asyncio4j.StopIteration done) {
+                out.println("   after setResult(41): StopIteration(" + done.value() + ")");
+            }
+        }
+        out.println();
+        out.println("5. The event loop runs tasks one step at a time; three sleepers overlap");
+        List<String> log = new ArrayList<>();
+        long start = System.nanoTime();
+        String total = Async.run(Coroutine.of(() -> {
+            List<Task<String>> tasks = new ArrayList<>();
+            for (int i = 3; i >= 1; i--) {
+                double seconds = i * 0.1;
+                String name = "sleeper-" + i;
+                tasks.add(createTask(Coroutine.of(() -> {
+                    log.add(name + " starts");
+                    await(sleep(seconds));
+                    log.add(name + " wakes");
+                    return name;
+                }), name));
+            }
+            List<String> names = new ArrayList<>();
+            for (Task<String> t : tasks) {
+                names.add(await(t));
+            }
+            return String.join(", ", names);
+        }));
+        double took = (System.nanoTime() - start) / 1e9;
+        log.forEach(entry -> out.println("   " + entry));
+        out.println("   results in creation order: " + total);
+        out.printf("   0.3 + 0.2 + 0.1 s of sleep took %.2f s in all: they ran concurrently%n", took);
     }
 
     public static void main(String[] args) {

@@ -29,7 +29,12 @@ class ExamplesTest {
         String out = output(Demo::run);
         assertThat(out).contains("state CREATED -> next() = first -> state SUSPENDED")
                 .contains("   0 2 3 2 3 4")
-                .contains("outer yields [1, 2, 300]");
+                .contains("outer yields [1, 2, 300]")
+                .contains("coro.send(null) -> WaitFuture[future=<Future pending>]")
+                .contains("after setResult(41): StopIteration(42)")
+                .contains("   sleeper-3 starts\n   sleeper-2 starts\n   sleeper-1 starts\n"
+                        + "   sleeper-1 wakes\n   sleeper-2 wakes\n   sleeper-3 wakes")
+                .contains("results in creation order: sleeper-3, sleeper-2, sleeper-1");
     }
 
     @Test
