@@ -1,0 +1,158 @@
+#!/usr/bin/env python3
+"""Combines the generator benchmarks' results (JMH on both engines, CPython) into one table and one JSON file.
+
+usage: report_generators.py --fast JMH.json --fallback JMH.json --python PY.json --out COMBINED.json
+
+The table goes to stdout, as Markdown. A missing or unreadable input shows as "n/a".
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+
+WORKLOADS = [
+    ("yieldResume", "yield + resume (`next(g)`)"),
+    ("send", "`send(v)` echo"),
+    ("forEachDrain", "`for x in gen` (1000 values), per value"),
+]
+PREFIX = "io.github.asyncio4j.bench.GeneratorBench."
+BASELINE = "io.github.asyncio4j.bench.ContinuationBaseline.runYield"
+
+
+def load(path):
+    if not path or not os.path.exists(path):
+        return None
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def jmh_scores(doc):
+    """{workload: {"score", "error", "unit"}} from a JMH JSON result list, scores in ns/op."""
+    out = {}
+    for entry in doc or []:
+        name = entry.get("benchmark", "")
+        if not name.startswith(PREFIX):
+            continue
+        m = entry["primaryMetric"]
+        if m.get("scoreUnit") != "ns/op":
+            raise SystemExit(f"report_generators: {name} is in {m.get('scoreUnit')}, expected ns/op")
+        err = m.get("scoreError")
+        out[name[len(PREFIX):]] = {
+            "score": round(m["score"], 2),
+            "error": round(err, 2) if isinstance(err, (int, float)) and err == err else None,  # NaN: 1 sample
+            "unit": "ns/op",
+        }
+    return out
+
+
+def jmh_baseline(doc):
+    """The bare JDK Continuation's run + yield, when the fast run measured it."""
+    for entry in doc or []:
+        if entry.get("benchmark") == BASELINE:
+            m = entry["primaryMetric"]
+            err = m.get("scoreError")
+            return {"score": round(m["score"], 2),
+                    "error": round(err, 2) if isinstance(err, (int, float)) and err == err else None,
+                    "unit": m.get("scoreUnit")}
+    return None
+
+
+def jmh_meta(doc):
+    if not doc:
+        return None
+    e = doc[0]
+    return {k: e.get(k) for k in ("jdkVersion", "vmName", "vmVersion", "jvmArgs", "forks",
+                                  "warmupIterations", "warmupTime", "measurementIterations", "measurementTime")}
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def fmt(x, digits=1):
+    return "n/a" if x is None else f"{x:,.{digits}f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fast", required=True)
+    ap.add_argument("--fallback", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--quick", action="store_true", help="mark the results as coming from a --quick run")
+    args = ap.parse_args()
+
+    fast_doc, fallback_doc, py_doc = load(args.fast), load(args.fallback), load(args.python)
+    fast, fallback = jmh_scores(fast_doc), jmh_scores(fallback_doc)
+    py = (py_doc or {}).get("results", {})
+
+    rows, combined = [], {}
+    for key, label in WORKLOADS:
+        f = fast.get(key, {}).get("score")
+        fb = fallback.get(key, {}).get("score")
+        c = py.get(key)
+        ratio = (c / f) if (c is not None and f) else None
+        combined[key] = {
+            "description": label.replace("`", ""),
+            "fast": fast.get(key),
+            "fallback": fallback.get(key),
+            "cpython": {"score": c, "unit": "ns/op"} if c is not None else None,
+            "cpythonOverFast": round(ratio, 3) if ratio is not None else None,
+        }
+        rows.append((label, fmt(f), fmt(fb, 0), fmt(c), "n/a" if ratio is None else f"{ratio:.2f}x"))
+
+    header = ("workload", "asyncio4j fast ns/op", "asyncio4j fallback ns/op", "CPython ns/op",
+              "CPython/fast")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+
+    def line(cells):
+        return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+
+    print(line(header))
+    print("|" + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|")
+    for r in rows:
+        print(line(r))
+    print()
+    print("CPython/fast: CPython's time divided by the fast engine's; above 1 the fast engine is that many times")
+    print("faster, below 1 it is slower.")
+    baseline = jmh_baseline(fast_doc)
+    if baseline:
+        f = fast.get("yieldResume", {}).get("score")
+        extra = f" (asyncio4j's yieldResume adds {f - baseline['score']:.1f} ns)" if f is not None else ""
+        print(f"Floor: the bare JDK Continuation.run() + yield() costs {fmt(baseline['score'])} ns{extra}.")
+
+    py_meta = {k: (py_doc or {}).get(k) for k in ("implementation", "version", "ops", "runs")} if py_doc else None
+    if py_doc:
+        py_meta["loopOverhead"] = py.get("loopOverhead")
+    out = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": {"cpus": os.cpu_count(), "cpu": cpu_model(), "os": platform.platform()},
+        "java": {"fast": jmh_meta(fast_doc), "fallback": jmh_meta(fallback_doc)},
+        "python": py_meta,
+        "unit": "ns/op",
+        "workloads": combined,
+        "continuationBaseline": baseline,
+    }
+    tmp = args.out + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(out, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, args.out)
+    print(f"written: {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,328 @@
+package io.github.asyncio4j.net;
+
+import io.github.asyncio4j.Awaitable;
+import io.github.asyncio4j.CancelledError;
+import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.ExceptionContext;
+import io.github.asyncio4j.Future;
+import io.github.asyncio4j.Task;
+import io.github.asyncio4j.TimerHandle;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import javax.net.ssl.SSLEngine;
+
+/**
+ * A listening server made by {@link Streams#startServer} ({@code asyncio.Server}). It accepts from the moment it
+ * is made; each connection gets a {@link StreamReader}/{@link StreamWriter} pair and its handler runs in its own
+ * task. A handler that fails is reported to the loop's exception handler and its connection closed.
+ *
+ * <p>Lifecycle: {@link #close()} stops accepting and closes the listening sockets, leaving open connections alone
+ * ({@link #closeClients()} closes those); {@link #waitClosed()} waits until the server is closed and every
+ * connection is finished (its handler done and its socket closed), as in Python 3.12+. {@code try (server) {...}}
+ * closes it. If {@code accept()} fails for lack of resources (too many open files) the error is reported and the
+ * socket stops accepting for one second, as asyncio does. Loop-confined.
+ */
+public final class Server implements AutoCloseable {
+    private static final double ACCEPT_RETRY_DELAY = 1.0;
+    private static final System.Logger LOG = System.getLogger("io.github.asyncio4j.net");
+
+    private final EventLoop loop;
+    private final ConnectionHandler handler;
+    private final StreamOptions options;
+    private final List<ServerSocketChannel> listeners;
+    private final List<SocketAddress> addresses;
+    private final Set<Client> clients = new LinkedHashSet<>();
+    private final List<Future<Void>> closeWaiters = new ArrayList<>(1);
+    private final List<TimerHandle> acceptRetries = new ArrayList<>(1);
+    private Future<Void> servingForever;
+    private boolean closed;
+
+    /** One accepted connection until its handler is done and its socket closed. */
+    private static final class Client {
+        final Transport transport;
+        /** True while a TLS handshake decides whether the handler starts. */
+        boolean handshaking;
+        Task<?> task;
+        boolean lost;
+
+        Client(Transport transport) {
+            this.transport = transport;
+        }
+
+        boolean finished() {
+            return lost && !handshaking && (task == null || task.isDone());
+        }
+    }
+
+    Server(EventLoop loop, ConnectionHandler handler, StreamOptions options, List<ServerSocketChannel> listeners) {
+        this.loop = loop;
+        this.handler = handler;
+        this.options = options;
+        this.listeners = List.copyOf(listeners);
+        List<SocketAddress> bound = new ArrayList<>();
+        for (ServerSocketChannel listener : listeners) {
+            try {
+                bound.add(listener.getLocalAddress());
+            } catch (IOException e) {
+                throw Unchecked.rethrow(e);
+            }
+        }
+        this.addresses = List.copyOf(bound);
+        for (ServerSocketChannel listener : this.listeners) {
+            startAccepting(listener);
+        }
+    }
+
+    /** The port of the (first) listening socket: the ephemeral port chosen when 0 was asked for. */
+    public int port() {
+        return ((InetSocketAddress) addresses.get(0)).getPort();
+    }
+
+    /** The addresses the server listens on ({@code server.sockets}' names). */
+    public List<SocketAddress> addresses() {
+        return addresses;
+    }
+
+    /** The listening channels (for tests). */
+    List<ServerSocketChannel> channels() {
+        return listeners;
+    }
+
+    /** True while the server accepts connections. */
+    public boolean isServing() {
+        return !closed;
+    }
+
+    /** How many connections are not finished yet. */
+    public int activeConnections() {
+        return clients.size();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Accepting
+
+    private void startAccepting(ServerSocketChannel listener) {
+        loop.addReader(listener, () -> acceptReady(listener));
+    }
+
+    private void acceptReady(ServerSocketChannel listener) {
+        for (int i = 0; i < options.backlog(); i++) {
+            SocketChannel channel;
+            try {
+                channel = listener.accept();
+            } catch (IOException e) {
+                if (closed || !listener.isOpen()) {
+                    return;
+                }
+                loop.callExceptionHandler(new ExceptionContext(
+                        "accept() failed; the server stops accepting for " + ACCEPT_RETRY_DELAY + " s", e, null, null));
+                loop.removeReader(listener);
+                acceptRetries.add(loop.callLater(ACCEPT_RETRY_DELAY, () -> {
+                    acceptRetries.removeIf(TimerHandle::cancelled);
+                    if (!closed) {
+                        startAccepting(listener);
+                    }
+                }));
+                return;
+            }
+            if (channel == null) {
+                return;
+            }
+            try {
+                channel.configureBlocking(false);
+                if (options.tcpNoDelay()) {
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
+            } catch (IOException e) {
+                Streams.closeQuietly(channel);
+                continue;   // the peer is already gone
+            }
+            accepted(channel);
+        }
+    }
+
+    private void accepted(SocketChannel channel) {
+        SSLEngine engine = null;
+        if (options.ssl() != null) {
+            engine = options.ssl().createSSLEngine();
+            engine.setUseClientMode(false);
+        }
+        Streams.Wiring w = Streams.wire(loop, channel, options, engine);
+        Client client = new Client(w.transport());
+        clients.add(client);
+        w.protocol().onLost(() -> {
+            client.lost = true;
+            maybeFinished(client);
+        });
+        if (w.handshake() == null) {
+            startHandler(client, w);
+        } else {
+            client.handshaking = true;
+            w.handshake().addDoneCallback(f -> {
+                client.handshaking = false;
+                Throwable failure = f.exception();
+                if (failure == null) {
+                    startHandler(client, w);
+                } else if (loop.getDebug()) {   // a failed handshake only closes the connection, as in asyncio
+                    LOG.log(System.Logger.Level.DEBUG, "TLS handshake with " + w.writer().peerAddress() + " failed",
+                            failure);
+                }
+                maybeFinished(client);
+            });
+        }
+    }
+
+    private void startHandler(Client client, Streams.Wiring w) {
+        Coroutine<?> coro;
+        try {
+            coro = Objects.requireNonNull(handler.handle(w.reader(), w.writer()),
+                    "the connection handler returned null instead of a coroutine");
+        } catch (RuntimeException e) {
+            loop.callExceptionHandler(new ExceptionContext("Unhandled exception in the connection handler", e,
+                    null, null));
+            client.transport.close();
+            return;
+        }
+        Task<?> task = loop.createTask(coro);
+        client.task = task;
+        task.addDoneCallback(t -> {
+            if (t.isCancelled()) {
+                client.transport.close();
+            } else {
+                Throwable e = t.exception();
+                if (e != null) {
+                    loop.callExceptionHandler(new ExceptionContext(
+                            "Unhandled exception in the connection handler", e, t, null));
+                    client.transport.close();
+                }
+            }
+            maybeFinished(client);
+        });
+    }
+
+    private void maybeFinished(Client client) {
+        if (client.finished() && clients.remove(client) && closed && clients.isEmpty()) {
+            wakeCloseWaiters();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Closing
+
+    /**
+     * Stops accepting and closes the listening sockets. Open connections stay open (see {@link #closeClients()}).
+     * A task in {@link #serveForever()} returns. Idempotent.
+     *
+     * <p>The JDK frees the socket of a channel registered with a selector only when the selector next polls,
+     * which the loop does in its next iteration that waits for I/O: until then the port stays bound, and a
+     * connection attempt made in between is reset rather than refused. To rebind the same port at once, let the
+     * loop poll first (for instance {@code await(sleep(0.001))}).
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (TimerHandle retry : acceptRetries) {
+            retry.cancel();
+        }
+        acceptRetries.clear();
+        for (ServerSocketChannel listener : listeners) {
+            loop.removeReader(listener);
+            Streams.closeQuietly(listener);
+        }
+        if (servingForever != null && !servingForever.isDone()) {
+            servingForever.setResult(null);
+        }
+        if (clients.isEmpty()) {
+            wakeCloseWaiters();
+        }
+    }
+
+    /** Closes every open connection (after its buffered data is sent). */
+    public void closeClients() {
+        for (Client client : List.copyOf(clients)) {
+            client.transport.close();
+        }
+    }
+
+    /** Closes every open connection at once, discarding buffered data. */
+    public void abortClients() {
+        for (Client client : List.copyOf(clients)) {
+            client.transport.abort();
+        }
+    }
+
+    /** Waits until the server is closed and every connection is finished (handler done, socket closed). */
+    public Awaitable<Void> waitClosed() {
+        return () -> {
+            if (closed && clients.isEmpty()) {
+                return null;
+            }
+            Future<Void> w = loop.createFuture();
+            closeWaiters.add(w);
+            try {
+                return w.await();
+            } finally {
+                closeWaiters.remove(w);
+            }
+        };
+    }
+
+    private void wakeCloseWaiters() {
+        for (Future<Void> w : List.copyOf(closeWaiters)) {
+            if (!w.isDone()) {
+                w.setResult(null);
+            }
+        }
+    }
+
+    /**
+     * Serves until the server is closed, then returns. If the awaiting task is cancelled, the server is closed and
+     * (as in asyncio) {@link #waitClosed()} awaited before the {@link CancelledError} propagates.
+     *
+     * @throws IllegalStateException if the server is closed or another task already awaits serveForever
+     */
+    public Awaitable<Void> serveForever() {
+        return () -> {
+            if (servingForever != null) {
+                throw new IllegalStateException("server " + this + " is already being awaited on serveForever()");
+            }
+            if (closed) {
+                throw new IllegalStateException("server " + this + " is closed");
+            }
+            Future<Void> forever = loop.createFuture();
+            servingForever = forever;
+            try {
+                forever.await();
+            } catch (CancelledError cancelled) {
+                close();
+                try {
+                    waitClosed().await();
+                } catch (CancelledError again) {
+                    // cancelled once more while waiting for the connections: stop waiting
+                }
+                throw cancelled;
+            } finally {
+                servingForever = null;
+            }
+            return null;
+        };
+    }
+
+    @Override
+    public String toString() {
+        return "<Server " + addresses + (closed ? " closed" : "") + " connections=" + clients.size() + ">";
+    }
+}

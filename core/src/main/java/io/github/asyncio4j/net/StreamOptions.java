@@ -1,0 +1,144 @@
+package io.github.asyncio4j.net;
+
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Options of {@link Streams#openConnection(String, int, StreamOptions)} and
+ * {@link Streams#startServer(ConnectionHandler, String, int, StreamOptions)}: asyncio's keyword arguments
+ * ({@code limit=}, {@code ssl=}, {@code server_hostname=}, {@code backlog=}, {@code ssl_handshake_timeout=}).
+ * Immutable; each {@code with...} method returns a changed copy.
+ *
+ * <pre>{@code
+ * var options = StreamOptions.defaults().withSsl(sslContext).withLimit(1 << 20);
+ * }</pre>
+ */
+public final class StreamOptions {
+    /** The default {@link StreamReader} buffer limit: 64 KiB, as in asyncio. */
+    public static final int DEFAULT_LIMIT = 64 * 1024;
+    /** The default listen backlog of a server: 100, as in asyncio. */
+    public static final int DEFAULT_BACKLOG = 100;
+    /** The default time a TLS handshake may take: 60 seconds, as in asyncio. */
+    public static final Duration DEFAULT_SSL_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
+
+    private static final StreamOptions DEFAULTS =
+            new StreamOptions(DEFAULT_LIMIT, null, null, true, DEFAULT_BACKLOG, DEFAULT_SSL_HANDSHAKE_TIMEOUT, true);
+
+    private final int limit;
+    private final SSLContext ssl;
+    private final String serverHostname;
+    private final boolean checkHostname;
+    private final int backlog;
+    private final Duration sslHandshakeTimeout;
+    private final boolean tcpNoDelay;
+
+    private StreamOptions(int limit, SSLContext ssl, String serverHostname, boolean checkHostname, int backlog,
+                          Duration sslHandshakeTimeout, boolean tcpNoDelay) {
+        this.limit = limit;
+        this.ssl = ssl;
+        this.serverHostname = serverHostname;
+        this.checkHostname = checkHostname;
+        this.backlog = backlog;
+        this.sslHandshakeTimeout = sslHandshakeTimeout;
+        this.tcpNoDelay = tcpNoDelay;
+    }
+
+    /** Plain TCP, 64 KiB reader limit, backlog 100, TCP_NODELAY on, 60 s TLS handshake timeout. */
+    public static StreamOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /** The {@link StreamReader} buffer limit in bytes (see {@link StreamReader}). */
+    public int limit() {
+        return limit;
+    }
+
+    /** The TLS context, or null for plain TCP. */
+    public SSLContext ssl() {
+        return ssl;
+    }
+
+    /** The name a client checks the server's certificate against and sends as SNI; null means the host. */
+    public String serverHostname() {
+        return serverHostname;
+    }
+
+    /** Whether a TLS client verifies that the certificate matches the server name (on by default). */
+    public boolean checkHostname() {
+        return checkHostname;
+    }
+
+    /** The listen backlog of a server. */
+    public int backlog() {
+        return backlog;
+    }
+
+    /** How long a TLS handshake may take before the connection is aborted. */
+    public Duration sslHandshakeTimeout() {
+        return sslHandshakeTimeout;
+    }
+
+    /** Whether connections disable Nagle's algorithm (TCP_NODELAY). */
+    public boolean tcpNoDelay() {
+        return tcpNoDelay;
+    }
+
+    /** @param limit the reader's buffer limit, positive */
+    public StreamOptions withLimit(int limit) {
+        if (limit <= 0) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay);
+    }
+
+    /** @param ssl the TLS context; null for plain TCP */
+    public StreamOptions withSsl(SSLContext ssl) {
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay);
+    }
+
+    /** @param serverHostname the name to verify and send as SNI (clients only); null means the host */
+    public StreamOptions withServerHostname(String serverHostname) {
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay);
+    }
+
+    /** @param checkHostname false turns off hostname verification (the certificate chain is still checked) */
+    public StreamOptions withCheckHostname(boolean checkHostname) {
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay);
+    }
+
+    /** @param backlog the listen backlog of a server, positive */
+    public StreamOptions withBacklog(int backlog) {
+        if (backlog <= 0) {
+            throw new IllegalArgumentException("backlog must be positive: " + backlog);
+        }
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay);
+    }
+
+    /** @param timeout how long a TLS handshake may take before the connection is aborted, positive */
+    public StreamOptions withSslHandshakeTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("the handshake timeout must be positive: " + timeout);
+        }
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, timeout, tcpNoDelay);
+    }
+
+    /** @param tcpNoDelay whether to disable Nagle's algorithm on connections (on by default, as in asyncio) */
+    public StreamOptions withTcpNoDelay(boolean tcpNoDelay) {
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay);
+    }
+
+    @Override
+    public String toString() {
+        return "StreamOptions[limit=" + limit + ", ssl=" + (ssl != null) + ", serverHostname=" + serverHostname
+                + ", checkHostname=" + checkHostname + ", backlog=" + backlog + ", sslHandshakeTimeout="
+                + sslHandshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + "]";
+    }
+}

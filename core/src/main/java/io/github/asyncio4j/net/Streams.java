@@ -1,0 +1,234 @@
+package io.github.asyncio4j.net;
+
+import static io.github.asyncio4j.Async.await;
+
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Awaitable;
+import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.Future;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Objects;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * asyncio's streams API: {@code open_connection} and {@code start_server}, over TCP or TLS.
+ *
+ * <pre>{@code
+ * Connection c = await(Streams.openConnection("example.org", 80));
+ * c.writer().write("GET / HTTP/1.0\r\n\r\n".getBytes(US_ASCII));
+ * byte[] status = await(c.reader().readLine());
+ *
+ * Server server = await(Streams.startServer((reader, writer) -> Coroutine.of(() -> {
+ *     writer.write(await(reader.read(100)));
+ *     writer.close();
+ *     return null;
+ * }), "127.0.0.1", 0));
+ * int port = server.port();
+ * }</pre>
+ *
+ * <p>Host names are resolved off the loop thread ({@link Async#toThread}); literal IP addresses are not looked up.
+ * Connections have TCP_NODELAY on unless {@link StreamOptions#withTcpNoDelay} says otherwise. TLS: pass an
+ * {@link SSLContext}; a client verifies the server's certificate chain and (by default) that it matches the server
+ * name, which is also sent as SNI (unless it is an IP address). Errors are the JDK's, unchanged:
+ * {@link java.net.ConnectException} for a refused connection, {@link java.net.UnknownHostException},
+ * {@link javax.net.ssl.SSLHandshakeException} for a failed handshake.
+ */
+public final class Streams {
+    private Streams() {
+    }
+
+    /** Opens a TCP connection to {@code host:port}; an awaitable of its reader and writer. */
+    public static Awaitable<Connection> openConnection(String host, int port) {
+        return openConnection(host, port, StreamOptions.defaults());
+    }
+
+    /** Opens a TLS connection; the server's certificate must match {@code host}. */
+    public static Awaitable<Connection> openConnection(String host, int port, SSLContext ssl) {
+        return openConnection(host, port, StreamOptions.defaults().withSsl(Objects.requireNonNull(ssl, "ssl")));
+    }
+
+    /** Opens a TLS connection; the certificate must match {@code serverHostname}, also sent as SNI. */
+    public static Awaitable<Connection> openConnection(String host, int port, SSLContext ssl,
+                                                       String serverHostname) {
+        return openConnection(host, port, StreamOptions.defaults()
+                .withSsl(Objects.requireNonNull(ssl, "ssl"))
+                .withServerHostname(Objects.requireNonNull(serverHostname, "serverHostname")));
+    }
+
+    /**
+     * Opens a connection with the given options. Each address of {@code host} is tried in turn; if all fail, the
+     * first failure is thrown with the others attached as suppressed exceptions. Cancelled at any point, it
+     * closes the socket it opened.
+     */
+    public static Awaitable<Connection> openConnection(String host, int port, StreamOptions options) {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(options, "options");
+        checkPort(port);
+        return () -> {
+            EventLoop loop = Async.getRunningLoop();
+            SocketChannel channel = connect(host, port, options);
+            Wiring w;
+            try {
+                SSLEngine engine = null;
+                if (options.ssl() != null) {
+                    engine = clientEngine(options, host, port);
+                }
+                w = wire(loop, channel, options, engine);
+            } catch (RuntimeException | Error e) {
+                closeQuietly(channel);
+                throw e;
+            }
+            if (w.handshake() != null) {
+                try {
+                    w.handshake().await();
+                } catch (Throwable e) {
+                    w.transport().abort();
+                    throw e;
+                }
+            }
+            return new Connection(w.reader(), w.writer());
+        };
+    }
+
+    private static SocketChannel connect(String host, int port, StreamOptions options) {
+        List<InetAddress> addresses = Resolver.resolve(host);
+        Exception first = null;
+        for (InetAddress address : addresses) {
+            SocketChannel channel = null;
+            try {
+                channel = SocketChannel.open();
+                channel.configureBlocking(false);
+                if (options.tcpNoDelay()) {
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                }
+                await(Sockets.sockConnect(channel, new InetSocketAddress(address, port)));
+                return channel;
+            } catch (Exception e) {
+                closeQuietly(channel);
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            } catch (Throwable t) {   // CancelledError and other errors: the socket is ours to close
+                closeQuietly(channel);
+                throw t;
+            }
+        }
+        throw Unchecked.rethrow(first);
+    }
+
+    private static SSLEngine clientEngine(StreamOptions options, String host, int port) {
+        String name = options.serverHostname() != null ? options.serverHostname() : host;
+        SSLEngine engine = options.ssl().createSSLEngine(name, port);
+        engine.setUseClientMode(true);
+        SSLParameters parameters = engine.getSSLParameters();
+        if (options.checkHostname()) {
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        if (!name.isEmpty() && !Resolver.isLiteral(name)) {
+            parameters.setServerNames(List.of(new SNIHostName(name)));
+        }
+        engine.setSSLParameters(parameters);
+        return engine;
+    }
+
+    /** Starts a TCP server on {@code host:port} (port 0: an ephemeral port; see {@link Server#port()}). */
+    public static Awaitable<Server> startServer(ConnectionHandler handler, String host, int port) {
+        return startServer(handler, host, port, StreamOptions.defaults());
+    }
+
+    /** Starts a TLS server; {@code ssl} holds its certificate and key. */
+    public static Awaitable<Server> startServer(ConnectionHandler handler, String host, int port, SSLContext ssl) {
+        return startServer(handler, host, port, StreamOptions.defaults().withSsl(Objects.requireNonNull(ssl, "ssl")));
+    }
+
+    /**
+     * Starts a server with the given options, listening on every address of {@code host} (null or empty: all
+     * interfaces). With port 0 the first socket gets an ephemeral port and the others share it. The server
+     * accepts at once; each connection's handler runs in its own task (after the TLS handshake, if any).
+     */
+    public static Awaitable<Server> startServer(ConnectionHandler handler, String host, int port,
+                                                StreamOptions options) {
+        Objects.requireNonNull(handler, "handler");
+        Objects.requireNonNull(options, "options");
+        checkPort(port);
+        return () -> {
+            EventLoop loop = Async.getRunningLoop();
+            List<InetAddress> addresses = host == null || host.isEmpty()
+                    ? java.util.Collections.singletonList((InetAddress) null)
+                    : List.copyOf(new LinkedHashSet<>(Resolver.resolve(host)));
+            List<ServerSocketChannel> listeners = new ArrayList<>();
+            try {
+                int bound = port;
+                for (InetAddress address : addresses) {
+                    ServerSocketChannel listener = ServerSocketChannel.open();
+                    listeners.add(listener);
+                    listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                    listener.bind(address == null ? new InetSocketAddress(bound) : new InetSocketAddress(address,
+                            bound), options.backlog());
+                    listener.configureBlocking(false);
+                    if (bound == 0) {
+                        bound = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                listeners.forEach(Streams::closeQuietly);
+                throw Unchecked.rethrow(e);
+            }
+            return new Server(loop, handler, options, listeners);
+        };
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Wiring a connected socket into streams (clients and servers)
+
+    /** The parts of one connection. {@code handshake} is null for plain TCP. */
+    record Wiring(StreamReader reader, StreamWriter writer, Transport transport, StreamProtocol protocol,
+                  Future<Void> handshake) {
+    }
+
+    /** Builds transport, protocol, reader and writer around a connected non-blocking channel and starts reading. */
+    static Wiring wire(EventLoop loop, SocketChannel channel, StreamOptions options, SSLEngine engine) {
+        StreamReader reader = new StreamReader(options.limit());
+        StreamProtocol protocol = new StreamProtocol(loop, reader, engine != null);
+        SocketTransport socket = new SocketTransport(loop, channel);
+        if (engine == null) {
+            reader.setTransport(socket);
+            socket.start(protocol);
+            return new Wiring(reader, new StreamWriter(socket, protocol, reader), socket, protocol, null);
+        }
+        TlsTransport tls = new TlsTransport(loop, socket, engine, options.sslHandshakeTimeout());
+        reader.setTransport(tls);
+        socket.start(tls);
+        tls.start(protocol);
+        return new Wiring(reader, new StreamWriter(tls, protocol, reader), tls, protocol, tls.handshake());
+    }
+
+    static void closeQuietly(java.nio.channels.Channel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // closing is all we wanted
+            }
+        }
+    }
+
+    private static void checkPort(int port) {
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port out of range: " + port);
+        }
+    }
+}

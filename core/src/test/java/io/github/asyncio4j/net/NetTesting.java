@@ -1,0 +1,102 @@
+package io.github.asyncio4j.net;
+
+import static io.github.asyncio4j.Async.await;
+import static io.github.asyncio4j.Async.createTask;
+import static io.github.asyncio4j.Async.getRunningLoop;
+
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Awaitable;
+import io.github.asyncio4j.CancelledError;
+import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.ExceptionContext;
+import io.github.asyncio4j.Task;
+import io.github.asyncio4j.TimeoutError;
+import io.github.asyncio4j.TimerHandle;
+import io.github.asyncio4j.engine.Engine;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Helpers shared by the net tests. */
+final class NetTesting {
+    static final String HOST = "127.0.0.1";
+
+    private NetTesting() {
+    }
+
+    /** Runs {@code body} as the main coroutine of a fresh loop. */
+    static <T> T run(Callable<T> body) {
+        return Async.run(Coroutine.of(body));
+    }
+
+    /** True on the fast (Continuation) engine: the fallback engine gets smaller workloads. */
+    static boolean fastEngine() {
+        return Engine.FAST;
+    }
+
+    /**
+     * Awaits {@code awaitable} for at most {@code seconds}: on expiry the inner task is cancelled and
+     * {@link TimeoutError} is thrown (a stand-in for {@code Async.waitFor}, built on callLater + cancel).
+     */
+    static <T> T withTimeout(double seconds, Awaitable<T> awaitable) {
+        Task<T> inner = createTask(Coroutine.of(awaitable::await));
+        boolean[] expired = {false};
+        TimerHandle timer = getRunningLoop().callLater(seconds, () -> {
+            expired[0] = true;
+            inner.cancel();
+        });
+        try {
+            return await(inner);
+        } catch (CancelledError e) {
+            if (expired[0]) {
+                throw new TimeoutError("timed out after " + seconds + " s");
+            }
+            throw e;
+        } finally {
+            timer.cancel();
+        }
+    }
+
+    /** Starts a task that runs {@code body}. */
+    static <T> Task<T> spawn(Callable<T> body) {
+        return createTask(Coroutine.of(body));
+    }
+
+    /** Lets the loop run a few iterations (callbacks scheduled with callSoon run in later iterations). */
+    static void settle() {
+        for (int i = 0; i < 5; i++) {
+            await(Async.sleep(0));
+        }
+    }
+
+    /** Collects what the running loop's exception handler is told. */
+    static List<ExceptionContext> captureLoopErrors() {
+        List<ExceptionContext> errors = new ArrayList<>();
+        getRunningLoop().setExceptionHandler((loop, context) -> errors.add(context));
+        return errors;
+    }
+
+    /** Open file descriptors of this JVM, or -1 where the platform does not say. */
+    static long openFileDescriptors() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            return os.getOpenFileDescriptorCount();
+        }
+        return -1;
+    }
+
+    static long maxFileDescriptors() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
+            return os.getMaxFileDescriptorCount();
+        }
+        return -1;
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    static String text(byte[] b) {
+        return new String(b, java.nio.charset.StandardCharsets.UTF_8);
+    }
+}
