@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** PriorityQueue and LifoQueue: the order items come out in; the rest is Queue's. */
-@Timeout(30)
+// SEPARATE_THREAD: a loop that never finishes fails the test instead of hanging the build
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class OrderedQueuesTest {
 
     static <T> List<T> drain(Queue<T> q) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Queues as async iterables: consumers iterate until the queue is shut down and drained. */
-@Timeout(30)
+// SEPARATE_THREAD: a loop that never finishes fails the test instead of hanging the build
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class QueueIterationTest {
 
     @Test

@@ -15,7 +15,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-@Timeout(30)
+// SEPARATE_THREAD: a loop that never finishes fails the test instead of hanging the build
+@Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ConditionTest {
 
     /** Waits once for a signal, then logs its name and whether it holds the lock. */
