@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Combines the sync/queue benchmarks' results (JMH on both engines, CPython) into one table and one JSON file.
+
+usage: report_sync.py --fast JMH.json --fallback JMH.json --python PY.json --out COMBINED.json [--quick]
+
+The table goes to stdout, as Markdown. A missing or unreadable input shows as "n/a".
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+
+WORKLOADS = [
+    ("lockAcquireRelease", "`await lock.acquire(); lock.release()`, uncontended"),
+    ("lockHold", "`async with lock: pass` (`try (var h = lock.hold())`), uncontended"),
+    ("queuePutGet", "`await q.put(x); await q.get()`, no waiting"),
+    ("queuePingPong", "ping-pong between two tasks via two queues, per round trip"),
+]
+PREFIX = "io.github.asyncio4j.bench.SyncBench."
+
+
+def load(path):
+    if not path or not os.path.exists(path):
+        return None
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def jmh_scores(doc):
+    """{workload: {"score", "error", "unit"}} from a JMH JSON result list, scores in ns/op."""
+    out = {}
+    for entry in doc or []:
+        name = entry.get("benchmark", "")
+        if not name.startswith(PREFIX):
+            continue
+        m = entry["primaryMetric"]
+        if m.get("scoreUnit") != "ns/op":
+            raise SystemExit(f"report_sync: {name} is in {m.get('scoreUnit')}, expected ns/op")
+        err = m.get("scoreError")
+        out[name[len(PREFIX):]] = {
+            "score": round(m["score"], 2),
+            "error": round(err, 2) if isinstance(err, (int, float)) and err == err else None,  # NaN: 1 sample
+            "unit": "ns/op",
+        }
+    return out
+
+
+def jmh_meta(doc):
+    if not doc:
+        return None
+    e = doc[0]
+    return {k: e.get(k) for k in ("jdkVersion", "vmName", "vmVersion", "jvmArgs", "forks",
+                                  "warmupIterations", "warmupTime", "measurementIterations", "measurementTime")}
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or None
+
+
+def fmt(x, digits=1):
+    return "n/a" if x is None else f"{x:,.{digits}f}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fast", required=True)
+    ap.add_argument("--fallback", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--quick", action="store_true", help="mark the results as coming from a --quick run")
+    args = ap.parse_args()
+
+    fast_doc, fallback_doc, py_doc = load(args.fast), load(args.fallback), load(args.python)
+    fast, fallback = jmh_scores(fast_doc), jmh_scores(fallback_doc)
+    py = (py_doc or {}).get("results", {})
+
+    rows, combined = [], {}
+    for key, label in WORKLOADS:
+        f = fast.get(key, {}).get("score")
+        fb = fallback.get(key, {}).get("score")
+        c = py.get(key)
+        ratio = (c / f) if (c is not None and f) else None
+        ratio_fb = (c / fb) if (c is not None and fb) else None
+        combined[key] = {
+            "description": label.replace("`", ""),
+            "fast": fast.get(key),
+            "fallback": fallback.get(key),
+            "cpython": {"score": c, "unit": "ns/op"} if c is not None else None,
+            "cpythonOverFast": round(ratio, 3) if ratio is not None else None,
+            "cpythonOverFallback": round(ratio_fb, 3) if ratio_fb is not None else None,
+        }
+        rows.append((label, fmt(f), fmt(fb), fmt(c),
+                     "n/a" if ratio is None else f"{ratio:.2f}x",
+                     "n/a" if ratio_fb is None else f"{ratio_fb:.2f}x"))
+
+    header = ("workload", "asyncio4j fast ns/op", "asyncio4j fallback ns/op", "CPython ns/op",
+              "CPython/fast", "CPython/fallback")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+
+    def line(cells):
+        return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
+                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+
+    print(line(header))
+    print("|" + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|")
+    for r in rows:
+        print(line(r))
+    print()
+    print("CPython/fast: CPython's time divided by asyncio4j's; above 1 asyncio4j is that many times faster,")
+    print("below 1 it is slower. Each figure is per operation, averaged over coroutine runs of 1000 operations.")
+
+    py_meta = ({k: (py_doc or {}).get(k) for k in ("implementation", "version", "eventLoop", "ops", "runs")}
+               if py_doc else None)
+    out = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": {"cpus": os.cpu_count(), "cpu": cpu_model(), "os": platform.platform()},
+        "java": {"fast": jmh_meta(fast_doc), "fallback": jmh_meta(fallback_doc)},
+        "python": py_meta,
+        "unit": "ns/op",
+        "workloads": combined,
+    }
+    tmp = args.out + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(out, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, args.out)
+    print(f"written: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
