@@ -105,8 +105,10 @@ public final class HttpClient implements AutoCloseable {
             c.countRequest();
             MessageReader in = new MessageReader(c.connection().reader(), readTimeout, maxHeaderBytes);
             Exchanged result;
+            HttpResponse response;
             try {
                 result = roundTrip(c.connection().writer(), in, request, head);
+                response = decoded(result.response());   // a bad encoding discards the connection too
             } catch (Throwable e) {
                 pool.discard(c);
                 if (attempt == 1 && reused && !in.receivedAny() && isStale(e) && IDEMPOTENT.contains(request.method())) {
@@ -119,7 +121,7 @@ public final class HttpClient implements AutoCloseable {
             } else {
                 pool.discard(c);
             }
-            return decoded(result.response());
+            return response;
         }
     }
 
