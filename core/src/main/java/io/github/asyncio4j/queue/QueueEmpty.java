@@ -1,0 +1,16 @@
+package io.github.asyncio4j.queue;
+
+/**
+ * Raised by {@link Queue#getNowait} when the queue is empty.
+ */
+public class QueueEmpty extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    public QueueEmpty() {
+        super("getNowait() on an empty queue");
+    }
+
+    public QueueEmpty(String message) {
+        super(message);
+    }
+}
