@@ -32,6 +32,8 @@ public final class Examples {
                 "7. the toy loop's program on asyncio4j's event loop", RealLoop::run));
         ALL.put("sleepers", new Example(
                 "8. several sleeping tasks at once, and cancelling one", Sleepers::run));
+        ALL.put("workers", new Example(
+                "8. a producer and three workers sharing a bounded Queue", Workers::run));
         ALL.put("echo", new Example(
                 "8. a TCP echo server and three clients, on one thread", Echo::run));
         ALL.put("demo", new Example("the short tour that ./asyncio4j demo prints", Demo::run));

@@ -170,6 +170,17 @@ class ExamplesTest {
     }
 
     @Test
+    void workersShareABoundedQueueUntilShutdown() {
+        assertThat(lines(Workers::run)).containsExactly(
+                "main: 3 workers, a queue of at most 3 jobs, 9 jobs to do",
+                "main: all 9 jobs are queued; join() waits until they are done",
+                "main: every job is done; shutdown() ends the workers' loops",
+                "main: the workers did 9 jobs in all",
+                "results: {1=1, 2=4, 3=9, 4=16, 5=25, 6=36, 7=49, 8=64, 9=81}",
+                "most jobs in progress at once: 3");
+    }
+
+    @Test
     void echoServerAnswersThreeClients() {
         assertThat(lines(Echo::run)).containsExactly(
                 "server: listening on 127.0.0.1",
@@ -204,6 +215,6 @@ class ExamplesTest {
     void everyRegisteredExampleIsOneOfThoseTestedAbove() {
         // A new example must get its own output test here, and then its name in this list.
         assertThat(Examples.ALL.keySet()).containsExactly("generator-state", "jumping-range", "yield-from",
-                "toy-future", "toy-task", "toy-loop", "real-tasks", "real-loop", "sleepers", "echo", "demo");
+                "toy-future", "toy-task", "toy-loop", "real-tasks", "real-loop", "sleepers", "workers", "echo", "demo");
     }
 }
