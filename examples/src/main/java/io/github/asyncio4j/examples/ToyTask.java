@@ -42,8 +42,8 @@ public final class ToyTask<T> extends ToyFuture<T> {
             trace.println("  task " + name() + ": waits for " + future);
             future.addDoneCallback(() -> step(null));
         } else {
-            trace.println("  task " + name() + ": refuses " + yielded);
-            step(new IllegalArgumentException("a task can only wait for futures, not " + yielded));
+            trace.println("  task " + name() + ": refuses '" + yielded + "'");
+            step(new IllegalArgumentException("a task can only wait for futures, not '" + yielded + "'"));
         }
     }
 

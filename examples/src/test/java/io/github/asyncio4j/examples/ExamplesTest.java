@@ -79,8 +79,8 @@ class ExamplesTest {
     @Test
     void toyTaskStepsItsCoroutineAndReactsToWhatItYields() {
         assertThat(lines(ToyTask::run)).containsExactly(
-                "  task fetch: refuses please sleep 1 s",
-                "  [fetch] caught: a task can only wait for futures, not please sleep 1 s",
+                "  task fetch: refuses 'please sleep 1 s'",
+                "  [fetch] caught: a task can only wait for futures, not 'please sleep 1 s'",
                 "  task fetch: waits for ToyFuture[page pending]",
                 "  task report: waits for ToyTask[fetch pending]",
                 "main: both tasks wait; now the page arrives",

@@ -13,12 +13,14 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/guide.md cannot drift from the examples: every code excerpt marked {@code <!-- excerpt: File.java -->} is
- * in that source, line for line and in order (indentation aside); every output block that starts with
+ * in that example's source (or, for a path with a slash, in that file of the project), line for line and in
+ * order (indentation aside; a line {@code ...} stands for lines left out); every output block that starts with
  * {@code $ ./asyncio4j example NAME} is that example's whole output; every block marked
  * {@code <!-- output: NAME -->} is a run of consecutive lines of it.
  */
 class GuideTest {
-    static final Path GUIDE = Path.of("../docs/guide.md");
+    static final Path ROOT = Path.of("..");
+    static final Path GUIDE = ROOT.resolve("docs/guide.md");
     static final Path SOURCES = Path.of("src/main/java/io/github/asyncio4j/examples");
     static final Pattern BLOCK = Pattern.compile("(?:<!-- (excerpt|output): (\\S+) -->\\n)?```(\\w*)\\n(.*?)```",
             Pattern.DOTALL);
@@ -40,11 +42,12 @@ class GuideTest {
         List<Block> excerpts = blocks().stream().filter(b -> "excerpt".equals(b.mark())).toList();
         assertThat(excerpts).hasSizeGreaterThan(15);
         for (Block b : excerpts) {
-            List<String> source = Files.readAllLines(SOURCES.resolve(b.target())).stream().map(String::strip).toList();
+            Path file = b.target().contains("/") ? ROOT.resolve(b.target()) : SOURCES.resolve(b.target());
+            List<String> source = Files.readAllLines(file).stream().map(String::strip).toList();
             int at = 0;
             for (String line : b.lines()) {
                 String wanted = line.strip();
-                if (wanted.isEmpty()) {
+                if (wanted.isEmpty() || wanted.equals("...")) {
                     continue;
                 }
                 int found = source.subList(at, source.size()).indexOf(wanted);
