@@ -9,12 +9,12 @@ import io.github.asyncio4j.CancelledError;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.Task;
 import java.io.PrintStream;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The closing program, part 1: several sleeping tasks run at once on one thread; results come back in the order
- * they are awaited; a task still sleeping is cancelled, and its cleanup runs.
+ * they are awaited; a task still sleeping is cancelled, and its cleanup runs. The tasks are created in the order
+ * of their deadlines, so a slow machine can delay the output but not reorder it.
  */
 public final class Sleepers {
     private Sleepers() {
@@ -36,15 +36,11 @@ public final class Sleepers {
 
     static void run(PrintStream out) {
         Async.run(Coroutine.of(() -> {
-            List<Task<String>> meal = new ArrayList<>();
-            meal.add(createTask(cook("tea", 0.3, out)));
-            meal.add(createTask(cook("toast", 0.1, out)));
-            meal.add(createTask(cook("eggs", 0.2, out)));
+            Task<String> toast = createTask(cook("toast", 0.1, out));
+            Task<String> eggs = createTask(cook("eggs", 0.2, out));
+            Task<String> tea = createTask(cook("tea", 0.3, out));
             Task<String> dishes = createTask(cook("dishes", 60.0, out));
-            List<String> served = new ArrayList<>();
-            for (Task<String> t : meal) {
-                served.add(await(t));
-            }
+            List<String> served = List.of(await(tea), await(toast), await(eggs));   // tea first, please
             out.println("main: served in the order awaited: " + served);
             out.println("main: nobody waits 60 s for the dishes: cancel()");
             dishes.cancel();

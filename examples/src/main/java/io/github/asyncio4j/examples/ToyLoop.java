@@ -81,7 +81,7 @@ public final class ToyLoop {
             }
             case Spawn(Generator<Trap, Void, ?> child) -> {
                 spawn(child);
-                ready.add(task);
+                step(task);   // a system call that does not block returns at once
             }
         }
     }
