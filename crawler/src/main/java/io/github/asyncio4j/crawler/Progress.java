@@ -59,7 +59,7 @@ final class Progress implements AutoCloseable {
         if (bar != null) {
             bar.maxHint(Math.max(1, done + counters.queued()));
             bar.stepTo(done);
-            bar.setExtraMessage(String.format(Locale.ROOT, "queued %d, errors %d", counters.queued(), counters.errors()));
+            bar.setExtraMessage(String.format(Locale.ROOT, " | %d queued, %d errors", counters.queued(), counters.errors()));
         } else {
             double s = Math.max(1e-9, loop.time() - started);
             lines.printf(Locale.ROOT, "crawl: %d done, %d queued, %d errors, %.1f pages/s%n", done, counters.queued(),
