@@ -6,7 +6,8 @@ import java.io.PrintStream;
 
 /**
  * Step 1 of the guide: a generator's frame lives on the heap, so it stops at {@code yield}, keeps its local
- * variables, and resumes where it stopped; {@link Generator#state()} tells where it stands.
+ * variables, and resumes where it stopped; {@link Generator#state()} tells where it stands, and
+ * {@link Generator#getStack()} where a suspended one waits.
  */
 public final class GeneratorState {
     private GeneratorState() {
@@ -44,6 +45,8 @@ public final class GeneratorState {
         Generator<Integer, Void, String> h = countdown(3, out);
         h.next();
         out.println("a second one, suspended at its first yield: state " + h.state());
+        StackTraceElement where = h.getStack().get(0);     // its innermost frame: the yield it stopped at
+        out.println("it waits at " + where.getFileName() + ":" + where.getLineNumber());
         h.close();                                  // raises GeneratorExit at the yield: finally runs
         out.println("close() -> state " + h.state());
     }

@@ -43,6 +43,7 @@ class ExamplesTest {
                 "next() -> StopIteration(liftoff)  state CLOSED",
                 "  [body] starts with n = 3",
                 "a second one, suspended at its first yield: state SUSPENDED",
+                "it waits at GeneratorState.java:23",
                 "  [body] finally block runs",
                 "close() -> state CLOSED");
     }
