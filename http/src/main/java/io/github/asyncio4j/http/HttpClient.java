@@ -107,7 +107,7 @@ public final class HttpClient implements AutoCloseable {
             Exchanged result;
             HttpResponse response;
             try {
-                result = roundTrip(c.connection().writer(), in, request, head);
+                result = in.guarded(() -> roundTrip(c.connection().writer(), in, request, head));
                 response = decoded(result.response());   // a bad encoding discards the connection too
             } catch (Throwable e) {
                 pool.discard(c);
@@ -146,7 +146,8 @@ public final class HttpClient implements AutoCloseable {
         if (request.body().length > 0) {
             out.write(request.body());
         }
-        Timeouts.within(readTimeout, HttpTimeoutException.Kind.READ, "while sending the request", out.drain());
+        in.nowDoing("sending the request");
+        out.drain().await();
         in.startMessage();
         Http1.StatusLine status;
         Headers headers;

@@ -152,37 +152,26 @@ public final class HttpServer implements AutoCloseable {
     /** Serves one request; false when the connection must close. */
     private boolean serveOne(MessageReader in, Connection connection) throws IOException {
         in.startMessage();
-        String line = in.readHeadLine("the request line", 0, options.keepAliveTimeout());
-        if (line == null) {
-            return false;   // the client closed between requests
-        }
-        HttpRequest request;
-        boolean http11;
+        Received received;
         try {
-            if (line.isEmpty()) {   // tolerate one empty line before a request (RFC 9112 section 2.2)
-                line = in.readHeadLine("the request line", 0);
-                if (line == null) {
-                    return false;
-                }
+            String line = Timeouts.within(options.keepAliveTimeout(), HttpTimeoutException.Kind.READ,
+                    "waiting for a request", () -> in.readHeadLine("the request line", 0));
+            if (line == null) {
+                return false;   // the client closed between requests
             }
-            Http1.RequestLine requestLine = Http1.parseRequestLine(line);
-            Headers headers = in.readFields("the request headers", line.length() + 2L);
-            http11 = requestLine.version().equals("HTTP/1.1");
-            URI target;
-            try {
-                target = new URI(requestLine.target());
-            } catch (URISyntaxException e) {
-                throw new HttpProtocolException("bad request target: " + Http1.quote(requestLine.target()));
-            }
-            byte[] body = in.readBody(Http1.requestFraming(headers), options.maxBodySize(), null);
-            request = new HttpRequest(requestLine.method(), target, headers, body);
+            received = in.guarded(() -> readRequest(in, line));
         } catch (BodyTooLargeException e) {
-            sendError(connection.writer(), 413, e.getMessage());
+            sendError(in, connection.writer(), 413, e.getMessage());
             return false;
         } catch (HttpProtocolException e) {
-            sendError(connection.writer(), 400, e.getMessage());
+            sendError(in, connection.writer(), 400, e.getMessage());
             return false;
         }
+        if (received == null) {
+            return false;
+        }
+        HttpRequest request = received.request();
+        boolean http11 = received.http11();
         boolean keepAlive = http11 ? !request.headers().hasToken("Connection", "close")
                 : request.headers().hasToken("Connection", "keep-alive");
         HttpResponse response;
@@ -200,17 +189,43 @@ public final class HttpServer implements AutoCloseable {
             return false;   // a raw handler wrote what it wanted
         }
         keepAlive &= !response.headers().hasToken("Connection", "close");
-        writeResponse(connection.writer(), request.method(), response, http11, keepAlive);
+        writeResponse(in, connection.writer(), request.method(), response, http11, keepAlive);
         requestsServed++;
         return keepAlive;
     }
 
-    private void sendError(StreamWriter writer, int status, String message) {
-        HttpResponse error = HttpResponse.text(status, message + "\n");
-        writeResponse(writer, "GET", error, true, false);
+    private record Received(HttpRequest request, boolean http11) {
     }
 
-    private void writeResponse(StreamWriter out, String method, HttpResponse r, boolean http11, boolean keepAlive) {
+    /** The rest of a request after its first line; null if the client closed instead. */
+    private Received readRequest(MessageReader in, String firstLine) {
+        String line = firstLine;
+        if (line.isEmpty()) {   // tolerate one empty line before a request (RFC 9112 section 2.2)
+            line = in.readHeadLine("the request line", 0);
+            if (line == null) {
+                return null;
+            }
+        }
+        Http1.RequestLine requestLine = Http1.parseRequestLine(line);
+        Headers headers = in.readFields("the request headers", line.length() + 2L);
+        URI target;
+        try {
+            target = new URI(requestLine.target());
+        } catch (URISyntaxException e) {
+            throw new HttpProtocolException("bad request target: " + Http1.quote(requestLine.target()));
+        }
+        byte[] body = in.readBody(Http1.requestFraming(headers), options.maxBodySize(), null);
+        return new Received(new HttpRequest(requestLine.method(), target, headers, body),
+                requestLine.version().equals("HTTP/1.1"));
+    }
+
+    private void sendError(MessageReader in, StreamWriter writer, int status, String message) {
+        HttpResponse error = HttpResponse.text(status, message + "\n");
+        writeResponse(in, writer, "GET", error, true, false);
+    }
+
+    private void writeResponse(MessageReader in, StreamWriter out, String method, HttpResponse r, boolean http11,
+                               boolean keepAlive) {
         int status = r.status();
         boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
         boolean chunked = bodyAllowed && http11 && Http1.isChunked(r.headers());
@@ -247,8 +262,10 @@ public final class HttpServer implements AutoCloseable {
                 out.write(Http1.latin1(end));
             }
         }
-        Timeouts.within(options.readTimeout(), HttpTimeoutException.Kind.READ, "while sending a response",
-                out.drain());
+        in.guarded(() -> {
+            in.nowDoing("sending a response");
+            return out.drain().await();
+        });
     }
 
     @Override
