@@ -49,6 +49,8 @@ import javax.net.ssl.SSLContext;
  * <p>Loop-confined: use a client from one event loop. {@link #close()} closes the idle connections.
  */
 public final class HttpClient implements AutoCloseable {
+    /** A server may send a few 1xx responses before the real one, not an endless stream of them. */
+    private static final int MAX_INTERIM_RESPONSES = 8;
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
 
     private final Duration connectTimeout;
@@ -151,7 +153,11 @@ public final class HttpClient implements AutoCloseable {
         in.startMessage();
         Http1.StatusLine status;
         Headers headers;
+        int interim = 0;
         do {   // 1xx interim responses (100 Continue, 103 Early Hints) come before the real one
+            if (interim++ == MAX_INTERIM_RESPONSES) {
+                throw new HttpProtocolException("more than " + MAX_INTERIM_RESPONSES + " interim (1xx) responses");
+            }
             String line = in.readHeadLine("the status line", 0);
             if (line == null) {
                 throw new StaleConnectionException();
