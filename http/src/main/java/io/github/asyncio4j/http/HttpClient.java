@@ -2,6 +2,7 @@ package io.github.asyncio4j.http;
 
 import static io.github.asyncio4j.Async.await;
 
+import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.net.Connection;
 import io.github.asyncio4j.net.StreamOptions;
@@ -61,6 +62,7 @@ public final class HttpClient implements AutoCloseable {
     private final String userAgent;
     private final SSLContext sslContext;
     private final ConnectionPool pool;
+    private SSLContext defaultSsl;
 
     private HttpClient(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -200,15 +202,24 @@ public final class HttpClient implements AutoCloseable {
                 Streams.openConnection(origin.host(), origin.port(), options));
     }
 
+    /** The configured context, else the JVM's default, loaded once off the loop (it reads the trust store). */
     private SSLContext sslContext() {
         if (sslContext != null) {
             return sslContext;
         }
-        try {
-            return SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no default TLS context in this JVM", e);
+        if (defaultSsl == null) {
+            SSLContext loaded = await(Async.toThread(() -> {
+                try {
+                    return SSLContext.getDefault();
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("no default TLS context in this JVM", e);
+                }
+            }));
+            if (defaultSsl == null) {
+                defaultSsl = loaded;
+            }
         }
+        return defaultSsl;
     }
 
     private byte[] requestHead(HttpRequest request, Origin origin) {

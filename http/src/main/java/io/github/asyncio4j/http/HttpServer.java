@@ -46,6 +46,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class HttpServer implements AutoCloseable {
     private static final int CHUNK = 16 * 1024;
+    private static final byte[] CONTINUE = Http1.latin1("HTTP/1.1 100 Continue\r\n\r\n");
 
     private final Server server;
     private final RawHttpHandler handler;
@@ -159,7 +160,7 @@ public final class HttpServer implements AutoCloseable {
             if (line == null) {
                 return false;   // the client closed between requests
             }
-            received = in.guarded(() -> readRequest(in, line));
+            received = in.guarded(() -> readRequest(in, connection, line));
         } catch (BodyTooLargeException e) {
             sendError(in, connection.writer(), 413, e.getMessage());
             return false;
@@ -198,7 +199,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** The rest of a request after its first line; null if the client closed instead. */
-    private Received readRequest(MessageReader in, String firstLine) {
+    private Received readRequest(MessageReader in, Connection connection, String firstLine) {
         String line = firstLine;
         if (line.isEmpty()) {   // tolerate one empty line before a request (RFC 9112 section 2.2)
             line = in.readHeadLine("the request line", 0);
@@ -214,9 +215,14 @@ public final class HttpServer implements AutoCloseable {
         } catch (URISyntaxException e) {
             throw new HttpProtocolException("bad request target: " + Http1.quote(requestLine.target()));
         }
-        byte[] body = in.readBody(Http1.requestFraming(headers), options.maxBodySize(), null);
+        Http1.Framing framing = Http1.requestFraming(headers);
+        boolean http11 = requestLine.version().equals("HTTP/1.1");
+        if (http11 && !(framing instanceof Http1.Framing.None) && headers.hasToken("Expect", "100-continue")) {
+            connection.writer().write(CONTINUE);   // the client waits for this before it sends the body
+        }
+        byte[] body = in.readBody(framing, options.maxBodySize(), null);
         return new Received(new HttpRequest(requestLine.method(), target, headers, body),
-                requestLine.version().equals("HTTP/1.1"));
+                http11);
     }
 
     private void sendError(MessageReader in, StreamWriter writer, int status, String message) {

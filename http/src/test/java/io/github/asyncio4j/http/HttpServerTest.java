@@ -90,6 +90,23 @@ class HttpServerTest {
     }
 
     @Test
+    void expect100ContinueGetsAnInterimResponseBeforeTheBodyIsRead() {
+        run(() -> {
+            try (HttpServer server = await(HttpServer.start(ECHO, HOST, 0))) {
+                Connection c = await(Streams.openConnection(HOST, server.port()));
+                c.writer().write(bytes("PUT /up HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"));
+                assertThat(new String(await(c.reader().readUntil(bytes("\r\n\r\n"))), StandardCharsets.ISO_8859_1))
+                        .isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+                c.writer().write(bytes("abc"));
+                String rest = new String(await(c.reader().readUntil(bytes("body=abc"))), StandardCharsets.ISO_8859_1);
+                assertThat(rest).startsWith("HTTP/1.1 200 OK\r\n").endsWith("PUT /up body=abc");
+                c.close();
+            }
+            return null;
+        });
+    }
+
+    @Test
     void headGetsTheHeadersWithoutTheBody() {
         run(() -> {
             try (HttpServer server = await(HttpServer.start(ECHO, HOST, 0))) {
