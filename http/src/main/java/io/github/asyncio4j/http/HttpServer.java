@@ -14,6 +14,9 @@ import io.github.asyncio4j.net.StreamReader;
 import io.github.asyncio4j.net.StreamWriter;
 import io.github.asyncio4j.net.Streams;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -100,9 +103,15 @@ public final class HttpServer implements AutoCloseable {
         return server.port();
     }
 
-    /** {@code http://127.0.0.1:port} + {@code path} ({@code https} with TLS): a loopback URL of this server. */
+    /**
+     * {@code http://address:port} + {@code path} ({@code https} with TLS), with the address the server listens on
+     * ({@code 127.0.0.1} when it listens on every interface).
+     */
     public String url(String path) {
-        return scheme + "://127.0.0.1:" + port() + path;
+        InetAddress address = ((InetSocketAddress) server.addresses().get(0)).getAddress();
+        String host = address.isAnyLocalAddress() ? "127.0.0.1"
+                : address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        return scheme + "://" + host + ":" + port() + path;
     }
 
     /** Connections accepted since the start. */

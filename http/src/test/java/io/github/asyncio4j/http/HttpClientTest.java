@@ -312,6 +312,32 @@ class HttpClientTest {
     }
 
     @Test
+    void closingTheClientFailsWaitersAndClosesConnectionsAsTheyComeBack() {
+        run(() -> {
+            Future<Void> gate = Async.getRunningLoop().createFuture();
+            try (HttpServer server = await(HttpServer.start(request -> Coroutine.of(() -> {
+                await(gate);
+                return HttpResponse.text(200, "done");
+            }), HOST, 0))) {
+                HttpClient client = HttpClient.builder().maxConnectionsPerHost(1).build();
+                Task<HttpResponse> busy = spawn(() -> await(client.get(server.url("/a"))));
+                await(Async.sleep(0.02));
+                Task<HttpResponse> waiting = spawn(() -> await(client.get(server.url("/b"))));
+                settle();
+                client.close();
+                assertThatThrownBy(() -> await(waiting)).isInstanceOf(IllegalStateException.class)
+                        .hasMessage("the HttpClient was closed");
+                gate.setResult(null);
+                assertThat(await(busy).text()).isEqualTo("done");   // the request in flight completes
+                assertThat(client.openConnections()).isZero();      // and its connection is closed after it
+                assertThatThrownBy(() -> await(client.get(server.url("/c")))).isInstanceOf(IllegalStateException.class)
+                        .hasMessage("the HttpClient is closed");
+            }
+            return null;
+        });
+    }
+
+    @Test
     void idleConnectionsExpireAfterTheIdleTimeout() {
         run(() -> {
             try (RawServer server = RawServer.replying("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
