@@ -4,6 +4,7 @@ import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.net.Connection;
 import io.github.asyncio4j.net.StreamOptions;
 import io.github.asyncio4j.net.Streams;
@@ -63,6 +64,8 @@ public final class HttpClient implements AutoCloseable {
     private final SSLContext sslContext;
     private final ConnectionPool pool;
     private SSLContext defaultSsl;
+    /** The loop this client's connections and waiters belong to: the first that used it. */
+    private EventLoop owner;
 
     private HttpClient(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -103,6 +106,13 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private HttpResponse exchange(HttpRequest request, Origin origin, byte[] head) {
+        EventLoop loop = Async.getRunningLoop();
+        if (owner == null) {
+            owner = loop;
+        } else if (owner != loop) {
+            throw new IllegalStateException("an HttpClient belongs to the event loop that first used it ("
+                    + owner + "); make one client per loop");
+        }
         for (int attempt = 1; ; attempt++) {
             PooledConnection c = pool.acquire(origin, this::open);
             boolean reused = c.requests() > 0;
@@ -275,9 +285,18 @@ public final class HttpClient implements AutoCloseable {
         return pool.waiting(Origin.of(URI.create(url)));
     }
 
-    /** Closes the idle connections now and the busy ones when their requests end; new requests fail. */
+    /**
+     * Closes the idle connections now and the busy ones when their requests end; new requests fail. Call it on
+     * the client's loop, before the loop closes (a closed loop can no longer close sockets).
+     *
+     * @throws IllegalStateException if the loop is closed and connections are left open
+     */
     @Override
     public void close() {
+        if (owner != null && owner.isClosed() && pool.open() > 0) {
+            throw new IllegalStateException("the HttpClient's event loop is closed, so its " + pool.open()
+                    + " open connection(s) cannot be closed: close the client before its loop ends");
+        }
         pool.close();
     }
 

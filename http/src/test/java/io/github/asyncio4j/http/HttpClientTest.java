@@ -390,6 +390,22 @@ class HttpClientTest {
         });
     }
 
+    @Test
+    void aClientBelongsToOneEventLoopAndIsClosedOnIt() {
+        HttpClient client = HttpClient.create();
+        String url = run(() -> {
+            HttpServer server = await(HttpServer.start(r -> Coroutine.of(() -> HttpResponse.status(204)), HOST, 0));
+            assertThat(await(client.get(server.url("/"))).status()).isEqualTo(204);
+            server.close();
+            return server.url("/");
+        });
+        assertThatThrownBy(client::close).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("close the client before its loop ends");
+        assertThatThrownBy(() -> run(() -> await(client.get(url))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("belongs to the event loop that first used it");
+    }
+
     static byte[] gzip(byte[] data) throws java.io.IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
