@@ -39,7 +39,8 @@ import javax.net.ssl.SSLContext;
  * <p><b>Protocol.</b> Each connection serves requests one after another (keep-alive) until the client sends
  * {@code Connection: close}, an HTTP/1.0 client does not ask for {@code keep-alive}, the response says
  * {@code Connection: close}, or the connection stays idle longer than {@link Options#keepAliveTimeout}. Request
- * bodies may use {@code Content-Length} or chunked coding. Responses get a {@code Content-Length}, or chunked
+ * bodies may use {@code Content-Length} or chunked coding ({@code Expect: 100-continue} is answered before the body
+ * is read). Responses get a {@code Content-Length}, or chunked
  * coding when the handler's response has {@code Transfer-Encoding: chunked} (HTTP/1.1 clients only). A response
  * to {@code HEAD} has the headers of the body the handler returned, without the body. A malformed request gets
  * {@code 400} (a body over the limit {@code 413}) naming the problem, and the connection is closed. A handler

@@ -122,8 +122,8 @@ class TimeoutAndCancellationTest {
                 parked.add(park);
                 await(park);
                 return false;
-            });
-                 HttpClient client = HttpClient.builder().maxConnectionsPerHost(1).build()) {
+            })) {
+                HttpClient client = HttpClient.builder().maxConnectionsPerHost(1).build();
                 await(client.get(server.url("/ok")));   // one idle keep-alive connection in the pool
                 for (String path : List.of("/status", "/headers", "/body", "/chunk")) {
                     Task<HttpResponse> t = spawn(() -> await(client.get(server.url(path))));
