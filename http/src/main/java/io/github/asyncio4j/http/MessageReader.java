@@ -176,6 +176,17 @@ final class MessageReader {
             throw new BodyTooLargeException("body of " + length + " bytes (Content-Length) exceeds the maximum of "
                     + maxBody + " bytes", maxBody);
         }
+        if (length <= BLOCK) {   // small bodies: one copy out of the stream's buffer
+            try {
+                byte[] body = await(in.readExactly((int) length));
+                consumed += length;
+                progress();
+                return body;
+            } catch (IncompleteReadError e) {
+                throw new HttpProtocolException("connection closed early: body shorter than its Content-Length ("
+                        + e.partial().length + " of " + length + " bytes)");
+            }
+        }
         byte[] body = new byte[(int) length];
         int filled = 0;
         while (filled < length) {
