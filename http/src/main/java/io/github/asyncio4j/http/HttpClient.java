@@ -2,7 +2,9 @@ package io.github.asyncio4j.http;
 
 import static io.github.asyncio4j.Async.await;
 
+import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.net.Connection;
 import io.github.asyncio4j.net.StreamOptions;
 import io.github.asyncio4j.net.Streams;
@@ -49,6 +51,8 @@ import javax.net.ssl.SSLContext;
  * <p>Loop-confined: use a client from one event loop. {@link #close()} closes the idle connections.
  */
 public final class HttpClient implements AutoCloseable {
+    /** A server may send a few 1xx responses before the real one, not an endless stream of them. */
+    private static final int MAX_INTERIM_RESPONSES = 8;
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
 
     private final Duration connectTimeout;
@@ -59,6 +63,9 @@ public final class HttpClient implements AutoCloseable {
     private final String userAgent;
     private final SSLContext sslContext;
     private final ConnectionPool pool;
+    private SSLContext defaultSsl;
+    /** The loop this client's connections and waiters belong to: the first that used it. */
+    private EventLoop owner;
 
     private HttpClient(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -99,6 +106,13 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private HttpResponse exchange(HttpRequest request, Origin origin, byte[] head) {
+        EventLoop loop = Async.getRunningLoop();
+        if (owner == null) {
+            owner = loop;
+        } else if (owner != loop) {
+            throw new IllegalStateException("an HttpClient belongs to the event loop that first used it ("
+                    + owner + "); make one client per loop");
+        }
         for (int attempt = 1; ; attempt++) {
             PooledConnection c = pool.acquire(origin, this::open);
             boolean reused = c.requests() > 0;
@@ -107,7 +121,7 @@ public final class HttpClient implements AutoCloseable {
             Exchanged result;
             HttpResponse response;
             try {
-                result = roundTrip(c.connection().writer(), in, request, head);
+                result = in.guarded(() -> roundTrip(c.connection().writer(), in, request, head));
                 response = decoded(result.response());   // a bad encoding discards the connection too
             } catch (Throwable e) {
                 pool.discard(c);
@@ -146,11 +160,16 @@ public final class HttpClient implements AutoCloseable {
         if (request.body().length > 0) {
             out.write(request.body());
         }
-        Timeouts.within(readTimeout, HttpTimeoutException.Kind.READ, "while sending the request", out.drain());
+        in.nowDoing("sending the request");
+        out.drain().await();
         in.startMessage();
         Http1.StatusLine status;
         Headers headers;
+        int interim = 0;
         do {   // 1xx interim responses (100 Continue, 103 Early Hints) come before the real one
+            if (interim++ == MAX_INTERIM_RESPONSES) {
+                throw new HttpProtocolException("more than " + MAX_INTERIM_RESPONSES + " interim (1xx) responses");
+            }
             String line = in.readHeadLine("the status line", 0);
             if (line == null) {
                 throw new StaleConnectionException();
@@ -193,15 +212,24 @@ public final class HttpClient implements AutoCloseable {
                 Streams.openConnection(origin.host(), origin.port(), options));
     }
 
+    /** The configured context, else the JVM's default, loaded once off the loop (it reads the trust store). */
     private SSLContext sslContext() {
         if (sslContext != null) {
             return sslContext;
         }
-        try {
-            return SSLContext.getDefault();
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("no default TLS context in this JVM", e);
+        if (defaultSsl == null) {
+            SSLContext loaded = await(Async.toThread(() -> {
+                try {
+                    return SSLContext.getDefault();
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("no default TLS context in this JVM", e);
+                }
+            }));
+            if (defaultSsl == null) {
+                defaultSsl = loaded;
+            }
         }
+        return defaultSsl;
     }
 
     private byte[] requestHead(HttpRequest request, Origin origin) {
@@ -257,9 +285,18 @@ public final class HttpClient implements AutoCloseable {
         return pool.waiting(Origin.of(URI.create(url)));
     }
 
-    /** Closes the idle connections now and the busy ones when their requests end; new requests fail. */
+    /**
+     * Closes the idle connections now and the busy ones when their requests end; new requests fail. Call it on
+     * the client's loop, before the loop closes (a closed loop can no longer close sockets).
+     *
+     * @throws IllegalStateException if the loop is closed and connections are left open
+     */
     @Override
     public void close() {
+        if (owner != null && owner.isClosed() && pool.open() > 0) {
+            throw new IllegalStateException("the HttpClient's event loop is closed, so its " + pool.open()
+                    + " open connection(s) cannot be closed: close the client before its loop ends");
+        }
         pool.close();
     }
 

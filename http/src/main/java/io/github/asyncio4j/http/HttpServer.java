@@ -14,6 +14,9 @@ import io.github.asyncio4j.net.StreamReader;
 import io.github.asyncio4j.net.StreamWriter;
 import io.github.asyncio4j.net.Streams;
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +39,8 @@ import javax.net.ssl.SSLContext;
  * <p><b>Protocol.</b> Each connection serves requests one after another (keep-alive) until the client sends
  * {@code Connection: close}, an HTTP/1.0 client does not ask for {@code keep-alive}, the response says
  * {@code Connection: close}, or the connection stays idle longer than {@link Options#keepAliveTimeout}. Request
- * bodies may use {@code Content-Length} or chunked coding. Responses get a {@code Content-Length}, or chunked
+ * bodies may use {@code Content-Length} or chunked coding ({@code Expect: 100-continue} is answered before the body
+ * is read). Responses get a {@code Content-Length}, or chunked
  * coding when the handler's response has {@code Transfer-Encoding: chunked} (HTTP/1.1 clients only). A response
  * to {@code HEAD} has the headers of the body the handler returned, without the body. A malformed request gets
  * {@code 400} (a body over the limit {@code 413}) naming the problem, and the connection is closed. A handler
@@ -46,6 +50,7 @@ import javax.net.ssl.SSLContext;
  */
 public final class HttpServer implements AutoCloseable {
     private static final int CHUNK = 16 * 1024;
+    private static final byte[] CONTINUE = Http1.latin1("HTTP/1.1 100 Continue\r\n\r\n");
 
     private final Server server;
     private final RawHttpHandler handler;
@@ -99,9 +104,15 @@ public final class HttpServer implements AutoCloseable {
         return server.port();
     }
 
-    /** {@code http://127.0.0.1:port} + {@code path} ({@code https} with TLS): a loopback URL of this server. */
+    /**
+     * {@code http://address:port} + {@code path} ({@code https} with TLS), with the address the server listens on
+     * ({@code 127.0.0.1} when it listens on every interface).
+     */
     public String url(String path) {
-        return scheme + "://127.0.0.1:" + port() + path;
+        InetAddress address = ((InetSocketAddress) server.addresses().get(0)).getAddress();
+        String host = address.isAnyLocalAddress() ? "127.0.0.1"
+                : address instanceof Inet6Address ? "[" + address.getHostAddress() + "]" : address.getHostAddress();
+        return scheme + "://" + host + ":" + port() + path;
     }
 
     /** Connections accepted since the start. */
@@ -152,37 +163,26 @@ public final class HttpServer implements AutoCloseable {
     /** Serves one request; false when the connection must close. */
     private boolean serveOne(MessageReader in, Connection connection) throws IOException {
         in.startMessage();
-        String line = in.readHeadLine("the request line", 0, options.keepAliveTimeout());
-        if (line == null) {
-            return false;   // the client closed between requests
-        }
-        HttpRequest request;
-        boolean http11;
+        Received received;
         try {
-            if (line.isEmpty()) {   // tolerate one empty line before a request (RFC 9112 section 2.2)
-                line = in.readHeadLine("the request line", 0);
-                if (line == null) {
-                    return false;
-                }
+            String line = Timeouts.within(options.keepAliveTimeout(), HttpTimeoutException.Kind.READ,
+                    "waiting for a request", () -> in.readHeadLine("the request line", 0));
+            if (line == null) {
+                return false;   // the client closed between requests
             }
-            Http1.RequestLine requestLine = Http1.parseRequestLine(line);
-            Headers headers = in.readFields("the request headers", line.length() + 2L);
-            http11 = requestLine.version().equals("HTTP/1.1");
-            URI target;
-            try {
-                target = new URI(requestLine.target());
-            } catch (URISyntaxException e) {
-                throw new HttpProtocolException("bad request target: " + Http1.quote(requestLine.target()));
-            }
-            byte[] body = in.readBody(Http1.requestFraming(headers), options.maxBodySize(), null);
-            request = new HttpRequest(requestLine.method(), target, headers, body);
+            received = in.guarded(() -> readRequest(in, connection, line));
         } catch (BodyTooLargeException e) {
-            sendError(connection.writer(), 413, e.getMessage());
+            sendError(in, connection.writer(), 413, e.getMessage());
             return false;
         } catch (HttpProtocolException e) {
-            sendError(connection.writer(), 400, e.getMessage());
+            sendError(in, connection.writer(), 400, e.getMessage());
             return false;
         }
+        if (received == null) {
+            return false;
+        }
+        HttpRequest request = received.request();
+        boolean http11 = received.http11();
         boolean keepAlive = http11 ? !request.headers().hasToken("Connection", "close")
                 : request.headers().hasToken("Connection", "keep-alive");
         HttpResponse response;
@@ -200,17 +200,48 @@ public final class HttpServer implements AutoCloseable {
             return false;   // a raw handler wrote what it wanted
         }
         keepAlive &= !response.headers().hasToken("Connection", "close");
-        writeResponse(connection.writer(), request.method(), response, http11, keepAlive);
+        writeResponse(in, connection.writer(), request.method(), response, http11, keepAlive);
         requestsServed++;
         return keepAlive;
     }
 
-    private void sendError(StreamWriter writer, int status, String message) {
-        HttpResponse error = HttpResponse.text(status, message + "\n");
-        writeResponse(writer, "GET", error, true, false);
+    private record Received(HttpRequest request, boolean http11) {
     }
 
-    private void writeResponse(StreamWriter out, String method, HttpResponse r, boolean http11, boolean keepAlive) {
+    /** The rest of a request after its first line; null if the client closed instead. */
+    private Received readRequest(MessageReader in, Connection connection, String firstLine) {
+        String line = firstLine;
+        if (line.isEmpty()) {   // tolerate one empty line before a request (RFC 9112 section 2.2)
+            line = in.readHeadLine("the request line", 0);
+            if (line == null) {
+                return null;
+            }
+        }
+        Http1.RequestLine requestLine = Http1.parseRequestLine(line);
+        Headers headers = in.readFields("the request headers", line.length() + 2L);
+        URI target;
+        try {
+            target = new URI(requestLine.target());
+        } catch (URISyntaxException e) {
+            throw new HttpProtocolException("bad request target: " + Http1.quote(requestLine.target()));
+        }
+        Http1.Framing framing = Http1.requestFraming(headers);
+        boolean http11 = requestLine.version().equals("HTTP/1.1");
+        if (http11 && !(framing instanceof Http1.Framing.None) && headers.hasToken("Expect", "100-continue")) {
+            connection.writer().write(CONTINUE);   // the client waits for this before it sends the body
+        }
+        byte[] body = in.readBody(framing, options.maxBodySize(), null);
+        return new Received(new HttpRequest(requestLine.method(), target, headers, body),
+                http11);
+    }
+
+    private void sendError(MessageReader in, StreamWriter writer, int status, String message) {
+        HttpResponse error = HttpResponse.text(status, message + "\n");
+        writeResponse(in, writer, "GET", error, true, false);
+    }
+
+    private void writeResponse(MessageReader in, StreamWriter out, String method, HttpResponse r, boolean http11,
+                               boolean keepAlive) {
         int status = r.status();
         boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
         boolean chunked = bodyAllowed && http11 && Http1.isChunked(r.headers());
@@ -247,8 +278,10 @@ public final class HttpServer implements AutoCloseable {
                 out.write(Http1.latin1(end));
             }
         }
-        Timeouts.within(options.readTimeout(), HttpTimeoutException.Kind.READ, "while sending a response",
-                out.drain());
+        in.guarded(() -> {
+            in.nowDoing("sending a response");
+            return out.drain().await();
+        });
     }
 
     @Override

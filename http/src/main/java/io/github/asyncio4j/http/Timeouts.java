@@ -2,16 +2,14 @@ package io.github.asyncio4j.http;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Awaitable;
-import io.github.asyncio4j.CancelledError;
-import io.github.asyncio4j.Task;
-import io.github.asyncio4j.TimerHandle;
+import io.github.asyncio4j.Timeout;
+import io.github.asyncio4j.TimeoutError;
 import java.time.Duration;
 
 /**
- * Runs an awaitable under a deadline: when it expires the current task is cancelled at its await point and the
- * {@link CancelledError} is turned into an {@link HttpTimeoutException} naming the timeout (the cancellation
- * request is withdrawn with {@link Task#uncancel()}, so an outer scope or a real cancellation still sees its own).
- * Scopes nest. A null or zero timeout means none. Used only from inside a task.
+ * Runs an awaitable in an {@link Async#timeout} scope and turns the scope's expiry into an
+ * {@link HttpTimeoutException} that names the timeout. Scopes nest (a read timeout inside the total one): each
+ * converts only its own expiry. A zero timeout means none. Used only from inside a task.
  */
 final class Timeouts {
     private Timeouts() {
@@ -21,24 +19,14 @@ final class Timeouts {
         if (timeout == null || timeout.isZero()) {
             return body.await();
         }
-        Task<?> task = Async.currentTask();
-        if (task == null) {
-            throw new IllegalStateException("HTTP operations must run inside a task");
-        }
-        boolean[] expired = {false};
-        TimerHandle timer = task.getLoop().callLater(timeout, () -> {
-            expired[0] = true;
-            task.cancel("HTTP " + kind + " timeout");
-        });
-        try {
+        Timeout scope = Async.timeout(timeout);
+        try (scope) {
             return body.await();
-        } catch (CancelledError e) {
-            if (expired[0] && task.uncancel() == 0) {
+        } catch (TimeoutError e) {
+            if (scope.expired()) {
                 throw new HttpTimeoutException(kind, timeout, what);
             }
             throw e;
-        } finally {
-            timer.cancel();
         }
     }
 }

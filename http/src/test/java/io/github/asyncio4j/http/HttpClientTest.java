@@ -311,6 +311,101 @@ class HttpClientTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid character in header name");
     }
 
+    @Test
+    void closingTheClientFailsWaitersAndClosesConnectionsAsTheyComeBack() {
+        run(() -> {
+            Future<Void> gate = Async.getRunningLoop().createFuture();
+            try (HttpServer server = await(HttpServer.start(request -> Coroutine.of(() -> {
+                await(gate);
+                return HttpResponse.text(200, "done");
+            }), HOST, 0))) {
+                HttpClient client = HttpClient.builder().maxConnectionsPerHost(1).build();
+                Task<HttpResponse> busy = spawn(() -> await(client.get(server.url("/a"))));
+                await(Async.sleep(0.02));
+                Task<HttpResponse> waiting = spawn(() -> await(client.get(server.url("/b"))));
+                settle();
+                client.close();
+                assertThatThrownBy(() -> await(waiting)).isInstanceOf(IllegalStateException.class)
+                        .hasMessage("the HttpClient was closed");
+                gate.setResult(null);
+                assertThat(await(busy).text()).isEqualTo("done");   // the request in flight completes
+                assertThat(client.openConnections()).isZero();      // and its connection is closed after it
+                assertThatThrownBy(() -> await(client.get(server.url("/c")))).isInstanceOf(IllegalStateException.class)
+                        .hasMessage("the HttpClient is closed");
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void idleConnectionsExpireAfterTheIdleTimeout() {
+        run(() -> {
+            try (RawServer server = RawServer.replying("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+                 HttpClient client = HttpClient.builder().idleTimeout(java.time.Duration.ofMillis(50)).build()) {
+                await(client.get(server.url("/")));
+                await(client.get(server.url("/")));
+                assertThat(server.connections).isEqualTo(1);
+                await(Async.sleep(0.1));
+                await(client.get(server.url("/")));
+                assertThat(server.connections).isEqualTo(2);
+                assertThat(client.openConnections()).isEqualTo(1);   // the expired one was closed, not kept
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void anEndlessChunkedBodyStopsAtTheMaximumSize() {
+        run(() -> {
+            try (RawServer endless = RawServer.start((head, w, n) -> {
+                w.write(bytes("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"));
+                byte[] chunk = bytes("400\r\n" + "z".repeat(1024) + "\r\n");
+                while (true) {
+                    w.write(chunk);
+                    await(w.drain());
+                }
+            });
+                 HttpClient client = HttpClient.builder().maxBodySize(1 << 20).build()) {
+                assertThatThrownBy(() -> await(client.get(endless.url("/"))))
+                        .isInstanceOf(BodyTooLargeException.class)
+                        .hasMessage("chunked body exceeds the maximum of 1048576 bytes");
+                assertThat(client.openConnections()).isZero();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void invalidUtf8DecodesWithReplacementCharacters() {
+        run(() -> {
+            try (HttpServer server = await(HttpServer.start(request -> Coroutine.of(() ->
+                    HttpResponse.of(200, "text/html; charset=utf-8", new byte[] {'o', 'k', (byte) 0xff, (byte) 0xc3})),
+                    HOST, 0));
+                 HttpClient client = HttpClient.create()) {
+                HttpResponse r = await(client.get(server.url("/")));
+                assertThat(r.body()).hasSize(4);
+                assertThat(r.text()).isEqualTo("ok\ufffd\ufffd");
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aClientBelongsToOneEventLoopAndIsClosedOnIt() {
+        HttpClient client = HttpClient.create();
+        String url = run(() -> {
+            HttpServer server = await(HttpServer.start(r -> Coroutine.of(() -> HttpResponse.status(204)), HOST, 0));
+            assertThat(await(client.get(server.url("/"))).status()).isEqualTo(204);
+            server.close();
+            return server.url("/");
+        });
+        assertThatThrownBy(client::close).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("close the client before its loop ends");
+        assertThatThrownBy(() -> run(() -> await(client.get(url))))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("belongs to the event loop that first used it");
+    }
+
     static byte[] gzip(byte[] data) throws java.io.IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {

@@ -90,6 +90,23 @@ class HttpServerTest {
     }
 
     @Test
+    void expect100ContinueGetsAnInterimResponseBeforeTheBodyIsRead() {
+        run(() -> {
+            try (HttpServer server = await(HttpServer.start(ECHO, HOST, 0))) {
+                Connection c = await(Streams.openConnection(HOST, server.port()));
+                c.writer().write(bytes("PUT /up HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n"));
+                assertThat(new String(await(c.reader().readUntil(bytes("\r\n\r\n"))), StandardCharsets.ISO_8859_1))
+                        .isEqualTo("HTTP/1.1 100 Continue\r\n\r\n");
+                c.writer().write(bytes("abc"));
+                String rest = new String(await(c.reader().readUntil(bytes("body=abc"))), StandardCharsets.ISO_8859_1);
+                assertThat(rest).startsWith("HTTP/1.1 200 OK\r\n").endsWith("PUT /up body=abc");
+                c.close();
+            }
+            return null;
+        });
+    }
+
+    @Test
     void headGetsTheHeadersWithoutTheBody() {
         run(() -> {
             try (HttpServer server = await(HttpServer.start(ECHO, HOST, 0))) {
@@ -171,6 +188,28 @@ class HttpServerTest {
                 org.assertj.core.api.Assertions.assertThatThrownBy(() -> await(client.get(server.url("/reset"))))
                         .isInstanceOfAny(HttpProtocolException.class, java.io.IOException.class);
                 assertThat(client.openConnections()).isZero();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aClientThatTricklesItsRequestIsCutOffByTheReadTimeout() {
+        run(() -> {
+            try (HttpServer server = await(HttpServer.start(ECHO, HOST, 0,
+                    HttpServer.Options.defaults().withReadTimeout(Duration.ofMillis(150))))) {
+                Connection c = await(Streams.openConnection(HOST, server.port()));
+                c.writer().write(bytes("GET /slow HTTP/1.1\r\n"));
+                for (int i = 0; i < 6; i++) {   // 300 ms in all, but never silent for 150 ms: served
+                    await(io.github.asyncio4j.Async.sleep(0.05));
+                    c.writer().write(bytes("X-" + i + ": 1\r\n"));
+                }
+                c.writer().write(bytes("\r\nGET /half HTTP/1.1\r\n"));
+                // then silence in the middle of the next request: the server gives up and closes
+                String all = new String(await(c.reader().read(-1)), StandardCharsets.ISO_8859_1);
+                assertThat(all).startsWith("HTTP/1.1 200 OK\r\n").endsWith("GET /slow body=");
+                assertThat(server.requestsServed()).isEqualTo(1);
+                c.close();
             }
             return null;
         });

@@ -6,6 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.net.Server;
+import io.github.asyncio4j.net.Streams;
+import java.util.ArrayList;
+import java.util.List;
+import javax.net.ssl.ExtendedSSLSession;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +79,28 @@ class HttpsTest {
                 assertThatThrownBy(() -> await(client.get("https://localhost:" + server.port() + "/")))
                         .isInstanceOf(SSLHandshakeException.class);
                 assertThat(client.openConnections()).isZero();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void theHostNameIsSentAsSni() {
+        run(() -> {
+            List<SNIServerName> seen = new ArrayList<>();
+            Server server = await(Streams.startServer((r, w) -> Coroutine.of(() -> {
+                seen.addAll(((ExtendedSSLSession) w.sslSession()).getRequestedServerNames());
+                await(r.readUntil(bytes("\r\n\r\n")));
+                w.write(bytes("HTTP/1.1 204 No Content\r\n\r\n"));
+                await(w.drain());
+                w.close();
+                return null;
+            }), HOST, 0, serverCtx));
+            try (HttpClient client = HttpClient.builder().sslContext(clientCtx).build()) {
+                assertThat(await(client.get("https://LocalHost:" + server.port() + "/")).status()).isEqualTo(204);
+                assertThat(seen).containsExactly(new SNIHostName("localhost"));
+            } finally {
+                server.close();
             }
             return null;
         });

@@ -43,7 +43,9 @@ class MalformedResponseTest {
                         "header section too large (limit 65536 bytes)"),
                 Arguments.of("many header lines too large", ok + ("X-Many: " + "m".repeat(100) + "\r\n").repeat(700)
                         + "\r\n", "header section too large (limit 65536 bytes)"),
-                Arguments.of("unexpected 101", "HTTP/1.1 101 Switching Protocols\r\n\r\n", "unexpected 101"));
+                Arguments.of("unexpected 101", "HTTP/1.1 101 Switching Protocols\r\n\r\n", "unexpected 101"),
+                Arguments.of("endless interim responses", "HTTP/1.1 100 Continue\r\n\r\n".repeat(20),
+                        "more than 8 interim (1xx) responses"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -95,6 +97,21 @@ class MalformedResponseTest {
                         .isInstanceOf(HttpProtocolException.class)
                         .hasMessageContaining(message);
                 assertThat(client.openConnections()).isZero();
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void interimResponsesAreSkipped() {
+        run(() -> {
+            try (RawServer server = RawServer.replying("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\n"
+                    + "Link: </s.css>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nreal");
+                 HttpClient client = HttpClient.create()) {
+                HttpResponse r = await(client.get(server.url("/")));
+                assertThat(r.status()).isEqualTo(200);
+                assertThat(r.text()).isEqualTo("real");
+                assertThat(r.headers().contains("Link")).isFalse();
             }
             return null;
         });

@@ -122,8 +122,8 @@ class TimeoutAndCancellationTest {
                 parked.add(park);
                 await(park);
                 return false;
-            });
-                 HttpClient client = HttpClient.builder().maxConnectionsPerHost(1).build()) {
+            })) {
+                HttpClient client = HttpClient.builder().maxConnectionsPerHost(1).build();
                 await(client.get(server.url("/ok")));   // one idle keep-alive connection in the pool
                 for (String path : List.of("/status", "/headers", "/body", "/chunk")) {
                     Task<HttpResponse> t = spawn(() -> await(client.get(server.url(path))));
@@ -153,6 +153,75 @@ class TimeoutAndCancellationTest {
                 assertThat(client.openConnections()).isZero();
                 await(sleep(0.02));
                 assertThat(server.server.activeConnections()).isZero();   // every socket closed on both sides
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aWaiterCancelledRightAfterBeingHandedAConnectionPassesItOn() {
+        run(() -> {
+            Future<Void> gate = Async.getRunningLoop().createFuture();
+            try (HttpServer server = await(HttpServer.start(request -> Coroutine.of(() -> {
+                if (request.path().equals("/gated")) {
+                    await(gate);
+                }
+                return HttpResponse.text(200, request.path());
+            }), HOST, 0));
+                 HttpClient client = HttpClient.builder().maxConnectionsPerHost(1).build()) {
+                Task<?>[] waiter = new Task<?>[1];
+                Task<String> first = spawn(() -> {
+                    String text = await(client.get(server.url("/gated"))).text();
+                    // the connection was just handed to the waiter, whose step has not run yet: cancel it now
+                    waiter[0].cancel();
+                    return text;
+                });
+                await(sleep(0.02));
+                waiter[0] = spawn(() -> await(client.get(server.url("/second"))));
+                settle();
+                assertThat(client.waitingRequests(server.url("/"))).isEqualTo(1);
+                gate.setResult(null);
+                assertThat(await(first)).isEqualTo("/gated");
+                assertThatThrownBy(() -> await(waiter[0])).isInstanceOf(CancelledError.class);
+                assertThat(client.openConnections()).isEqualTo(1);
+                assertThat(client.idleConnections()).isEqualTo(1);   // passed on to the idle list, not lost
+                assertThat(await(client.get(server.url("/third"))).text()).isEqualTo("/third");
+                assertThat(server.connectionsAccepted()).isEqualTo(1);
+            }
+            return null;
+        });
+    }
+
+    @Test
+    void aWaiterCancelledRightAfterBeingHandedASlotGivesItBack() {
+        run(() -> {
+            try (RawServer server = RawServer.start((head, w, n) -> {
+                if (head.startsWith("GET /broken")) {
+                    await(sleep(0.05));
+                    w.write(bytes("garbage\r\n\r\n"));
+                    return true;
+                }
+                w.write(bytes("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"));
+                return true;
+            });
+                 HttpClient client = HttpClient.builder().maxConnectionsPerHost(1).build()) {
+                Task<?>[] waiter = new Task<?>[1];
+                Task<Throwable> first = spawn(() -> {
+                    try {
+                        await(client.get(server.url("/broken")));
+                        return null;
+                    } catch (HttpProtocolException e) {
+                        waiter[0].cancel();   // the discarded connection's slot was just handed to the waiter
+                        return e;
+                    }
+                });
+                await(sleep(0.01));
+                waiter[0] = spawn(() -> await(client.get(server.url("/ok"))));
+                assertThat(await(first)).hasMessageContaining("bad status line");
+                assertThatThrownBy(() -> await(waiter[0])).isInstanceOf(CancelledError.class);
+                assertThat(client.openConnections()).isZero();   // the slot came back
+                assertThat(await(client.get(server.url("/ok"))).text()).isEqualTo("ok");
+                assertThat(server.connections).isEqualTo(2);
             }
             return null;
         });
