@@ -97,6 +97,7 @@ public final class Async {
         };
     }
 
+    /** {@link #sleep(double)} with a {@link Duration}. */
     public static Awaitable<Void> sleep(Duration duration) {
         return sleep(duration.toNanos() * 1e-9);
     }
@@ -106,6 +107,7 @@ public final class Async {
         return getRunningLoop().createTask(coro);
     }
 
+    /** {@code asyncio.create_task(coro, name=name)}: like {@link #createTask(Coroutine)}, with a task name. */
     public static <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return getRunningLoop().createTask(coro, name);
     }

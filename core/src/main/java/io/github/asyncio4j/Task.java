@@ -62,14 +62,17 @@ public class Task<T> extends Future<T> {
         }
     }
 
+    /** The task's name: given to {@code createTask}, or {@code Task-N}. */
     public String getName() {
         return name;
     }
 
+    /** Renames the task (names appear in reports and {@link EventLoop#dumpTasks()}). */
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
     }
 
+    /** The coroutine this task drives. */
     public Coroutine<T> getCoro() {
         return coro;
     }

@@ -7,6 +7,7 @@ import java.util.Set;
  * were given in, and together hold each of them once.
  */
 public record WaitResult<F extends Future<?>>(Set<F> done, Set<F> pending) {
+    /** Makes both sets unmodifiable. */
     public WaitResult {
         done = java.util.Collections.unmodifiableSet(done);
         pending = java.util.Collections.unmodifiableSet(pending);
