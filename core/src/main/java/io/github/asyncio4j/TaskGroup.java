@@ -22,8 +22,10 @@ import java.util.Set;
  *     the block's current await point if the block is still running (Python cancels the block; here it gets the
  *     group itself, since Java's {@code close()} cannot replace an exception in flight), else by {@code close()}.
  *     No task can be added once a child has failed.</li>
- * <li>If the block is cancelled (or its {@link Timeout} expires), {@code close()} cancels the children, waits
- *     for them, and the cancellation goes on.</li>
+ * <li>If the block is cancelled (or an enclosing {@link Timeout} expires), before or while {@code close()}
+ *     waits, the children are cancelled and waited for, and the cancellation (or {@link TimeoutError}) goes on.
+ *     Put the timeout scope first: {@code try (var t = timeout(d); var tg = new TaskGroup())}, so that it also
+ *     covers the wait in {@code close()}.</li>
  * <li>If the block throws anything else, Java gives {@code close()} no sight of it: the children are still
  *     waited for, and a group of their failures is added to the block's exception as suppressed. Call
  *     {@link #cancel()} in the block (e.g. in a {@code catch}) to stop them early.</li>
@@ -120,7 +122,7 @@ public final class TaskGroup implements AutoCloseable {
             throw new IllegalStateException("a TaskGroup must be closed by the task that created it: " + parent);
         }
         exiting = true;
-        CancelledError cancelledWhileWaiting = null;
+        Throwable interrupted = null;
         try {
             if (parent.cancelling() > parentCancellingAtStart && !aborting) {
                 cancel();   // the block was cancelled or timed out: so are the children
@@ -129,8 +131,8 @@ public final class TaskGroup implements AutoCloseable {
                 allDone = loop.createFuture();
                 try {
                     allDone.await();
-                } catch (CancelledError e) {
-                    cancelledWhileWaiting = e;   // asyncio: cancel the children, still wait for them, re-raise
+                } catch (CancelledError | TimeoutError e) {
+                    interrupted = e;   // cancelled or timed out while waiting: cancel the children, still wait
                     cancel();
                 }
             }
@@ -142,8 +144,8 @@ public final class TaskGroup implements AutoCloseable {
             errorsRaised = true;
             throw group();
         }
-        if (cancelledWhileWaiting != null) {
-            throw cancelledWhileWaiting;
+        if (interrupted != null) {
+            throw Exceptions.sneakyThrow(interrupted);
         }
     }
 

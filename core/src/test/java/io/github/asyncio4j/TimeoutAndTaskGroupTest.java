@@ -292,6 +292,21 @@ class TimeoutAndTaskGroupTest {
     }
 
     @Test
+    void aTimeoutWhileLeavingTheGroupCancelsTheChildren() {
+        List<String> log = new ArrayList<>();
+        Async.run(Coroutine.of(() -> {
+            assertThatThrownBy(() -> {
+                try (var t = timeout(SHORT); var tg = new TaskGroup()) {
+                    tg.createTask(CombinatorsTest.forever(log, "child"));
+                }   // the deadline passes while close() waits for the child
+            }).isInstanceOf(TimeoutError.class);
+            assertThat(Async.allTasks()).containsOnly(currentTask());
+            return null;
+        }));
+        assertThat(log).containsExactly("child finally");
+    }
+
+    @Test
     void explicitCancelStopsTheChildrenWithoutAnError() {
         List<String> log = new ArrayList<>();
         Async.run(Coroutine.of(() -> {
