@@ -34,8 +34,8 @@ def servers(args):
     node = shutil.which("node")
     return [
         ("asyncio4j", "asyncio4j streams, fast engine, one loop thread", java[:1] + [ADD_EXPORTS] + java[1:] + [main, "asyncio4j"]),
-        ("netty-nio", "Netty 4.2, 1 event-loop thread, NIO", java + [main, "netty-nio"]),
-        ("netty-epoll", "Netty 4.2, 1 event-loop thread, native epoll", java + [main, "netty-epoll"]),
+        ("netty-nio", "Netty 4.2.18.Final, 1 event-loop thread, NIO", java + [main, "netty-nio"]),
+        ("netty-epoll", "Netty 4.2.18.Final, 1 event-loop thread, native epoll", java + [main, "netty-epoll"]),
         ("vthreads", "JDK virtual threads, blocking sockets", java + [main, "vthreads"]),
         ("uvloop-protocol", "uvloop Protocol (Debian python3-uvloop)", [args.debian_python, py, "protocol", "--uvloop"]),
         ("uvloop-streams", "uvloop streams (Debian python3-uvloop)", [args.debian_python, py, "streams", "--uvloop"]),
@@ -95,10 +95,13 @@ def cpu_ticks_by_pid():
     return ticks
 
 
-def run_client(args, port, conns, size, warmup, measure, exclude=()):
+def run_client(args, port, conns, size, warmup, measure, exclude=(), server=None):
     """One client run; adds "others_cpu": CPU used meanwhile by processes other than this driver's children (in
-    CPUs: 1.0 is one core busy all along), so a disturbed round can be recognised."""
+    CPUs: 1.0 is one core busy all along), so a disturbed round can be recognised, and "server_cpu_us_per_req":
+    the server process's CPU time (all its threads, user + system) per request of the run, which others' load
+    hardly changes."""
     cmd = pinned([args.client, "127.0.0.1", str(port), str(conns), str(size), str(warmup), str(measure)], 1, args.pin)
+    server_before = cpu_ticks_of(server) if server is not None else 0
     before, t0 = cpu_ticks_by_pid(), time.monotonic()
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=warmup + measure + 60)
     after, wall = cpu_ticks_by_pid(), time.monotonic() - t0
@@ -107,7 +110,16 @@ def run_client(args, port, conns, size, warmup, measure, exclude=()):
     result = json.loads(out.stdout)
     others = sum(t - before.get(pid, 0) for pid, t in after.items() if pid not in exclude)
     result["others_cpu"] = round(others / TICK / wall, 2)
+    if server is not None:
+        me = cpu_ticks_of(server)
+        result["server_cpu_us_per_req"] = round((me - server_before) / TICK * 1e6 / max(1, result["total_requests"]), 2)
     return result
+
+
+def cpu_ticks_of(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
 
 
 def measure_all(args, chosen, results):
@@ -137,14 +149,14 @@ def measure_all(args, chosen, results):
                     for name, server in list(running.items()):
                         try:
                             r = run_client(args, server.port, conns, size, args.warmup, args.measure,
-                                           exclude=servers_pids)
+                                           exclude=servers_pids, server=server.proc.pid)
                         except (RuntimeError, subprocess.TimeoutExpired) as e:
                             fail(results, running, name, e)
                             continue
                         rounds.setdefault((name, size, conns), []).append(r)
                         print(f"   {name:17} {size // 1024:>2} KiB x {conns:>3} conns: {r['rps']:>10,.0f} req/s  "
                               f"p50 {r['p50_us']:>8,.0f} us  p99 {r['p99_us']:>8,.0f} us  "
-                              f"(others used {r['others_cpu']:.2f} CPUs)", file=sys.stderr, flush=True)
+                              f"server CPU {r['server_cpu_us_per_req']:5.1f} us/req  (others used {r['others_cpu']:.2f} CPUs)", file=sys.stderr, flush=True)
         for name in running:
             for size in SIZES:
                 for conns in CONNECTIONS:
@@ -153,6 +165,7 @@ def measure_all(args, chosen, results):
                     results[name]["cells"].append({
                         "size": size, "connections": conns, "rps": best["rps"], "p50_us": best["p50_us"],
                         "p99_us": best["p99_us"], "median_rps": statistics.median(r["rps"] for r in runs),
+                        "server_cpu_us_per_req": min(r["server_cpu_us_per_req"] for r in runs),
                         "runs": runs})
     finally:
         for server in running.values():
@@ -179,17 +192,19 @@ def table(results):
     for size in SIZES:
         for conns in CONNECTIONS:
             lines.append(f"\n{size // 1024} KiB messages, {conns} connections")
-            lines.append("| server           |      req/s | median req/s | p50 µs | p99 µs | asyncio4j ÷ server |")
-            lines.append("|------------------|-----------:|-------------:|-------:|-------:|-------------------:|")
+            lines.append("| server           |      req/s | median req/s | p50 µs | p99 µs | server CPU µs/req "
+                         "| asyncio4j ÷ server (req/s) |")
+            lines.append("|------------------|-----------:|-------------:|-------:|-------:|------------------:"
+                         "|---------------------------:|")
             base = ours.get((size, conns))
             for name, r in results.items():
                 if r["status"] != "ok":
-                    lines.append(f"| {name:16} | {r['status']}: {r['reason']} | | | | |")
+                    lines.append(f"| {name:16} | {r['status']}: {r['reason']} | | | | | |")
                     continue
                 c = next(c for c in r["cells"] if c["size"] == size and c["connections"] == conns)
                 ratio = f"{base['rps'] / c['rps']:.2f}x" if base else "-"
                 lines.append(f"| {name:16} | {c['rps']:>10,.0f} | {c['median_rps']:>12,.0f} | {c['p50_us']:>6,.0f} "
-                             f"| {c['p99_us']:>6,.0f} | {ratio:>18} |")
+                             f"| {c['p99_us']:>6,.0f} | {c['server_cpu_us_per_req']:>17.1f} | {ratio:>26} |")
     return "\n".join(lines)
 
 
