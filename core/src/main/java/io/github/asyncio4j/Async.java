@@ -1,8 +1,16 @@
 package io.github.asyncio4j;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -89,6 +97,7 @@ public final class Async {
         };
     }
 
+    /** {@link #sleep(double)} with a {@link Duration}. */
     public static Awaitable<Void> sleep(Duration duration) {
         return sleep(duration.toNanos() * 1e-9);
     }
@@ -98,8 +107,286 @@ public final class Async {
         return getRunningLoop().createTask(coro);
     }
 
+    /** {@code asyncio.create_task(coro, name=name)}: like {@link #createTask(Coroutine)}, with a task name. */
     public static <T> Task<T> createTask(Coroutine<T> coro, String name) {
         return getRunningLoop().createTask(coro, name);
+    }
+
+    /** {@code asyncio.ensure_future}: a future as it is; a coroutine (or other awaitable) wrapped in a new task. */
+    public static <T> Future<T> ensureFuture(Awaitable<T> awaitable) {
+        return getRunningLoop().ensureFuture(Objects.requireNonNull(awaitable, "awaitable"));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Combinators: gather, waitFor, wait, asCompleted, shield, timeouts
+
+    /**
+     * {@code asyncio.gather(*aws)}: runs the awaitables concurrently (coroutines become tasks) and completes with
+     * their results in argument order. The first failure completes it with that exception (the others keep
+     * running); a cancelled child counts as a {@link CancelledError}. Cancelling the returned future cancels every
+     * child.
+     */
+    @SafeVarargs
+    public static <T> Future<List<T>> gather(Awaitable<? extends T>... awaitables) {
+        return gather(Arrays.asList(awaitables));
+    }
+
+    /** {@link #gather(Awaitable[])} over a list. */
+    public static <T> Future<List<T>> gather(List<? extends Awaitable<? extends T>> awaitables) {
+        return gatherAll(awaitables, false);
+    }
+
+    /**
+     * {@code asyncio.gather(*aws, return_exceptions=True)}: like {@link #gather(Awaitable[])}, but a child's
+     * exception (or {@link CancelledError}) takes its place in the results instead of failing the whole.
+     */
+    public static Future<List<Object>> gatherReturnExceptions(Awaitable<?>... awaitables) {
+        return gatherReturnExceptions(Arrays.asList(awaitables));
+    }
+
+    /** {@link #gatherReturnExceptions(Awaitable[])} over a list. */
+    public static Future<List<Object>> gatherReturnExceptions(List<? extends Awaitable<?>> awaitables) {
+        return gatherAll(awaitables, true);
+    }
+
+    private static <T> Future<List<T>> gatherAll(List<? extends Awaitable<?>> awaitables, boolean returnExceptions) {
+        Objects.requireNonNull(awaitables, "awaitables");
+        EventLoop loop = getRunningLoop();
+        if (awaitables.isEmpty()) {
+            Future<List<T>> f = loop.createFuture();
+            f.setResult(List.of());
+            return f;
+        }
+        Map<Awaitable<?>, Future<?>> futures = new IdentityHashMap<>();
+        List<Future<?>> children = new ArrayList<>(awaitables.size());
+        for (Awaitable<?> a : awaitables) {
+            children.add(futures.computeIfAbsent(Objects.requireNonNull(a, "awaitable"), loop::ensureFuture));
+        }
+        return new GatheringFuture<>(loop, children, returnExceptions);
+    }
+
+    /**
+     * {@code asyncio.wait_for(aw, timeout)}: awaits {@code awaitable}; if {@code timeout} passes first, the
+     * awaitable is cancelled (and allowed to finish cancelling) and {@link TimeoutError} is raised. A null timeout
+     * waits forever; zero or less gives it no time: a future not done yet is cancelled at once.
+     */
+    public static <T> Coroutine<T> waitFor(Awaitable<T> awaitable, Duration timeout) {
+        Objects.requireNonNull(awaitable, "awaitable");
+        return Coroutine.of(() -> {
+            if (timeout == null) {
+                return awaitable.await();
+            }
+            EventLoop loop = getRunningLoop();
+            if (timeout.isNegative() || timeout.isZero()) {
+                Future<T> f = loop.ensureFuture(awaitable);
+                if (!f.isDone()) {
+                    f.cancel();
+                    awaitDone(f);
+                }
+                try {
+                    return f.result();
+                } catch (CancelledError e) {
+                    TimeoutError t = new TimeoutError("waitFor(): timeout " + timeout + " left no time");
+                    t.initCause(e);
+                    throw t;
+                }
+            }
+            try (Timeout scope = timeoutAt(loop.time() + seconds(timeout), "waitFor(): timed out after " + timeout)) {
+                return awaitable.await();
+            }
+        });
+    }
+
+    /** Suspends until {@code f} is done, without raising its exception or cancellation. */
+    private static void awaitDone(Future<?> f) {
+        if (f.isDone()) {
+            return;
+        }
+        Future<Void> done = f.getLoop().createFuture();
+        Consumer<Future<?>> wake = x -> {
+            if (!done.isDone()) {
+                done.setResult(null);
+            }
+        };
+        f.addDoneCallback(wake);
+        try {
+            done.await();
+        } finally {
+            f.removeDoneCallback(wake);
+        }
+    }
+
+    /** {@code asyncio.wait(fs)}: waits until every future is done; see {@link #wait(Collection, Duration, ReturnWhen)}. */
+    public static <F extends Future<?>> Coroutine<WaitResult<F>> wait(Collection<? extends F> futures) {
+        return wait(futures, null, ReturnWhen.ALL_COMPLETED);
+    }
+
+    /** {@code asyncio.wait(fs, return_when=...)} without a timeout. */
+    public static <F extends Future<?>> Coroutine<WaitResult<F>> wait(Collection<? extends F> futures,
+                                                                      ReturnWhen returnWhen) {
+        return wait(futures, null, returnWhen);
+    }
+
+    /**
+     * {@code asyncio.wait(fs, timeout, return_when)}: waits until {@code returnWhen} holds or {@code timeout}
+     * (null: none) passes, and returns the futures split into done and pending. Raises nothing on timeout and
+     * cancels nothing. (With {@code import static Async.*}, call it as {@code Async.wait(...)}: Java resolves a
+     * bare {@code wait} to {@code Object.wait}.)
+     * @throws IllegalArgumentException if {@code futures} is empty or holds a future of another loop
+     */
+    public static <F extends Future<?>> Coroutine<WaitResult<F>> wait(Collection<? extends F> futures,
+                                                                      Duration timeout, ReturnWhen returnWhen) {
+        Objects.requireNonNull(futures, "futures");
+        Objects.requireNonNull(returnWhen, "returnWhen");
+        if (futures.isEmpty()) {
+            throw new IllegalArgumentException("wait() needs at least one future");
+        }
+        List<F> fs = List.copyOf(new LinkedHashSet<F>(futures));
+        return Coroutine.of(() -> {
+            EventLoop loop = getRunningLoop();
+            int pending = 0;
+            boolean satisfied = false;
+            for (F f : fs) {
+                if (f.getLoop() != loop) {
+                    throw new IllegalArgumentException("wait(): the future is attached to a different loop: " + f);
+                }
+                if (!f.isDone()) {
+                    pending++;
+                } else if (returnWhen == ReturnWhen.FIRST_COMPLETED
+                        || (returnWhen == ReturnWhen.FIRST_EXCEPTION && failed(f))) {
+                    satisfied = true;
+                }
+            }
+            if (pending > 0 && !satisfied) {
+                waitUntil(loop, fs, pending, timeout, returnWhen);
+            }
+            Set<F> done = new LinkedHashSet<>();
+            Set<F> notDone = new LinkedHashSet<>();
+            for (F f : fs) {
+                (f.isDone() ? done : notDone).add(f);
+            }
+            return new WaitResult<>(done, notDone);
+        });
+    }
+
+    private static boolean failed(Future<?> f) {
+        return !f.isCancelled() && f.exception() != null;
+    }
+
+    private static void waitUntil(EventLoop loop, List<? extends Future<?>> fs, int pending, Duration timeout,
+                                  ReturnWhen returnWhen) {
+        Future<Void> waiter = loop.createFuture();
+        int[] remaining = {pending};
+        Consumer<Future<?>> onDone = f -> {
+            remaining[0]--;
+            if (remaining[0] == 0 || returnWhen == ReturnWhen.FIRST_COMPLETED
+                    || (returnWhen == ReturnWhen.FIRST_EXCEPTION && failed(f))) {
+                if (!waiter.isDone()) {
+                    waiter.setResult(null);
+                }
+            }
+        };
+        for (Future<?> f : fs) {
+            if (!f.isDone()) {
+                f.addDoneCallback(onDone);
+            }
+        }
+        TimerHandle timer = timeout == null ? null : loop.callLater(seconds(timeout), () -> {
+            if (!waiter.isDone()) {
+                waiter.setResult(null);
+            }
+        });
+        try {
+            waiter.await();
+        } finally {
+            if (timer != null) {
+                timer.cancel();
+            }
+            for (Future<?> f : fs) {
+                f.removeDoneCallback(onDone);
+            }
+        }
+    }
+
+    /**
+     * {@code asyncio.as_completed(aws)}: starts the awaitables (coroutines become tasks) and returns one awaitable
+     * per distinct future; awaiting them in turn gives the results in the order they arrive:
+     * {@code for (var next : asCompleted(tasks)) { use(await(next)); }}.
+     */
+    public static <T> List<Awaitable<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables) {
+        return asCompleted(awaitables, null);
+    }
+
+    /** {@link #asCompleted(Collection)} with a deadline: awaits after it passes raise {@link TimeoutError}. */
+    public static <T> List<Awaitable<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables,
+                                                     Duration timeout) {
+        Objects.requireNonNull(awaitables, "awaitables");
+        double t = timeout == null ? Double.POSITIVE_INFINITY : seconds(timeout);
+        return new AsCompleted<T>(getRunningLoop(), awaitables, t).awaitables();
+    }
+
+    /**
+     * {@code asyncio.shield(aw)}: a future that follows {@code awaitable} but whose cancellation does not reach it:
+     * cancelling the awaiting task cancels only the shield, and the work goes on.
+     */
+    public static <T> Future<T> shield(Awaitable<T> awaitable) {
+        EventLoop loop = getRunningLoop();
+        Future<T> inner = loop.ensureFuture(Objects.requireNonNull(awaitable, "awaitable"));
+        if (inner.isDone()) {
+            return inner;
+        }
+        Future<T> outer = loop.createFuture();
+        Consumer<Future<T>> copy = f -> {
+            if (outer.isCancelled()) {
+                if (!f.isCancelled()) {
+                    f.exception();   // the shield's owner gave up on it: not "never retrieved"
+                }
+            } else if (f.isCancelled()) {
+                outer.cancel();
+            } else if (f.exception() != null) {
+                outer.setException(f.exception());
+            } else {
+                outer.setResult(f.result());
+            }
+        };
+        inner.addDoneCallback(copy);
+        outer.addDoneCallback(o -> {
+            if (!inner.isDone()) {
+                inner.removeDoneCallback(copy);
+            }
+        });
+        return outer;
+    }
+
+    /**
+     * {@code asyncio.timeout(delay)}: a scope that raises {@link TimeoutError} in the running task's block when
+     * {@code delay} passes (null: no deadline, see {@link Timeout#reschedule}):
+     * {@code try (var t = timeout(Duration.ofSeconds(1))) { ... }}.
+     * @throws IllegalStateException outside a running task
+     */
+    public static Timeout timeout(Duration delay) {
+        if (delay == null) {
+            return timeoutAt(Double.POSITIVE_INFINITY);
+        }
+        EventLoop loop = getRunningLoop();
+        return timeoutAt(loop.time() + seconds(delay), "timeout(" + delay + ") expired");
+    }
+
+    /** {@code asyncio.timeout_at(when)}: like {@link #timeout(Duration)}, with a deadline in loop time. */
+    public static Timeout timeoutAt(double when) {
+        return timeoutAt(when, "timeoutAt(" + when + ") expired");
+    }
+
+    private static Timeout timeoutAt(double when, String message) {
+        Task<?> task = getRunningLoop().currentTask();
+        if (task == null) {
+            throw new IllegalStateException("a timeout scope must be entered inside a running task");
+        }
+        return new Timeout(task, when, message);
+    }
+
+    private static double seconds(Duration d) {
+        return d.toNanos() * 1e-9;
     }
 
     /** The task whose step is running, or null outside any task. @throws IllegalStateException if no loop runs */

@@ -8,10 +8,12 @@ package io.github.asyncio4j;
 public class CancelledError extends Error {
     private static final long serialVersionUID = 1L;
 
+    /** A cancellation without a message. */
     public CancelledError() {
         super();
     }
 
+    /** A cancellation carrying the message given to {@code cancel(msg)}. */
     public CancelledError(String message) {
         super(message);
     }

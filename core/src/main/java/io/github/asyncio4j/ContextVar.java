@@ -24,12 +24,14 @@ public final class ContextVar<T> {
         this.hasDefault = false;
     }
 
+    /** A variable with a name (for messages) and the value {@link #get()} returns when none was set. */
     public ContextVar(String name, T defaultValue) {
         this.name = Objects.requireNonNull(name, "name");
         this.defaultValue = defaultValue;
         this.hasDefault = true;
     }
 
+    /** The name given at creation. */
     public String name() {
         return name;
     }
@@ -125,6 +127,7 @@ public final class ContextVar<T> {
             this.old = old;
         }
 
+        /** The variable this token belongs to. */
         public ContextVar<T> var() {
             return var;
         }

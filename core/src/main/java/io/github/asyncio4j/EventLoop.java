@@ -91,14 +91,17 @@ public final class EventLoop implements AutoCloseable {
         return System.nanoTime() * 1e-9;
     }
 
+    /** True while {@link #runForever()} or {@link #runUntilComplete} runs. Safe from any thread. */
     public boolean isRunning() {
         return running;
     }
 
+    /** True once {@link #close()} was called. Safe from any thread. */
     public boolean isClosed() {
         return closed;
     }
 
+    /** True in debug mode (see {@link #setDebug}). */
     public boolean getDebug() {
         return debug;
     }
@@ -112,6 +115,7 @@ public final class EventLoop implements AutoCloseable {
         debug = enabled;
     }
 
+    /** In debug mode, callbacks and task steps that take at least {@code seconds} are logged. */
     public void setSlowCallbackDuration(double seconds) {
         checkThread();
         slowCallbackDuration = seconds;
@@ -321,6 +325,7 @@ public final class EventLoop implements AutoCloseable {
         return callAt(time() + delaySeconds, callback);
     }
 
+    /** {@link #callLater(double, Runnable)} with a {@link Duration}. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
         return callLater(delay.toNanos() * 1e-9, callback);
     }
@@ -705,6 +710,7 @@ public final class EventLoop implements AutoCloseable {
         exceptionHandler = handler;
     }
 
+    /** The handler set by {@link #setExceptionHandler}, or null for the default. */
     public ExceptionHandler getExceptionHandler() {
         return exceptionHandler;
     }

@@ -10,6 +10,7 @@ public class ExceptionGroup extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient List<Throwable> exceptions;
 
+    /** A group of at least one exception, in the order they were raised. */
     public ExceptionGroup(String message, List<? extends Throwable> exceptions) {
         super(message + " (" + exceptions.size() + " sub-exception" + (exceptions.size() == 1 ? "" : "s") + ")",
                 exceptions.isEmpty() ? null : exceptions.get(0));

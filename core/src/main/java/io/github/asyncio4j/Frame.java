@@ -2,6 +2,8 @@ package io.github.asyncio4j;
 
 import io.github.asyncio4j.Generator.State;
 import io.github.asyncio4j.engine.Strand;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * A generator's frame on the heap: its body, where it stands, and the slots through which values cross a
@@ -205,6 +207,26 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         Object s = root.sent;
         root.sent = null;
         return s;
+    }
+
+    /** The body's part of a suspended frame's stack: without the yield machinery on top and the engine below. */
+    static List<StackTraceElement> bodyFrames(StackTraceElement[] all) {
+        int from = 0;
+        while (from < all.length && isMachinery(all[from])) {
+            from++;
+        }
+        int to = from;
+        while (to < all.length && !(all[to].getClassName().equals(Frame.class.getName())
+                && all[to].getMethodName().equals("run"))) {
+            to++;
+        }
+        return List.of(Arrays.copyOfRange(all, from, to));
+    }
+
+    private static boolean isMachinery(StackTraceElement e) {
+        String c = e.getClassName();
+        return c.equals(Frame.class.getName()) || c.equals(Coroutine.class.getName())
+                || c.equals(Generator.class.getName());
     }
 
     StackTraceElement[] stackTrace() {

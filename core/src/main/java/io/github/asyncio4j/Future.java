@@ -35,14 +35,17 @@ public class Future<T> implements Awaitable<T> {
         this.loop = Objects.requireNonNull(loop, "loop");
     }
 
+    /** The loop this future belongs to. */
     public final EventLoop getLoop() {
         return loop;
     }
 
+    /** True once a result, an exception or a cancellation is set. */
     public final boolean isDone() {
         return state != State.PENDING;
     }
 
+    /** True if the future was cancelled. */
     public final boolean isCancelled() {
         return state == State.CANCELLED;
     }

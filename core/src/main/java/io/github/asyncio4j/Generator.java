@@ -1,6 +1,7 @@
 package io.github.asyncio4j;
 
 import java.util.Iterator;
+import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Spliterator;
@@ -125,6 +126,17 @@ public final class Generator<Y, S, R> implements Iterable<Y>, AutoCloseable {
     /** Where the generator stands. */
     public State state() {
         return frame.state();
+    }
+
+    /**
+     * Where a suspended generator waits: the frames of its body, innermost (the {@code yield} call) first, without
+     * the engine's own; empty unless {@link State#SUSPENDED}. Python shows this as {@code gi_frame}.
+     */
+    public List<StackTraceElement> getStack() {
+        if (frame.state() != State.SUSPENDED) {
+            return List.of();
+        }
+        return Frame.bodyFrames(frame.stackTrace());
     }
 
     /** {@code for x in g}: yields what the generator yields, until it returns. Sends {@code null} each step. */

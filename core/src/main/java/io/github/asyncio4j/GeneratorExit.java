@@ -7,6 +7,7 @@ package io.github.asyncio4j;
 public class GeneratorExit extends Error {
     private static final long serialVersionUID = 1L;
 
+    /** The request to finish that {@code close()} raises at the suspension point. */
     public GeneratorExit() {
         super("generator closed", null, false, false);
     }

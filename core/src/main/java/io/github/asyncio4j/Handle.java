@@ -21,6 +21,7 @@ public class Handle {
         cancelled = true;
     }
 
+    /** True once {@link #cancel()} was called. */
     public boolean cancelled() {
         return cancelled;
     }

@@ -4,6 +4,7 @@ package io.github.asyncio4j;
 public class InvalidStateError extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
+    /** An error whose message names the state and the call. */
     public InvalidStateError(String message) {
         super(message);
     }

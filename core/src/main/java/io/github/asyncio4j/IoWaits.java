@@ -21,7 +21,7 @@ public final class IoWaits {
 
     /**
      * Suspends until {@code channel} is readable; for a {@link java.nio.channels.ServerSocketChannel}, until a
-     * connection can be accepted. @throws ClosedChannelException (unchecked here) if the channel is closed
+     * connection can be accepted. A closed channel raises {@link ClosedChannelException} (undeclared).
      */
     public static Awaitable<Void> readable(SelectableChannel channel) {
         return wait(channel, SelectionKey.OP_READ, "IoWaits.readable()");
@@ -30,7 +30,7 @@ public final class IoWaits {
     /**
      * Suspends until {@code channel} is writable; for a {@link java.nio.channels.SocketChannel} whose connection
      * is pending, until the connection attempt has finished (call {@code finishConnect()} then).
-     * @throws ClosedChannelException (unchecked here) if the channel is closed
+     * A closed channel raises {@link ClosedChannelException} (undeclared).
      */
     public static Awaitable<Void> writable(SelectableChannel channel) {
         return wait(channel, SelectionKey.OP_WRITE, "IoWaits.writable()");

@@ -8,6 +8,7 @@ public final class StopIteration extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final transient Object value;
 
+    /** The end of a generator that returned {@code value}. */
     public StopIteration(Object value) {
         super(null, null, false, false);
         this.value = value;

@@ -62,14 +62,17 @@ public class Task<T> extends Future<T> {
         }
     }
 
+    /** The task's name: given to {@code createTask}, or {@code Task-N}. */
     public String getName() {
         return name;
     }
 
+    /** Renames the task (names appear in reports and {@link EventLoop#dumpTasks()}). */
     public void setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
     }
 
+    /** The coroutine this task drives. */
     public Coroutine<T> getCoro() {
         return coro;
     }
@@ -213,20 +216,49 @@ public class Task<T> extends Future<T> {
 
     /** Cancels the current wait so the next step raises {@link CancelledError}. */
     private void interruptWait() {
+        if (stopWaiting(cancelMessage)) {
+            mustCancel = false;   // the awaited future's cancellation raises CancelledError at the await
+        }
+    }
+
+    /**
+     * Ends the current wait early. Returns true if it cancelled an awaited future, whose completion then wakes the
+     * task; otherwise the task's step is (or already was) in the ready queue.
+     */
+    private boolean stopWaiting(String message) {
         Object w = waitingOn;
         if (w instanceof Future<?> f) {
-            if (f.cancel(cancelMessage)) {
-                mustCancel = false;
-            }
-        } else if (w instanceof TimerHandle timer) {
+            return f.cancel(message);
+        }
+        if (w instanceof TimerHandle timer) {
             timer.cancel();
-            waitingOn = null;
-            loop.scheduleStep(this);
         } else if (w instanceof EventLoop.IoWaiter io) {
             io.cancel();
-            waitingOn = null;
-            loop.scheduleStep(this);
+        } else {
+            return false;
         }
+        waitingOn = null;
+        loop.scheduleStep(this);
+        return false;
+    }
+
+    /**
+     * Raises {@code error} in the coroutine at its await point, as a cancellation would, after cancelling what it
+     * awaits (an awaited future is first allowed to finish cancelling). This is how a {@link Timeout} scope raises
+     * {@link TimeoutError} and a {@link TaskGroup} its {@link ExceptionGroup}. A real cancellation takes precedence.
+     * Must not be called from the task's own step.
+     */
+    void interrupt(Throwable error) {
+        if (isDone()) {
+            return;
+        }
+        throwNext = error;
+        stopWaiting(error.getMessage());
+    }
+
+    /** Counts a cancellation request without raising anything: a {@link Timeout} scope's expiry, as in asyncio. */
+    void addCancelRequest() {
+        cancelRequests++;
     }
 
     /** Called when the I/O the task waited for is ready (by {@link EventLoop.IoWaiter}). */

@@ -11,6 +11,7 @@ public sealed interface Trap {
 
     /** Resume me when {@code future} is done ({@code Future.__await__} yielding itself). */
     record WaitFuture(Future<?> future) implements Trap {
+        /** @throws NullPointerException if {@code future} is null */
         public WaitFuture {
             Objects.requireNonNull(future, "future");
         }
@@ -30,6 +31,7 @@ public sealed interface Trap {
      * {@link java.nio.channels.SelectionKey#OP_WRITE}, or {@code OP_ACCEPT}/{@code OP_CONNECT}).
      */
     record IoWait(SelectableChannel channel, int ops) implements Trap {
+        /** @throws NullPointerException if {@code channel} is null */
         public IoWait {
             Objects.requireNonNull(channel, "channel");
         }

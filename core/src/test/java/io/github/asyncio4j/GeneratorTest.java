@@ -464,4 +464,29 @@ class GeneratorTest {
         assertThat(results).isEqualTo(8L * n);
         assertThat(gens).allMatch(g -> g.state() == State.CLOSED);
     }
+
+    private static void stopHere(Yielder<Integer, Object> y) {
+        y.yield(1);
+    }
+
+    @Test
+    void getStackShowsWhereASuspendedGeneratorWaits() {
+        Generator<Integer, Object, Void> inner = Generator.of(y -> {
+            stopHere(y);
+            return null;
+        });
+        Generator<Integer, Object, Void> outer = Generator.of(y -> {
+            y.yieldFrom(inner);
+            return null;
+        });
+        assertThat(outer.getStack()).as("not started").isEmpty();
+        outer.next();
+        assertThat(outer.getStack().get(0).getMethodName()).isEqualTo("stopHere");
+        assertThat(outer.getStack()).noneMatch(e -> e.getClassName().startsWith("jdk.internal.vm")
+                || e.getClassName().startsWith("java.lang.VirtualThread"));
+        assertThat(outer.getStack()).anyMatch(e -> e.getClassName().equals(GeneratorTest.class.getName())
+                && e.getMethodName().contains("lambda"));
+        outer.close();
+        assertThat(outer.getStack()).as("closed").isEmpty();
+    }
 }

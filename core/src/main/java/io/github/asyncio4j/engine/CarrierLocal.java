@@ -14,14 +14,17 @@ public final class CarrierLocal<T> {
 
     private final ThreadLocal<T> local = new ThreadLocal<>();
 
+    /** A variable with no value on any thread. */
     public CarrierLocal() {
         ALL.add(this);
     }
 
+    /** The value for the logical thread that calls, or null. */
     public T get() {
         return local.get();
     }
 
+    /** Sets the value for the logical thread that calls. */
     public void set(T value) {
         local.set(value);
     }

@@ -6,6 +6,10 @@ import java.util.Arrays;
 /**
  * A growable first-in first-out byte buffer: bytes are appended at the end and taken from the front. Used by
  * {@link StreamReader}; not thread-safe. Invariant: {@code 0 <= start <= end <= data.length}.
+ *
+ * <p>Bytes appended to an empty buffer go into a new array of exactly their size, so that taking all of them
+ * hands that array over instead of copying it: a read of everything that arrived (an echo, a proxy) costs one
+ * copy from the socket's buffer, not two.
  */
 final class ByteBuf {
     private static final byte[] EMPTY = new byte[0];
@@ -22,6 +26,11 @@ final class ByteBuf {
 
     void append(ByteBuffer src) {
         int n = src.remaining();
+        if (start == end && n > 0) {
+            data = new byte[n];   // exactly sized: take(size()) can hand it over (see the class comment)
+            start = 0;
+            end = 0;
+        }
         ensureRoom(n);
         src.get(data, end, n);
         end += n;
@@ -82,6 +91,12 @@ final class ByteBuf {
 
     /** Removes and returns the first {@code n} bytes ({@code n <= size()}). */
     byte[] take(int n) {
+        if (start == 0 && n == end && end == data.length && n > 0) {
+            byte[] all = data;   // the array holds exactly these bytes: hand it over
+            data = EMPTY;
+            end = 0;
+            return all;
+        }
         byte[] out = Arrays.copyOfRange(data, start, start + n);
         drop(n);
         return out;

@@ -12,5 +12,6 @@ import io.github.asyncio4j.Coroutine;
  */
 @FunctionalInterface
 public interface ConnectionHandler {
+    /** The coroutine that serves one connection; it runs in its own task. */
     Coroutine<?> handle(StreamReader reader, StreamWriter writer);
 }

@@ -9,6 +9,7 @@ public class IncompleteReadError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final transient byte[] partial;
+    /** How many bytes were asked for. */
     private final int expected;
 
     /**

@@ -8,6 +8,7 @@ package io.github.asyncio4j.net;
 public class LimitOverrunError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** How many bytes to consume to get past the data that overran the limit. */
     private final int consumed;
 
     /** @param consumed how many bytes of the buffer were examined */

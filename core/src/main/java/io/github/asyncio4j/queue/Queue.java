@@ -47,7 +47,7 @@ public class Queue<T> implements AsyncIterable<T> {
         this(0);
     }
 
-    /** A queue holding at most {@code maxsize} items; 0 means unbounded. @throws IllegalArgumentException if < 0 */
+    /** A queue holding at most {@code maxsize} items; 0 means unbounded. @throws IllegalArgumentException if {@code maxsize < 0} */
     public Queue(int maxsize) {
         this(maxsize, new ArrayDeque<>());
     }

@@ -43,6 +43,7 @@ class TlsTest {
     void echoOverTlsWithSessionsAndSni() {
         run(() -> {
             List<Object> seenByServer = new ArrayList<>();
+            boolean[] serverSawCleanEof = {false};
             ConnectionHandler echo = (r, w) -> Coroutine.of(() -> {
                 ExtendedSSLSession session = (ExtendedSSLSession) w.sslSession();
                 seenByServer.addAll(session.getRequestedServerNames());
@@ -51,6 +52,7 @@ class TlsTest {
                     w.write(line);
                     await(w.drain());
                 }
+                serverSawCleanEof[0] = r.atEof() && r.exception() == null;
                 w.close();
                 return null;
             });
@@ -69,6 +71,7 @@ class TlsTest {
                 await(c.writer().waitClosed());
                 server.close();
                 await(server.waitClosed());
+                assertThat(serverSawCleanEof[0]).as("the client's close_notify is a clean EOF for the server").isTrue();
             }
             return null;
         });

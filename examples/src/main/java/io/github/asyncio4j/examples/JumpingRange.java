@@ -3,7 +3,10 @@ package io.github.asyncio4j.examples;
 import io.github.asyncio4j.Generator;
 import java.io.PrintStream;
 
-/** The seed's example: {@code send()} passes a value into a suspended generator. */
+/**
+ * Step 2 of the guide, Python's classic {@code jumping_range}: {@code send()} passes a value into a suspended
+ * generator.
+ */
 public final class JumpingRange {
     private JumpingRange() {
     }

@@ -1,0 +1,100 @@
+package io.github.asyncio4j.crawler;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How a crawl runs; the chapter's {@code Crawler(roots, exclude, strict, max_redirect, max_tries, max_tasks)}
+ * plus the tool's limits. Build one with {@link #builder(List)}.
+ *
+ * @param roots       where the crawl starts; their hosts bound it
+ * @param maxTasks    worker coroutines
+ * @param maxRedirect redirects followed from one URL
+ * @param maxTries    attempts per URL when fetching fails (HTTP error statuses are responses, not failures)
+ * @param exclude     URLs matching it (anywhere, {@code find()}) are not fetched; null for none
+ * @param strict      true: a host must equal a root's host; false: a leading {@code www.} is ignored on both
+ * @param maxPages    URLs admitted at most (roots included); later ones are excluded by rule {@code max-pages}
+ * @param perHost     concurrent requests per host at most; 0 for no limit
+ * @param obeyRobots  read each host's {@code /robots.txt} and skip what it disallows
+ * @param userAgent   the {@code User-Agent}; its first word is the name looked up in robots.txt
+ * @param timeout     per request (connect, and each read, and the whole request)
+ */
+public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int maxTries, Pattern exclude,
+                          boolean strict, long maxPages, int perHost, boolean obeyRobots, String userAgent,
+                          Duration timeout) {
+    public static final String DEFAULT_USER_AGENT =
+            "asyncio4j-crawler/0.1 (+https://github.com/asyncio4j/asyncio4j)";
+
+    public CrawlConfig {
+        roots = List.copyOf(roots);
+        if (roots.isEmpty()) {
+            throw new IllegalArgumentException("a crawl needs at least one root URL");
+        }
+        for (URI r : roots) {
+            if (!"http".equalsIgnoreCase(r.getScheme()) && !"https".equalsIgnoreCase(r.getScheme())
+                    || r.getHost() == null) {
+                throw new IllegalArgumentException("a root must be an http or https URL with a host: " + r);
+            }
+        }
+        positive("maxTasks", maxTasks);
+        positive("maxTries", maxTries);
+        positive("maxPages", maxPages);
+        if (maxRedirect < 0 || perHost < 0) {
+            throw new IllegalArgumentException("maxRedirect and perHost cannot be negative");
+        }
+        Objects.requireNonNull(userAgent, "userAgent");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+    }
+
+    private static void positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be at least 1, not " + value);
+        }
+    }
+
+    /** The chapter's defaults: 100 tasks, 10 redirects, 4 tries, strict hosts; robots.txt obeyed; 10 s timeout. */
+    public static Builder builder(List<URI> roots) {
+        return new Builder(roots);
+    }
+
+    /** Defaults for everything but the roots. */
+    public static final class Builder {
+        private final List<URI> roots;
+        private int maxTasks = 100;
+        private int maxRedirect = 10;
+        private int maxTries = 4;
+        private Pattern exclude;
+        private boolean strict = true;
+        private long maxPages = Long.MAX_VALUE;
+        private int perHost;
+        private boolean obeyRobots = true;
+        private String userAgent = DEFAULT_USER_AGENT;
+        private Duration timeout = Duration.ofSeconds(10);
+
+        private Builder(List<URI> roots) {
+            this.roots = roots;
+        }
+
+        public Builder maxTasks(int n) { maxTasks = n; return this; }
+        public Builder maxRedirect(int n) { maxRedirect = n; return this; }
+        public Builder maxTries(int n) { maxTries = n; return this; }
+        public Builder exclude(Pattern p) { exclude = p; return this; }
+        public Builder strict(boolean s) { strict = s; return this; }
+        public Builder maxPages(long n) { maxPages = n; return this; }
+        public Builder perHost(int n) { perHost = n; return this; }
+        public Builder obeyRobots(boolean b) { obeyRobots = b; return this; }
+        public Builder userAgent(String ua) { userAgent = ua; return this; }
+        public Builder timeout(Duration d) { timeout = d; return this; }
+
+        public CrawlConfig build() {
+            return new CrawlConfig(roots, maxTasks, maxRedirect, maxTries, exclude, strict, maxPages, perHost,
+                    obeyRobots, userAgent, timeout);
+        }
+    }
+}

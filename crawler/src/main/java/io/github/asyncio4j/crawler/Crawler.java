@@ -1,0 +1,248 @@
+package io.github.asyncio4j.crawler;
+
+import static io.github.asyncio4j.Async.await;
+
+import crawlercommons.robots.BaseRobotRules;
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.Future;
+import io.github.asyncio4j.ReturnWhen;
+import io.github.asyncio4j.TaskGroup;
+import io.github.asyncio4j.queue.Queue;
+import io.github.asyncio4j.sync.Semaphore;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The crawler of the "500 Lines or Less" asyncio chapter: a {@link Queue} of (URL, redirects left), {@code maxTasks}
+ * worker coroutines that fetch, follow redirects by queueing their target with one redirect less, and queue the
+ * new links of HTML pages; {@code queue.join()} says when everything admitted has been handled.
+ *
+ * <p>Invariant: every URL the crawl meets ends in exactly one place: {@link CrawlReport#pages()} (fetched, or
+ * failed after every try), {@link CrawlReport#excluded()} (with the rule that kept it out), or, if the crawl was
+ * stopped, {@link CrawlReport#unfinished()}. A crawler runs once, on one loop.
+ */
+public final class Crawler {
+    /** What the queue holds: a URL to fetch and how many more redirects may be followed from it. */
+    private record Item(URI url, int redirectsLeft) {
+    }
+
+    private final CrawlConfig config;
+    private final Fetcher fetcher;
+    private final HostFilter hosts;
+    private final Robots robots;
+    private final Set<String> seen = new HashSet<>();
+    private final Set<String> done = new HashSet<>();
+    private final Map<String, String> excluded = new LinkedHashMap<>();
+    private final Map<String, Semaphore> hostLimits = new HashMap<>();
+    private final List<PageRecord> pages = new ArrayList<>();
+    private final CrawlProgress progress = new CrawlProgress();
+    private Queue<Item> queue;
+    private Future<Void> stopRequested;
+    private EventLoop loop;
+    private double started;
+
+    public Crawler(CrawlConfig config, Fetcher fetcher) {
+        this.config = config;
+        this.fetcher = fetcher;
+        this.hosts = new HostFilter(config.roots(), config.strict());
+        this.robots = new Robots(fetcher, config.userAgent());
+    }
+
+    /** Live counters, for a progress display (read them on the loop's thread). */
+    public CrawlProgress progress() {
+        return progress;
+    }
+
+    /**
+     * The crawl: runs until every admitted URL is handled, or {@link #stop()}; returns the report either way.
+     * @throws IllegalStateException if this crawler has run already
+     */
+    public Coroutine<CrawlReport> crawl() {
+        return Coroutine.of(() -> {
+            if (queue != null) {
+                throw new IllegalStateException("a Crawler runs once; make a new one");
+            }
+            loop = Async.getRunningLoop();
+            queue = new Queue<>();
+            stopRequested = loop.createFuture();
+            started = loop.time();
+            for (URI root : config.roots()) {
+                admit(Urls.normalize(root.toString()), config.maxRedirect());
+            }
+            try (var workers = new TaskGroup()) {
+                for (int i = 0; i < config.maxTasks(); i++) {
+                    workers.createTask(work(), "crawler-worker-" + i);
+                }
+                Future<Void> finished = Async.ensureFuture(queue.join());
+                await(Async.wait(List.of(finished, stopRequested), ReturnWhen.FIRST_COMPLETED));
+                finished.cancel();
+                workers.cancel();
+            }
+            boolean interrupted = stopRequested.isDone();
+            List<String> unfinished = new ArrayList<>();
+            for (String url : seen) {
+                if (!done.contains(url)) {
+                    unfinished.add(url);
+                }
+            }
+            return new CrawlReport(config, List.copyOf(pages), new LinkedHashMap<>(excluded), unfinished,
+                    loop.time() - started, interrupted);
+        });
+    }
+
+    /** Stops the crawl soon: workers are cancelled, and the report lists what was left. Loop thread only. */
+    public void stop() {
+        if (stopRequested != null && !stopRequested.isDone()) {
+            stopRequested.setResult(null);
+        }
+    }
+
+    /** A worker: the chapter's {@code work()}: take a URL, handle it, mark it done; forever, until cancelled. */
+    private Coroutine<Void> work() {
+        return Coroutine.of(() -> {
+            while (true) {
+                Item item = await(queue.get());
+                try {
+                    handle(item);
+                } finally {
+                    queue.taskDone();
+                }
+            }
+        });
+    }
+
+    private void handle(Item item) {
+        URI url = item.url();
+        String key = url.toString();
+        if (config.obeyRobots()) {
+            BaseRobotRules rules = robots.rulesFor(url);
+            if (!rules.isAllowed(key)) {
+                excluded.put(key, "robots");     // admitted, then kept out: done, with its rule
+                done.add(key);
+                return;
+            }
+        }
+        Semaphore limit = config.perHost() == 0 ? null
+                : hostLimits.computeIfAbsent(url.getRawAuthority(), h -> new Semaphore(config.perHost()));
+        if (limit == null) {
+            fetch(item);
+        } else {
+            try (var held = limit.hold()) {
+                fetch(item);
+            }
+        }
+        done.add(key);
+    }
+
+    /** The chapter's {@code fetch()}: tries up to {@code maxTries} times, then records the page or the failure. */
+    private void fetch(Item item) {
+        URI url = item.url();
+        double start = loop.time();
+        FetchResponse response = null;
+        Exception last = null;
+        int tries = 0;
+        while (tries < config.maxTries()) {
+            tries++;
+            try {
+                response = fetcher.fetch(url);
+                break;
+            } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
+                last = e;
+            }
+        }
+        long ms = Math.round((loop.time() - start) * 1000);
+        if (response == null) {
+            progress.errors++;
+            record(new PageRecord(url.toString(), null, null, 0, 0, 0, null, describe(last), ms, tries,
+                    loop.time() - started));
+            return;
+        }
+        progress.fetched++;
+        progress.bytes += response.body().length;
+        String redirectTo = null;
+        int links = 0;
+        int newLinks = 0;
+        if (response.isRedirect()) {
+            progress.redirects++;
+            URI next = Urls.resolve(url, response.location());
+            if (next == null || !Urls.isCrawlable(next)) {
+                redirectTo = response.location();
+                exclude(response.location(), next == null ? "invalid-url" : "scheme");
+            } else {
+                redirectTo = next.toString();
+                if (item.redirectsLeft() > 0) {
+                    admit(next, item.redirectsLeft() - 1);
+                } else if (!seen.contains(redirectTo)) {
+                    exclude(redirectTo, "max-redirect");
+                }
+            }
+        } else if (response.isHtml()) {
+            Set<URI> found = new LinkedHashSet<>();
+            for (String href : Links.extract(response.body(), response.charset(), url.toString())) {
+                URI link = Urls.normalize(href);
+                if (link == null) {
+                    exclude(href, "invalid-url");
+                } else if (!Urls.isCrawlable(link)) {
+                    exclude(link.toString(), "scheme");
+                } else {
+                    found.add(link);
+                }
+            }
+            links = found.size();
+            for (URI link : found) {
+                if (admit(link, config.maxRedirect())) {
+                    newLinks++;
+                }
+            }
+        }
+        record(new PageRecord(url.toString(), response.status(), response.contentType(), response.body().length,
+                links, newLinks, redirectTo, null, ms, tries, loop.time() - started));
+    }
+
+    /** The chapter's {@code add_url()}, with its filters: true if {@code url} is new and was queued. */
+    private boolean admit(URI url, int redirectsLeft) {
+        String key = url.toString();
+        if (seen.contains(key)) {
+            return false;
+        }
+        String rule = !hosts.accepts(url) ? "host"
+                : config.exclude() != null && config.exclude().matcher(key).find() ? "exclude"
+                : seen.size() >= config.maxPages() ? "max-pages"
+                : null;
+        if (rule != null) {
+            exclude(key, rule);
+            return false;
+        }
+        seen.add(key);
+        excluded.remove(key);   // kept out once (say, past max-redirect), reached now by another way
+        queue.putNowait(new Item(url, redirectsLeft));
+        progress.queued = queue.qsize();
+        return true;
+    }
+
+    /** Records why {@code url} is not fetched, unless it is (or will be) fetched after all. */
+    private void exclude(String url, String rule) {
+        if (!seen.contains(url)) {
+            excluded.putIfAbsent(url, rule);
+        }
+    }
+
+    private void record(PageRecord page) {
+        pages.add(page);
+        progress.queued = queue.qsize();
+    }
+
+    private static String describe(Exception e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+    }
+}

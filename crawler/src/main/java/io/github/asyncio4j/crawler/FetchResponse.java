@@ -1,0 +1,33 @@
+package io.github.asyncio4j.crawler;
+
+import java.nio.charset.Charset;
+import java.util.Locale;
+
+/**
+ * A complete HTTP response as the crawler uses it.
+ *
+ * @param status      the status code
+ * @param contentType the media type without parameters, lower case ({@code "text/html"}), or null if none
+ * @param charset     the charset the {@code Content-Type} names, or null
+ * @param body        the (decoded) body
+ * @param location    the {@code Location} header, or null
+ */
+public record FetchResponse(int status, String contentType, Charset charset, byte[] body, String location) {
+    public FetchResponse {
+        if (status < 100 || status > 999) {
+            throw new IllegalArgumentException("not an HTTP status: " + status);
+        }
+        contentType = contentType == null ? null : contentType.toLowerCase(Locale.ROOT);
+        body = body == null ? new byte[0] : body;
+    }
+
+    /** True for a 3xx with a {@code Location}. */
+    public boolean isRedirect() {
+        return status >= 300 && status < 400 && location != null;
+    }
+
+    /** True when links should be taken from it: a 2xx {@code text/html} page. */
+    public boolean isHtml() {
+        return status >= 200 && status < 300 && "text/html".equals(contentType);
+    }
+}

@@ -1,0 +1,25 @@
+package io.github.asyncio4j.crawler;
+
+/**
+ * One fetched (or failed) URL: a row of the report.
+ *
+ * @param url         the normalised URL
+ * @param status      the response's status, or null if the fetch failed
+ * @param contentType media type, or null
+ * @param bytes       body size
+ * @param links       distinct crawlable links found on the page
+ * @param newLinks    of those, how many were new to the crawl and admitted
+ * @param redirectTo  the normalised redirect target, or null
+ * @param error       why the fetch failed (after every try), or null
+ * @param ms          time from the first try to the end, in milliseconds
+ * @param tries       attempts made
+ * @param at          seconds from the start of the crawl to the end of this fetch
+ */
+public record PageRecord(String url, Integer status, String contentType, long bytes, int links, int newLinks,
+                         String redirectTo, String error, long ms, int tries, double at) {
+
+    /** True if no response arrived. */
+    public boolean failed() {
+        return status == null;
+    }
+}

@@ -1,0 +1,80 @@
+package io.github.asyncio4j.http;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.DataFormatException;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+
+/**
+ * Decodes a {@code Content-Encoding} of {@code gzip}, {@code x-gzip} or {@code deflate} (zlib-wrapped, or raw
+ * deflate as some servers send) through a fixed-size buffer, stopping as soon as the output would pass the
+ * maximum body size (so a decompression bomb costs at most that much memory). In-memory work only: it never
+ * blocks. Other codings are left as they are (the {@code Content-Encoding} header tells the caller).
+ */
+final class ContentDecoding {
+    private static final int BUFFER = 16 * 1024;
+
+    private ContentDecoding() {
+    }
+
+    /** True if {@code coding} is one this class decodes. */
+    static boolean supports(String coding) {
+        return switch (coding.strip().toLowerCase(Locale.ROOT)) {
+            case "gzip", "x-gzip", "deflate" -> true;
+            default -> false;
+        };
+    }
+
+    /** The decoded body; {@code coding} must be {@link #supports supported}. */
+    static byte[] decode(byte[] raw, String coding, long max) {
+        String c = coding.strip().toLowerCase(Locale.ROOT);
+        try {
+            if (c.equals("deflate")) {
+                return inflate(raw, max);
+            }
+            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), BUFFER)) {
+                return drain(in, max, "gzip");
+            }
+        } catch (IOException e) {
+            throw new HttpProtocolException("bad " + c + " body: " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] drain(InputStream in, long max, String coding) throws IOException {
+        MessageReader.Accumulator out = new MessageReader.Accumulator(max, "body after " + coding + " decoding");
+        byte[] buffer = new byte[BUFFER];
+        int n;
+        while ((n = in.read(buffer)) > 0) {
+            out.add(buffer, n);
+        }
+        return out.toArray();
+    }
+
+    private static byte[] inflate(byte[] raw, long max) throws IOException {
+        boolean zlib = raw.length >= 2 && (raw[0] & 0x0f) == 8 && ((raw[0] & 0xff) << 8 | (raw[1] & 0xff)) % 31 == 0;
+        Inflater inflater = new Inflater(!zlib);
+        try {
+            inflater.setInput(raw);
+            MessageReader.Accumulator out = new MessageReader.Accumulator(max, "body after deflate decoding");
+            byte[] buffer = new byte[BUFFER];
+            while (!inflater.finished()) {
+                int n = inflater.inflate(buffer);
+                if (n > 0) {
+                    out.add(buffer, n);
+                } else if (inflater.needsInput()) {
+                    throw new IOException("truncated deflate stream");
+                } else if (inflater.needsDictionary()) {
+                    throw new IOException("deflate stream needs a preset dictionary");
+                }
+            }
+            return out.toArray();
+        } catch (DataFormatException e) {
+            throw new IOException(e.getMessage(), e);
+        } finally {
+            inflater.end();
+        }
+    }
+}

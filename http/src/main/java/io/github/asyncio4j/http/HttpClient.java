@@ -1,0 +1,396 @@
+package io.github.asyncio4j.http;
+
+import static io.github.asyncio4j.Async.await;
+
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.net.Connection;
+import io.github.asyncio4j.net.StreamOptions;
+import io.github.asyncio4j.net.Streams;
+import io.github.asyncio4j.net.StreamWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
+
+/**
+ * An HTTP/1.1 client on asyncio4j streams, with a keep-alive connection pool per {@link Origin}.
+ *
+ * <pre>{@code
+ * HttpClient client = HttpClient.builder()
+ *         .connectTimeout(Duration.ofSeconds(5)).readTimeout(Duration.ofSeconds(10))
+ *         .maxConnectionsPerHost(4).userAgent("my-crawler/1.0").build();
+ * try (client) {
+ *     HttpResponse r = await(client.get("https://example.org/"));
+ *     if (r.isRedirect()) { ... r.location() ... }      // redirects are reported, never followed
+ * }
+ * }</pre>
+ *
+ * <p><b>Requests.</b> {@link #send} returns a coroutine: await it, or run many at once with {@code createTask}.
+ * The client adds {@code Host}, {@code User-Agent}, {@code Accept-Encoding: gzip, deflate} and
+ * {@code Content-Length} unless the request has them. Response bodies may be framed by {@code Content-Length},
+ * chunked coding (trailers go to {@link HttpResponse#trailers()}) or the connection's end; gzip and deflate
+ * bodies are decoded (headers stay as received). Both HTTP/1.1 and HTTP/1.0 servers work.
+ *
+ * <p><b>Connections.</b> A connection goes back to the pool after a response was read completely, unless either
+ * side said {@code Connection: close}, the server spoke HTTP/1.0 without {@code keep-alive}, or the body ran to
+ * the connection's end. At most {@link Builder#maxConnectionsPerHost} connections per origin; further requests
+ * wait in FIFO order. A request sent on a reused connection that the server had closed meanwhile (no byte of the
+ * response received) is retried once on a new connection, for idempotent methods only.
+ *
+ * <p><b>Failures.</b> A malformed response is an {@link HttpProtocolException}, a body over the maximum a
+ * {@link BodyTooLargeException}, an expired timeout an {@link HttpTimeoutException} naming it, a TLS failure
+ * (certificate or host name) the JDK's {@link javax.net.ssl.SSLHandshakeException}, I/O errors (refused, reset)
+ * the JDK's {@link IOException}s, unchanged and undeclared. After any failure, and when the request is
+ * cancelled at any await point, its connection is closed at once and never reused.
+ *
+ * <p>Loop-confined: use a client from one event loop. {@link #close()} closes the idle connections.
+ */
+public final class HttpClient implements AutoCloseable {
+    /** A server may send a few 1xx responses before the real one, not an endless stream of them. */
+    private static final int MAX_INTERIM_RESPONSES = 8;
+    private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
+
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final Duration totalTimeout;
+    private final long maxBodySize;
+    private final int maxHeaderBytes;
+    private final String userAgent;
+    private final SSLContext sslContext;
+    private final ConnectionPool pool;
+    private SSLContext defaultSsl;
+    /** The loop this client's connections and waiters belong to: the first that used it. */
+    private EventLoop owner;
+
+    private HttpClient(Builder b) {
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.totalTimeout = b.totalTimeout;
+        this.maxBodySize = b.maxBodySize;
+        this.maxHeaderBytes = b.maxHeaderBytes;
+        this.userAgent = b.userAgent;
+        this.sslContext = b.sslContext;
+        this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleTimeout);
+    }
+
+    /** A client with the defaults of {@link Builder}. */
+    public static HttpClient create() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** {@code GET url}. */
+    public Coroutine<HttpResponse> get(String url) {
+        return send(HttpRequest.get(url));
+    }
+
+    /**
+     * Sends {@code request} and reads the whole response. The URL and headers are checked now (an
+     * {@link IllegalArgumentException} names the mistake); the exchange runs when the coroutine is awaited.
+     */
+    public Coroutine<HttpResponse> send(HttpRequest request) {
+        Objects.requireNonNull(request, "request");
+        Origin origin = Origin.of(request.uri());
+        byte[] head = requestHead(request, origin);
+        String what = "for " + request.method() + " " + request.uri();
+        return Coroutine.of(() -> Timeouts.within(totalTimeout, HttpTimeoutException.Kind.TOTAL, what,
+                () -> exchange(request, origin, head)));
+    }
+
+    private HttpResponse exchange(HttpRequest request, Origin origin, byte[] head) {
+        EventLoop loop = Async.getRunningLoop();
+        if (owner == null) {
+            owner = loop;
+        } else if (owner != loop) {
+            throw new IllegalStateException("an HttpClient belongs to the event loop that first used it ("
+                    + owner + "); make one client per loop");
+        }
+        for (int attempt = 1; ; attempt++) {
+            PooledConnection c = pool.acquire(origin, this::open);
+            boolean reused = c.requests() > 0;
+            c.countRequest();
+            MessageReader in = new MessageReader(c.connection().reader(), readTimeout, maxHeaderBytes);
+            Exchanged result;
+            HttpResponse response;
+            try {
+                result = in.guarded(() -> roundTrip(c.connection().writer(), in, request, head));
+                response = decoded(result.response());   // a bad encoding discards the connection too
+            } catch (Throwable e) {
+                pool.discard(c);
+                if (attempt == 1 && reused && !in.receivedAny() && isStale(e) && IDEMPOTENT.contains(request.method())) {
+                    continue;   // the server closed the idle connection as we reused it: one retry on a new one
+                }
+                throw e;
+            }
+            if (result.keepAlive()) {
+                pool.release(c);
+            } else {
+                pool.discard(c);
+            }
+            return response;
+        }
+    }
+
+    private static boolean isStale(Throwable e) {
+        return e instanceof StaleConnectionException || e instanceof IOException;
+    }
+
+    /** The connection closed before the first byte of the response: on a reused connection, worth one retry. */
+    private static final class StaleConnectionException extends HttpProtocolException {
+        private static final long serialVersionUID = 1L;
+
+        StaleConnectionException() {
+            super("connection closed by the server before the response status line");
+        }
+    }
+
+    private record Exchanged(HttpResponse response, boolean keepAlive) {
+    }
+
+    private Exchanged roundTrip(StreamWriter out, MessageReader in, HttpRequest request, byte[] head) {
+        out.write(head);
+        if (request.body().length > 0) {
+            out.write(request.body());
+        }
+        in.nowDoing("sending the request");
+        out.drain().await();
+        in.startMessage();
+        Http1.StatusLine status;
+        Headers headers;
+        int interim = 0;
+        do {   // 1xx interim responses (100 Continue, 103 Early Hints) come before the real one
+            if (interim++ == MAX_INTERIM_RESPONSES) {
+                throw new HttpProtocolException("more than " + MAX_INTERIM_RESPONSES + " interim (1xx) responses");
+            }
+            String line = in.readHeadLine("the status line", 0);
+            if (line == null) {
+                throw new StaleConnectionException();
+            }
+            status = Http1.parseStatusLine(line);
+            headers = in.readFields("the response headers", line.length() + 2L);
+        } while (status.status() < 200 && status.status() != 101);
+        if (status.status() == 101) {
+            throw new HttpProtocolException("unexpected 101 Switching Protocols (no upgrade was asked for)");
+        }
+        Http1.Framing framing = Http1.responseFraming(request.method(), status.status(), headers);
+        Headers.Builder trailers = Headers.builder();
+        byte[] body = in.readBody(framing, maxBodySize, trailers);
+        boolean keepAlive = !(framing instanceof Http1.Framing.UntilEof)
+                && !(headers.contains("Transfer-Encoding") && headers.contains("Content-Length"))
+                && !request.headers().hasToken("Connection", "close")
+                && (status.version().equals("HTTP/1.1")
+                    ? !headers.hasToken("Connection", "close")
+                    : headers.hasToken("Connection", "keep-alive"));
+        return new Exchanged(new HttpResponse(status.status(), status.reason(), headers, body, status.version(),
+                trailers.build()), keepAlive);
+    }
+
+    private HttpResponse decoded(HttpResponse r) {
+        String coding = r.headers().get("Content-Encoding");
+        if (coding == null || r.body().length == 0 || !ContentDecoding.supports(coding)) {
+            return r;
+        }
+        byte[] body = ContentDecoding.decode(r.body(), coding, maxBodySize);
+        return new HttpResponse(r.status(), r.reason(), r.headers(), body, r.version(), r.trailers());
+    }
+
+    private Connection open(Origin origin) {
+        StreamOptions options = StreamOptions.defaults().withLimit(Math.max(StreamOptions.DEFAULT_LIMIT,
+                maxHeaderBytes));
+        if (origin.isHttps()) {
+            options = options.withSsl(sslContext()).withServerHostname(origin.host());
+        }
+        return Timeouts.within(connectTimeout, HttpTimeoutException.Kind.CONNECT, "connecting to " + origin,
+                Streams.openConnection(origin.host(), origin.port(), options));
+    }
+
+    /** The configured context, else the JVM's default, loaded once off the loop (it reads the trust store). */
+    private SSLContext sslContext() {
+        if (sslContext != null) {
+            return sslContext;
+        }
+        if (defaultSsl == null) {
+            SSLContext loaded = await(Async.toThread(() -> {
+                try {
+                    return SSLContext.getDefault();
+                } catch (NoSuchAlgorithmException e) {
+                    throw new IllegalStateException("no default TLS context in this JVM", e);
+                }
+            }));
+            if (defaultSsl == null) {
+                defaultSsl = loaded;
+            }
+        }
+        return defaultSsl;
+    }
+
+    private byte[] requestHead(HttpRequest request, Origin origin) {
+        URI uri = URI.create(request.uri().toASCIIString());   // non-ASCII characters percent-encoded
+        String path = uri.getRawPath();
+        String target = (path == null || path.isEmpty() ? "/" : path)
+                + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+        for (int i = 0; i < target.length(); i++) {
+            if (target.charAt(i) <= ' ' || target.charAt(i) >= 0x7f) {
+                throw new IllegalArgumentException("the request target contains a space, control or non-ASCII "
+                        + "character (percent-encode it): " + uri);
+            }
+        }
+        StringBuilder head = new StringBuilder(256);
+        head.append(request.method()).append(' ').append(target);
+        head.append(" HTTP/1.1\r\n");
+        Headers h = request.headers();
+        if (!h.contains("Host")) {
+            Http1.appendField(head, "Host", origin.hostHeader());
+        }
+        if (!h.contains("User-Agent") && userAgent != null) {
+            Http1.appendField(head, "User-Agent", userAgent);
+        }
+        if (!h.contains("Accept-Encoding")) {
+            Http1.appendField(head, "Accept-Encoding", "gzip, deflate");
+        }
+        if (!h.contains("Content-Length") && !h.contains("Transfer-Encoding")
+                && (request.body().length > 0 || request.method().equals("POST") || request.method().equals("PUT"))) {
+            Http1.appendField(head, "Content-Length", Integer.toString(request.body().length));
+        }
+        Http1.appendFields(head, h);
+        head.append("\r\n");
+        return Http1.latin1(head);
+    }
+
+    /** Connections open or being opened to the origin of {@code url}. */
+    public int openConnections(String url) {
+        return pool.open(Origin.of(URI.create(url)));
+    }
+
+    /** Connections open or being opened, all origins together. */
+    public int openConnections() {
+        return pool.open();
+    }
+
+    /** Idle keep-alive connections, all origins together. */
+    public int idleConnections() {
+        return pool.idle();
+    }
+
+    /** Requests waiting for a free connection to the origin of {@code url}. */
+    public int waitingRequests(String url) {
+        return pool.waiting(Origin.of(URI.create(url)));
+    }
+
+    /**
+     * Closes the idle connections now and the busy ones when their requests end; new requests fail. Call it on
+     * the client's loop, before the loop closes (a closed loop can no longer close sockets).
+     *
+     * @throws IllegalStateException if the loop is closed and connections are left open
+     */
+    @Override
+    public void close() {
+        if (owner != null && owner.isClosed() && pool.open() > 0) {
+            throw new IllegalStateException("the HttpClient's event loop is closed, so its " + pool.open()
+                    + " open connection(s) cannot be closed: close the client before its loop ends");
+        }
+        pool.close();
+    }
+
+    /** Settings of an {@link HttpClient}; each has a default. */
+    public static final class Builder {
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration readTimeout = Duration.ofSeconds(30);
+        private Duration totalTimeout = Duration.ZERO;
+        private Duration idleTimeout = Duration.ofSeconds(30);
+        private long maxBodySize = 10L << 20;
+        private int maxHeaderBytes = 64 * 1024;
+        private int maxConnectionsPerHost = 10;
+        private String userAgent = "asyncio4j-http/0.1";
+        private SSLContext sslContext;
+
+        private Builder() {
+        }
+
+        /** Opening a connection, TLS handshake included (default 10 s; zero: none). */
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = checkTimeout(timeout);
+            return this;
+        }
+
+        /** The longest the server may stay silent while a response is read, or not read our request (30 s). */
+        public Builder readTimeout(Duration timeout) {
+            this.readTimeout = checkTimeout(timeout);
+            return this;
+        }
+
+        /** The whole request, waiting for a pooled connection included (default zero: none). */
+        public Builder totalTimeout(Duration timeout) {
+            this.totalTimeout = checkTimeout(timeout);
+            return this;
+        }
+
+        /** How long an idle connection is kept for reuse (default 30 s). */
+        public Builder idleTimeout(Duration timeout) {
+            this.idleTimeout = checkTimeout(timeout);
+            return this;
+        }
+
+        /** The largest body accepted, after gzip/deflate decoding (default 10 MiB). */
+        public Builder maxBodySize(long bytes) {
+            if (bytes < 0 || bytes > Integer.MAX_VALUE - 8) {
+                throw new IllegalArgumentException("maxBodySize out of range (0 to 2 GiB): " + bytes);
+            }
+            this.maxBodySize = bytes;
+            return this;
+        }
+
+        /** The largest response header section (status line and fields; default 64 KiB). */
+        public Builder maxHeaderBytes(int bytes) {
+            if (bytes < 64) {
+                throw new IllegalArgumentException("maxHeaderBytes must be at least 64: " + bytes);
+            }
+            this.maxHeaderBytes = bytes;
+            return this;
+        }
+
+        /** The bound on connections per origin (default 10). */
+        public Builder maxConnectionsPerHost(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("maxConnectionsPerHost must be positive: " + n);
+            }
+            this.maxConnectionsPerHost = n;
+            return this;
+        }
+
+        /** The {@code User-Agent} sent unless a request has its own; null sends none. */
+        public Builder userAgent(String userAgent) {
+            if (userAgent != null) {
+                Headers.checkValue("User-Agent", userAgent);
+            }
+            this.userAgent = userAgent;
+            return this;
+        }
+
+        /** The TLS context for {@code https} (default: the JVM's default context and trust store). */
+        public Builder sslContext(SSLContext context) {
+            this.sslContext = context;
+            return this;
+        }
+
+        public HttpClient build() {
+            return new HttpClient(this);
+        }
+
+        private static Duration checkTimeout(Duration d) {
+            Objects.requireNonNull(d, "timeout");
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("negative timeout: " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package io.github.asyncio4j.http;
+
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Awaitable;
+import io.github.asyncio4j.Timeout;
+import io.github.asyncio4j.TimeoutError;
+import java.time.Duration;
+
+/**
+ * Runs an awaitable in an {@link Async#timeout} scope and turns the scope's expiry into an
+ * {@link HttpTimeoutException} that names the timeout. Scopes nest (a read timeout inside the total one): each
+ * converts only its own expiry. A zero timeout means none. Used only from inside a task.
+ */
+final class Timeouts {
+    private Timeouts() {
+    }
+
+    static <T> T within(Duration timeout, HttpTimeoutException.Kind kind, String what, Awaitable<T> body) {
+        if (timeout == null || timeout.isZero()) {
+            return body.await();
+        }
+        Timeout scope = Async.timeout(timeout);
+        try (scope) {
+            return body.await();
+        } catch (TimeoutError e) {
+            if (scope.expired()) {
+                throw new HttpTimeoutException(kind, timeout, what);
+            }
+            throw e;
+        }
+    }
+}

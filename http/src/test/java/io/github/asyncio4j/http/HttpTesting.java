@@ -1,0 +1,125 @@
+package io.github.asyncio4j.http;
+
+import static io.github.asyncio4j.Async.await;
+
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.Task;
+import io.github.asyncio4j.net.Server;
+import io.github.asyncio4j.net.StreamReader;
+import io.github.asyncio4j.net.StreamWriter;
+import io.github.asyncio4j.net.Streams;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** Helpers shared by the http tests: running on a loop, and raw (possibly hostile) HTTP servers. */
+final class HttpTesting {
+    static final String HOST = "127.0.0.1";
+
+    private HttpTesting() {
+    }
+
+    static <T> T run(Callable<T> body) {
+        return Async.run(Coroutine.of(body));
+    }
+
+    static <T> Task<T> spawn(Callable<T> body) {
+        return Async.createTask(Coroutine.of(body));
+    }
+
+    /** Lets the loop run a few iterations. */
+    static void settle() {
+        for (int i = 0; i < 10; i++) {
+            await(Async.sleep(0));
+        }
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** What a raw server does with one request: write bytes (or misbehave); false closes the connection. */
+    @FunctionalInterface
+    interface Script {
+        boolean respond(String requestHead, StreamWriter writer, int requestNumber) throws Exception;
+    }
+
+    /**
+     * A server on raw streams: for each request it reads the head (up to the empty line; request bodies are not
+     * supported) and runs the script. Counts connections and records each request head.
+     */
+    static final class RawServer implements AutoCloseable {
+        final Server server;
+        final List<String> requests = new ArrayList<>();
+        int connections;
+
+        private RawServer(Server server) {
+            this.server = server;
+        }
+
+        static RawServer start(Script script) {
+            RawServer[] self = new RawServer[1];
+            Server server = await(Streams.startServer((reader, writer) -> Coroutine.of(() -> {
+                self[0].connections++;
+                try {
+                    String head;
+                    while ((head = readHead(reader)) != null) {
+                        self[0].requests.add(head);
+                        if (!script.respond(head, writer, self[0].requests.size())) {
+                            break;
+                        }
+                        await(writer.drain());
+                    }
+                } finally {
+                    writer.close();
+                }
+                return null;
+            }), HOST, 0));
+            self[0] = new RawServer(server);
+            return self[0];
+        }
+
+        /** A server that answers every request with {@code response}, keeping the connection open. */
+        static RawServer replying(String response) {
+            return start((head, w, n) -> {
+                w.write(bytes(response));
+                return true;
+            });
+        }
+
+        /** A server that answers every request with {@code response} and then closes the connection. */
+        static RawServer replyingOnce(String response) {
+            return start((head, w, n) -> {
+                w.write(bytes(response));
+                return false;
+            });
+        }
+
+        String url(String path) {
+            return "http://127.0.0.1:" + server.port() + path;
+        }
+
+        private static String readHead(StreamReader reader) {
+            StringBuilder head = new StringBuilder();
+            while (true) {
+                byte[] line = await(reader.readLine());
+                if (line.length == 0) {
+                    return null;
+                }
+                String s = new String(line, StandardCharsets.ISO_8859_1);
+                head.append(s);
+                if (s.equals("\r\n")) {
+                    return head.toString();
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            server.abortClients();
+        }
+    }
+}
