@@ -72,6 +72,7 @@ public class Queue<T> implements AsyncIterable<T> {
         return items.size();
     }
 
+    /** True if the queue holds no item. */
     public boolean empty() {
         return items.isEmpty();
     }

@@ -6,10 +6,12 @@ package io.github.asyncio4j.queue;
 public class QueueEmpty extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** With the default message. */
     public QueueEmpty() {
         super("getNowait() on an empty queue");
     }
 
+    /** With a message naming the operation that met an empty queue. */
     public QueueEmpty(String message) {
         super(message);
     }

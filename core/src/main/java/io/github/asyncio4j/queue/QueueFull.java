@@ -6,10 +6,12 @@ package io.github.asyncio4j.queue;
 public class QueueFull extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** With the default message. */
     public QueueFull() {
         super("putNowait() on a full queue");
     }
 
+    /** With a message naming the operation that met a full queue. */
     public QueueFull(String message) {
         super(message);
     }

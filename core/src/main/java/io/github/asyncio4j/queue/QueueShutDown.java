@@ -7,10 +7,12 @@ package io.github.asyncio4j.queue;
 public class QueueShutDown extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** With the default message. */
     public QueueShutDown() {
         super("the queue is shut down");
     }
 
+    /** With a message naming the operation that met a shut-down queue. */
     public QueueShutDown(String message) {
         super(message);
     }

@@ -70,6 +70,7 @@ public final class Barrier {
         blocked.wakeAll();
     }
 
+    /** How many tasks must arrive for the barrier to open. */
     public int parties() {
         return parties;
     }
@@ -79,6 +80,7 @@ public final class Barrier {
         return state == State.FILLING ? count : 0;
     }
 
+    /** True after {@link #abort()}, until {@link #reset()}. */
     public boolean isBroken() {
         return state == State.BROKEN;
     }

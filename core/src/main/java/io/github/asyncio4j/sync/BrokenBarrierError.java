@@ -4,6 +4,7 @@ package io.github.asyncio4j.sync;
 public class BrokenBarrierError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** An error saying why the barrier broke. */
     public BrokenBarrierError(String message) {
         super(message);
     }

@@ -34,6 +34,7 @@ public final class Event {
         value = false;
     }
 
+    /** True while the flag is set. */
     public boolean isSet() {
         return value;
     }

@@ -23,7 +23,9 @@ import io.github.asyncio4j.sync.Waiters.Waiter;
  *
  * <p>Unlike Python's, the lock knows its owner: {@link #release()} by any other task (or of an unlocked lock)
  * throws {@link IllegalStateException}, and so does acquiring it again from the task that holds it (it is not
- * reentrant, and that would wait forever). Invariant: no waiter is pending while the lock is free.
+ * reentrant, and that would wait forever). The owner is the task that awaits {@code acquire()}: an acquisition
+ * wrapped in a task of its own ({@code ensureFuture(lock.acquire())}, {@code gather}) belongs to that task.
+ * Invariant: no waiter is pending while the lock is free.
  * Loop-confined: use it from its loop's thread only; it binds to the loop of its first waiter.
  */
 public final class Lock {

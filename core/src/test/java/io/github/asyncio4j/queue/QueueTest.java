@@ -1,6 +1,8 @@
 package io.github.asyncio4j.queue;
 
 import static io.github.asyncio4j.Async.await;
+import static io.github.asyncio4j.Async.timeout;
+import static io.github.asyncio4j.Async.waitFor;
 import static io.github.asyncio4j.queue.QueueTesting.endsCancelled;
 import static io.github.asyncio4j.queue.QueueTesting.run;
 import static io.github.asyncio4j.queue.QueueTesting.settle;
@@ -9,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.asyncio4j.Task;
+import io.github.asyncio4j.TimeoutError;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -326,6 +330,26 @@ class QueueTest {
             assertThat(await(q.get())).isEqualTo("y");   // no waiting: fine on any loop
             assertThatThrownBy(() -> await(q.get())).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("different event loop");
+            return null;
+        });
+    }
+
+    @Test
+    void getAndPutThatTimeOutTakeAndAddNothing() {
+        run(() -> {
+            Queue<String> q = new Queue<>(1);
+            assertThatThrownBy(() -> await(waitFor(q.get(), Duration.ofMillis(20))))
+                    .isInstanceOf(TimeoutError.class);
+            q.putNowait("a");
+            assertThatThrownBy(() -> {
+                try (var t = timeout(Duration.ofMillis(20))) {
+                    await(q.put("b"));
+                }
+            }).isInstanceOf(TimeoutError.class);
+            assertThat(q.qsize()).isEqualTo(1);
+            assertThat(q.toString()).doesNotContain("getters").doesNotContain("putters");
+            assertThat(q.getNowait()).isEqualTo("a");
+            assertThat(q.empty()).isTrue();
             return null;
         });
     }

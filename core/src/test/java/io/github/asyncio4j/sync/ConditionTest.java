@@ -1,6 +1,7 @@
 package io.github.asyncio4j.sync;
 
 import static io.github.asyncio4j.Async.await;
+import static io.github.asyncio4j.Async.waitFor;
 import static io.github.asyncio4j.sync.SyncTesting.endsCancelled;
 import static io.github.asyncio4j.sync.SyncTesting.run;
 import static io.github.asyncio4j.sync.SyncTesting.settle;
@@ -10,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.asyncio4j.CancelledError;
 import io.github.asyncio4j.Task;
+import io.github.asyncio4j.TimeoutError;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -203,6 +206,22 @@ class ConditionTest {
             notFull.signalAll();
             notFull.release();
             assertThat(lock.locked()).isFalse();
+            return null;
+        });
+    }
+
+    @Test
+    void aWaitThatTimesOutReturnsWithTheLockHeld() {
+        run(() -> {
+            Condition c = new Condition();
+            try (var held = c.hold()) {
+                assertThatThrownBy(() -> await(waitFor(c.untilNotified(), Duration.ofMillis(20))))
+                        .isInstanceOf(TimeoutError.class);
+                assertThat(c.locked()).isTrue();
+                c.signal();     // still ours: no error
+            }
+            assertThat(c.locked()).isFalse();
+            assertThat(c.toString()).contains("waiters=0");
             return null;
         });
     }

@@ -1,6 +1,7 @@
 package io.github.asyncio4j.sync;
 
 import static io.github.asyncio4j.Async.await;
+import static io.github.asyncio4j.Async.waitFor;
 import static io.github.asyncio4j.sync.SyncTesting.endsCancelled;
 import static io.github.asyncio4j.sync.SyncTesting.run;
 import static io.github.asyncio4j.sync.SyncTesting.settle;
@@ -10,6 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Task;
+import io.github.asyncio4j.TimeoutError;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -271,6 +274,31 @@ class LockTest {
             Task<Void> w = taker(lock, "w", new ArrayList<>());
             assertThatThrownBy(() -> await(w)).isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("different event loop");
+            lock.release();
+            return null;
+        });
+    }
+
+    @Test
+    void anAcquireThatTimesOutLeavesNoTraceAndOneThatSucceedsMakesTheCallerTheOwner() {
+        run(() -> {
+            Lock lock = new Lock();
+            Event done = new Event();
+            Task<Void> holder = spawn("holder", () -> {
+                try (var held = lock.hold()) {
+                    await(done.untilSet());
+                }
+                return null;
+            });
+            SyncTesting.settle();
+            assertThatThrownBy(() -> await(waitFor(lock.acquire(), Duration.ofMillis(20))))
+                    .isInstanceOf(TimeoutError.class);
+            assertThat(lock.toString()).contains("waiters=0");
+            done.set();
+            await(holder);
+            assertThat(lock.locked()).isFalse();
+            await(waitFor(lock.acquire(), Duration.ofSeconds(10)));
+            assertThat(lock.isHeldByCurrentTask()).isTrue();
             lock.release();
             return null;
         });

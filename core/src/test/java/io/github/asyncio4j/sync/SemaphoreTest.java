@@ -1,6 +1,7 @@
 package io.github.asyncio4j.sync;
 
 import static io.github.asyncio4j.Async.await;
+import static io.github.asyncio4j.Async.waitFor;
 import static io.github.asyncio4j.sync.SyncTesting.endsCancelled;
 import static io.github.asyncio4j.sync.SyncTesting.run;
 import static io.github.asyncio4j.sync.SyncTesting.settle;
@@ -9,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.asyncio4j.Task;
+import io.github.asyncio4j.TimeoutError;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -196,5 +199,19 @@ class SemaphoreTest {
             return null;
         });
         assertThat(log).containsExactly("b");
+    }
+
+    @Test
+    void anAcquireThatTimesOutTakesNoPermit() {
+        run(() -> {
+            Semaphore s = new BoundedSemaphore(1);
+            await(s.acquire());
+            assertThatThrownBy(() -> await(waitFor(s.acquire(), Duration.ofMillis(20))))
+                    .isInstanceOf(TimeoutError.class);
+            s.release();
+            assertThat(s.availablePermits()).isEqualTo(1);
+            assertThat(s.toString()).contains("waiters=0");
+            return null;
+        });
     }
 }
