@@ -74,6 +74,7 @@ public final class TaskMemory {
             return null;
         }));
         long after = usedHeapAfterGc();
+        histogram();
         int suspended = loop.allTasks().size();
         if (suspended != n) {
             throw new IllegalStateException("expected " + n + " suspended tasks, found " + suspended);
@@ -127,9 +128,28 @@ public final class TaskMemory {
         started.await();
         Thread.sleep(200);   // the last few to count down have parked too
         long after = usedHeapAfterGc();
+        histogram();
         gate.countDown();
         finished.await();
         return new long[] {before, after};
+    }
+
+    /** With {@code -Dtaskmemory.histogram=true}: the live heap's class histogram, top entries, on stderr. */
+    private static void histogram() {
+        if (!Boolean.getBoolean("taskmemory.histogram")) {
+            return;
+        }
+        try {
+            Object out = ManagementFactory.getPlatformMBeanServer().invoke(
+                    new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                    "gcClassHistogram", new Object[] {null}, new String[] {String[].class.getName()});
+            String[] lines = out.toString().split("\n");
+            for (int i = 0; i < Math.min(lines.length, 40); i++) {
+                System.err.println(lines[i]);
+            }
+        } catch (Exception e) {
+            System.err.println("no histogram: " + e);
+        }
     }
 
     /** The used heap after full collections, once it has stopped shrinking. */
