@@ -196,7 +196,19 @@ public final class Coroutine<T> implements Awaitable<T> {
         if (current == null) {
             requireAwaitContext("a trap");
         }
-        current.yieldRaw(trap);
+        current.yieldRaw(trap, false);
+    }
+
+    /**
+     * {@code requireAwaitContext(what)} then {@code yieldTrap(trap)}, with one look-up of the running frame: the
+     * hot path of {@code await(sleep(0))}.
+     */
+    static void awaitTrap(String what, Trap trap) {
+        Frame<?, ?, ?> current = CURRENT.get();
+        if (current == null || !current.isCurrentStrand()) {
+            requireAwaitContext(what);   // throws the clear error
+        }
+        current.yieldRaw(trap, true);
     }
 
     @Override
