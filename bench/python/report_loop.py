@@ -35,9 +35,11 @@ def scores(doc, prefix):
         if m.get("scoreUnit") != "ns/op":
             raise SystemExit(f"report_loop: {name} is in {m.get('scoreUnit')}, expected ns/op")
         err = m.get("scoreError")
+        raw = [x for fork in m.get("rawData") or [] for x in fork]
         out[name[len(prefix):]] = {
             "score": round(m["score"], 2),
             "error": round(err, 2) if isinstance(err, (int, float)) and err == err else None,
+            "best": round(min(raw), 2) if raw else None,
             "unit": "ns/op",
         }
     return out
@@ -99,8 +101,9 @@ def main():
             "cpython": {"score": c, "unit": "ns/op"} if c is not None else None,
             "cpythonOverFast": ratio(c, f), "virtualThreadsOverFast": ratio(v, f), "targetFast": target,
         }
-        rows.append((label, fmt(f), fmt(fb, 0), fmt(v), fmt(c, 0), rfmt(ratio(c, f)), rfmt(ratio(v, f)),
-                     verdict(f, target)))
+        best = fast.get(key, {}).get("best")
+        rows.append((label, fmt(f) + ("" if best is None else f" (best {fmt(best)})"), fmt(fb, 0), fmt(v), fmt(c, 0),
+                     rfmt(ratio(c, f)), rfmt(ratio(v, f)), verdict(f, target)))
 
     counts = sorted({k[2] for k in mem} | {d["tasks"] for d in py_mem.values()}, reverse=True)
     for n in counts:
@@ -132,8 +135,10 @@ def main():
     for r in rows:
         print(line(r))
     print()
-    print("CPython/fast and VT/fast: the peer's figure divided by the fast engine's; above 1 the fast engine is that")
-    print("many times faster (or smaller). Memory: Java rows are the used heap after full GCs, CPython's the")
+    print("Times: JMH's mean over the measured iterations (for the fast engine, its best iteration in brackets);")
+    print("CPython's best run. CPython/fast and VT/fast: the peer's figure divided by the fast engine's (means);")
+    print("above 1 the fast engine is that")
+    print("many times faster (or smaller). Targets are checked against the mean. Memory: Java rows are the used heap after full GCs, CPython's the")
     print("tracemalloc delta (its RSS delta is in the JSON).")
 
     out = {

@@ -27,7 +27,8 @@ import java.util.concurrent.CountDownLatch;
  * (asyncio4j tasks each at {@code await(sleep(3600))}) or {@code virtual-thread} (JDK virtual threads each
  * parked in {@code CountDownLatch.await()} on one shared latch). Prints one JSON object. The asyncio4j kinds
  * honour {@code -Dasyncio4j.bench.engine}, as the JMH benchmarks do. Every task is checked to be suspended
- * when the heap is measured, and to finish afterwards.
+ * when the heap is measured, and to finish afterwards. With {@code -Dtaskmemory.histogram=true} it also prints the
+ * live heap's class histogram (top 40) on stderr: where the bytes of a task go.
  */
 public final class TaskMemory {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
