@@ -27,11 +27,19 @@ import java.util.concurrent.CountDownLatch;
  * (asyncio4j tasks each at {@code await(sleep(3600))}) or {@code virtual-thread} (JDK virtual threads each
  * parked in {@code CountDownLatch.await()} on one shared latch). Prints one JSON object. The asyncio4j kinds
  * honour {@code -Dasyncio4j.bench.engine}, as the JMH benchmarks do. Every task is checked to be suspended
- * when the heap is measured, and to finish afterwards. With {@code -Dtaskmemory.histogram=true} it also prints the
+ * when the heap is measured, and to finish afterwards. The workload is first run a few times on fewer tasks (a
+ * warm-up, see {@link #WARM_UP_ROUNDS}). With {@code -Dtaskmemory.histogram=true} it also prints the
  * live heap's class histogram (top 40) on stderr: where the bytes of a task go.
  */
 public final class TaskMemory {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
+    /**
+     * Before measuring, the same workload runs (and finishes) this many times with {@link #WARM_UP_TASKS} tasks, so
+     * the frames frozen into each suspended task are those of compiled code, as in a program that has been running
+     * for a while: interpreted frames are larger, and without the warm-up they dominate a 100,000-task figure.
+     */
+    private static final int WARM_UP_ROUNDS = 5;
+    private static final int WARM_UP_TASKS = 20_000;
 
     private TaskMemory() {
     }
@@ -49,17 +57,26 @@ public final class TaskMemory {
         long[] heap = switch (kind) {
             case "future", "sleep" -> {
                 GeneratorBench.checkEngine();
+                for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                    asyncio4jTasks(WARM_UP_TASKS, kind.equals("sleep"));
+                }
                 yield asyncio4jTasks(n, kind.equals("sleep"));
             }
-            case "virtual-thread" -> virtualThreads(n);
+            case "virtual-thread" -> {
+                for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                    virtualThreads(WARM_UP_TASKS);
+                }
+                yield virtualThreads(n);
+            }
             default -> throw new IllegalArgumentException(
                     "KIND must be future, sleep or virtual-thread, got '" + kind + "'");
         };
         String engine = kind.equals("virtual-thread") ? "jdk" : Engine.name();
         System.out.printf(Locale.ROOT, "{\"kind\": \"%s\", \"engine\": \"%s\", \"tasks\": %d, \"heapBefore\": %d,"
-                        + " \"heapAfter\": %d, \"bytesPerTask\": %.1f, \"gc\": \"%s\", \"jdk\": \"%s\"}%n",
-                kind, engine, n, heap[0], heap[1], (heap[1] - heap[0]) / (double) n, gcName(),
-                System.getProperty("java.vm.version"));
+                        + " \"heapAfter\": %d, \"bytesPerTask\": %.1f, \"warmUpTasks\": %d, \"gc\": \"%s\","
+                        + " \"jdk\": \"%s\"}%n",
+                kind, engine, n, heap[0], heap[1], (heap[1] - heap[0]) / (double) n, WARM_UP_ROUNDS * WARM_UP_TASKS,
+                gcName(), System.getProperty("java.vm.version"));
     }
 
     /** N asyncio4j tasks suspended on one future (or sleeping); returns the used heap before and after. */
