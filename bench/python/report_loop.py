@@ -13,7 +13,7 @@ import json
 import os
 import platform
 
-from report_generators import cpu_model, fmt, jmh_meta, load
+from report_generators import cpu_model, fmt, jmh_baseline, jmh_meta, load
 
 TIMED = [
     # key, label, target ns (fast engine)
@@ -140,6 +140,11 @@ def main():
     print("engine's (means); above 1 the fast engine is that many times faster (or smaller). Targets are checked")
     print("against the mean. Memory: Java rows are the used heap after full GCs, CPython's the tracemalloc")
     print("delta (its RSS delta is in the JSON).")
+    baseline = jmh_baseline(fast_doc)
+    if baseline:
+        f = fast.get("taskSwitch", {}).get("score")
+        extra = f" (a task step adds {f - baseline['score']:.1f} ns)" if f is not None else ""
+        print(f"Floor: the bare JDK Continuation.run() + yield() costs {fmt(baseline['score'])} ns{extra}.")
 
     out = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
@@ -150,6 +155,7 @@ def main():
         if py_doc else None,
         "workloads": combined,
         "memoryRuns": mem_raw,
+        "continuationBaseline": jmh_baseline(fast_doc),
     }
     tmp = args.out + ".tmp"
     with open(tmp, "w") as f:
