@@ -116,7 +116,8 @@ def main():
         print("| %-9s | skipped: %s |" % (name, why))
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
-        json.dump({"site_pages": args.pages, "repeats": args.repeats, "results": table, "skipped": skipped}, f, indent=2)
+        json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "quick": args.pages < 10000,
+                   "site_pages": args.pages, "repeats": args.repeats, "results": table, "skipped": skipped}, f, indent=2)
     print("\nwrote " + os.path.relpath(args.out, ROOT), file=sys.stderr)
 
 

@@ -87,10 +87,10 @@ public final class Async {
             throw new IllegalArgumentException("sleep(NaN)");
         }
         return () -> {
-            Coroutine.requireAwaitContext("sleep()");
             if (seconds <= 0) {
-                Coroutine.yieldTrap(Trap.YieldOnce.INSTANCE);
+                Coroutine.awaitTrap("sleep()", Trap.YieldOnce.INSTANCE);
             } else {
+                Coroutine.requireAwaitContext("sleep()");   // before the clock is read, as before
                 Coroutine.yieldTrap(new Trap.Sleep(System.nanoTime() * 1e-9 + seconds));
             }
             return null;

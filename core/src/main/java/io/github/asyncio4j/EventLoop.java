@@ -216,14 +216,16 @@ public final class EventLoop implements AutoCloseable {
         }
         poll(timeout);
 
-        double end = time() + CLOCK_RESOLUTION;
-        while (!timers.isEmpty() && timers.peek().when() <= end) {
-            TimerHandle t = timers.poll();
-            t.scheduled = false;
-            if (t.cancelled()) {
-                cancelledTimers--;
-            } else {
-                ready.add(t);
+        if (!timers.isEmpty()) {   // (the clock is read only when there are timers)
+            double end = time() + CLOCK_RESOLUTION;
+            while (!timers.isEmpty() && timers.peek().when() <= end) {
+                TimerHandle t = timers.poll();
+                t.scheduled = false;
+                if (t.cancelled()) {
+                    cancelledTimers--;
+                } else {
+                    ready.add(t);
+                }
             }
         }
 

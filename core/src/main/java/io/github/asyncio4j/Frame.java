@@ -143,7 +143,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     @Override
     @SuppressWarnings("unchecked")
     public S yield(Y value) {
-        return (S) yieldRaw(value);
+        return (S) yieldRaw(value, false);
     }
 
     @Override
@@ -194,9 +194,12 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         return root.strand != null && root.strand.isCurrent();
     }
 
-    /** yield for the event loop's traps: same as {@link #yield} without generics. */
-    Object yieldRaw(Object value) {
-        Frame<?, ?, ?> root = runningRoot();
+    /**
+     * yield for the event loop's traps: same as {@link #yield} without generics. {@code onCurrentStrand}: the
+     * caller has just checked {@link #isCurrentStrand()}, so the check is not repeated.
+     */
+    Object yieldRaw(Object value, boolean onCurrentStrand) {
+        Frame<?, ?, ?> root = onCurrentStrand ? (host != null ? host : this) : runningRoot();
         root.yielded = value;
         root.strand.suspend();
         Throwable t = root.thrown;

@@ -19,7 +19,10 @@ public class Task<T> extends Future<T> {
     private static final AtomicLong COUNTER = new AtomicLong();
 
     private final Coroutine<T> coro;
+    /** The name given, or null until {@link #getName()} first formats "Task-" + {@code number}. */
     private String name;
+    /** The number in the default name ("Task-N"), taken at creation; 0 for a task created with a name. */
+    private final long number;
     final Context context;
     /** The step, as the loop's ready queue holds it. Reused for every step of this task. */
     final Handle stepHandle;
@@ -40,9 +43,10 @@ public class Task<T> extends Future<T> {
         super(loop);
         this.coro = Objects.requireNonNull(coro, "coro");
         coro.claim();
-        this.name = name != null ? name : "Task-" + COUNTER.incrementAndGet();
+        this.name = name;
+        this.number = name != null ? 0 : COUNTER.incrementAndGet();
         this.context = context;
-        this.stepHandle = new Handle(loop, this::step, context) {
+        this.stepHandle = new Handle(loop, wakeup, context) {
             @Override
             public String toString() {
                 return "step of " + Task.this;
@@ -50,8 +54,8 @@ public class Task<T> extends Future<T> {
         };
     }
 
-    /** The done callback registered on an awaited future: wakes this task. */
-    final class Wakeup implements Consumer<Future<?>> {
+    /** The done callback registered on an awaited future, and the callback of the step handle: steps this task. */
+    final class Wakeup implements Consumer<Future<?>>, Runnable {
         Task<T> task() {
             return Task.this;
         }
@@ -60,11 +64,26 @@ public class Task<T> extends Future<T> {
         public void accept(Future<?> f) {
             step();
         }
+
+        @Override
+        public void run() {
+            step();
+        }
+
+        @Override
+        public String toString() {
+            return "step of " + Task.this;
+        }
     }
 
     /** The task's name: given to {@code createTask}, or {@code Task-N}. */
     public String getName() {
-        return name;
+        String n = name;
+        if (n == null) {
+            n = "Task-" + number;   // formatted when first asked: most tasks are never asked
+            name = n;
+        }
+        return n;
     }
 
     /** Renames the task (names appear in reports and {@link EventLoop#dumpTasks()}). */
@@ -190,7 +209,7 @@ public class Task<T> extends Future<T> {
             case Trap.WaitFuture(Future<?> f) -> {
                 if (f.loop != loop) {
                     rejectTrap(new IllegalStateException(
-                            "Task " + name + " got Future " + f + " attached to a different loop"));
+                            "Task " + getName() + " got Future " + f + " attached to a different loop"));
                 } else if (f == this) {
                     rejectTrap(new IllegalStateException("Task cannot await on itself: " + this));
                 } else {
@@ -279,7 +298,7 @@ public class Task<T> extends Future<T> {
 
     @Override
     public String toString() {
-        StringBuilder b = new StringBuilder("<Task ").append(stateName()).append(" name='").append(name).append('\'');
+        StringBuilder b = new StringBuilder("<Task ").append(stateName()).append(" name='").append(getName()).append('\'');
         if (!isDone()) {
             Object w = waitingOn;
             if (w != null) {

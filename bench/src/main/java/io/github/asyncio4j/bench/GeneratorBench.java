@@ -42,13 +42,21 @@ public class GeneratorBench {
     private Generator<Integer, Integer, Void> echo;
     private Integer last;
 
-    @Setup(Level.Trial)
-    public void setUp() {
+    /**
+     * Fails if {@code -Dasyncio4j.bench.engine} names an engine other than the one in use, so a result can never
+     * carry the wrong label.
+     */
+    static void checkEngine() {
         String expected = System.getProperty("asyncio4j.bench.engine");
         if (expected != null && !expected.equals(Engine.name())) {
             throw new IllegalStateException("asked to measure the '" + expected + "' engine, but '" + Engine.name()
                     + "' is in use" + (Engine.FAST ? "" : " (" + Engine.whyNotFast() + ")"));
         }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() {
+        checkEngine();
         // Python: def forever(): i = 0; while True: yield i; i += 1
         forever = Generator.of(y -> {
             int i = 0;

@@ -15,10 +15,10 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Self-signed test certificates, made at test time with the JDK's {@code keytool} (the JDK has no public API
- * to generate certificates): an EC key pair for CN=localhost with subject alternative names
+ * to generate certificates; shared with the http module's tests through core's test jar): an EC key pair for CN=localhost with subject alternative names
  * {@code dns:localhost} and {@code ip:127.0.0.1}, valid for two days. Made once per JVM.
  */
-final class TestCerts {
+public final class TestCerts {
     private static final char[] PASSWORD = "changeit".toCharArray();
     private static KeyStore serverStore;
     private static KeyStore otherStore;
@@ -27,7 +27,7 @@ final class TestCerts {
     }
 
     /** A server context holding the localhost certificate and its key. */
-    static synchronized SSLContext serverContext() throws Exception {
+    public static synchronized SSLContext serverContext() throws Exception {
         if (serverStore == null) {
             serverStore = generate("CN=localhost", "san=dns:localhost,ip:127.0.0.1");
         }
@@ -38,14 +38,24 @@ final class TestCerts {
         return ctx;
     }
 
+    /** A server context holding the certificate of CN=someone-else (no localhost names in it). */
+    public static synchronized SSLContext someoneElseServerContext() throws Exception {
+        untrustingClientContext();
+        KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(otherStore, PASSWORD);
+        SSLContext ctx = SSLContext.getInstance("TLS");
+        ctx.init(kmf.getKeyManagers(), null, null);
+        return ctx;
+    }
+
     /** A client context that trusts exactly the localhost certificate of {@link #serverContext()}. */
-    static synchronized SSLContext clientContext() throws Exception {
+    public static synchronized SSLContext clientContext() throws Exception {
         serverContext();
         return trusting(serverStore);
     }
 
     /** A client context that trusts an unrelated self-signed certificate (not the server's). */
-    static synchronized SSLContext untrustingClientContext() throws Exception {
+    public static synchronized SSLContext untrustingClientContext() throws Exception {
         if (otherStore == null) {
             otherStore = generate("CN=someone-else", "san=dns:someone-else");
         }

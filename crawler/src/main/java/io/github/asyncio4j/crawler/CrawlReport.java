@@ -3,6 +3,7 @@ package io.github.asyncio4j.crawler;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The result of a crawl.
@@ -43,21 +44,20 @@ public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String
 
     /** Status code to count, every response included. */
     public Map<Integer, Long> statuses() {
-        Map<Integer, Long> m = new TreeMap<>();
-        for (PageRecord p : pages) {
-            if (p.status() != null) {
-                m.merge(p.status(), 1L, Long::sum);
-            }
-        }
-        return m;
+        return countBy(PageRecord::status);
     }
 
     /** Content type to count, over responses that had one. */
     public Map<String, Long> contentTypes() {
-        Map<String, Long> m = new TreeMap<>();
+        return countBy(PageRecord::contentType);
+    }
+
+    private <K> Map<K, Long> countBy(Function<PageRecord, K> key) {
+        Map<K, Long> m = new TreeMap<>();
         for (PageRecord p : pages) {
-            if (p.contentType() != null) {
-                m.merge(p.contentType(), 1L, Long::sum);
+            K k = key.apply(p);
+            if (k != null) {
+                m.merge(k, 1L, Long::sum);
             }
         }
         return m;

@@ -43,6 +43,8 @@ public final class Crawler {
     private final Set<String> done = new HashSet<>();
     private final Map<String, String> excluded = new LinkedHashMap<>();
     private final Map<String, Semaphore> hostLimits = new HashMap<>();
+    /** Absolute link as found to its normalised form: a page is usually linked from many others. */
+    private final Map<String, URI> normalized = new HashMap<>();
     private final List<PageRecord> pages = new ArrayList<>();
     private final CrawlProgress progress = new CrawlProgress();
     private Queue<Item> queue;
@@ -188,7 +190,7 @@ public final class Crawler {
         } else if (response.isHtml()) {
             Set<URI> found = new LinkedHashSet<>();
             for (String href : Links.extract(response.body(), response.charset(), url.toString())) {
-                URI link = Urls.normalize(href);
+                URI link = normalized.computeIfAbsent(href, Urls::normalize);
                 if (link == null) {
                     exclude(href, "invalid-url");
                 } else if (!Urls.isCrawlable(link)) {

@@ -1,5 +1,6 @@
 package io.github.asyncio4j.http;
 
+import io.github.asyncio4j.net.TestCerts;
 import static io.github.asyncio4j.Async.await;
 import static io.github.asyncio4j.Async.sleep;
 import static io.github.asyncio4j.http.HttpTesting.*;

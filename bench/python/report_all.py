@@ -1,0 +1,254 @@
+"""Collects every suite's results (bench/results/*.json, written by `bench/run SUITE`) into
+bench/results/latest.json, draws one SVG chart per suite into bench/results/charts/, and writes BENCHMARKS.md:
+the machine, the exact command, a table and a chart per suite, and the analysis in bench/ANALYSIS.md.
+
+Run by `bench/run all` (the default of `./asyncio4j bench`); it only reads results, it measures nothing.
+"""
+import argparse
+import datetime
+import html
+import json
+import os
+import platform
+import subprocess
+
+SUITES = ["generators", "loop", "sync", "echo", "crawl"]
+TITLES = {
+    "generators": "Generators: one yield + resume",
+    "loop": "Event loop: task switch, spawn, memory per suspended task",
+    "sync": "Locks and queues",
+    "echo": "TCP echo server over loopback",
+    "crawl": "Crawling a generated 10,000-page site",
+}
+PEER_NAMES = {"cpython": "CPython asyncio", "virtualThreads": "JDK virtual threads", "fallback": "asyncio4j fallback"}
+
+
+def load(results, name):
+    path = os.path.join(results, name + ".json")
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def fmt(v, unit=""):
+    if v is None:
+        return "-"
+    if isinstance(v, float) and v >= 1000 or isinstance(v, int):
+        return "{:,.0f}{}".format(v, unit)
+    return "{:,.1f}{}".format(v, unit)
+
+
+def ns_suite(data):
+    """generators, loop, sync: workloads with fast / fallback / peers, in ns/op (lower is better)."""
+    rows = []
+    for key, w in data["workloads"].items():
+        if not isinstance(w.get("fast"), dict):
+            continue
+        row = {"workload": w.get("description", key), "unit": "ns/op", "asyncio4j": w["fast"]["score"],
+               "fallback": (w.get("fallback") or {}).get("score"), "peers": {}}
+        for peer in ("cpython", "virtualThreads"):
+            if isinstance(w.get(peer), dict):
+                row["peers"][peer] = w[peer]["score"]
+        rows.append(row)
+    return rows
+
+
+def memory_rows(loop):
+    rows = []
+    for key, w in loop.get("workloads", {}).items():
+        if key.startswith("memory-"):
+            rows.append({"workload": w["description"], "unit": "bytes", "asyncio4j": w.get("fast"),
+                         "fallback": w.get("fallback"),
+                         "peers": {k: w[src] for k, src in (("cpython", "cpythonTracemalloc"),
+                                                            ("virtualThreads", "virtualThreads")) if w.get(src) is not None}})
+    return rows
+
+
+def echo_rows(data):
+    rows = []
+    servers = data["results"]
+    cells = {}
+    for name, r in servers.items():
+        if r.get("status") != "ok":
+            continue
+        for c in r["cells"]:
+            cells.setdefault((c["size"], c["connections"]), {})[name] = c
+    for (size, conns), by in sorted(cells.items(), key=lambda kv: (kv[0][0], -kv[0][1])):
+        a = by.get("asyncio4j")
+        rows.append({"workload": "{} KiB x {} connections".format(size // 1024, conns), "unit": "req/s",
+                     "asyncio4j": a["rps"] if a else None, "fallback": None,
+                     "peers": {n: c["rps"] for n, c in by.items() if n != "asyncio4j"},
+                     "p99": {n: c.get("p99_us") for n, c in by.items()}})
+    skipped = {n: r.get("status") for n, r in servers.items() if r.get("status") != "ok"}
+    return rows, skipped
+
+
+def crawl_rows(data):
+    rows = []
+    base = next((r for r in data["results"] if r["crawler"] == "asyncio4j"), None)
+    rows.append({"workload": "{:,} pages (wall time of the whole command)".format(data["site_pages"]), "unit": "pages/s",
+                 "asyncio4j": base["pages_per_second"] if base else None, "fallback": None,
+                 "peers": {r["crawler"]: r["pages_per_second"] for r in data["results"] if r["crawler"] != "asyncio4j"}})
+    if base and base.get("in_crawl_pages_per_second"):
+        rows.append({"workload": "the same, inside the crawl (no process start-up)", "unit": "pages/s",
+                     "asyncio4j": base["in_crawl_pages_per_second"], "fallback": None,
+                     "peers": {r["crawler"]: r["in_crawl_pages_per_second"] for r in data["results"]
+                               if r["crawler"] != "asyncio4j" and r.get("in_crawl_pages_per_second")}})
+    return rows, data.get("skipped", {})
+
+
+def ratio(row, peer_value):
+    """How many times better asyncio4j is than the peer (>1: asyncio4j wins)."""
+    a = row["asyncio4j"]
+    if a is None or peer_value is None or a == 0 or peer_value == 0:
+        return None
+    lower_is_better = row["unit"] in ("ns/op", "bytes")
+    return peer_value / a if lower_is_better else a / peer_value
+
+
+def table(rows):
+    peers = []
+    for r in rows:
+        for p in r["peers"]:
+            if p not in peers:
+                peers.append(p)
+    has_fallback = any(r.get("fallback") is not None for r in rows)
+    head = ["workload", "unit", "asyncio4j"] + (["asyncio4j fallback"] if has_fallback else []) + \
+           [PEER_NAMES.get(p, p) for p in peers] + ["asyncio4j vs " + PEER_NAMES.get(p, p) for p in peers]
+    out = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["--:"] * (len(head) - 2)) + "|"]
+    for r in rows:
+        cells = [r["workload"], r["unit"], fmt(r["asyncio4j"])] + ([fmt(r.get("fallback"))] if has_fallback else [])
+        cells += [fmt(r["peers"].get(p)) for p in peers]
+        for p in peers:
+            x = ratio(r, r["peers"].get(p))
+            cells.append("-" if x is None else "{:.2f}x".format(x))
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def echo_table(rows):
+    """Echo: a row per server, a column per cell (req/s, and asyncio4j's ratio to it)."""
+    servers = ["asyncio4j"] + sorted({p for r in rows for p in r["peers"]})
+    head = ["server"]
+    for r in rows:
+        head += [r["workload"] + " req/s", "asyncio4j vs it"]
+    out = ["| " + " | ".join(head) + " |", "|---|" + "|".join(["--:"] * (len(head) - 1)) + "|"]
+    for srv in servers:
+        cells = [srv]
+        for r in rows:
+            v = r["asyncio4j"] if srv == "asyncio4j" else r["peers"].get(srv)
+            x = None if srv == "asyncio4j" else ratio(r, v)
+            cells += [fmt(v), "-" if x is None else "{:.2f}x".format(x)]
+        out.append("| " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def chart(rows, path, title):
+    """Horizontal bars of asyncio4j-vs-peer ratios (log scale; right of 1x: asyncio4j better)."""
+    import math
+    bars = []
+    for r in rows:
+        for p, v in r["peers"].items():
+            x = ratio(r, v)
+            if x:
+                bars.append(("{} / {}".format(r["workload"][:46], PEER_NAMES.get(p, p)), x))
+    if not bars:
+        return False
+    w, left, bar_h, top = 860, 380, 18, 34
+    h = top + len(bars) * (bar_h + 6) + 30
+    lo, hi = math.log10(min(0.1, min(b[1] for b in bars))), math.log10(max(10, max(b[1] for b in bars)))
+    scale = (w - left - 20) / (hi - lo)
+    x0 = left + (0 - lo) * scale
+    s = ['<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">' % (w, h),
+         '<text x="10" y="18" font-size="13" font-weight="bold">%s: asyncio4j vs peer (log scale, &gt;1x = asyncio4j better)</text>' % html.escape(title)]
+    for i, (label, x) in enumerate(bars):
+        y = top + i * (bar_h + 6)
+        xv = left + (math.log10(x) - lo) * scale
+        colour = "#3a7" if x >= 1 else "#d64"
+        s.append('<text x="%d" y="%d" text-anchor="end">%s</text>' % (left - 6, y + 13, html.escape(label)))
+        s.append('<rect x="%.1f" y="%d" width="%.1f" height="%d" fill="%s"/>' % (min(x0, xv), y, abs(xv - x0), bar_h, colour))
+        s.append('<text x="%.1f" y="%d">%.2fx</text>' % (max(x0, xv) + 4, y + 13, x))
+    s.append('<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#333"/>' % (x0, top - 4, x0, h - 20))
+    s.append('<text x="%.1f" y="%d" text-anchor="middle">1x</text>' % (x0, h - 6))
+    s.append("</svg>")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w") as f:
+        f.write("\n".join(s) + "\n")
+    return True
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    java = subprocess.run([os.environ.get("JAVA", "java"), "-version"], capture_output=True, text=True).stderr.splitlines()
+    return {"cpus": os.cpu_count(), "cpu": cpu, "os": platform.platform(), "java": java[0] if java else "?",
+            "python": platform.python_version()}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--results", required=True)
+    ap.add_argument("--markdown", required=True)
+    ap.add_argument("--analysis", required=True)
+    ap.add_argument("--command", required=True)
+    args = ap.parse_args()
+
+    suites = {}
+    for name in SUITES:
+        data = load(args.results, name)
+        if data is None:
+            suites[name] = {"status": "not run"}
+            continue
+        skipped = {}
+        if name in ("generators", "sync"):
+            rows = ns_suite(data)
+        elif name == "loop":
+            rows = ns_suite(data) + memory_rows(data)
+        elif name == "echo":
+            rows, skipped = echo_rows(data)
+        else:
+            rows, skipped = crawl_rows(data)
+        suites[name] = {"status": "ok", "date": data.get("date"), "quick": data.get("quick", data.get("settings", {}).get("quick")),
+                        "rows": rows, "skipped": skipped}
+
+    latest = {"generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+              "command": args.command, "machine": machine(), "suites": suites}
+    with open(os.path.join(args.results, "latest.json"), "w") as f:
+        json.dump(latest, f, indent=2)
+
+    md = ["# asyncio4j benchmarks", "",
+          "Every figure below was measured by one command on the machine described here; each comparison is a ratio "
+          "of figures measured in the same run. JMH figures are means after warm-up (forks, iterations: see each "
+          "suite's JSON in `bench/results/`); echo and crawl figures are the best or median of repeated rounds, as "
+          "noted. Regenerate with:", "", "```", args.command, "```", "",
+          "Machine: {cpus} CPUs ({cpu}), {os}; {java}; driver Python {python}.".format(**latest["machine"]),
+          "Generated {}.".format(latest["generated"]), ""]
+    for name in SUITES:
+        s = suites[name]
+        md += ["## " + TITLES[name], ""]
+        if s["status"] != "ok":
+            md += ["Not run in this pass.", ""]
+            continue
+        md += ["Measured {}{}. Ratios: how many times better asyncio4j is (above 1x asyncio4j wins; "
+               "lower time, lower memory or higher throughput counts as better).".format(
+                   s["date"], " (--quick)" if s.get("quick") else ""), "",
+               echo_table(s["rows"]) if name == "echo" else table(s["rows"]), ""]
+        for peer, why in s["skipped"].items():
+            md.append("- skipped: {} ({})".format(peer, why))
+        if chart(s["rows"], os.path.join(args.results, "charts", name + ".svg"), TITLES[name]):
+            md += ["", "![{}](bench/results/charts/{}.svg)".format(TITLES[name], name), ""]
+    if os.path.exists(args.analysis):
+        with open(args.analysis) as f:
+            md += ["", f.read().strip(), ""]
+    with open(args.markdown, "w") as f:
+        f.write("\n".join(md) + "\n")
+    print("wrote {} and {}".format(os.path.relpath(args.markdown), os.path.relpath(os.path.join(args.results, "latest.json"))))
+
+
+if __name__ == "__main__":
+    main()

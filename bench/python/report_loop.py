@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Combines the event-loop benchmarks' results (JMH on both engines and on virtual threads, CPython asyncio, and
+TaskMemory's heap per suspended task) into one table and one JSON file.
+
+usage: report_loop.py --fast JMH.json --fallback JMH.json --vthreads JMH.json --python PY.json
+                      --memory MEM.jsonl --out COMBINED.json [--quick]
+
+The table goes to stdout, as Markdown. A missing or unreadable input shows as "n/a".
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+
+from report_generators import cpu_model, fmt, jmh_baseline, jmh_meta, load
+
+TIMED = [
+    # key, label, target ns (fast engine)
+    ("taskSwitch", "task switch (`await(sleep(0))`, 2 tasks), ns per step", 150),
+    ("spawn", "spawn + complete a task, ns per task", 300),
+]
+LOOP = "io.github.asyncio4j.bench.LoopBench."
+VT = "io.github.asyncio4j.bench.VirtualThreadBench."
+MEMORY_TARGET = 1024
+
+
+def scores(doc, prefix):
+    out = {}
+    for entry in doc or []:
+        name = entry.get("benchmark", "")
+        if not name.startswith(prefix):
+            continue
+        m = entry["primaryMetric"]
+        if m.get("scoreUnit") != "ns/op":
+            raise SystemExit(f"report_loop: {name} is in {m.get('scoreUnit')}, expected ns/op")
+        err = m.get("scoreError")
+        raw = [x for fork in m.get("rawData") or [] for x in fork]
+        out[name[len(prefix):]] = {
+            "score": round(m["score"], 2),
+            "error": round(err, 2) if isinstance(err, (int, float)) and err == err else None,
+            "best": round(min(raw), 2) if raw else None,
+            "unit": "ns/op",
+        }
+    return out
+
+
+def load_memory(path):
+    """{(kind, engine, tasks): bytesPerTask} from TaskMemory's JSON lines."""
+    out, raw = {}, []
+    if path and os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                line = line.strip()
+                if line.startswith("{"):
+                    try:
+                        d = json.loads(line)
+                    except ValueError:
+                        continue
+                    raw.append(d)
+                    out[(d["kind"], d["engine"], d["tasks"])] = d["bytesPerTask"]
+    return out, raw
+
+
+def ratio(other, ours):
+    return None if other is None or not ours else other / ours
+
+
+def rfmt(r):
+    return "n/a" if r is None else f"{r:.2f}x"
+
+
+def verdict(value, target):
+    if value is None:
+        return "n/a"
+    return f"≤ {target:,}: {'met' if value <= target else 'missed'}"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    for opt in ("--fast", "--fallback", "--vthreads", "--python", "--memory", "--out"):
+        ap.add_argument(opt, required=True)
+    ap.add_argument("--quick", action="store_true", help="mark the results as coming from a --quick run")
+    args = ap.parse_args()
+
+    fast_doc, fallback_doc, vt_doc, py_doc = (load(p) for p in (args.fast, args.fallback, args.vthreads, args.python))
+    fast, fallback, vt = scores(fast_doc, LOOP), scores(fallback_doc, LOOP), scores(vt_doc, VT)
+    py = (py_doc or {}).get("results", {})
+    mem, mem_raw = load_memory(args.memory)
+    py_mem = (py_doc or {}).get("memory", {})
+
+    rows, combined = [], {}
+    for key, label, target in TIMED:
+        f = fast.get(key, {}).get("score")
+        fb = fallback.get(key, {}).get("score")
+        v = vt.get(key, {}).get("score")
+        c = py.get(key)
+        combined[key] = {
+            "description": label.replace("`", ""),
+            "fast": fast.get(key), "fallback": fallback.get(key), "virtualThreads": vt.get(key),
+            "cpython": {"score": c, "unit": "ns/op"} if c is not None else None,
+            "cpythonOverFast": ratio(c, f), "virtualThreadsOverFast": ratio(v, f), "targetFast": target,
+        }
+        best = fast.get(key, {}).get("best")
+        rows.append((label, fmt(f) + ("" if best is None else f" (best {fmt(best)})"), fmt(fb, 0), fmt(v), fmt(c, 0),
+                     rfmt(ratio(c, f)), rfmt(ratio(v, f)), verdict(f, target)))
+
+    counts = sorted({k[2] for k in mem} | {d["tasks"] for d in py_mem.values()}, reverse=True)
+    for n in counts:
+        for kind, what, vt_kind in (("future", "awaiting one future", "virtual-thread"), ("sleep", "sleeping", None)):
+            f = mem.get((kind, "continuation", n))
+            fb = mem.get((kind, "thread", n))
+            v = mem.get((vt_kind, "jdk", n)) if vt_kind else None
+            c = (py_mem.get(f"{kind}-{n}") or {}).get("tracemallocBytesPerTask")
+            label = f"heap per suspended task, {n:,} tasks {what}, bytes"
+            combined[f"memory-{kind}-{n}"] = {
+                "description": label, "tasks": n, "fast": f, "fallback": fb, "virtualThreads": v,
+                "cpythonTracemalloc": c, "cpythonRss": (py_mem.get(f"{kind}-{n}") or {}).get("rssBytesPerTask"),
+                "cpythonOverFast": ratio(c, f), "virtualThreadsOverFast": ratio(v, f), "targetFast": MEMORY_TARGET,
+            }
+            rows.append((label, fmt(f, 0), fmt(fb, 0), "—" if not vt_kind else fmt(v, 0), fmt(c, 0),
+                         rfmt(ratio(c, f)), "—" if not vt_kind else rfmt(ratio(v, f)), verdict(f, MEMORY_TARGET)))
+
+    header = ("workload", "asyncio4j fast", "asyncio4j fallback", "virtual threads", "CPython asyncio",
+              "CPython/fast", "VT/fast", "target (fast)")
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
+
+    def line(cells):
+        return "| " + " | ".join(c.ljust(w) if i in (0, len(cells) - 1) else c.rjust(w)
+                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
+
+    print(line(header))
+    print("|" + "|".join(("-" * (w + 2)) if i in (0, len(widths) - 1) else ("-" * (w + 1) + ":")
+                         for i, w in enumerate(widths)) + "|")
+    for r in rows:
+        print(line(r))
+    print()
+    print("Times: JMH's mean over the measured iterations (for the fast engine, its best iteration in")
+    print("brackets); CPython's best run. CPython/fast and VT/fast: the peer's figure divided by the fast")
+    print("engine's (means); above 1 the fast engine is that many times faster (or smaller). Targets are checked")
+    print("against the mean. Memory: Java rows are the used heap after full GCs, CPython's the tracemalloc")
+    print("delta (its RSS delta is in the JSON).")
+    baseline = jmh_baseline(fast_doc)
+    if baseline:
+        f = fast.get("taskSwitch", {}).get("score")
+        extra = f" (a task step adds {f - baseline['score']:.1f} ns)" if f is not None else ""
+        print(f"Floor: the bare JDK Continuation.run() + yield() costs {fmt(baseline['score'])} ns{extra}.")
+
+    out = {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "machine": {"cpus": os.cpu_count(), "cpu": cpu_model(), "os": platform.platform()},
+        "java": {"fast": jmh_meta(fast_doc), "fallback": jmh_meta(fallback_doc), "virtualThreads": jmh_meta(vt_doc)},
+        "python": {k: (py_doc or {}).get(k) for k in ("implementation", "version", "loop", "ops", "runs", "batch")}
+        if py_doc else None,
+        "workloads": combined,
+        "memoryRuns": mem_raw,
+        "continuationBaseline": jmh_baseline(fast_doc),
+    }
+    tmp = args.out + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(out, f, indent=2)
+        f.write("\n")
+    os.replace(tmp, args.out)
+    print(f"written: {args.out}")
+
+
+if __name__ == "__main__":
+    main()
