@@ -85,7 +85,8 @@ def main():
             raise RuntimeError("the demo server did not start: " + server.stderr.read()[-2000:])
         print("crawl bench: %d-page demo site at %s" % (args.pages, url), file=sys.stderr)
         with tempfile.TemporaryDirectory() as tmp:
-            asyncio4j(url, tmp)       # warm-up: the server's JIT, the page cache
+            for _ in range(2):
+                asyncio4j(url, tmp)   # warm-up of the shared server (its JIT), not of any crawler
             results = {name: [] for name, _ in peers}
             for i in range(args.repeats):
                 for name, fn in peers:

@@ -9,12 +9,16 @@ import java.util.Set;
 import org.jsoup.Jsoup;
 import org.jsoup.nodes.Document;
 import org.jsoup.nodes.Element;
+import org.jsoup.select.Evaluator;
+import org.jsoup.select.QueryParser;
 
 /**
  * Link extraction from an HTML page with jsoup: {@code a[href]} and {@code area[href]}, resolved against the page's
  * URL or its {@code <base href>}. Undecodable bytes become replacement characters, never an error.
  */
 final class Links {
+    private static final Evaluator LINKS = QueryParser.parse("a[href], area[href]");
+
     private Links() {
     }
 
@@ -27,7 +31,7 @@ final class Links {
             throw new UncheckedIOException(e);   // reading a byte array does not fail
         }
         Set<String> links = new LinkedHashSet<>();
-        for (Element a : doc.select("a[href], area[href]")) {
+        for (Element a : doc.select(LINKS)) {
             String abs = a.absUrl("href");
             if (!abs.isEmpty()) {
                 links.add(abs);
