@@ -82,7 +82,8 @@ def main():
     try:
         url = server.stdout.readline().strip()
         if not url.startswith("http"):
-            raise RuntimeError("the demo server did not start: " + server.stderr.read()[-2000:])
+            server.kill()
+            raise RuntimeError("the demo server did not start (it printed %r): %s" % (url, server.stderr.read()[-2000:]))
         print("crawl bench: %d-page demo site at %s" % (args.pages, url), file=sys.stderr)
         with tempfile.TemporaryDirectory() as tmp:
             for _ in range(2):
