@@ -2,8 +2,8 @@ package io.github.asyncio4j.queue;
 
 import static io.github.asyncio4j.Async.await;
 import static io.github.asyncio4j.Async.sleep;
-import static io.github.asyncio4j.queue.QueueTesting.run;
-import static io.github.asyncio4j.queue.QueueTesting.spawn;
+import static io.github.asyncio4j.sync.SyncTesting.run;
+import static io.github.asyncio4j.sync.SyncTesting.spawn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -3,10 +3,10 @@ package io.github.asyncio4j.queue;
 import static io.github.asyncio4j.Async.await;
 import static io.github.asyncio4j.Async.timeout;
 import static io.github.asyncio4j.Async.waitFor;
-import static io.github.asyncio4j.queue.QueueTesting.endsCancelled;
-import static io.github.asyncio4j.queue.QueueTesting.run;
-import static io.github.asyncio4j.queue.QueueTesting.settle;
-import static io.github.asyncio4j.queue.QueueTesting.spawn;
+import static io.github.asyncio4j.sync.SyncTesting.endsCancelled;
+import static io.github.asyncio4j.sync.SyncTesting.run;
+import static io.github.asyncio4j.sync.SyncTesting.settle;
+import static io.github.asyncio4j.sync.SyncTesting.spawn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

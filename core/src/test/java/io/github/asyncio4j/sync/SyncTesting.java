@@ -9,35 +9,35 @@ import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.Task;
 import java.util.concurrent.Callable;
 
-/** Helpers for the primitives' tests: runs on a fresh loop, and lets the ready queue drain deterministically. */
-final class SyncTesting {
+/** Helpers for the sync and queue tests: runs on a fresh loop, and lets the ready queue drain deterministically. */
+public final class SyncTesting {
     private SyncTesting() {
     }
 
     /** Runs {@code body} as the main coroutine of a fresh loop. */
-    static <T> T run(Callable<T> body) {
+    public static <T> T run(Callable<T> body) {
         return Async.run(Coroutine.of(body));
     }
 
     /** Yields {@code n} times, so that tasks woken before (and what they wake) get to run their steps. */
-    static void yieldTimes(int n) {
+    public static void yieldTimes(int n) {
         for (int i = 0; i < n; i++) {
             await(sleep(0));
         }
     }
 
     /** Enough yields for every chain of wake-ups in these tests to settle. */
-    static void settle() {
+    public static void settle() {
         yieldTimes(10);
     }
 
     /** Starts {@code body} as a task named {@code name}. */
-    static <T> Task<T> spawn(String name, Callable<T> body) {
+    public static <T> Task<T> spawn(String name, Callable<T> body) {
         return Async.createTask(Coroutine.of(body), name);
     }
 
     /** Awaits {@code t} and returns true if it ended cancelled. */
-    static boolean endsCancelled(Task<?> t) {
+    public static boolean endsCancelled(Task<?> t) {
         try {
             await(t);
             return false;
