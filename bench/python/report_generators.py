@@ -30,18 +30,19 @@ def load(path):
         return None
 
 
-def jmh_scores(doc):
-    """{workload: {"score", "error", "unit"}} from a JMH JSON result list, scores in ns/op."""
+def jmh_scores(doc, prefix=PREFIX):
+    """{workload: {"score", "error", "unit"}} of the benchmarks named prefix + workload in a JMH JSON result list,
+    scores in ns/op."""
     out = {}
     for entry in doc or []:
         name = entry.get("benchmark", "")
-        if not name.startswith(PREFIX):
+        if not name.startswith(prefix):
             continue
         m = entry["primaryMetric"]
         if m.get("scoreUnit") != "ns/op":
-            raise SystemExit(f"report_generators: {name} is in {m.get('scoreUnit')}, expected ns/op")
+            raise SystemExit(f"report: {name} is in {m.get('scoreUnit')}, expected ns/op")
         err = m.get("scoreError")
-        out[name[len(PREFIX):]] = {
+        out[name[len(prefix):]] = {
             "score": round(m["score"], 2),
             "error": round(err, 2) if isinstance(err, (int, float)) and err == err else None,  # NaN: 1 sample
             "unit": "ns/op",

@@ -17,59 +17,9 @@ WORKLOADS = [
     ("queuePutGet", "`await q.put(x); await q.get()`, no waiting"),
     ("queuePingPong", "ping-pong between two tasks via two queues, per round trip"),
 ]
+from report_generators import cpu_model, fmt, jmh_meta, jmh_scores, load
+
 PREFIX = "io.github.asyncio4j.bench.SyncBench."
-
-
-def load(path):
-    if not path or not os.path.exists(path):
-        return None
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
-def jmh_scores(doc):
-    """{workload: {"score", "error", "unit"}} from a JMH JSON result list, scores in ns/op."""
-    out = {}
-    for entry in doc or []:
-        name = entry.get("benchmark", "")
-        if not name.startswith(PREFIX):
-            continue
-        m = entry["primaryMetric"]
-        if m.get("scoreUnit") != "ns/op":
-            raise SystemExit(f"report_sync: {name} is in {m.get('scoreUnit')}, expected ns/op")
-        err = m.get("scoreError")
-        out[name[len(PREFIX):]] = {
-            "score": round(m["score"], 2),
-            "error": round(err, 2) if isinstance(err, (int, float)) and err == err else None,  # NaN: 1 sample
-            "unit": "ns/op",
-        }
-    return out
-
-
-def jmh_meta(doc):
-    if not doc:
-        return None
-    e = doc[0]
-    return {k: e.get(k) for k in ("jdkVersion", "vmName", "vmVersion", "jvmArgs", "forks",
-                                  "warmupIterations", "warmupTime", "measurementIterations", "measurementTime")}
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or None
-
-
-def fmt(x, digits=1):
-    return "n/a" if x is None else f"{x:,.{digits}f}"
 
 
 def main():
@@ -82,7 +32,7 @@ def main():
     args = ap.parse_args()
 
     fast_doc, fallback_doc, py_doc = load(args.fast), load(args.fallback), load(args.python)
-    fast, fallback = jmh_scores(fast_doc), jmh_scores(fallback_doc)
+    fast, fallback = jmh_scores(fast_doc, PREFIX), jmh_scores(fallback_doc, PREFIX)
     py = (py_doc or {}).get("results", {})
 
     rows, combined = [], {}
