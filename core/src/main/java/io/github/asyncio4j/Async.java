@@ -91,7 +91,10 @@ public final class Async {
                 Coroutine.awaitTrap("sleep()", Trap.YieldOnce.INSTANCE);
             } else {
                 Coroutine.requireAwaitContext("sleep()");   // before the clock is read, as before
-                Coroutine.yieldTrap(new Trap.Sleep(getRunningLoop().time() + seconds));
+                // A coroutine driven by hand (no loop) has no loop clock: its deadline is on the monotonic one.
+                EventLoop loop = EventLoop.running();
+                double now = loop != null ? loop.time() : LoopClock.seconds(LoopClock.monotonic().nanoTime());
+                Coroutine.yieldTrap(new Trap.Sleep(now + seconds));
             }
             return null;
         };
