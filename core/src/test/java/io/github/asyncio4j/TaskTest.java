@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 class TaskTest {
 
     static <T> T run(Coroutine<T> c) {
-        return Async.run(c);
+        return VirtualTime.run(c);
     }
 
     @Test
