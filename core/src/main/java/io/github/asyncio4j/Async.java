@@ -102,7 +102,8 @@ public final class Async {
                 Coroutine.awaitTrap("sleep()", Trap.YieldOnce.INSTANCE);
             } else {
                 Coroutine.requireAwaitContext("sleep()");   // before the clock is read, as before
-                EventLoop loop = EventLoop.running();   // none when a coroutine is driven by hand: real time
+                // A coroutine driven by hand (no loop) has no loop clock: its deadline is on the monotonic one.
+                EventLoop loop = EventLoop.running();
                 double now = loop != null ? loop.time() : LoopClock.seconds(LoopClock.monotonic().nanoTime());
                 Coroutine.yieldTrap(new Trap.Sleep(now + seconds));
             }

@@ -442,6 +442,11 @@ public final class EventLoop implements AutoCloseable {
         ready.add(task.stepHandle);
     }
 
+    /** Puts a handle that is not queued yet (a task's step) in the ready queue. */
+    void schedule(Handle handle) {
+        ready.add(handle);
+    }
+
     private Context contextForCallback() {
         Context c = currentContext;
         return c == null || c.entries.length == 0 ? null : c.copy();
@@ -727,8 +732,8 @@ public final class EventLoop implements AutoCloseable {
         return ops & valid;
     }
 
-    /** A task's one-shot wait for channel readiness ({@link Trap.IoWait}); cancellable. */
-    final class IoWaiter implements Runnable {
+    /** A task's one-shot wait for channel readiness ({@link Trap.IoWait}); aborting it unregisters the interest. */
+    final class IoWaiter implements Runnable, Wait {
         private final SelectableChannel channel;
         private final boolean read;
         private final Task<?> task;
@@ -745,8 +750,16 @@ public final class EventLoop implements AutoCloseable {
             task.ioReady();
         }
 
-        void cancel() {
+        @Override
+        public boolean abort(String reason) {
             unregister(channel, read);
+            scheduleStep(task);
+            return false;
+        }
+
+        @Override
+        public Object target() {
+            return this;
         }
 
         @Override
