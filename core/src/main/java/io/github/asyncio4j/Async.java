@@ -32,12 +32,23 @@ public final class Async {
      * @throws IllegalStateException if called from a running event loop
      */
     public static <T> T run(Coroutine<T> main) {
+        return run(main, LoopClock.monotonic());
+    }
+
+    /**
+     * {@link #run(Coroutine)} on a loop whose time runs on {@code clock}: {@code run(main, VirtualClock.autojumping())}
+     * runs hours of timeouts and sleeps in no real time (tests).
+     *
+     * @throws IllegalStateException if called from a running event loop
+     */
+    public static <T> T run(Coroutine<T> main, LoopClock clock) {
         Objects.requireNonNull(main, "main");
+        Objects.requireNonNull(clock, "clock");
         if (EventLoop.running() != null) {
             throw new IllegalStateException(
                     "Async.run() cannot be called from a running event loop; await the coroutine instead");
         }
-        EventLoop loop = EventLoop.create();
+        EventLoop loop = EventLoop.create(clock);
         try {
             return loop.runUntilComplete(main);
         } finally {

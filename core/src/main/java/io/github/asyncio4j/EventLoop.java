@@ -27,6 +27,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * asyncio's event loop: a ready queue of callbacks, a heap of timers and a {@link Selector}, run by one thread.
@@ -39,7 +40,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EventLoop implements AutoCloseable {
     private static final CarrierLocal<EventLoop> RUNNING = new CarrierLocal<>();
     private static final Cleaner NEVER_AWAITED = Cleaner.create();
+    /** Timers due within this many seconds of now fire in this iteration: the clock's reading is not exact. */
     private static final double CLOCK_RESOLUTION = 1e-6;
+    /**
+     * Cancelled timers stay in the heap until due; once more than this many are dead and they are over half of the
+     * heap, it is rebuilt without them (CPython's {@code _MIN_SCHEDULED_TIMER_HANDLES}): memory stays bounded when
+     * timeouts are mostly cancelled, and a small heap is never rebuilt for a handful.
+     */
+    private static final int MIN_CANCELLED_TIMERS_TO_PURGE = 100;
     private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
 
     private final ArrayDeque<Handle> ready = new ArrayDeque<>();
@@ -422,7 +430,7 @@ public final class EventLoop implements AutoCloseable {
     void timerCancelled(TimerHandle t) {
         if (t.scheduled) {
             cancelledTimers++;
-            if (cancelledTimers > 100 && cancelledTimers * 2 > timers.size()) {
+            if (cancelledTimers > MIN_CANCELLED_TIMERS_TO_PURGE && cancelledTimers * 2 > timers.size()) {
                 timers.removeIf(Handle::cancelled);   // rebuilds the heap without the dead timers
                 cancelledTimers = 0;
             }
@@ -842,8 +850,20 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** A dump of every live task and what it awaits, as a tree (awaited tasks under their awaiters). */
+    /**
+     * A dump of every live task and what it awaits, as a tree (awaited tasks under their awaiters), each with the
+     * innermost frame outside asyncio4j: where the task waits.
+     */
     public String dumpTasks() {
+        return dumpTasks(EventLoop::isOutsideAsyncio4j);
+    }
+
+    /**
+     * {@link #dumpTasks()}, showing for each task its innermost frame that {@code showFrame} accepts (code inside
+     * the library, such as its own tests, can pick its frames this way).
+     */
+    public String dumpTasks(Predicate<StackTraceElement> showFrame) {
+        Objects.requireNonNull(showFrame, "showFrame");
         checkThread();
         List<Task<?>> all = new ArrayList<>(allTasks());
         Set<Task<?>> awaitedByAnother = new LinkedHashSet<>();
@@ -855,23 +875,28 @@ public final class EventLoop implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         for (Task<?> t : all) {
             if (!awaitedByAnother.contains(t)) {
-                dump(t, 0, b, new LinkedHashSet<>());
+                dump(t, 0, b, new LinkedHashSet<>(), showFrame);
             }
         }
         return b.toString();
     }
 
-    private static void dump(Task<?> t, int depth, StringBuilder b, Set<Task<?>> seen) {
+    private static boolean isOutsideAsyncio4j(StackTraceElement e) {
+        return !e.getClassName().startsWith("io.github.asyncio4j.");
+    }
+
+    private static void dump(Task<?> t, int depth, StringBuilder b, Set<Task<?>> seen,
+            Predicate<StackTraceElement> showFrame) {
         b.append("  ".repeat(depth)).append(t).append('\n');
         List<StackTraceElement> stack = t.getStack();
         for (StackTraceElement e : stack) {
-            if (!e.getClassName().startsWith("io.github.asyncio4j.") || e.getClassName().contains("Test")) {
+            if (showFrame.test(e)) {
                 b.append("  ".repeat(depth)).append("    at ").append(e).append('\n');
                 break;   // the innermost user frame: where the task waits
             }
         }
         if (t.awaiting() instanceof Task<?> child && seen.add(child)) {
-            dump(child, depth + 1, b, seen);
+            dump(child, depth + 1, b, seen, showFrame);
         }
     }
 
