@@ -13,6 +13,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -52,19 +53,27 @@ public final class EventLoop implements AutoCloseable {
     private int ioRegistrations;
 
     private volatile Thread owner;
-    private boolean running;
+    private volatile boolean running;
     private boolean stopping;
     private volatile boolean closed;
     private boolean debug = Boolean.getBoolean("asyncio4j.debug");
     private double slowCallbackDuration = 0.1;
     private ExceptionHandler exceptionHandler;
     private ExecutorService defaultExecutor;
+    /** The default executor's running jobs, by thread: what a bounded shutdown names when it gives up. */
+    private final java.util.concurrent.ConcurrentHashMap<Thread, String> executorJobs =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private LoopSignals signals;
 
     /** The task whose step is running, or null. */
     Task<?> currentTask;
     /** The context of the running callback or task step. */
     Context currentContext;
     private Task<?> liveTasks;
+    /** Coroutines made during this iteration, not yet checked for being awaited (see {@link #trackNew}). */
+    private Coroutine<?>[] fresh = new Coroutine<?>[16];
+    private int freshCount;
+    private static final int MAX_FRESH = 4096;
     private int liveTaskCount;
 
     private EventLoop() {
@@ -107,7 +116,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Debug mode: reports coroutines that were never awaited, and callbacks slower than
+     * Debug mode: reports where a never-awaited coroutine was created (such coroutines are reported always), and
+     * callbacks slower than
      * {@link #setSlowCallbackDuration} (0.1 s by default). Also on with {@code -Dasyncio4j.debug=true}.
      */
     public void setDebug(boolean enabled) {
@@ -183,9 +193,15 @@ public final class EventLoop implements AutoCloseable {
             return;
         }
         closed = true;
+        if (signals != null) {
+            signals.close();
+        }
+        if (freshCount > 0) {
+            sweepFresh();
+        }
         ready.clear();
         timers.clear();
-        threadsafe.clear();
+        abandonThreadsafe();
         try {
             selector.close();
         } catch (IOException e) {
@@ -231,6 +247,9 @@ public final class EventLoop implements AutoCloseable {
 
         for (int n = ready.size(); n > 0; n--) {
             run(ready.poll());
+        }
+        if (freshCount > 0) {
+            sweepFresh();
         }
     }
 
@@ -346,11 +365,53 @@ public final class EventLoop implements AutoCloseable {
         checkClosed();
         Handle h = new Handle(this, callback, null);
         threadsafe.add(h);
+        if (closed && threadsafe.remove(h)) {   // close() drained the queue before our add: nobody will run it
+            throw new IllegalStateException("Event loop is closed");
+        }
         if (!wakeupPending) {
             wakeupPending = true;
             selector.wakeup();
         }
         return h;
+    }
+
+    /**
+     * {@link #callSoonThreadsafe}, unless the loop is closed (or closes meanwhile): then nothing runs and false is
+     * returned. For callers on other threads that race with {@link #close()}.
+     */
+    boolean callSoonThreadsafeIfOpen(Runnable callback) {
+        if (closed) {
+            return false;
+        }
+        try {
+            callSoonThreadsafe(callback);
+            return true;
+        } catch (IllegalStateException closedMeanwhile) {
+            return false;
+        }
+    }
+
+    /**
+     * A callback handed over by {@link #callSoonThreadsafe} that has something to release if the loop closes
+     * before running it (e.g. a {@code CompletableFuture} to cancel): {@link #close()} calls {@link #abandon()}.
+     */
+    interface Abandonable {
+        /** The loop closed before the callback ran; called on the closing thread. */
+        void abandon();
+    }
+
+    /** Drops the callbacks other threads handed over, letting each release what it holds. */
+    private void abandonThreadsafe() {
+        Handle h;
+        while ((h = threadsafe.poll()) != null) {
+            if (h.callback instanceof Abandonable a) {
+                try {
+                    a.abandon();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "abandoning " + h + " failed", e);
+                }
+            }
+        }
     }
 
     /** Called by the garbage collector's thread: hands a report over to the loop, or logs if it is closed. */
@@ -491,13 +552,21 @@ public final class EventLoop implements AutoCloseable {
         checkClosed();
         Executor ex = executor != null ? executor : defaultExecutor();
         Future<T> future = new Future<>(this);
+        boolean tracked = executor == null;
         ex.execute(() -> {
             T value;
+            if (tracked) {
+                executorJobs.put(Thread.currentThread(), String.valueOf(fn));
+            }
             try {
                 value = fn.call();
             } catch (Throwable t) {
                 completeFromThread(future, null, t);
                 return;
+            } finally {
+                if (tracked) {
+                    executorJobs.remove(Thread.currentThread());
+                }
             }
             completeFromThread(future, value, null);
         });
@@ -536,8 +605,25 @@ public final class EventLoop implements AutoCloseable {
         return defaultExecutor;
     }
 
-    /** Shuts the default executor down and waits (in a thread, not blocking the loop) for it to finish. */
+    /**
+     * Shuts the default executor down and waits (in a thread, not blocking the loop) for its jobs to finish,
+     * without a time limit ({@code loop.shutdown_default_executor()}). See {@link #shutdownDefaultExecutor(Duration)}.
+     */
     public Coroutine<Void> shutdownDefaultExecutor() {
+        return shutdownDefaultExecutor(null);
+    }
+
+    /**
+     * {@code loop.shutdown_default_executor(timeout)}: shuts the default executor down and waits (in a thread, not
+     * blocking the loop) at most {@code timeout} (null: no limit) for its running jobs. If some are still running
+     * then, it logs a warning naming each stuck job with its thread's name and stack, and finishes anyway: the
+     * executor's threads are daemons, so a stuck job (a DNS lookup, a hung socket) never keeps the JVM alive.
+     * {@link Async#run} calls this with {@link #shutdownTimeout()}.
+     */
+    public Coroutine<Void> shutdownDefaultExecutor(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("shutdownDefaultExecutor(): negative timeout " + timeout);
+        }
         return Coroutine.of(() -> {
             ExecutorService ex = defaultExecutor;
             if (ex == null) {
@@ -547,7 +633,12 @@ public final class EventLoop implements AutoCloseable {
             Future<Void> done = new Future<>(this);
             Thread.ofPlatform().daemon().name("asyncio4j-executor-shutdown").start(() -> {
                 try {
-                    ex.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+                    boolean finished = timeout == null
+                            ? ex.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS)
+                            : ex.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                    if (!finished) {
+                        LOG.log(System.Logger.Level.WARNING, describeStuckJobs(timeout));
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -555,6 +646,84 @@ public final class EventLoop implements AutoCloseable {
             });
             return done.await();
         });
+    }
+
+    /** The warning of a bounded shutdown that gave up: each still running job, its thread and its stack. */
+    String describeStuckJobs(Duration timeout) {
+        StringBuilder b = new StringBuilder("The default executor did not finish its jobs within ").append(timeout)
+                .append("; not waiting any longer. Still running:");
+        executorJobs.forEach((thread, job) -> {
+            b.append("\n  thread '").append(thread.getName()).append("' running ").append(job);
+            for (StackTraceElement e : thread.getStackTrace()) {
+                b.append("\n      at ").append(e);
+            }
+        });
+        return b.toString();
+    }
+
+    /** The default bound of {@link Async#run}'s executor shutdown: 300 seconds, as asyncio's. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(300);
+
+    /**
+     * How long {@link Async#run} waits for the default executor's jobs when it finishes: the system property
+     * {@code asyncio4j.shutdownTimeout} in seconds (a decimal number, e.g. {@code 5} or {@code 0.5}), else
+     * {@link #DEFAULT_SHUTDOWN_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException if the property is not a non-negative number of seconds
+     */
+    public static Duration shutdownTimeout() {
+        String value = System.getProperty("asyncio4j.shutdownTimeout");
+        if (value == null || value.isBlank()) {
+            return DEFAULT_SHUTDOWN_TIMEOUT;
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            seconds = Double.NaN;
+        }
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("system property asyncio4j.shutdownTimeout must be a number of "
+                    + "seconds (e.g. 300 or 0.5), not '" + value + "'");
+        }
+        return Duration.ofNanos((long) (seconds * 1e9));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Signals
+
+    /**
+     * {@code loop.add_signal_handler(sig, callback)}: runs {@code callback} on this loop's thread whenever the
+     * process receives the signal ({@code "INT"}, {@code "TERM"}, {@code "HUP"}, ...; a {@code "SIG"} prefix is
+     * allowed). Adding a handler for a signal that has one replaces the callback. The JVM's previous handler is
+     * put back by {@link #removeSignalHandler} or {@link #close()}. Works through {@code sun.misc.Signal}
+     * (module {@code jdk.unsupported}), needs no flags, and on Windows only knows the signals the JVM maps there.
+     *
+     * @throws IllegalArgumentException for an unknown signal name, or one the JVM reserves for itself
+     *         ({@code QUIT}, {@code KILL}, ...; with {@code -Xrs} also {@code INT}, {@code TERM}, {@code HUP})
+     */
+    public void addSignalHandler(String name, Runnable callback) {
+        checkThread();
+        checkClosed();
+        signals().add(name, callback);
+    }
+
+    /**
+     * {@code loop.remove_signal_handler(sig)}: removes this loop's callback for the signal and puts the JVM's
+     * previous handler back; returns false if there was none.
+     *
+     * @throws IllegalArgumentException for an unknown signal name
+     */
+    public boolean removeSignalHandler(String name) {
+        checkThread();
+        return signals().remove(name);
+    }
+
+    LoopSignals signals() {
+        if (signals == null) {
+            signals = new LoopSignals(this);
+        }
+        return signals;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -737,9 +906,38 @@ public final class EventLoop implements AutoCloseable {
         LOG.log(System.Logger.Level.ERROR, context.describe(), context.exception());
     }
 
-    void trackNeverAwaited(Coroutine<?> coro) {
-        Throwable createdAt = new Throwable("coroutine created here");
-        NEVER_AWAITED.register(coro, coro.neverAwaitedCheck(this, createdAt));
+    /**
+     * Every coroutine made on this loop's thread is reported if it is collected without ever being awaited. In
+     * debug mode it goes to the cleaner at once, with where it was created. Otherwise, to keep creation cheap
+     * (most coroutines are awaited or wrapped in a task right away), it goes into {@code fresh}, and only those
+     * still unclaimed at the end of the loop iteration (or when {@code fresh} fills) are handed to the cleaner.
+     */
+    void trackNew(Coroutine<?> coro) {
+        if (debug) {
+            NEVER_AWAITED.register(coro, coro.neverAwaitedCheck(this, new Throwable("coroutine created here")));
+            return;
+        }
+        if (freshCount == fresh.length) {
+            if (fresh.length < MAX_FRESH) {
+                fresh = Arrays.copyOf(fresh, fresh.length * 2);
+            } else {
+                sweepFresh();
+            }
+        }
+        fresh[freshCount++] = coro;
+    }
+
+    /** Hands the coroutines made since the last sweep and not awaited yet to the cleaner. */
+    private void sweepFresh() {
+        Coroutine<?>[] f = fresh;
+        for (int i = 0, n = freshCount; i < n; i++) {
+            Coroutine<?> c = f[i];
+            f[i] = null;
+            if (!c.isClaimed()) {
+                NEVER_AWAITED.register(c, c.neverAwaitedCheck(this, null));
+            }
+        }
+        freshCount = 0;
     }
 
     // ---------------------------------------------------------------------------------------------------------
