@@ -382,7 +382,7 @@ public final class Async {
         if (inner.isDone()) {
             return inner;
         }
-        Future<T> outer = loop.createFuture();
+        Future<T> outer = new Shield<>(loop, inner);
         Consumer<Future<T>> copy = f -> {
             if (outer.isCancelled()) {
                 if (!f.isCancelled()) {
@@ -403,6 +403,16 @@ public final class Async {
             }
         });
         return outer;
+    }
+
+    /** The future {@link #shield} returns; it knows what it shields, for the await tree. */
+    static final class Shield<T> extends Future<T> {
+        final Future<T> inner;
+
+        Shield(EventLoop loop, Future<T> inner) {
+            super(loop);
+            this.inner = inner;
+        }
     }
 
     /**

@@ -35,13 +35,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Thread rules: one loop per thread. Everything here is confined to the thread that runs the loop (before it
  * first runs: the thread that created it); calling from another thread is an {@link IllegalStateException},
- * except {@link #callSoonThreadsafe}, {@link #time()}, {@link #isRunning()} and {@link #isClosed()}.
+ * except {@link #callSoonThreadsafe}, {@link #time()}, {@link #isRunning()}, {@link #isClosed()} and
+ * {@link #dumpTasks()}.
  */
 public final class EventLoop implements AutoCloseable {
     private static final CarrierLocal<EventLoop> RUNNING = new CarrierLocal<>();
     private static final Cleaner NEVER_AWAITED = Cleaner.create();
     private static final double CLOCK_RESOLUTION = 1e-6;
     private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
+    private static final AtomicInteger LOOPS = new AtomicInteger();
+    /** Whether the JFR events can be used at all (the {@code jdk.jfr} module is present). */
+    private static final boolean JFR = jfrAvailable();
 
     private final ArrayDeque<Handle> ready = new ArrayDeque<>();
     private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
@@ -64,6 +68,13 @@ public final class EventLoop implements AutoCloseable {
     private final java.util.concurrent.ConcurrentHashMap<Thread, String> executorJobs =
             new java.util.concurrent.ConcurrentHashMap<>();
     private LoopSignals signals;
+    private final String name = "loop-" + LOOPS.incrementAndGet();
+    private boolean everRun;
+    /** The JMX object name while registered (an {@code ObjectName}; Object keeps java.management optional). */
+    volatile Object mbeanName;
+    private long slowCallbacks;
+    /** Open JFR task-lifetime events, while that event is enabled. */
+    private java.util.Map<Task<?>, Object> taskEvents;
 
     /** The task whose step is running, or null. */
     Task<?> currentTask;
@@ -160,6 +171,14 @@ public final class EventLoop implements AutoCloseable {
         owner = CarrierLocal.carrierThread();
         running = true;
         RUNNING.set(this);
+        if (!everRun) {
+            everRun = true;
+            try {
+                LoopMBeans.started(this);
+            } catch (LinkageError noJavaManagement) {
+                // JMX is optional
+            }
+        }
         try {
             while (true) {
                 runOnce();
@@ -195,6 +214,13 @@ public final class EventLoop implements AutoCloseable {
         closed = true;
         if (signals != null) {
             signals.close();
+        }
+        if (everRun) {
+            try {
+                LoopMBeans.closed(this);
+            } catch (LinkageError noJavaManagement) {
+                // JMX is optional
+            }
         }
         if (freshCount > 0) {
             sweepFresh();
@@ -261,8 +287,13 @@ public final class EventLoop implements AutoCloseable {
                 h.fire();
                 double took = (System.nanoTime() - start) * 1e-9;
                 if (took >= slowCallbackDuration) {
+                    slowCallbacks++;
                     LOG.log(System.Logger.Level.WARNING,
                             String.format("Executing %s took %.3f seconds", h, took));
+                }
+            } else if (JFR && LoopEvents.slowCallbackEnabled()) {
+                if (LoopEvents.fireTimed(h, this)) {
+                    slowCallbacks++;
                 }
             } else {
                 h.fire();
@@ -480,6 +511,9 @@ public final class EventLoop implements AutoCloseable {
         }
         liveTasks = task;
         liveTaskCount++;
+        if (JFR && LoopEvents.taskEnabled()) {
+            taskEvents = LoopEvents.taskStarted(taskEvents, task);
+        }
         scheduleStep(task);
         return task;
     }
@@ -498,6 +532,9 @@ public final class EventLoop implements AutoCloseable {
         task.prevLive = null;
         task.nextLive = null;
         liveTaskCount--;
+        if (taskEvents != null) {
+            LoopEvents.taskFinished(taskEvents, task, this);
+        }
     }
 
     /** Tasks of this loop that are not done yet ({@code asyncio.all_tasks}). */
@@ -976,37 +1013,90 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** A dump of every live task and what it awaits, as a tree (awaited tasks under their awaiters). */
+    /** How long {@link #dumpTasks()} called from another thread waits for the loop to answer. */
+    public static final Duration DUMP_TASKS_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * The await tree of the live tasks: each task under the task that waits for it, through a direct await,
+     * {@code gather}, {@code shield}, a {@link TaskGroup} or {@code waitFor} (see the labels), with the innermost
+     * user frame where each waits. Safe from any thread: from another thread the tree is built on the loop's
+     * thread between two callbacks and handed back, waiting at most {@link #DUMP_TASKS_WAIT}.
+     */
     public String dumpTasks() {
-        checkThread();
-        List<Task<?>> all = new ArrayList<>(allTasks());
-        Set<Task<?>> awaitedByAnother = new LinkedHashSet<>();
-        for (Task<?> t : all) {
-            if (t.awaiting() instanceof Task<?> child) {
-                awaitedByAnother.add(child);
-            }
-        }
-        StringBuilder b = new StringBuilder();
-        for (Task<?> t : all) {
-            if (!awaitedByAnother.contains(t)) {
-                dump(t, 0, b, new LinkedHashSet<>());
-            }
-        }
-        return b.toString();
+        return dumpTasks(DUMP_TASKS_WAIT);
     }
 
-    private static void dump(Task<?> t, int depth, StringBuilder b, Set<Task<?>> seen) {
-        b.append("  ".repeat(depth)).append(t).append('\n');
-        List<StackTraceElement> stack = t.getStack();
-        for (StackTraceElement e : stack) {
-            if (!e.getClassName().startsWith("io.github.asyncio4j.") || e.getClassName().contains("Test")) {
-                b.append("  ".repeat(depth)).append("    at ").append(e).append('\n');
-                break;   // the innermost user frame: where the task waits
+    /**
+     * {@link #dumpTasks()}, waiting at most {@code maxWait} for the loop when called from another thread. If the
+     * loop does not answer in time (a callback blocks it) the text says so and shows the loop thread's stack
+     * instead of hanging; a loop that is closed or not running says that.
+     */
+    public String dumpTasks(Duration maxWait) {
+        Objects.requireNonNull(maxWait, "maxWait");
+        if (closed) {
+            return "(the event loop is closed)\n";
+        }
+        if (isOwnedByCaller()) {
+            return new AwaitTree(new ArrayList<>(allTasks())).render();
+        }
+        if (!running) {
+            return "(the event loop is not running: its tasks can only be dumped from its own thread)\n";
+        }
+        java.util.concurrent.CompletableFuture<String> tree = new java.util.concurrent.CompletableFuture<>();
+        if (!callSoonThreadsafeIfOpen(() -> tree.complete(new AwaitTree(new ArrayList<>(allTasks())).render()))) {
+            return "(the event loop is closed)\n";
+        }
+        try {
+            return tree.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            Thread t = owner;
+            StringBuilder b = new StringBuilder("(the event loop did not answer within ").append(maxWait)
+                    .append(": a callback is blocking it; its thread '").append(t.getName()).append("' is at:\n");
+            for (StackTraceElement frame : t.getStackTrace()) {
+                b.append("    at ").append(frame).append('\n');
             }
+            return b.append(")\n").toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted while waiting for the event loop)\n";
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("building the await tree failed", e.getCause());
         }
-        if (t.awaiting() instanceof Task<?> child && seen.add(child)) {
-            dump(child, depth + 1, b, seen);
+    }
+
+    private static boolean jfrAvailable() {
+        try {
+            return LoopEvents.available();
+        } catch (LinkageError noJdkJfr) {
+            return false;
         }
+    }
+
+    // Monitoring (JMX): read from other threads without locks, so a moment's approximation.
+
+    /** The loop's name in monitoring ({@code loop-N}). */
+    String name() {
+        return name;
+    }
+
+    String ownerName() {
+        return owner.getName();
+    }
+
+    int taskCount() {
+        return liveTaskCount;
+    }
+
+    int readyCount() {
+        return ready.size();
+    }
+
+    int timerCount() {
+        return timers.size();
+    }
+
+    long slowCallbackCount() {
+        return slowCallbacks;
     }
 
     @Override

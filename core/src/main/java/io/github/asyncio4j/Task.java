@@ -35,6 +35,8 @@ public class Task<T> extends Future<T> {
     private int cancelRequests;
     /** An error to raise in the coroutine at its next step (a trap the loop refused). */
     private Throwable throwNext;
+    /** The task that owns the {@link TaskGroup} this task is a child of, or null: a link of the await tree. */
+    Task<?> groupParent;
     /** Links of the loop's list of live (not done) tasks. */
     Task<?> prevLive;
     Task<?> nextLive;
