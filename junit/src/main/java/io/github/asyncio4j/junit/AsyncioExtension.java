@@ -45,6 +45,6 @@ public final class AsyncioExtension implements InvocationInterceptor, ParameterR
             throw new IllegalStateException("AsyncioExtension serves methods annotated @AsyncioTest, not "
                     + context.getRequiredTestMethod());
         }
-        return context.getStore(NAMESPACE).getOrComputeIfAbsent(TestLoop.class, k -> new TestLoop(), TestLoop.class);
+        return context.getStore(NAMESPACE).getOrComputeIfAbsent(TestLoop.class, k -> new TestLoop(settings.virtualTime()), TestLoop.class);
     }
 }

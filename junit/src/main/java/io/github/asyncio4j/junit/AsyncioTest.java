@@ -23,6 +23,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * <p>Besides its own assertions, the test fails when it leaves tasks running, when an exception of a future or
  * task was never retrieved, when a coroutine was never awaited, or when anything else reached the loop's
  * exception handler; the failure names the task or coroutine.
+ *
+ * <p>{@code @AsyncioTest(virtualTime = true)} runs it on virtual time instead (see {@link #virtualTime()}).
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)
@@ -30,4 +32,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Test
 @ExtendWith(AsyncioExtension.class)
 public @interface AsyncioTest {
+    /**
+     * Runs the test on a virtual clock that jumps to the next timer whenever every task waits on one
+     * ({@link io.github.asyncio4j.VirtualClock#autojumping()}), so {@code await(sleep(3600))} takes no real time
+     * and timeouts fire in an order that does not depend on the machine's speed.
+     */
+    boolean virtualTime() default false;
 }

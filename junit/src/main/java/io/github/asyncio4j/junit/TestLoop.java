@@ -9,6 +9,7 @@ import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.ExceptionContext;
 import io.github.asyncio4j.Task;
+import io.github.asyncio4j.VirtualClock;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,8 +37,9 @@ final class TestLoop {
     private final EventLoop loop;
     private final List<ExceptionContext> reports = new ArrayList<>();
 
-    TestLoop() {
-        loop = EventLoop.create();
+    /** A fresh loop in debug mode; on an autojumping {@link VirtualClock} if {@code virtualTime}. */
+    TestLoop(boolean virtualTime) {
+        loop = virtualTime ? EventLoop.create(VirtualClock.autojumping()) : EventLoop.create();
         loop.setDebug(true);
         loop.setExceptionHandler((l, context) -> reports.add(context));
     }

@@ -1,8 +1,16 @@
 package io.github.asyncio4j.junit;
 
+import static io.github.asyncio4j.Async.await;
+import static io.github.asyncio4j.Async.sleep;
+import static io.github.asyncio4j.Async.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
+import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.TimeoutError;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.platform.engine.TestExecutionResult;
@@ -67,5 +75,21 @@ class AsyncioExtensionTest {
         Throwable failure = failureOf(Samples.FailsAndLeaks.class);
         assertThat(failure).hasMessageContaining("the test's own assertion");
         assertThat(failure.getSuppressed()).singleElement().asString().contains("name='orphan'");
+    }
+
+    @AsyncioTest(virtualTime = true)
+    void virtualTimeSleepsAnHourWithoutWaitingForIt(EventLoop loop) {
+        double start = loop.time();
+        await(sleep(3600));   // on the real clock this test would time out
+        assertThat(loop.time() - start).isCloseTo(3600.0, within(1e-6));
+        assertThatThrownBy(() -> await(waitFor(sleep(7200), Duration.ofMinutes(1))))
+                .isInstanceOf(TimeoutError.class);
+        assertThat(loop.time() - start).isCloseTo(3660.0, within(1e-6));
+    }
+
+    @AsyncioTest
+    void withoutVirtualTimeTheLoopRunsOnTheRealClock(EventLoop loop) {
+        await(sleep(0.001));
+        assertThat(loop.time()).isCloseTo(System.nanoTime() / 1e9, within(60.0));
     }
 }
