@@ -40,8 +40,8 @@ class HttpsTest {
 
     @AsyncioTest
     void httpsWithATrustedCertificateAndKeepAlive() {
-        try (HttpServer server = echoPath(serverCtx);
-             HttpClient client = HttpClient.builder().sslContext(clientCtx).build()) {
+        HttpServer server = echoPath(serverCtx);
+        try (server; HttpClient client = HttpClient.builder().sslContext(clientCtx).build()) {
             for (String host : new String[] {"localhost", "127.0.0.1"}) {   // SNI name and IP address SAN
                 String url = "https://" + host + ":" + server.port() + "/x";
                 HttpResponse r = await(client.get(url));
@@ -51,6 +51,7 @@ class HttpsTest {
             assertThat(server.url("/")).startsWith("https://");
             assertThat(server.connectionsAccepted()).isEqualTo(2);   // one per origin, each reused
         }
+        await(server.waitClosed());   // the two connections' tasks end too
     }
 
     @AsyncioTest
@@ -67,7 +68,7 @@ class HttpsTest {
     }
 
     @AsyncioTest
-    void anUntrustedCertificateIsRefused() {
+    void anUntrustedCertificateIsRefused() throws Exception {
         try (HttpServer server = echoPath(serverCtx);
              HttpClient client = HttpClient.builder().sslContext(TestCerts.untrustingClientContext()).build()) {
             assertThatThrownBy(() -> await(client.get("https://localhost:" + server.port() + "/")))

@@ -10,11 +10,8 @@ import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.ExceptionContext;
 import io.github.asyncio4j.Task;
 import io.github.asyncio4j.VirtualClock;
-import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * One test's event loop, in debug mode: runs the test body as the loop's main coroutine, then checks that the
@@ -22,10 +19,7 @@ import java.util.concurrent.TimeUnit;
  * runs, and every task still running when the body returns, becomes part of the test's failure.
  */
 final class TestLoop {
-    /** The garbage collector's confirmation that objects dropped before a collection were seen by cleaners. */
-    private static final Cleaner SENTINELS = Cleaner.create();
-    private static final int GC_ROUNDS = 2;
-    private static final int GC_ATTEMPTS = 20;
+    private static final int SETTLE_ATTEMPTS = 50;
 
     /** The test body, as JUnit hands it over. */
     @FunctionalInterface
@@ -118,7 +112,7 @@ final class TestLoop {
         }
         List<String> names = new ArrayList<>();
         for (Task<?> t : left) {
-            names.add(t.toString());
+            names.add(t + " running " + t.getCoro());
             t.cancel();
         }
         problems.add("the test left " + left.size() + (left.size() == 1 ? " task" : " tasks") + " running: "
@@ -132,23 +126,56 @@ final class TestLoop {
     }
 
     /**
-     * Lets the loop's cleaners see what the test dropped: collects garbage until a sentinel object dropped now
-     * has been cleaned (twice, so the reference handler is past everything the first collection found), then runs
-     * the loop so the reports the cleaners posted reach the handler. Bounded: at most
-     * {@code GC_ROUNDS * GC_ATTEMPTS} collections; a missed report makes a test pass, never fail.
+     * Lets the loop's cleaners report what the test dropped (never-awaited coroutines, never-retrieved
+     * exceptions). Two rounds: each drops a sentinel coroutine and a sentinel failed future, then collects
+     * garbage and runs the loop until both sentinels' reports have come through the same cleaners and the same
+     * hand-off to the loop as everyone else's; the second round starts only after the first round's collection
+     * was fully handed to the cleaners. Bounded ({@value #SETTLE_ATTEMPTS} collections a round); a report still
+     * missed makes a test pass, never fail. The sentinels' reports are removed from {@link #reports}.
      */
     private void collectGarbage() throws InterruptedException {
-        for (int round = 0; round < GC_ROUNDS; round++) {
-            CountDownLatch cleaned = new CountDownLatch(1);
-            SENTINELS.register(new Object(), cleaned::countDown);
-            for (int attempt = 0; attempt < GC_ATTEMPTS && cleaned.getCount() > 0; attempt++) {
+        for (int round = 0; round < 2; round++) {
+            loop.runUntilComplete(Coroutine.of(() -> {
+                dropSentinels();
+                return null;
+            }));
+            int seen = 0;
+            for (int attempt = 0; attempt < SETTLE_ATTEMPTS && seen < 2; attempt++) {
                 System.gc();
-                cleaned.await(50, TimeUnit.MILLISECONDS);
+                Thread.sleep(attempt == 0 ? 1 : 20);    // the cleaner threads hand reports over with callSoonThreadsafe
+                loop.runUntilComplete(sleep(0));
+                seen += removeSentinelReports();
             }
         }
-        for (int i = 0; i < 3; i++) {
-            Thread.sleep(5);    // the loop's cleaner threads post their reports with callSoonThreadsafe
-            loop.runUntilComplete(sleep(0));
+        Thread.sleep(1);
+        loop.runUntilComplete(sleep(0));
+    }
+
+    /** A coroutine never awaited and a future whose exception is never retrieved, both dropped at once. */
+    private void dropSentinels() {
+        Coroutine.of(new SentinelBody());
+        loop.<Void>createFuture().setException(new SentinelError());
+    }
+
+    private int removeSentinelReports() {
+        int before = reports.size();
+        reports.removeIf(r -> r.exception() instanceof SentinelError
+                || r.message() != null && r.message().contains(SentinelBody.class.getName()));
+        return before - reports.size();
+    }
+
+    /** The body of the sentinel coroutine; its name is in the never-awaited report. */
+    private static final class SentinelBody implements java.util.concurrent.Callable<Void> {
+        @Override
+        public Void call() {
+            return null;
+        }
+    }
+
+    /** The exception of the sentinel future. */
+    private static final class SentinelError extends RuntimeException {
+        SentinelError() {
+            super("asyncio4j-junit's garbage sentinel", null, false, false);
         }
     }
 
