@@ -99,7 +99,7 @@ class HostileServersTest {
             }), "127.0.0.1", 0));
             try {
                 CrawlConfig config = CrawlConfig.builder(List.of(URI.create(server.url("/")))).maxTasks(8)
-                        .maxTries(2).obeyRobots(false).timeout(Duration.ofMillis(500)).build();
+                        .maxTries(2).obeyRobots(false).timeout(Duration.ofSeconds(3)).build();   // slowloris needs 50 s; 3 s leaves room on a loaded box
                 try (Fetcher f = new HttpFetcher(config, 64 * 1024)) {
                     return await(new Crawler(config, f).crawl());
                 }
