@@ -22,4 +22,9 @@ module io.github.asyncio4j {
     exports io.github.asyncio4j.sync;
     exports io.github.asyncio4j.queue;
     exports io.github.asyncio4j.net;
+
+    requires java.management;      // an MXBean per running loop (EventLoopMXBean)
+    requires jdk.unsupported;      // sun.misc.Signal: EventLoop.addSignalHandler, Ctrl-C in Async.run
+    requires jdk.jfr;              // the loop's JFR events (off unless a recording enables them)
+    requires static jdk.attach;    // only the './asyncio4j ps' tool (io.github.asyncio4j.tools), run on the class path
 }
