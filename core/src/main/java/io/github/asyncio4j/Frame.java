@@ -20,6 +20,8 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     static final Object DONE = new Object();
 
     private final GeneratorBody<Y, S, R> body;
+    /** The body compiled to a state machine, or null when it runs on a strand. */
+    private final GeneratorStateMachine machine;
     private Strand strand;
     private State state = State.CREATED;
     private Frame<?, ?, ?> host;
@@ -32,7 +34,18 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     private Object result;
 
     Frame(GeneratorBody<Y, S, R> body) {
+        this(body, null);
+    }
+
+    /** A frame that runs {@code machine} (the compiled {@code body}) instead of a strand, when not null. */
+    Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine) {
         this.body = body;
+        this.machine = machine;
+    }
+
+    /** True when the body runs as a compiled state machine. */
+    boolean isCompiled() {
+        return machine != null;
     }
 
     State state() {
@@ -67,11 +80,17 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                     throw new IllegalStateException(
                             "can't send non-null value to a just-created generator; call next() first");
                 }
+                if (machine != null) {
+                    break;
+                }
                 strand = Strand.of(this);
                 strand.releaseWhenUnreachable(owner);
             }
             case SUSPENDED -> {
             }
+        }
+        if (machine != null) {
+            return step(value, toThrow);
         }
         sent = value;
         thrown = toThrow;
@@ -96,6 +115,27 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         state = State.SUSPENDED;
         Object y = yielded;
         yielded = null;
+        return y;
+    }
+
+    private Object step(Object value, Throwable toThrow) {
+        state = State.RUNNING;
+        Object y;
+        try {
+            y = machine.step(value, toThrow);
+        } catch (StopIteration e) {
+            state = State.CLOSED;
+            throw raisedStopIteration(e);
+        } catch (Throwable t) {
+            state = State.CLOSED;
+            throw t;
+        }
+        if (y == DONE) {
+            state = State.CLOSED;
+            result = machine.takeResult();
+            return DONE;
+        }
+        state = State.SUSPENDED;
         return y;
     }
 
@@ -230,6 +270,11 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         String c = e.getClassName();
         return c.equals(Frame.class.getName()) || c.equals(Coroutine.class.getName())
                 || c.equals(Generator.class.getName());
+    }
+
+    /** The body's frames while suspended, innermost first, without the engine's. */
+    List<StackTraceElement> bodyStack() {
+        return machine != null ? machine.stack() : bodyFrames(stackTrace());
     }
 
     StackTraceElement[] stackTrace() {
