@@ -2,6 +2,7 @@ package io.github.asyncio4j;
 
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The switch to the generator compiler ({@code -Dasyncio4j.generators=compiled}): one plan per body class
@@ -39,7 +40,6 @@ final class Compiled {
         return COMPILER != null;
     }
 
-    @SuppressWarnings("unchecked")
     private static Function<Object, Function<Object, GeneratorStateMachine>> loadCompiler() {
         String asked = System.getProperty(PROPERTY, "");
         if (asked.isEmpty()) {
@@ -56,14 +56,46 @@ final class Compiled {
             return null;
         }
         try {
-            return (Function<Object, Function<Object, GeneratorStateMachine>>)
-                    Class.forName("io.github.asyncio4j.engine.GeneratorCompiler")
-                            .getConstructor().newInstance();
+            return newCompiler();
         } catch (ReflectiveOperationException | LinkageError e) {
             LOG.log(System.Logger.Level.WARNING, "asyncio4j: the generator compiler cannot be loaded ("
                     + e + "); generators run on the strand engine");
             return null;
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<Object, Function<Object, GeneratorStateMachine>> newCompiler()
+            throws ReflectiveOperationException {
+        return (Function<Object, Function<Object, GeneratorStateMachine>>)
+                Class.forName("io.github.asyncio4j.engine.GeneratorCompiler").getConstructor().newInstance();
+    }
+
+    /**
+     * The state machine the compiler makes of {@code body}, as a listing; or why there is none. Compiles even when
+     * the compiled engine is off (a tool for learning and debugging), on JDK 24+.
+     */
+    static String listing(GeneratorBody<?, ?, ?> body) {
+        Function<Object, GeneratorStateMachine> factory;
+        if (COMPILER != null) {
+            Plan plan = plan(body);
+            if (plan.factory == null) {
+                return "not compiled: " + plan.whyNot;
+            }
+            factory = plan.factory;
+        } else {
+            if (Runtime.version().feature() < 24) {
+                return "not compiled: the compiler needs JDK 24 or newer";
+            }
+            try {
+                factory = newCompiler().apply(body);
+            } catch (IllegalArgumentException refused) {
+                return "not compiled: " + refused.getMessage();
+            } catch (ReflectiveOperationException | LinkageError e) {
+                return "not compiled: the compiler cannot be loaded (" + e + ")";
+            }
+        }
+        return factory instanceof Supplier<?> s ? String.valueOf(s.get()) : "no listing";
     }
 
     private static Plan plan(GeneratorBody<?, ?, ?> body) {

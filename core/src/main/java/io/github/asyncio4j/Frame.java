@@ -43,6 +43,10 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         this.machine = machine;
     }
 
+    GeneratorBody<Y, S, R> body() {
+        return body;
+    }
+
     /** True when the body runs as a compiled state machine. */
     boolean isCompiled() {
         return machine != null;

@@ -147,6 +147,15 @@ public final class Generator<Y, S, R> implements Iterable<Y>, AutoCloseable {
         return frame.isCompiled();
     }
 
+    /**
+     * The state machine the generator compiler makes of this generator's body, as a readable, javap-like listing
+     * (its fields, then its {@code step} method), or a line saying why the body does not compile. Works whether or
+     * not this generator runs compiled (on JDK 24+); a tool for learning and debugging, not for parsing.
+     */
+    public String compiledListing() {
+        return Compiled.listing(frame.body());
+    }
+
     /** {@code for x in g}: yields what the generator yields, until it returns. Sends {@code null} each step. */
     @Override
     public Iterator<Y> iterator() {

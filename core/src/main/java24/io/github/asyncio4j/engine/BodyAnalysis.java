@@ -105,6 +105,8 @@ final class BodyAnalysis {
 
     final List<Site> sites = new ArrayList<>();
     final int yielderSlot;
+    /** Every local slot some instruction writes (a wide store writes two). */
+    final java.util.Set<Integer> written = new java.util.HashSet<>();
 
     private final Map<Label, StackMapFrameInfo> frames = new HashMap<>();
     private Type[] locals;
@@ -268,10 +270,11 @@ final class BodyAnalysis {
                     throw new IllegalArgumentException("the body assigns to its Yielder parameter");
                 }
                 Type v = pop("stored in a local variable");
+                written.add(si.slot());
+                written.add(si.slot() + si.typeKind().slotSize() - 1);
                 setLocal(si.slot(), si.typeKind() == TypeKind.REFERENCE ? v : ofKind(si.typeKind()));
             }
-            case IncrementInstruction ignored -> {
-            }
+            case IncrementInstruction ii -> written.add(ii.slot());
             case ConstantInstruction ci -> {
                 if (op == Opcode.ACONST_NULL) {
                     push(Type.NULL);

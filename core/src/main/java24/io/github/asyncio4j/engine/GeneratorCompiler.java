@@ -15,6 +15,7 @@ import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.AccessFlag;
 import java.lang.reflect.Method;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The generator compiler: turns a generator body (a lambda or method reference whose yields are all in its own
@@ -27,8 +28,9 @@ import java.util.function.Function;
  * analysed ({@link BodyAnalysis}) and rewritten ({@link StateMachineWriter}). Everything that fails, from an
  * unopened package to a verify error, refuses the body with the reason, and it runs on the strand engine.
  *
- * <p>{@link #apply} takes a body and returns the factory of machines for all bodies of its class, or throws
- * {@link IllegalArgumentException} with the reason the body is refused.
+ * <p>{@link #apply} takes a body and returns the factory of machines for all bodies of its class (also a
+ * {@code Supplier<String>} of the machine's listing), or throws {@link IllegalArgumentException} with the reason
+ * the body is refused. Each call compiles afresh; {@code Compiled} caches per body class.
  */
 public final class GeneratorCompiler implements Function<Object, Function<Object, GeneratorStateMachine>> {
 
@@ -64,7 +66,7 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
         String where = implClass.getName() + "." + lambda.getImplMethodName();
         try {
             Compilation c = compile(implClass, lambda);
-            return factory(c, writeReplace, lambda.getCapturedArgCount());
+            return new Factory(c, writeReplace, lambda.getCapturedArgCount(), where);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
@@ -134,31 +136,48 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
         }
     }
 
-    private static Function<Object, GeneratorStateMachine> factory(Compilation c, MethodHandle writeReplace,
-            int captured) {
-        MethodHandle ctor = c.constructor();
-        StackTraceElement[] sites = c.sites();
-        if (captured == 0) {
-            Object[] none = new Object[0];
-            return body -> {
-                try {
-                    return (GeneratorStateMachine) ctor.invokeExact(none, sites);
-                } catch (Throwable t) {
-                    throw new IllegalStateException("generated generator constructor failed", t);
-                }
-            };
+    /**
+     * Makes the machines of one body class: reads each body's captured values (through its
+     * {@code writeReplace}) into the generated constructor. As a {@link Supplier}, gives the machine's listing.
+     */
+    private static final class Factory implements Function<Object, GeneratorStateMachine>, Supplier<String> {
+        private static final Object[] NONE = new Object[0];
+        private final MethodHandle constructor;
+        private final StackTraceElement[] sites;
+        private final MethodHandle writeReplace;
+        private final int captured;
+        private final byte[] bytes;
+        private final String bodyName;
+
+        Factory(Compilation c, MethodHandle writeReplace, int captured, String bodyName) {
+            this.constructor = c.constructor();
+            this.sites = c.sites();
+            this.bytes = c.bytes();
+            this.writeReplace = writeReplace;
+            this.captured = captured;
+            this.bodyName = bodyName;
         }
-        return body -> {
+
+        @Override
+        public GeneratorStateMachine apply(Object body) {
             try {
-                SerializedLambda l = (SerializedLambda) (Object) writeReplace.invokeExact(body);
-                Object[] args = new Object[captured];
-                for (int i = 0; i < captured; i++) {
-                    args[i] = l.getCapturedArg(i);
+                Object[] args = NONE;
+                if (captured > 0) {
+                    SerializedLambda l = (SerializedLambda) (Object) writeReplace.invokeExact(body);
+                    args = new Object[captured];
+                    for (int i = 0; i < captured; i++) {
+                        args[i] = l.getCapturedArg(i);
+                    }
                 }
-                return (GeneratorStateMachine) ctor.invokeExact(args, sites);
+                return (GeneratorStateMachine) constructor.invokeExact(args, sites);
             } catch (Throwable t) {
-                throw new IllegalStateException("generated generator constructor failed", t);
+                throw new IllegalStateException("the generated constructor of " + bodyName + " failed", t);
             }
-        };
+        }
+
+        @Override
+        public String get() {
+            return StateMachineListing.render(bytes, bodyName);
+        }
     }
 }

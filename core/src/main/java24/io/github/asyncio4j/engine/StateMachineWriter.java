@@ -319,6 +319,15 @@ final class StateMachineWriter {
         }
     }
 
+    /**
+     * A parameter (captured value) that no instruction writes keeps in its field the value the constructor put
+     * there: it is reloaded at each resume but never spilled.
+     */
+    private boolean readOnly(int slot) {
+        Type t = params.get(slot);
+        return t != null && !analysis.written.contains(slot) && !(t.wide() && analysis.written.contains(slot + 1));
+    }
+
     /** Stores the operand stack (top first) and the locals of {@code s} in fields, and sets the state. */
     private void spill(CodeBuilder b, Site s) {
         List<Type> entries = entries(s);
@@ -334,7 +343,7 @@ final class StateMachineWriter {
         }
         Type[] locals = s.locals();
         for (int slot = 0; slot < locals.length; slot++) {
-            if (spilled(slot, locals[slot])) {
+            if (spilled(slot, locals[slot]) && !readOnly(slot)) {
                 b.aload(0).loadLocal(typeKind(locals[slot]), slot + SHIFT)
                         .putfield(self, local(slot, locals[slot]), fieldType(locals[slot]));
             }
