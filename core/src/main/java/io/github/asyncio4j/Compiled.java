@@ -91,7 +91,7 @@ final class Compiled {
                 factory = newCompiler().apply(body);
             } catch (IllegalArgumentException refused) {
                 return "not compiled: " + refused.getMessage();
-            } catch (ReflectiveOperationException | LinkageError e) {
+            } catch (RuntimeException | ReflectiveOperationException | LinkageError e) {
                 return "not compiled: the compiler cannot be loaded (" + e + ")";
             }
         }
@@ -106,6 +106,9 @@ final class Compiled {
                 plan = new Plan(COMPILER.apply(body), null, new boolean[1]);
             } catch (IllegalArgumentException refused) {
                 plan = new Plan(null, refused.getMessage(), new boolean[1]);
+            } catch (RuntimeException | LinkageError bug) {
+                // Never a wrong answer: whatever went wrong in the compiler, the body runs on a strand.
+                plan = new Plan(null, "the compiler failed: " + bug, new boolean[1]);
             }
             if (!slot.compareAndSet(null, plan)) {
                 plan = slot.get();

@@ -110,7 +110,12 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
             throw new IllegalArgumentException("no private access to " + implClass.getName() + " (" + e.getMessage()
                     + "); open its package to asyncio4j");
         }
-        byte[] bytes = writer.write(ClassHierarchyResolver.ofClassLoading(host));
+        byte[] bytes;
+        try {
+            bytes = writer.write(ClassHierarchyResolver.ofClassLoading(host));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("the state machine could not be written (" + e.getMessage() + ")", e);
+        }
         try {
             MethodHandles.Lookup machine = host.defineHiddenClass(bytes, true,
                     MethodHandles.Lookup.ClassOption.NESTMATE);
