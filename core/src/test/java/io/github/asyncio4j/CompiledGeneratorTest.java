@@ -7,6 +7,11 @@ import io.github.asyncio4j.Generator.State;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -194,6 +199,31 @@ class CompiledGeneratorTest {
         raises.next();
         assertThatThrownBy(raises::next).isInstanceOf(IllegalStateException.class)
                 .hasMessage("generator raised StopIteration");
+    }
+
+    @Test
+    void conditionalArgumentsStringSwitchesAndTryWithResources() {
+        List<String> log = new ArrayList<>();
+        Generator<String, Object, Void> g = compiled(y -> {
+            for (String word : List.of("one", "two", "three")) {
+                switch (word) {
+                    case "one" -> y.yield(word.length() > 2 ? "long " + word : "short " + word);
+                    case "two" -> {
+                        try (AutoCloseable resource = () -> log.add("closed " + word)) {
+                            log.add("got " + y.yield("inside try-with-resources"));
+                        }
+                    }
+                    default -> y.yield(y.yield("nested") == null ? "null sent" : "value sent");
+                }
+            }
+            return null;
+        });
+        assertThat(g.next()).isEqualTo("long one");
+        assertThat(g.next()).isEqualTo("inside try-with-resources");
+        assertThat(g.send("x")).isEqualTo("nested");
+        assertThat(log).containsExactly("got x", "closed two");
+        assertThat(g.send(1)).isEqualTo("value sent");
+        assertThatThrownBy(g::next).isInstanceOf(StopIteration.class);
     }
 
     @Test
@@ -391,6 +421,12 @@ class CompiledGeneratorTest {
         y.yield(1);
     }
 
+    private static void maybeHelper(Yielder<Integer, Object> y) {
+        if (y != null) {
+            y.yield(1);
+        }
+    }
+
     @Test
     void bodiesTheCompilerCannotProveFallBackWithTheReason() {
         Object lock = new Object();
@@ -404,16 +440,65 @@ class CompiledGeneratorTest {
             }
             return null;
         };
+        boolean flag = true;
+        GeneratorBody<Integer, Object, Void> conditional = y -> {
+            maybeHelper(flag ? y : null);
+            return null;
+        };
         Generator<Integer, Object, Void> a = Generator.of(escaping);
         Generator<Integer, Object, Void> b = Generator.of(locked);
+        Generator<Integer, Object, Void> c = Generator.of(conditional);
         assertThat(a.isCompiled()).isFalse();
         assertThat(b.isCompiled()).isFalse();
+        assertThat(c.isCompiled()).isFalse();
         assertThat(drain(a)).containsExactly(1);
         assertThat(drain(b)).containsExactly(1);
+        assertThat(drain(c)).containsExactly(1);
         if (Compiled.enabled()) {
             assertThat(Compiled.whyNotCompiled(escaping)).contains("the Yielder escapes")
                     .contains("CompiledGeneratorTest.helper");
             assertThat(Compiled.whyNotCompiled(locked)).contains("synchronized");
+            assertThat(Compiled.whyNotCompiled(conditional)).contains("the Yielder flows into a conditional");
         }
+    }
+
+    @Test
+    void debugModeSaysOncePerBodyWhyItIsNotCompiled() {
+        Assumptions.assumeTrue(Compiled.enabled(), "the compiled engine is off in this run");
+        List<String> messages = new CopyOnWriteArrayList<>();
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                messages.add(r.getMessage());
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("io.github.asyncio4j");
+        logger.addHandler(handler);
+        String before = System.setProperty("asyncio4j.debug", "true");
+        try {
+            for (int i = 0; i < 3; i++) {
+                drain(Generator.<Integer, Object, Void>of(y -> {
+                    helper(y);
+                    return null;
+                }));
+            }
+        } finally {
+            if (before == null) {
+                System.clearProperty("asyncio4j.debug");
+            } else {
+                System.setProperty("asyncio4j.debug", before);
+            }
+            logger.removeHandler(handler);
+        }
+        assertThat(messages).filteredOn(m -> m.contains("not compiled")).singleElement().asString()
+                .contains("debugModeSaysOncePerBodyWhyItIsNotCompiled").contains("the Yielder escapes");
     }
 }

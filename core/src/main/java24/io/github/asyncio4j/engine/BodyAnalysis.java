@@ -109,6 +109,12 @@ final class BodyAnalysis {
     final java.util.Set<Integer> written = new java.util.HashSet<>();
 
     private final Map<Label, StackMapFrameInfo> frames = new HashMap<>();
+    /**
+     * Where the Yielder sits on the operand stack (word positions) on each jump into a label not reached yet; a
+     * frame forgets it, so it is carried over here. {@code assumed}: what was taken at labels already passed.
+     */
+    private final Map<Label, List<java.util.Set<Integer>>> incoming = new HashMap<>();
+    private final Map<Label, java.util.Set<Integer>> assumed = new HashMap<>();
     private Type[] locals;
     private final List<Type> stack = new ArrayList<>();
     private boolean reachable = true;
@@ -142,7 +148,7 @@ final class BodyAnalysis {
                 case LabelTarget lt -> {
                     StackMapFrameInfo f = frames.get(lt.label());
                     if (f != null) {
-                        reset(f);
+                        reset(lt.label(), f);
                     }
                 }
                 case LineNumber ln -> line = ln.line();
@@ -159,7 +165,43 @@ final class BodyAnalysis {
         }
     }
 
-    private void reset(StackMapFrameInfo f) {
+    /** The operand-stack positions that hold the Yielder now. */
+    private java.util.Set<Integer> yielderPositions() {
+        java.util.Set<Integer> at = new java.util.HashSet<>();
+        for (int i = 0; i < stack.size(); i++) {
+            if (stack.get(i).kind == Kind.YIELDER) {
+                at.add(i);
+            }
+        }
+        return at;
+    }
+
+    /** A jump to {@code target} with the current stack (its operands already popped). */
+    private void jump(Label target) {
+        java.util.Set<Integer> at = yielderPositions();
+        java.util.Set<Integer> before = assumed.get(target);
+        if (before != null) {
+            if (!before.equals(at)) {
+                throw new IllegalArgumentException("the Yielder flows through a conditional the compiler cannot follow");
+            }
+        } else {
+            incoming.computeIfAbsent(target, l -> new ArrayList<>()).add(at);
+        }
+    }
+
+    private void reset(Label label, StackMapFrameInfo f) {
+        List<java.util.Set<Integer>> edges = new ArrayList<>(incoming.getOrDefault(label, List.of()));
+        if (reachable) {
+            edges.add(yielderPositions());
+        }
+        java.util.Set<Integer> at = edges.isEmpty() ? java.util.Set.of() : edges.get(0);
+        for (java.util.Set<Integer> e : edges) {
+            if (!e.equals(at)) {
+                // On some paths the value is the Yielder and on others not: it may be anything.
+                throw new IllegalArgumentException("the Yielder flows into a conditional expression");
+            }
+        }
+        assumed.put(label, at);
         Arrays.fill(locals, Type.TOP);
         int slot = 0;
         for (StackMapFrameInfo.VerificationTypeInfo v : f.locals()) {
@@ -171,6 +213,12 @@ final class BodyAnalysis {
         stack.clear();
         for (StackMapFrameInfo.VerificationTypeInfo v : f.stack()) {
             push(ofFrame(v));
+        }
+        for (int i : at) {
+            if (i >= stack.size() || stack.get(i).kind != Kind.REF) {
+                throw new IllegalArgumentException("the Yielder's stack position does not match a frame");
+            }
+            stack.set(i, Type.THE_YIELDER);
         }
         reachable = true;
     }
@@ -318,13 +366,18 @@ final class BodyAnalysis {
                             pop(2, "compared");
                     default -> pop("tested");
                 }
+                jump(b.target());
             }
             case TableSwitchInstruction t -> {
                 pop("a switch");
+                jump(t.defaultTarget());
+                t.cases().forEach(c -> jump(c.target()));
                 reachable = false;
             }
             case LookupSwitchInstruction l -> {
                 pop("a switch");
+                jump(l.defaultTarget());
+                l.cases().forEach(c -> jump(c.target()));
                 reachable = false;
             }
             case ReturnInstruction r -> {
