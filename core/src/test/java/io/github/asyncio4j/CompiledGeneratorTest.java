@@ -440,6 +440,11 @@ class CompiledGeneratorTest {
             }
             return null;
         };
+        GeneratorBody<Object, Object, Void> callerSensitive = y -> {
+            y.yield(java.lang.invoke.MethodHandles.lookup().lookupClass());
+            return null;
+        };
+        assertThat(Generator.of(callerSensitive).next()).isEqualTo(CompiledGeneratorTest.class);
         boolean flag = true;
         GeneratorBody<Integer, Object, Void> conditional = y -> {
             maybeHelper(flag ? y : null);
@@ -459,6 +464,7 @@ class CompiledGeneratorTest {
                     .contains("CompiledGeneratorTest.helper");
             assertThat(Compiled.whyNotCompiled(locked)).contains("synchronized");
             assertThat(Compiled.whyNotCompiled(conditional)).contains("the Yielder flows into a conditional");
+            assertThat(Compiled.whyNotCompiled(callerSensitive)).contains("MethodHandles.lookup");
         }
     }
 

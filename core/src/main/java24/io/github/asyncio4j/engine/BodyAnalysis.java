@@ -103,6 +103,10 @@ final class BodyAnalysis {
     record Site(int state, boolean yieldFrom, int instruction, Type[] locals, List<Type> stack, int line) {
     }
 
+    /** Calls whose answer depends on the calling class, which the generated class would change. */
+    private static final java.util.Set<String> CALLER_SENSITIVE = java.util.Set.of(
+            "java/lang/invoke/MethodHandles.lookup", "java/lang/StackWalker.getCallerClass");
+
     final List<Site> sites = new ArrayList<>();
     final int yielderSlot;
     /** Every local slot some instruction writes (a wide store writes two). */
@@ -403,6 +407,12 @@ final class BodyAnalysis {
             }
             case InvokeInstruction i -> invoke(i, index, line);
             case InvokeDynamicInstruction d -> {
+                if (isSerializableLambda(d)) {
+                    // Its capturing class would be the generated hidden class, which cannot be named when the
+                    // lambda is serialized: the lambda would behave differently, so the body is not compiled.
+                    throw new IllegalArgumentException("the body creates a serializable lambda (a generator body "
+                            + "inside a generator body, for one)");
+                }
                 pop(d.typeSymbol().parameterCount(), "captured by a lambda or passed to invokedynamic");
                 push(ofDesc(d.typeSymbol().returnType()));
             }
@@ -430,6 +440,17 @@ final class BodyAnalysis {
             case DiscontinuedInstruction d -> throw new IllegalArgumentException("the body uses jsr/ret");
             default -> throw new IllegalArgumentException("unexpected instruction " + op);
         }
+    }
+
+    private static boolean isSerializableLambda(InvokeDynamicInstruction d) {
+        var bsm = d.bootstrapMethod();
+        if (!bsm.owner().equals(ClassDesc.of("java.lang.invoke.LambdaMetafactory"))
+                || !bsm.methodName().equals("altMetafactory")) {
+            return false;
+        }
+        var args = d.bootstrapArgs();
+        return args.size() > 3 && args.get(3) instanceof Integer flags
+                && (flags & java.lang.invoke.LambdaMetafactory.FLAG_SERIALIZABLE) != 0;
     }
 
     private void operator(Opcode op, TypeKind kind) {
@@ -511,6 +532,10 @@ final class BodyAnalysis {
             return;
         }
         String callee = "passed to " + i.owner().asInternalName().replace('/', '.') + "." + i.name().stringValue();
+        if (CALLER_SENSITIVE.contains(i.owner().asInternalName() + "." + i.name().stringValue())) {
+            throw new IllegalArgumentException("the body calls " + callee.substring("passed to ".length())
+                    + ", which would see the generated class as its caller");
+        }
         pop(type.parameterCount(), callee);
         if (op(i) != Opcode.INVOKESTATIC) {
             Type receiver = pop(callee.replace("passed to", "the receiver of"));
