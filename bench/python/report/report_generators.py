@@ -11,9 +11,8 @@ The table goes to stdout, as Markdown. A missing or unreadable input shows as "n
 """
 import argparse
 import datetime
-import json
-import os
-import platform
+
+from common import fmt, jmh_baseline, jmh_meta, jmh_scores, load, machine, print_table, write_json
 
 WORKLOADS = [
     ("yieldResume", "yield + resume (`next(g)`)"),
@@ -21,77 +20,11 @@ WORKLOADS = [
     ("forEachDrain", "`for x in gen` (1000 values), per value"),
 ]
 PREFIX = "io.github.asyncio4j.bench.GeneratorBench."
-BASELINE = "io.github.asyncio4j.bench.ContinuationBaseline.runYield"
 ITERATOR_PREFIX = "io.github.asyncio4j.bench.IteratorBaseline."
 COMPILE_PREFIX = "io.github.asyncio4j.bench.GeneratorCompileBench."
 # The compiled engine's targets (issue 16): ns per value, and at most this fraction of CPython's time.
 TARGETS = {"yieldResume": 10.0, "forEachDrain": 5.0}
 TARGET_FRACTION_OF_CPYTHON = 0.5
-
-
-def load(path):
-    if not path or not os.path.exists(path):
-        return None
-    try:
-        with open(path) as f:
-            return json.load(f)
-    except (OSError, ValueError):
-        return None
-
-
-def jmh_scores(doc, prefix=PREFIX):
-    """{workload: {"score", "error", "unit"}} of the benchmarks named prefix + workload in a JMH JSON result list,
-    scores in ns/op."""
-    out = {}
-    for entry in doc or []:
-        name = entry.get("benchmark", "")
-        if not name.startswith(prefix):
-            continue
-        m = entry["primaryMetric"]
-        if m.get("scoreUnit") != "ns/op":
-            raise SystemExit(f"report: {name} is in {m.get('scoreUnit')}, expected ns/op")
-        err = m.get("scoreError")
-        out[name[len(prefix):]] = {
-            "score": round(m["score"], 2),
-            "error": round(err, 2) if isinstance(err, (int, float)) and err == err else None,  # NaN: 1 sample
-            "unit": "ns/op",
-        }
-    return out
-
-
-def jmh_baseline(doc):
-    """The bare JDK Continuation's run + yield, when the fast run measured it."""
-    for entry in doc or []:
-        if entry.get("benchmark") == BASELINE:
-            m = entry["primaryMetric"]
-            err = m.get("scoreError")
-            return {"score": round(m["score"], 2),
-                    "error": round(err, 2) if isinstance(err, (int, float)) and err == err else None,
-                    "unit": m.get("scoreUnit")}
-    return None
-
-
-def jmh_meta(doc):
-    if not doc:
-        return None
-    e = doc[0]
-    return {k: e.get(k) for k in ("jdkVersion", "vmName", "vmVersion", "jvmArgs", "forks",
-                                  "warmupIterations", "warmupTime", "measurementIterations", "measurementTime")}
-
-
-def cpu_model():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or None
-
-
-def fmt(x, digits=1):
-    return "n/a" if x is None else f"{x:,.{digits}f}"
 
 
 def main():
@@ -105,9 +38,9 @@ def main():
     args = ap.parse_args()
 
     fast_doc, fallback_doc, py_doc = load(args.fast), load(args.fallback), load(args.python)
-    fast, fallback = jmh_scores(fast_doc), jmh_scores(fallback_doc)
+    fast, fallback = jmh_scores(fast_doc, PREFIX), jmh_scores(fallback_doc, PREFIX)
     compiled_doc = load(args.compiled)
-    compiled, iterator = jmh_scores(compiled_doc), jmh_scores(compiled_doc, ITERATOR_PREFIX)
+    compiled, iterator = jmh_scores(compiled_doc, PREFIX), jmh_scores(compiled_doc, ITERATOR_PREFIX)
     compile_cost = jmh_scores(compiled_doc, COMPILE_PREFIX).get("compileBody")
     py = (py_doc or {}).get("results", {})
 
@@ -118,7 +51,6 @@ def main():
         c = py.get(key)
         ratio = (c / f) if (c is not None and f) else None
         cc = compiled.get(key, {}).get("score")
-        it = iterator.get(key, {}).get("score")
         combined[key] = {
             "description": label.replace("`", ""),
             "fast": fast.get(key),
@@ -128,22 +60,13 @@ def main():
             "cpython": {"score": c, "unit": "ns/op"} if c is not None else None,
             "cpythonOverFast": round(ratio, 3) if ratio is not None else None,
         }
-        rows.append((label, fmt(cc), fmt(f), fmt(fb, 0), fmt(it), fmt(c),
+        rows.append((label, fmt(cc), fmt(f), fmt(fb, 0), fmt(iterator.get(key, {}).get("score")), fmt(c),
                      "n/a" if ratio is None else f"{ratio:.2f}x",
                      "n/a" if (c is None or not cc) else f"{c / cc:.2f}x"))
 
     header = ("workload", "compiled ns/op", "fast ns/op", "fallback ns/op", "hand-written Iterator ns/op",
               "CPython ns/op", "CPython/fast", "CPython/compiled")
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
-
-    def line(cells):
-        return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
-
-    print(line(header))
-    print("|" + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|")
-    for r in rows:
-        print(line(r))
+    print_table(header, rows)
     print()
     print("CPython/fast: CPython's time divided by the fast engine's; above 1 the fast engine is that many times")
     print("faster, below 1 it is slower.")
@@ -173,7 +96,7 @@ def main():
     out = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "quick": args.quick,
-        "machine": {"cpus": os.cpu_count(), "cpu": cpu_model(), "os": platform.platform()},
+        "machine": machine(),
         "java": {"fast": jmh_meta(fast_doc), "fallback": jmh_meta(fallback_doc),
                  "compiled": jmh_meta(compiled_doc)},
         "python": py_meta,
@@ -183,12 +106,7 @@ def main():
         "compiledTargets": targets,
         "compileBody": compile_cost,
     }
-    tmp = args.out + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(out, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, args.out)
-    print(f"written: {args.out}")
+    write_json(args.out, out)
 
 
 if __name__ == "__main__":
