@@ -24,6 +24,9 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     private final GeneratorBody<Y, S, R> body;
     /** The body compiled to a state machine, or null when it runs on a strand. */
     private final GeneratorStateMachine machine;
+    /** For a machine: the thread that last drove it and that thread's coroutine slot (one look-up per thread). */
+    private Thread slotThread;
+    private Coroutine.Current slot;
     private Strand strand;
     private State state = State.CREATED;
     private Frame<?, ?, ?> host;
@@ -124,8 +127,22 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         return y;
     }
 
+    /**
+     * One step of a compiled body. It runs on its driver's stack, so for its duration the thread's coroutine slot
+     * names this frame: an {@code await} inside the body then fails as it does on a strand ("inside a plain
+     * generator's body") instead of suspending whichever coroutine drives the generator.
+     */
     private Object step(Object value, Throwable toThrow) {
         state = State.RUNNING;
+        Thread thread = Thread.currentThread();
+        Coroutine.Current c = slot;
+        if (thread != slotThread) {
+            c = Coroutine.currentSlot();
+            slot = c;
+            slotThread = thread;
+        }
+        Frame<?, ?, ?> driver = c.frame;
+        c.frame = this;
         Object y;
         try {
             y = machine.step(value, toThrow);
@@ -135,6 +152,8 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         } catch (Throwable t) {
             state = State.CLOSED;
             throw t;
+        } finally {
+            c.frame = driver;
         }
         if (y == DONE) {
             state = State.CLOSED;
