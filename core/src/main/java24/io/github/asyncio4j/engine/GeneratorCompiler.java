@@ -105,6 +105,8 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
         StateMachineWriter writer = new StateMachineWriter(model, method, isStatic, analysis);
         MethodHandles.Lookup host;
         try {
+            // In a named module asyncio4j reads only what it requires; the body's module must also open its package.
+            GeneratorCompiler.class.getModule().addReads(implClass.getModule());
             host = MethodHandles.privateLookupIn(implClass, MethodHandles.lookup());
         } catch (IllegalAccessException | RuntimeException e) {
             throw new IllegalArgumentException("no private access to " + implClass.getName() + " (" + e.getMessage()
