@@ -22,7 +22,8 @@ TITLES = {
     "echo": "TCP echo server over loopback",
     "crawl": "Crawling a generated 10,000-page site",
 }
-PEER_NAMES = {"cpython": "CPython asyncio", "virtualThreads": "JDK virtual threads", "fallback": "asyncio4j fallback"}
+PEER_NAMES = {"cpython": "CPython asyncio", "virtualThreads": "JDK virtual threads", "fallback": "asyncio4j fallback",
+              "compiled": "asyncio4j compiled generators", "iterator": "hand-written Iterator"}
 
 
 def load(results, name):
@@ -45,7 +46,7 @@ def ns_suite(data):
             continue
         row = {"workload": w.get("description", key), "unit": "ns/op", "asyncio4j": w["fast"]["score"],
                "fallback": (w.get("fallback") or {}).get("score"), "peers": {}}
-        for peer in ("cpython", "virtualThreads"):
+        for peer in ("cpython", "virtualThreads", "compiled", "iterator"):
             if isinstance(w.get(peer), dict):
                 row["peers"][peer] = w[peer]["score"]
         rows.append(row)

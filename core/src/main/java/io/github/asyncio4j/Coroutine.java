@@ -30,9 +30,23 @@ public final class Coroutine<T> implements Awaitable<T> {
      */
     private static final CarrierLocal<Current> CURRENT = new CarrierLocal<>();
 
-    /** The slot behind {@link #CURRENT}; {@code frame} is null when no coroutine is being driven. */
-    private static final class Current {
+    /**
+     * The slot behind {@link #CURRENT}; {@code frame} is null when no coroutine is being driven. While a compiled
+     * generator's body runs, {@code frame} is that generator's frame, so an {@code await} in it is the same clear
+     * error as on a strand engine (see {@code Frame}).
+     */
+    static final class Current {
         Frame<?, ?, ?> frame;
+    }
+
+    /** This logical thread's slot, made on first use. */
+    static Current currentSlot() {
+        Current current = CURRENT.get();
+        if (current == null) {
+            current = new Current();
+            CURRENT.set(current);
+        }
+        return current;
     }
 
     private static Frame<?, ?, ?> currentFrame() {
@@ -168,11 +182,7 @@ public final class Coroutine<T> implements Awaitable<T> {
 
     /** One step: resume with a value or an exception; returns the yielded trap or {@link Frame#DONE}. */
     Object resume(Object value, Throwable toThrow) {
-        Current current = CURRENT.get();
-        if (current == null) {
-            current = new Current();
-            CURRENT.set(current);
-        }
+        Current current = currentSlot();
         Frame<?, ?, ?> previous = current.frame;
         current.frame = frame;
         try {

@@ -22,6 +22,11 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     static final Object DONE = new Object();
 
     private final GeneratorBody<Y, S, R> body;
+    /** The body compiled to a state machine, or null when it runs on a strand. */
+    private final GeneratorStateMachine machine;
+    /** For a machine: the thread that last drove it and that thread's coroutine slot (one look-up per thread). */
+    private Thread slotThread;
+    private Coroutine.Current slot;
     private Strand strand;
     private State state = State.CREATED;
     private Frame<?, ?, ?> host;
@@ -34,7 +39,22 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     private Object result;
 
     Frame(GeneratorBody<Y, S, R> body) {
+        this(body, null);
+    }
+
+    /** A frame that runs {@code machine} (the compiled {@code body}) instead of a strand, when not null. */
+    Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine) {
         this.body = body;
+        this.machine = machine;
+    }
+
+    GeneratorBody<Y, S, R> body() {
+        return body;
+    }
+
+    /** True when the body runs as a compiled state machine. */
+    boolean isCompiled() {
+        return machine != null;
     }
 
     State state() {
@@ -69,11 +89,17 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                     throw new IllegalStateException(
                             "can't send non-null value to a just-created generator; call next() first");
                 }
+                if (machine != null) {
+                    break;
+                }
                 strand = Strand.of(this);
                 strand.releaseWhenUnreachable(owner);
             }
             case SUSPENDED -> {
             }
+        }
+        if (machine != null) {
+            return step(value, toThrow);
         }
         sent = value;
         thrown = toThrow;
@@ -98,6 +124,43 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         state = State.SUSPENDED;
         Object y = yielded;
         yielded = null;
+        return y;
+    }
+
+    /**
+     * One step of a compiled body. It runs on its driver's stack, so for its duration the thread's coroutine slot
+     * names this frame: an {@code await} inside the body then fails as it does on a strand ("inside a plain
+     * generator's body") instead of suspending whichever coroutine drives the generator.
+     */
+    private Object step(Object value, Throwable toThrow) {
+        state = State.RUNNING;
+        Thread thread = Thread.currentThread();
+        Coroutine.Current c = slot;
+        if (thread != slotThread) {
+            c = Coroutine.currentSlot();
+            slot = c;
+            slotThread = thread;
+        }
+        Frame<?, ?, ?> driver = c.frame;
+        c.frame = this;
+        Object y;
+        try {
+            y = machine.step(value, toThrow);
+        } catch (StopIteration e) {
+            state = State.CLOSED;
+            throw raisedStopIteration(e);
+        } catch (Throwable t) {
+            state = State.CLOSED;
+            throw t;
+        } finally {
+            c.frame = driver;
+        }
+        if (y == DONE) {
+            state = State.CLOSED;
+            result = machine.takeResult();
+            return DONE;
+        }
+        state = State.SUSPENDED;
         return y;
     }
 
@@ -261,6 +324,11 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         String c = e.getClassName();
         return c.equals(Frame.class.getName()) || c.equals(Coroutine.class.getName())
                 || c.equals(Generator.class.getName());
+    }
+
+    /** The body's frames while suspended, innermost first, without the engine's. */
+    List<StackTraceElement> bodyStack() {
+        return machine != null ? machine.stack() : bodyFrames(stackTrace());
     }
 
     StackTraceElement[] stackTrace() {

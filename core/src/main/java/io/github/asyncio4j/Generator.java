@@ -51,7 +51,7 @@ public final class Generator<Y, S, R> implements Iterable<Y>, AutoCloseable {
     final Frame<Y, S, R> frame;
 
     private Generator(GeneratorBody<Y, S, R> body) {
-        this.frame = new Frame<>(Objects.requireNonNull(body, "body"));
+        this.frame = new Frame<>(Objects.requireNonNull(body, "body"), Compiled.machineFor(body));
     }
 
     /** A call of a generator function: creates the generator, runs nothing. */
@@ -119,7 +119,24 @@ public final class Generator<Y, S, R> implements Iterable<Y>, AutoCloseable {
         if (frame.state() != State.SUSPENDED) {
             return List.of();
         }
-        return Frame.bodyFrames(frame.stackTrace());
+        return frame.bodyStack();
+    }
+
+    /**
+     * True when this generator's body runs compiled to a state machine ({@code -Dasyncio4j.generators=compiled}
+     * on JDK 24+, and a body the compiler could prove it handles), false when it runs on an engine's strand.
+     */
+    public boolean isCompiled() {
+        return frame.isCompiled();
+    }
+
+    /**
+     * The state machine the generator compiler makes of this generator's body, as a readable, javap-like listing
+     * (its fields, then its {@code step} method), or a line saying why the body does not compile. Works whether or
+     * not this generator runs compiled (on JDK 24+); a tool for learning and debugging, not for parsing.
+     */
+    public String compiledListing() {
+        return Compiled.listing(frame.body());
     }
 
     /** {@code for x in g}: yields what the generator yields, until it returns. Sends {@code null} each step. */

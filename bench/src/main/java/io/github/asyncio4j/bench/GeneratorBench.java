@@ -26,7 +26,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * {@code -jvmArgsAppend "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"} (the fast, Continuation engine)
  * and with {@code -Dasyncio4j.engine=thread} (the fallback, a virtual thread per generator). Pass
  * {@code -Dasyncio4j.bench.engine=continuation|thread} as well and the run fails if the other engine is in use,
- * so a result can never carry the wrong label.
+ * so a result can never carry the wrong label. A third run, with {@code -Dasyncio4j.generators=compiled} and
+ * {@code -Dasyncio4j.bench.engine=compiled}, measures the compiled engine (bodies turned into state machines).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -48,6 +49,13 @@ public class GeneratorBench {
      */
     static void checkEngine() {
         String expected = System.getProperty("asyncio4j.bench.engine");
+        if ("compiled".equals(expected)) {
+            if (!Generator.of(y -> y.yield(1)).isCompiled()) {
+                throw new IllegalStateException("asked to measure the compiled engine, but generators do not compile"
+                        + " (it needs JDK 24+ and -Dasyncio4j.generators=compiled)");
+            }
+            return;
+        }
         if (expected != null && !expected.equals(Engine.name())) {
             throw new IllegalStateException("asked to measure the '" + expected + "' engine, but '" + Engine.name()
                     + "' is in use" + (Engine.FAST ? "" : " (" + Engine.whyNotFast() + ")"));

@@ -16,6 +16,8 @@ public final class Examples {
     static {
         ALL.put("generator-state", new Example(
                 "1. a generator stops at yield and resumes; state() says where it stands", GeneratorState::run));
+        ALL.put("compiled-range", new Example(
+                "1. the state machine the generator compiler makes of jumping_range's body", CompiledRange::run));
         ALL.put("jumping-range", new Example(
                 "2. send() passes values into a suspended generator", JumpingRange::run));
         ALL.put("yield-from", new Example(

@@ -49,6 +49,20 @@ class ExamplesTest {
     }
 
     @Test
+    void compiledRangeListsTheStateMachineOfJumpingRange() {
+        List<String> listing = lines(CompiledRange::run);
+        if (Runtime.version().feature() < 24) {
+            assertThat(listing).containsExactly("not compiled: the compiler needs JDK 24 or newer");
+            return;
+        }
+        assertThat(listing.get(0)).startsWith("state machine of io.github.asyncio4j.examples.JumpingRange.lambda$");
+        // upTo (slot 0, captured) and index (slot 2) are the fields; one yield: states 0 (start) and 1.
+        assertThat(listing).contains("  int l0I", "  int l2I", "      tableswitch {0: L2, 1: L1, default: L0}",
+                "      putfield l2I", "      putfield state", "      invokevirtual JumpingRange$$Generator.returned");
+        assertThat(listing).doesNotContain("      putfield l0I"); // never written, so never spilled
+    }
+
+    @Test
     void jumpingRangePrintsTheSeedsSequence() {
         assertThat(lines(JumpingRange::run)).containsExactly("0", "2", "3", "2", "3", "4");
     }
@@ -210,7 +224,8 @@ class ExamplesTest {
     @Test
     void everyRegisteredExampleIsOneOfThoseTestedAbove() {
         // A new example must get its own output test here, and then its name in this list.
-        assertThat(Examples.ALL.keySet()).containsExactly("generator-state", "jumping-range", "yield-from",
+        assertThat(Examples.ALL.keySet()).containsExactly("generator-state", "compiled-range", "jumping-range",
+                "yield-from",
                 "toy-future", "toy-task", "toy-loop", "real-tasks", "real-loop", "sleepers", "workers", "echo", "demo");
     }
 }

@@ -1,0 +1,152 @@
+package io.github.asyncio4j;
+
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The switch to the generator compiler ({@code -Dasyncio4j.generators=compiled}): one plan per body class
+ * (that is, per lambda's implementation method), made at the first {@link Generator#of} of that body.
+ *
+ * <p>The compiler, {@code io.github.asyncio4j.engine.GeneratorCompiler}, is built against JDK 24's ClassFile
+ * API and loaded reflectively, so the rest of asyncio4j still runs on JDK 21. On an older JDK the option is
+ * ignored with one warning. A body the compiler refuses runs on the strand engine; in debug mode
+ * ({@code -Dasyncio4j.debug=true}, or a running loop's debug mode) one log line per body says which and why.
+ */
+final class Compiled {
+    /** The system property that selects the compiled engine, and its value. */
+    static final String PROPERTY = "asyncio4j.generators";
+
+    private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
+    private static final Function<Object, Function<Object, GeneratorStateMachine>> COMPILER = loadCompiler();
+
+    /** A body class's verdict: a factory of machines, or the reason it runs on a strand. */
+    private record Plan(Function<Object, GeneratorStateMachine> factory, String whyNot, boolean[] reported) {
+    }
+
+    /** Per body class, a slot for its plan: the compiler needs a body instance, so the slot is filled by the first. */
+    private static final ClassValue<AtomicReference<Plan>> PLANS = new ClassValue<>() {
+        @Override
+        protected AtomicReference<Plan> computeValue(Class<?> bodyClass) {
+            return new AtomicReference<>();
+        }
+    };
+
+    private Compiled() {
+    }
+
+    /** True when {@code -Dasyncio4j.generators=compiled} is in effect (the JDK has the ClassFile API). */
+    static boolean enabled() {
+        return COMPILER != null;
+    }
+
+    private static Function<Object, Function<Object, GeneratorStateMachine>> loadCompiler() {
+        String asked = System.getProperty(PROPERTY, "");
+        if (asked.isEmpty()) {
+            return null;
+        }
+        if (!asked.equals("compiled")) {
+            LOG.log(System.Logger.Level.WARNING, "asyncio4j: -D" + PROPERTY + "=" + asked
+                    + " is not understood (the only value is \"compiled\"); generators run on the strand engine");
+            return null;
+        }
+        if (Runtime.version().feature() < 24) {
+            LOG.log(System.Logger.Level.WARNING, "asyncio4j: -D" + PROPERTY + "=compiled needs JDK 24 or newer "
+                    + "(the ClassFile API); this is JDK " + Runtime.version().feature() + ", so it is ignored");
+            return null;
+        }
+        try {
+            return newCompiler();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            LOG.log(System.Logger.Level.WARNING, "asyncio4j: the generator compiler cannot be loaded ("
+                    + e + "); generators run on the strand engine");
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<Object, Function<Object, GeneratorStateMachine>> newCompiler()
+            throws ReflectiveOperationException {
+        return (Function<Object, Function<Object, GeneratorStateMachine>>)
+                Class.forName("io.github.asyncio4j.engine.GeneratorCompiler").getConstructor().newInstance();
+    }
+
+    /**
+     * The state machine the compiler makes of {@code body}, as a listing; or why there is none. Compiles even when
+     * the compiled engine is off (a tool for learning and debugging), on JDK 24+.
+     */
+    static String listing(GeneratorBody<?, ?, ?> body) {
+        Function<Object, GeneratorStateMachine> factory;
+        if (COMPILER != null) {
+            Plan plan = plan(body);
+            if (plan.factory == null) {
+                return "not compiled: " + plan.whyNot;
+            }
+            factory = plan.factory;
+        } else {
+            if (Runtime.version().feature() < 24) {
+                return "not compiled: the compiler needs JDK 24 or newer";
+            }
+            try {
+                factory = newCompiler().apply(body);
+            } catch (IllegalArgumentException refused) {
+                return "not compiled: " + refused.getMessage();
+            } catch (RuntimeException | ReflectiveOperationException | LinkageError e) {
+                return "not compiled: the compiler cannot be loaded (" + e + ")";
+            }
+        }
+        return factory instanceof Supplier<?> s ? String.valueOf(s.get()) : "no listing";
+    }
+
+    private static Plan plan(GeneratorBody<?, ?, ?> body) {
+        AtomicReference<Plan> slot = PLANS.get(body.getClass());
+        Plan plan = slot.get();
+        if (plan == null) {
+            try {
+                plan = new Plan(COMPILER.apply(body), null, new boolean[1]);
+            } catch (IllegalArgumentException refused) {
+                plan = new Plan(null, refused.getMessage(), new boolean[1]);
+            } catch (RuntimeException | LinkageError bug) {
+                // Never a wrong answer: whatever went wrong in the compiler, the body runs on a strand.
+                plan = new Plan(null, "the compiler failed: " + bug, new boolean[1]);
+            }
+            if (!slot.compareAndSet(null, plan)) {
+                plan = slot.get();
+            }
+        }
+        return plan;
+    }
+
+    /** The state machine for {@code body}, or null when it runs on a strand (not enabled, or refused). */
+    static GeneratorStateMachine machineFor(GeneratorBody<?, ?, ?> body) {
+        if (COMPILER == null) {
+            return null;
+        }
+        Plan plan = plan(body);
+        if (plan.factory != null) {
+            return plan.factory.apply(body);
+        }
+        if (!plan.reported[0] && debug()) {
+            plan.reported[0] = true;
+            LOG.log(System.Logger.Level.INFO, "asyncio4j: generator body " + body.getClass().getName()
+                    + " runs on the strand engine, not compiled: " + plan.whyNot);
+        }
+        return null;
+    }
+
+    /** Why {@code body} is not compiled, or null when it is (or when the compiler is off: then "not enabled"). */
+    static String whyNotCompiled(GeneratorBody<?, ?, ?> body) {
+        if (COMPILER == null) {
+            return "the compiler is not enabled (-D" + PROPERTY + "=compiled on JDK 24+)";
+        }
+        return plan(body).whyNot;
+    }
+
+    private static boolean debug() {
+        if (Boolean.getBoolean("asyncio4j.debug")) {
+            return true;
+        }
+        EventLoop loop = EventLoop.running();
+        return loop != null && loop.getDebug();
+    }
+}

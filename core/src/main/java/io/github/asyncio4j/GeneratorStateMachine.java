@@ -1,0 +1,113 @@
+package io.github.asyncio4j;
+
+import io.github.asyncio4j.internal.Exceptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The base of the classes that {@code -Dasyncio4j.generators=compiled} generates at run time: a generator body
+ * turned into a state machine, its locals in fields and {@link #state} saying at which {@code yield} it stopped.
+ * Public only because the generated classes live in the body's package; applications never use it, and its
+ * protected members may change with the compiler.
+ *
+ * <p>Invariants: {@link #step} is called by the generator's {@code Frame} only, never re-entered, and never
+ * again after it returned the end marker or threw. While a {@code yieldFrom} is in progress the delegate is
+ * non-null and {@link #state} is its resume point.
+ */
+public abstract class GeneratorStateMachine {
+    /**
+     * The resume point: 0 before the start, {@code k} after the {@code k}-th suspension point in code order.
+     * Written by the generated {@code step}.
+     */
+    protected int state;
+    private final StackTraceElement[] sites;
+    private Object result;
+    private Generator<?, ?, ?> delegate;
+    private Object delegateResult;
+
+    /**
+     * For the generated constructor. {@code sites[k]} is the body's frame at resume point {@code k}, for
+     * {@link Generator#getStack()}.
+     */
+    protected GeneratorStateMachine(StackTraceElement[] sites) {
+        this.sites = sites;
+    }
+
+    /**
+     * Runs the body from its resume point to the next suspension: returns the yielded value, or the end marker
+     * (see {@link #returned}) when the body returned. {@code thrown}, if not null, is raised at the suspension
+     * point instead of the yield returning {@code sent}. What the body throws propagates unchanged.
+     */
+    protected abstract Object step(Object sent, Throwable thrown);
+
+    /** At each {@code return} of the body: keeps its value and gives the end marker, which {@code step} returns. */
+    protected final Object returned(Object value) {
+        result = value;
+        return Frame.DONE;
+    }
+
+    /** True for the end marker. */
+    protected static boolean isEnd(Object stepResult) {
+        return stepResult == Frame.DONE;
+    }
+
+    /** The body's return value, cleared by the call. */
+    final Object takeResult() {
+        Object r = result;
+        result = null;
+        return r;
+    }
+
+    /** {@code yieldFrom(sub)} starts: {@code sub} becomes the delegate that {@link #stepYieldFrom} drives. */
+    protected final void beginYieldFrom(Generator<?, ?, ?> sub) {
+        delegate = Objects.requireNonNull(sub, "yieldFrom of null");
+    }
+
+    /**
+     * One step of PEP 380's delegation: forwards {@code sent} or {@code thrown} to the delegate (a
+     * {@link GeneratorExit} closes it and is then raised here) and returns what it yielded, or the end marker
+     * once it returned (its value then comes from {@link #yieldFromResult()}). What the delegate throws ends the
+     * delegation and propagates.
+     */
+    @SuppressWarnings("unchecked")
+    protected final Object stepYieldFrom(Object sent, Throwable thrown) {
+        Generator<Object, Object, Object> sub = (Generator<Object, Object, Object>) delegate;
+        Object y;
+        try {
+            if (thrown instanceof GeneratorExit) {
+                sub.close();
+                throw thrown;
+            }
+            y = sub.frame.resume(sent, thrown, sub);
+        } catch (Throwable t) {
+            delegate = null;
+            throw Exceptions.sneakyThrow(t);
+        }
+        if (y == Frame.DONE) {
+            delegateResult = sub.frame.takeResult();
+            delegate = null;
+        }
+        return y;
+    }
+
+    /** The finished delegate's return value: what {@code yieldFrom} returns. Cleared by the call. */
+    protected final Object yieldFromResult() {
+        Object r = delegateResult;
+        delegateResult = null;
+        return r;
+    }
+
+    /** Where a suspended machine waits, innermost first: its delegate's frames, then the body's own. */
+    final List<StackTraceElement> stack() {
+        List<StackTraceElement> all = new ArrayList<>();
+        Generator<?, ?, ?> d = delegate;
+        if (d != null) {
+            all.addAll(d.getStack());
+        }
+        if (state > 0 && state < sites.length) {
+            all.add(sites[state]);
+        }
+        return all;
+    }
+}
