@@ -5,10 +5,10 @@ usage: report_generators.py --fast JMH.json --fallback JMH.json --python PY.json
 
 The table goes to stdout, as Markdown. A missing or unreadable input shows as "n/a".
 """
-import argparse
 import datetime
 
-from common import fmt, jmh_baseline, jmh_meta, jmh_scores, load, machine, print_table, write_json
+from common import (engines_args, engines_vs_cpython, fmt, jmh_baseline, jmh_meta, jmh_scores, load, machine,
+                    print_table, write_json)
 
 WORKLOADS = [
     ("yieldResume", "yield + resume (`next(g)`)"),
@@ -19,32 +19,11 @@ PREFIX = "io.github.asyncio4j.bench.GeneratorBench."
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--fast", required=True)
-    ap.add_argument("--fallback", required=True)
-    ap.add_argument("--python", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--quick", action="store_true", help="mark the results as coming from a --quick run")
-    args = ap.parse_args()
-
+    args = engines_args()
     fast_doc, fallback_doc, py_doc = load(args.fast), load(args.fallback), load(args.python)
     fast, fallback = jmh_scores(fast_doc, PREFIX), jmh_scores(fallback_doc, PREFIX)
     py = (py_doc or {}).get("results", {})
-
-    rows, combined = [], {}
-    for key, label in WORKLOADS:
-        f = fast.get(key, {}).get("score")
-        fb = fallback.get(key, {}).get("score")
-        c = py.get(key)
-        ratio = (c / f) if (c is not None and f) else None
-        combined[key] = {
-            "description": label.replace("`", ""),
-            "fast": fast.get(key),
-            "fallback": fallback.get(key),
-            "cpython": {"score": c, "unit": "ns/op"} if c is not None else None,
-            "cpythonOverFast": round(ratio, 3) if ratio is not None else None,
-        }
-        rows.append((label, fmt(f), fmt(fb, 0), fmt(c), "n/a" if ratio is None else f"{ratio:.2f}x"))
+    rows, combined = engines_vs_cpython(WORKLOADS, fast, fallback, py, fallback_digits=0)
 
     header = ("workload", "asyncio4j fast ns/op", "asyncio4j fallback ns/op", "CPython ns/op",
               "CPython/fast")
