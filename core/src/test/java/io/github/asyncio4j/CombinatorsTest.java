@@ -310,7 +310,7 @@ class CombinatorsTest {
         VirtualTime.run(Coroutine.of(() -> {
             Future<String> never = getRunningLoop().createFuture();
             List<Awaitable<String>> nexts = asCompleted(
-                    List.of(failAfter(0, new IllegalStateException("first")), never), Duration.ofMillis(20));
+                    List.of(failAfter(0, new IllegalStateException("first")), never), Duration.ofMillis(300));
             assertThat(nexts).hasSize(2);
             assertThatThrownBy(() -> await(nexts.get(0))).hasMessage("first");
             assertThatThrownBy(() -> await(nexts.get(1))).isInstanceOf(TimeoutError.class);
