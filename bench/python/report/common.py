@@ -140,3 +140,21 @@ def engines_vs_cpython(workloads, fast, fallback, py, over_fallback=False, fallb
             row.append("n/a" if ratio_fb is None else f"{ratio_fb:.2f}x")
         rows.append(tuple(row))
     return rows, combined
+
+
+def engines_inputs(args, prefix):
+    """The inputs named by engines_args: (fast_doc, fallback_doc, py_doc, fast, fallback, py), the JMH scores of
+    the benchmarks named prefix + workload and CPython's results."""
+    fast_doc, fallback_doc, py_doc = load(args.fast), load(args.fallback), load(args.python)
+    return (fast_doc, fallback_doc, py_doc, jmh_scores(fast_doc, prefix), jmh_scores(fallback_doc, prefix),
+            (py_doc or {}).get("results", {}))
+
+
+def print_floor(fast_doc, fast, workload, what):
+    """Prints the bare JDK Continuation's cost, when the fast run measured it, and what `workload` adds to it."""
+    baseline = jmh_baseline(fast_doc)
+    if baseline:
+        f = fast.get(workload, {}).get("score")
+        extra = f" ({what} adds {f - baseline['score']:.1f} ns)" if f is not None else ""
+        print(f"Floor: the bare JDK Continuation.run() + yield() costs {fmt(baseline['score'])} ns{extra}.")
+    return baseline

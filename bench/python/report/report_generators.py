@@ -7,8 +7,8 @@ The table goes to stdout, as Markdown. A missing or unreadable input shows as "n
 """
 import datetime
 
-from common import (engines_args, engines_vs_cpython, fmt, jmh_baseline, jmh_meta, jmh_scores, load, machine,
-                    print_table, write_json)
+from common import (engines_args, engines_inputs, engines_vs_cpython, jmh_meta, machine, print_floor, print_table,
+                    write_json)
 
 WORKLOADS = [
     ("yieldResume", "yield + resume (`next(g)`)"),
@@ -20,9 +20,7 @@ PREFIX = "io.github.asyncio4j.bench.GeneratorBench."
 
 def main():
     args = engines_args()
-    fast_doc, fallback_doc, py_doc = load(args.fast), load(args.fallback), load(args.python)
-    fast, fallback = jmh_scores(fast_doc, PREFIX), jmh_scores(fallback_doc, PREFIX)
-    py = (py_doc or {}).get("results", {})
+    fast_doc, fallback_doc, py_doc, fast, fallback, py = engines_inputs(args, PREFIX)
     rows, combined = engines_vs_cpython(WORKLOADS, fast, fallback, py, fallback_digits=0)
 
     header = ("workload", "asyncio4j fast ns/op", "asyncio4j fallback ns/op", "CPython ns/op",
@@ -31,11 +29,7 @@ def main():
     print()
     print("CPython/fast: CPython's time divided by the fast engine's; above 1 the fast engine is that many times")
     print("faster, below 1 it is slower.")
-    baseline = jmh_baseline(fast_doc)
-    if baseline:
-        f = fast.get("yieldResume", {}).get("score")
-        extra = f" (asyncio4j's yieldResume adds {f - baseline['score']:.1f} ns)" if f is not None else ""
-        print(f"Floor: the bare JDK Continuation.run() + yield() costs {fmt(baseline['score'])} ns{extra}.")
+    baseline = print_floor(fast_doc, fast, "yieldResume", "asyncio4j's yieldResume")
 
     py_meta = {k: (py_doc or {}).get(k) for k in ("implementation", "version", "ops", "runs")} if py_doc else None
     if py_doc:

@@ -7,7 +7,7 @@ The table goes to stdout, as Markdown. A missing or unreadable input shows as "n
 """
 import datetime
 
-from common import engines_args, engines_vs_cpython, jmh_meta, jmh_scores, load, machine, print_table, write_json
+from common import engines_args, engines_inputs, engines_vs_cpython, jmh_meta, machine, print_table, write_json
 
 WORKLOADS = [
     ("lockAcquireRelease", "`await lock.acquire(); lock.release()`, uncontended"),
@@ -21,9 +21,7 @@ PREFIX = "io.github.asyncio4j.bench.SyncBench."
 
 def main():
     args = engines_args()
-    fast_doc, fallback_doc, py_doc = load(args.fast), load(args.fallback), load(args.python)
-    fast, fallback = jmh_scores(fast_doc, PREFIX), jmh_scores(fallback_doc, PREFIX)
-    py = (py_doc or {}).get("results", {})
+    fast_doc, fallback_doc, py_doc, fast, fallback, py = engines_inputs(args, PREFIX)
     rows, combined = engines_vs_cpython(WORKLOADS, fast, fallback, py, over_fallback=True)
 
     header = ("workload", "asyncio4j fast ns/op", "asyncio4j fallback ns/op", "CPython ns/op",
