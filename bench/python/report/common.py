@@ -1,4 +1,5 @@
 """What the report scripts share: reading result files, JMH's JSON, the machine's CPU, number formatting."""
+import argparse
 import json
 import os
 import platform
@@ -103,3 +104,57 @@ def write_json(path, doc):
         f.write("\n")
     os.replace(tmp, path)
     print(f"written: {path}")
+
+
+def engines_args():
+    """The command line of a report that sets both engines against CPython: --fast, --fallback, --python, --out, --quick."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--fast", required=True)
+    ap.add_argument("--fallback", required=True)
+    ap.add_argument("--python", required=True)
+    ap.add_argument("--out", required=True)
+    ap.add_argument("--quick", action="store_true", help="mark the results as coming from a --quick run")
+    return ap.parse_args()
+
+
+def engines_vs_cpython(workloads, fast, fallback, py, over_fallback=False, fallback_digits=1):
+    """Table rows and the JSON per workload: each engine's score, CPython's, and CPython's over the fast engine's
+    (and over the fallback's, with over_fallback)."""
+    rows, combined = [], {}
+    for key, label in workloads:
+        f = fast.get(key, {}).get("score")
+        fb = fallback.get(key, {}).get("score")
+        c = py.get(key)
+        ratio = (c / f) if (c is not None and f) else None
+        ratio_fb = (c / fb) if (c is not None and fb) else None
+        combined[key] = {
+            "description": label.replace("`", ""),
+            "fast": fast.get(key),
+            "fallback": fallback.get(key),
+            "cpython": {"score": c, "unit": "ns/op"} if c is not None else None,
+            "cpythonOverFast": round(ratio, 3) if ratio is not None else None,
+        }
+        row = [label, fmt(f), fmt(fb, fallback_digits), fmt(c), "n/a" if ratio is None else f"{ratio:.2f}x"]
+        if over_fallback:
+            combined[key]["cpythonOverFallback"] = round(ratio_fb, 3) if ratio_fb is not None else None
+            row.append("n/a" if ratio_fb is None else f"{ratio_fb:.2f}x")
+        rows.append(tuple(row))
+    return rows, combined
+
+
+def engines_inputs(args, prefix):
+    """The inputs named by engines_args: (fast_doc, fallback_doc, py_doc, fast, fallback, py), the JMH scores of
+    the benchmarks named prefix + workload and CPython's results."""
+    fast_doc, fallback_doc, py_doc = load(args.fast), load(args.fallback), load(args.python)
+    return (fast_doc, fallback_doc, py_doc, jmh_scores(fast_doc, prefix), jmh_scores(fallback_doc, prefix),
+            (py_doc or {}).get("results", {}))
+
+
+def print_floor(fast_doc, fast, workload, what):
+    """Prints the bare JDK Continuation's cost, when the fast run measured it, and what `workload` adds to it."""
+    baseline = jmh_baseline(fast_doc)
+    if baseline:
+        f = fast.get(workload, {}).get("score")
+        extra = f" ({what} adds {f - baseline['score']:.1f} ns)" if f is not None else ""
+        print(f"Floor: the bare JDK Continuation.run() + yield() costs {fmt(baseline['score'])} ns{extra}.")
+    return baseline

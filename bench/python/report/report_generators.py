@@ -12,7 +12,7 @@ The table goes to stdout, as Markdown. A missing or unreadable input shows as "n
 import argparse
 import datetime
 
-from common import fmt, jmh_baseline, jmh_meta, jmh_scores, load, machine, print_table, write_json
+from common import fmt, jmh_meta, jmh_scores, load, machine, print_floor, print_table, write_json
 
 WORKLOADS = [
     ("yieldResume", "yield + resume (`next(g)`)"),
@@ -84,11 +84,7 @@ def main():
     if compile_cost:
         print(f"Compiling a body (once per body, cached): {compile_cost['score'] / 1000:,.1f} us"
               " (GeneratorCompileBench, warmed up; the first compile in a JVM also loads the ClassFile API).")
-    baseline = jmh_baseline(fast_doc)
-    if baseline:
-        f = fast.get("yieldResume", {}).get("score")
-        extra = f" (asyncio4j's yieldResume adds {f - baseline['score']:.1f} ns)" if f is not None else ""
-        print(f"Floor: the bare JDK Continuation.run() + yield() costs {fmt(baseline['score'])} ns{extra}.")
+    baseline = print_floor(fast_doc, fast, "yieldResume", "asyncio4j's yieldResume")
 
     py_meta = {k: (py_doc or {}).get(k) for k in ("implementation", "version", "ops", "runs")} if py_doc else None
     if py_doc:

@@ -12,7 +12,7 @@ import datetime
 import json
 import os
 
-from common import fmt, jmh_baseline, jmh_meta, jmh_scores, load, machine, print_table, write_json
+from common import fmt, jmh_baseline, jmh_meta, jmh_scores, load, machine, print_floor, print_table, write_json
 
 TIMED = [
     # key, label, target ns (fast engine)
@@ -109,11 +109,7 @@ def main():
     print("engine's (means); above 1 the fast engine is that many times faster (or smaller). Targets are checked")
     print("against the mean. Memory: Java rows are the used heap after full GCs, CPython's the tracemalloc")
     print("delta (its RSS delta is in the JSON).")
-    baseline = jmh_baseline(fast_doc)
-    if baseline:
-        f = fast.get("taskSwitch", {}).get("score")
-        extra = f" (a task step adds {f - baseline['score']:.1f} ns)" if f is not None else ""
-        print(f"Floor: the bare JDK Continuation.run() + yield() costs {fmt(baseline['score'])} ns{extra}.")
+    print_floor(fast_doc, fast, "taskSwitch", "a task step")
 
     out = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),

@@ -12,12 +12,9 @@ not subtracted. Prints one JSON object on stdout.
 
 usage: generators.py [--quick] [--ops N] [--runs N]
 """
-import argparse
-import gc
-import json
-import platform
-import sys
 import time
+
+from harness import arguments, best_of, print_results
 
 N = 1000  # values per generator in forEachDrain
 
@@ -85,42 +82,19 @@ WORKLOADS = {
 }
 
 
-def best_ns_per_op(fn, ops, runs):
-    fn(min(ops, 100_000))  # warm-up
-    samples = []
-    for _ in range(runs):
-        gc.disable()
-        try:
-            t, n = fn(ops)
-        finally:
-            gc.enable()
-        samples.append(t / n)
-    return min(samples), samples
+def ns_per_op(fn):
+    def measure(n):
+        t, done = fn(n)
+        return t / done
+    return measure
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer operations and runs (500,000 x 3)")
-    ap.add_argument("--ops", type=int, help="operations per run (default 2,000,000)")
-    ap.add_argument("--runs", type=int, help="runs per workload; the best is kept (default 5)")
-    args = ap.parse_args()
-    ops = args.ops or (500_000 if args.quick else 2_000_000)
-    runs = args.runs or (3 if args.quick else 5)
-
+    _, ops, runs = arguments(__doc__, 500_000, 2_000_000)
     results, samples = {}, {}
     for name, fn in WORKLOADS.items():
-        results[name], samples[name] = best_ns_per_op(fn, ops, runs)
-    json.dump({
-        "implementation": platform.python_implementation(),
-        "version": platform.python_version(),
-        "executable": sys.executable,
-        "ops": ops,
-        "runs": runs,
-        "unit": "ns/op",
-        "results": {k: round(v, 2) for k, v in results.items()},
-        "samples": {k: [round(s, 2) for s in v] for k, v in samples.items()},
-    }, sys.stdout, indent=2)
-    print()
+        results[name], samples[name] = best_of(ns_per_op(fn), ops, runs, min(ops, 100_000))
+    print_results(results, samples, ops, runs)
 
 
 if __name__ == "__main__":

@@ -15,12 +15,12 @@ usage: loop_bench.py [--quick] [--ops N] [--runs N] [--tasks N,N...]
 import argparse
 import asyncio
 import gc
-import json
 import os
-import platform
 import sys
 import time
 import tracemalloc
+
+from harness import arguments, best_of, print_results
 
 BATCH = 10_000  # operations per run_until_complete, as in LoopBench.N
 
@@ -65,15 +65,7 @@ WORKLOADS = {
 
 def best(loop, name, ops, runs):
     batch, per = WORKLOADS[name]
-    timed(loop, batch, per, min(ops, 10 * per))  # warm-up
-    samples = []
-    for _ in range(runs):
-        gc.disable()
-        try:
-            samples.append(timed(loop, batch, per, ops))
-        finally:
-            gc.enable()
-    return min(samples), samples
+    return best_of(lambda n: timed(loop, batch, per, n), ops, runs, min(ops, 10 * per))
 
 
 def rss_bytes():
@@ -133,19 +125,15 @@ def memory_in_child(n, kind, traced):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer operations and runs (200,000 x 3)")
-    ap.add_argument("--ops", type=int, help="operations per timed run (default 1,000,000)")
-    ap.add_argument("--runs", type=int, help="timed runs per workload; the best is kept (default 5)")
-    ap.add_argument("--tasks", default="100000,1000000", help="task counts for the memory figures")
-    ap.add_argument("--memory-one", help=argparse.SUPPRESS)
-    args = ap.parse_args()
+    def memory_options(ap):
+        ap.add_argument("--tasks", default="100000,1000000", help="task counts for the memory figures")
+        ap.add_argument("--memory-one", help=argparse.SUPPRESS)
+
+    args, ops, runs = arguments(__doc__, 200_000, 1_000_000, memory_options)
     if args.memory_one:
         n, kind, traced = args.memory_one.split(",")
         print(memory(int(n), kind, traced == "1"))
         return
-    ops = args.ops or (200_000 if args.quick else 1_000_000)
-    runs = args.runs or (3 if args.quick else 5)
 
     results, samples = {}, {}
     loop = asyncio.new_event_loop()
@@ -164,20 +152,7 @@ def main():
                 "tracemallocBytesPerTask": round(memory_in_child(n, kind, True), 1),
                 "rssBytesPerTask": round(memory_in_child(n, kind, False), 1),
             }
-    json.dump({
-        "implementation": platform.python_implementation(),
-        "version": platform.python_version(),
-        "executable": sys.executable,
-        "loop": loop_class,
-        "ops": ops,
-        "runs": runs,
-        "batch": BATCH,
-        "unit": "ns/op",
-        "results": {k: round(v, 2) for k, v in results.items()},
-        "samples": {k: [round(s, 2) for s in v] for k, v in samples.items()},
-        "memory": mem,
-    }, sys.stdout, indent=2)
-    print()
+    print_results(results, samples, ops, runs, loop=loop_class, batch=BATCH, memory=mem)
 
 
 if __name__ == "__main__":

@@ -12,13 +12,10 @@ run is reported (timeit's advice). The garbage collector is off while timing. Pr
 
 usage: sync_bench.py [--quick] [--ops N] [--runs N]
 """
-import argparse
 import asyncio
-import gc
-import json
-import platform
-import sys
 import time
+
+from harness import arguments, best_of, print_results
 
 N = 1000  # operations per coroutine run, as SyncBench.N
 ITEM = 42
@@ -81,48 +78,19 @@ async def _make(make):
     return make()
 
 
-def best_ns_per_op(loop, fn, make, ops, runs):
-    measure(loop, fn, make, min(ops, 100_000))  # warm-up
-    samples = []
-    for _ in range(runs):
-        gc.disable()
-        try:
-            t, n = measure(loop, fn, make, ops)
-        finally:
-            gc.enable()
-        samples.append(t / n)
-    return min(samples), samples
-
-
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--quick", action="store_true", help="fewer operations and runs (200,000 x 3)")
-    ap.add_argument("--ops", type=int, help="operations per run (default 1,000,000)")
-    ap.add_argument("--runs", type=int, help="runs per workload; the best is kept (default 5)")
-    args = ap.parse_args()
-    ops = args.ops or (200_000 if args.quick else 1_000_000)
-    runs = args.runs or (3 if args.quick else 5)
-
+    _, ops, runs = arguments(__doc__, 200_000, 1_000_000)
     loop = asyncio.new_event_loop()
     try:
         results, samples = {}, {}
         for name, (fn, make) in WORKLOADS.items():
-            results[name], samples[name] = best_ns_per_op(loop, fn, make, ops, runs)
+            def ns_per_op(n, fn=fn, make=make):
+                t, done = measure(loop, fn, make, n)
+                return t / done
+            results[name], samples[name] = best_of(ns_per_op, ops, runs, min(ops, 100_000))
     finally:
         loop.close()
-    json.dump({
-        "implementation": platform.python_implementation(),
-        "version": platform.python_version(),
-        "executable": sys.executable,
-        "eventLoop": type(loop).__name__,
-        "ops": ops,
-        "runs": runs,
-        "opsPerRun": N,
-        "unit": "ns/op",
-        "results": {k: round(v, 2) for k, v in results.items()},
-        "samples": {k: [round(s, 2) for s in v] for k, v in samples.items()},
-    }, sys.stdout, indent=2)
-    print()
+    print_results(results, samples, ops, runs, eventLoop=type(loop).__name__, opsPerRun=N)
 
 
 if __name__ == "__main__":
