@@ -32,8 +32,11 @@ import java.util.Map;
  * two crawls never share a directory.
  */
 final class SqliteState implements CrawlState {
-    /** Longest wait before a change is committed (plus the commit itself). */
-    static final long LINGER_MILLIS = 200;
+    /**
+     * Longest wait before a change is committed (plus the commit itself): 200 ms, or the system property
+     * {@code asyncio4j.crawler.stateLingerMillis} (tests that stop a crawl anywhere make it shorter).
+     */
+    static final long LINGER_MILLIS = Long.getLong("asyncio4j.crawler.stateLingerMillis", 200);
     /** Most changes in one transaction. */
     static final int MAX_BATCH = 5000;
 

@@ -24,21 +24,31 @@ final class ChildCrawl {
 
     /** The command line that runs {@link CrawlCommand} with {@code args} in a new JVM. */
     static List<String> command(List<String> args) {
+        return command(List.of(), args);
+    }
+
+    /** The same, with JVM options ({@code -Dname=value}) before the class name. */
+    static List<String> command(List<String> jvmArgs, List<String> args) {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         if (Object.class.getModule().isExported("jdk.internal.vm", ChildCrawl.class.getModule())) {
             cmd.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");    // the same engine as this run
         }
-        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-Xshare:auto",
-                "-cp", classPath, CrawlCommand.class.getName()));
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", classPath, CrawlCommand.class.getName()));
         cmd.addAll(args);
         return cmd;
     }
 
     static ChildCrawl start(Path dir, String name, List<String> args) throws IOException {
+        return start(dir, name, List.of(), args);
+    }
+
+    static ChildCrawl start(Path dir, String name, List<String> jvmArgs, List<String> args) throws IOException {
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
-        Process p = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(command(jvmArgs, args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new ChildCrawl(p, out, err);
     }
 

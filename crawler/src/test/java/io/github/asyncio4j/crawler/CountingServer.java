@@ -28,11 +28,22 @@ final class CountingServer implements AutoCloseable {
     private final DemoSite site;
 
     CountingServer(int pages) throws Exception {
+        this(pages, 0);
+    }
+
+    /** A server that waits {@code delaySeconds} before each answer (a crawl slow enough to stop anywhere). */
+    CountingServer(int pages, double delaySeconds) throws Exception {
         site = new DemoSite(pages);
         RawHttpHandler counting = (request, connection) -> {
             counts.computeIfAbsent(request.path(), k -> new AtomicInteger()).incrementAndGet();
             total.incrementAndGet();
-            return site.handle(request, connection);
+            if (delaySeconds <= 0) {
+                return site.handle(request, connection);
+            }
+            return Coroutine.of(() -> {
+                await(Async.sleep(delaySeconds));
+                return await(site.handle(request, connection));
+            });
         };
         thread = Thread.ofPlatform().name("counting-server").daemon().start(() -> Async.run(Coroutine.of(() -> {
             loop = Async.getRunningLoop();
