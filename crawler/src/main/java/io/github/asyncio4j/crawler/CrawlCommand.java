@@ -71,8 +71,8 @@ public final class CrawlCommand implements Callable<Integer> {
     String frontier;
     @Option(names = "--crawl-id", paramLabel = "NAME", defaultValue = "default", description = "which crawl of the shared frontier (${DEFAULT-VALUE})")
     String crawlId;
-    @Option(names = "--lease", paramLabel = "SECONDS", description = "with --frontier: how long a claimed URL stays with a process that stops answering (default: 2 x tries x timeout + 10)")
-    Double lease;
+    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "30", description = "with --frontier: how long the URLs of a process that stopped renewing its claims wait before others take them (${DEFAULT-VALUE})")
+    double lease;
     @Option(names = "--warc", paramLabel = "FILE", description = "write every request and response as WARC 1.1 records (gzip per record if FILE ends in .gz)")
     Path warc;
     @Option(names = "--warc-max-size", paramLabel = "BYTES", defaultValue = "1073741824", description = "start a new WARC file past this size (${DEFAULT-VALUE})")
@@ -146,7 +146,7 @@ public final class CrawlCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--state and --frontier exclude each other: a shared crawl lives in Redis");
         }
-        if (lease != null && !(lease > 0)) {
+        if (!(lease > 0)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--lease must be positive, not " + lease);
         }
         if (warcMaxSize <= 0) {
@@ -211,8 +211,7 @@ public final class CrawlCommand implements Callable<Integer> {
             return state;
         }
         if (frontier != null) {
-            double leaseSeconds = lease != null ? lease : 2 * config.maxTries() * timeout + 10;
-            return RedisState.connect(RedisAddress.parse(frontier), crawlId, config, leaseSeconds);
+            return RedisState.connect(RedisAddress.parse(frontier), crawlId, config, lease);
         }
         return new MemoryState();
     }

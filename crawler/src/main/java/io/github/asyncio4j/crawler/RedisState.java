@@ -3,6 +3,8 @@ package io.github.asyncio4j.crawler;
 import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.Task;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +24,8 @@ import java.util.Set;
  * and queues; claiming first puts expired leases back at the head of the queue, then pops one item and leases it
  * (Redis's clock, so machines need not agree on the time); the crawl is complete when the queue and the leases
  * are both empty (a process admits a page's links before it releases the page's lease, so this cannot happen
- * early). A process that dies leaves its leases, and its URLs are claimed again when they end; a process stopped
- * by Ctrl-C gives its claims back at once. Page records stay in each process ({@code --json} lists what it
+ * early). A process renews its leases every third of a lease; one that dies (or loses Redis for a whole lease)
+ * leaves them to end, and its URLs are claimed again; a process stopped by Ctrl-C gives its claims back at once. Page records stay in each process ({@code --json} lists what it
  * fetched); exclusions too.
  */
 final class RedisState implements CrawlState {
@@ -69,6 +71,14 @@ final class RedisState implements CrawlState {
             end
             return 0
             """;
+    private static final String RENEW = NOW + """
+            for i = 2, #ARGV do
+              if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
+                redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[i])
+              end
+            end
+            return 1
+            """;
     private static final String SCOPE = """
             if redis.call('EXISTS', KEYS[1]) == 0 then
               for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
@@ -85,6 +95,9 @@ final class RedisState implements CrawlState {
     private final String processId = Long.toHexString(ProcessHandle.current().pid()) + "-"
             + Long.toHexString(System.nanoTime());
     private final Set<String> claimed = new LinkedHashSet<>();
+    /** Host slots held: slot name to its sorted set. */
+    private final Map<String, String> heldSlots = new LinkedHashMap<>();
+    private Task<Void> renewer;
     private final Map<String, String> excluded = new LinkedHashMap<>();
     private final List<PageRecord> pages = new ArrayList<>();
     private long waiting;
@@ -163,6 +176,9 @@ final class RedisState implements CrawlState {
 
     @Override
     public Item claim() {
+        if (renewer == null) {
+            renewer = Async.getRunningLoop().createTask(renewLeases(), "frontier-lease-renewer");
+        }
         while (true) {
             List<?> r = (List<?>) redis.call("EVAL", CLAIM, 2, queueKey, leasesKey, leaseMillis);
             Object item = r.get(0);
@@ -178,6 +194,26 @@ final class RedisState implements CrawlState {
                 return new Item(URI.create(s.substring(space + 1)), Integer.parseInt(s.substring(0, space)));
             }
         }
+    }
+
+    /**
+     * Renews the leases of this process's claims and host slots every third of a lease: a lease ends only when
+     * its process stops renewing it (it died, or cannot reach Redis), never because a fetch is slow.
+     */
+    private Coroutine<Void> renewLeases() {
+        return Coroutine.of(() -> {
+            while (true) {
+                await(Async.sleep(leaseMillis / 3000.0));
+                if (!claimed.isEmpty()) {
+                    List<Object> args = new ArrayList<>(List.of("EVAL", RENEW, 1, leasesKey, leaseMillis));
+                    args.addAll(claimed);
+                    redis.call(args.toArray());
+                }
+                for (Map.Entry<String, String> slot : List.copyOf(heldSlots.entrySet())) {
+                    redis.call("EVAL", RENEW, 1, slot.getValue(), leaseMillis, slot.getKey());
+                }
+            }
+        });
     }
 
     private static String member(Item item) {
@@ -213,7 +249,11 @@ final class RedisState implements CrawlState {
         while ((Long) redis.call("EVAL", HOST_SLOT, 1, key, limit, slot, leaseMillis) == 0) {
             await(Async.sleep(0.01));
         }
-        return () -> redis.call("ZREM", key, slot);
+        heldSlots.put(slot, key);
+        return () -> {
+            heldSlots.remove(slot);
+            redis.call("ZREM", key, slot);
+        };
     }
 
     @Override
@@ -250,6 +290,9 @@ final class RedisState implements CrawlState {
     /** Gives this process's claims back to the queue (a stopped crawl), then disconnects. Loop thread only. */
     @Override
     public void close() {
+        if (renewer != null) {
+            renewer.cancel();
+        }
         try {
             if (!claimed.isEmpty()) {
                 for (String m : List.copyOf(claimed)) {
