@@ -32,12 +32,23 @@ public final class Async {
      * @throws IllegalStateException if called from a running event loop
      */
     public static <T> T run(Coroutine<T> main) {
+        return run(main, LoopClock.monotonic());
+    }
+
+    /**
+     * {@link #run(Coroutine)} on a loop whose time runs on {@code clock}: {@code run(main, VirtualClock.autojumping())}
+     * runs hours of timeouts and sleeps in no real time (tests).
+     *
+     * @throws IllegalStateException if called from a running event loop
+     */
+    public static <T> T run(Coroutine<T> main, LoopClock clock) {
         Objects.requireNonNull(main, "main");
+        Objects.requireNonNull(clock, "clock");
         if (EventLoop.running() != null) {
             throw new IllegalStateException(
                     "Async.run() cannot be called from a running event loop; await the coroutine instead");
         }
-        EventLoop loop = EventLoop.create();
+        EventLoop loop = EventLoop.create(clock);
         try {
             return loop.runUntilComplete(main);
         } finally {
@@ -91,7 +102,10 @@ public final class Async {
                 Coroutine.awaitTrap("sleep()", Trap.YieldOnce.INSTANCE);
             } else {
                 Coroutine.requireAwaitContext("sleep()");   // before the clock is read, as before
-                Coroutine.yieldTrap(new Trap.Sleep(System.nanoTime() * 1e-9 + seconds));
+                // A coroutine driven by hand (no loop) has no loop clock: its deadline is on the monotonic one.
+                EventLoop loop = EventLoop.running();
+                double now = loop != null ? loop.time() : LoopClock.seconds(LoopClock.monotonic().nanoTime());
+                Coroutine.yieldTrap(new Trap.Sleep(now + seconds));
             }
             return null;
         };
@@ -99,7 +113,7 @@ public final class Async {
 
     /** {@link #sleep(double)} with a {@link Duration}. */
     public static Awaitable<Void> sleep(Duration duration) {
-        return sleep(duration.toNanos() * 1e-9);
+        return sleep(LoopClock.seconds(duration));
     }
 
     /** {@code asyncio.create_task(coro)}: schedules {@code coro} on the running loop. */
@@ -123,8 +137,10 @@ public final class Async {
     /**
      * {@code asyncio.gather(*aws)}: runs the awaitables concurrently (coroutines become tasks) and completes with
      * their results in argument order. The first failure completes it with that exception (the others keep
-     * running); a cancelled child counts as a {@link CancelledError}. Cancelling the returned future cancels every
-     * child.
+     * running). A child cancelled from elsewhere completes it with that {@link CancelledError} as its exception
+     * ({@code isCancelled()} is false), as in asyncio. Cancelling the returned future cancels every child, and the
+     * gather ends cancelled ({@code isCancelled()} true) once a child reports its cancellation; asyncio sets a
+     * {@code CancelledError} as the exception instead. Awaiting it raises {@code CancelledError} either way.
      */
     @SafeVarargs
     public static <T> Future<List<T>> gather(Awaitable<? extends T>... awaitables) {
@@ -166,9 +182,15 @@ public final class Async {
     }
 
     /**
-     * {@code asyncio.wait_for(aw, timeout)}: awaits {@code awaitable}; if {@code timeout} passes first, the
-     * awaitable is cancelled (and allowed to finish cancelling) and {@link TimeoutError} is raised. A null timeout
-     * waits forever; zero or less gives it no time: a future not done yet is cancelled at once.
+     * {@code asyncio.wait_for(aw, timeout)}: awaits {@code awaitable}; if {@code timeout} passes first, the work
+     * is cancelled: inside it, the await in progress raises {@link CancelledError} (so its cleanup runs; an awaited
+     * task or future is allowed to finish cancelling), and the caller gets {@link TimeoutError}. As in asyncio
+     * 3.12: if the work ends with an exception of its own while being cancelled, that exception is raised; if it
+     * catches the cancellation and returns a value, the value is returned. The deadline is level-triggered (see
+     * {@link Timeout}): after it, every await of the work that suspends raises {@code CancelledError}, so a
+     * {@code catch (Throwable)} in the work costs at most one more await. A real cancellation of the caller stays a
+     * {@code CancelledError}. A null timeout waits forever; zero or less gives it no time: a future not done yet
+     * is cancelled at once.
      */
     public static <T> Coroutine<T> waitFor(Awaitable<T> awaitable, Duration timeout) {
         Objects.requireNonNull(awaitable, "awaitable");
@@ -191,8 +213,15 @@ public final class Async {
                     throw t;
                 }
             }
-            try (Timeout scope = timeoutAt(loop.time() + seconds(timeout), "waitFor(): timed out after " + timeout)) {
-                return awaitable.await();
+            String message = "waitFor(): timed out after " + timeout;
+            Timeout scope = new Timeout(currentTaskOrFail("waitFor()"), loop.time() + LoopClock.seconds(timeout), message, true);
+            try (scope) {
+                return awaitable.await();   // a value or an exception of the inner work wins, as in asyncio 3.12
+            } catch (CancelledError e) {
+                if (scope.reportsTimeout()) {
+                    throw new TimeoutError(message, e);
+                }
+                throw e;
             }
         });
     }
@@ -291,7 +320,7 @@ public final class Async {
                 f.addDoneCallback(onDone);
             }
         }
-        TimerHandle timer = timeout == null ? null : loop.callLater(seconds(timeout), () -> {
+        TimerHandle timer = timeout == null ? null : loop.callLater(LoopClock.seconds(timeout), () -> {
             if (!waiter.isDone()) {
                 waiter.setResult(null);
             }
@@ -321,7 +350,7 @@ public final class Async {
     public static <T> List<Awaitable<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables,
                                                      Duration timeout) {
         Objects.requireNonNull(awaitables, "awaitables");
-        double t = timeout == null ? Double.POSITIVE_INFINITY : seconds(timeout);
+        double t = timeout == null ? Double.POSITIVE_INFINITY : LoopClock.seconds(timeout);
         return new AsCompleted<T>(getRunningLoop(), awaitables, t).awaitables();
     }
 
@@ -360,7 +389,8 @@ public final class Async {
 
     /**
      * {@code asyncio.timeout(delay)}: a scope that raises {@link TimeoutError} in the running task's block when
-     * {@code delay} passes (null: no deadline, see {@link Timeout#reschedule}):
+     * {@code delay} passes, and {@link CancelledError} at every later await inside it, so that a swallowing
+     * {@code catch (Exception)} cannot stretch the deadline (null: no deadline, see {@link Timeout#reschedule}):
      * {@code try (var t = timeout(Duration.ofSeconds(1))) { ... }}.
      * @throws IllegalStateException outside a running task
      */
@@ -369,7 +399,7 @@ public final class Async {
             return timeoutAt(Double.POSITIVE_INFINITY);
         }
         EventLoop loop = getRunningLoop();
-        return timeoutAt(loop.time() + seconds(delay), "timeout(" + delay + ") expired");
+        return timeoutAt(loop.time() + LoopClock.seconds(delay), "timeout(" + delay + ") expired");
     }
 
     /** {@code asyncio.timeout_at(when)}: like {@link #timeout(Duration)}, with a deadline in loop time. */
@@ -378,15 +408,15 @@ public final class Async {
     }
 
     private static Timeout timeoutAt(double when, String message) {
-        Task<?> task = getRunningLoop().currentTask();
-        if (task == null) {
-            throw new IllegalStateException("a timeout scope must be entered inside a running task");
-        }
-        return new Timeout(task, when, message);
+        return new Timeout(currentTaskOrFail("a timeout scope"), when, message, false);
     }
 
-    private static double seconds(Duration d) {
-        return d.toNanos() * 1e-9;
+    private static Task<?> currentTaskOrFail(String what) {
+        Task<?> task = getRunningLoop().currentTask();
+        if (task == null) {
+            throw new IllegalStateException(what + " must be entered inside a running task");
+        }
+        return task;
     }
 
     /** The task whose step is running, or null outside any task. @throws IllegalStateException if no loop runs */
