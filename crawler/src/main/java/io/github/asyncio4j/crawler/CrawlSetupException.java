@@ -6,10 +6,12 @@ package io.github.asyncio4j.crawler;
  * {@code crawl: MESSAGE} on one line, with no stack trace, and exits with 2.
  */
 public final class CrawlSetupException extends RuntimeException {
+    /** A refusal; {@code message} is the line printed after {@code crawl: }. */
     public CrawlSetupException(String message) {
         super(message);
     }
 
+    /** A refusal caused by {@code cause} (kept for debugging; not printed). */
     public CrawlSetupException(String message, Throwable cause) {
         super(message, cause);
     }

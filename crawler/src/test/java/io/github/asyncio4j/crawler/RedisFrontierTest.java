@@ -31,7 +31,7 @@ class RedisFrontierTest {
 
     private List<String> args(RedisServer redis, CountingServer server, String name, String... more) {
         List<String> a = new ArrayList<>(List.of("-q", "--frontier", redis.url(), "--crawl-id", "test",
-                "--lease", "3", "--max-tasks", "8", "--max-tries", "1", "--timeout", "3", "--per-host", "4",
+                "--lease", "10", "--max-tasks", "8", "--max-tries", "1", "--timeout", "3", "--per-host", "4",
                 "--json", dir.resolve(name + ".json").toString()));
         a.addAll(List.of(more));
         a.add(server.root());
