@@ -29,7 +29,8 @@ import picocli.CommandLine.Parameters;
         description = {"Crawls the web from ROOT URLs, concurrently, on one thread (asyncio4j's event loop), and "
                 + "reports what it found. Ctrl-C stops it and prints the partial report."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the crawl ran to its end", "1:bad usage or a failure", "130:stopped by Ctrl-C"})
+        exitCodeList = {"0:the crawl ran to its end", "1:bad usage or a failure",
+                "2:the crawl cannot start as asked (its state, frontier or output)", "130:stopped by Ctrl-C"})
 public final class CrawlCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ROOT", arity = "0..*", description = "where to start (http or https URLs)")
     List<URI> roots = new ArrayList<>();
@@ -62,6 +63,18 @@ public final class CrawlCommand implements Callable<Integer> {
     Path json;
     @Option(names = "--html", paramLabel = "FILE", description = "write the report as an HTML page with charts")
     Path html;
+    @Option(names = "--state", paramLabel = "DIR", description = "keep the crawl in DIR (SQLite): the same command run again resumes it")
+    Path stateDir;
+    @Option(names = "--frontier", paramLabel = "redis://HOST:PORT[/DB]", description = "share the crawl with other processes through Redis")
+    String frontier;
+    @Option(names = "--crawl-id", paramLabel = "NAME", defaultValue = "default", description = "which crawl of the shared frontier (${DEFAULT-VALUE})")
+    String crawlId;
+    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "30", description = "with --frontier: how long the URLs of a process that stopped renewing its claims wait before others take them (${DEFAULT-VALUE})")
+    double lease;
+    @Option(names = "--warc", paramLabel = "FILE", description = "write every request and response as WARC 1.1 records (gzip per record if FILE ends in .gz)")
+    Path warc;
+    @Option(names = "--warc-max-size", paramLabel = "BYTES", defaultValue = "1073741824", description = "start a new WARC file past this size (${DEFAULT-VALUE})")
+    long warcMaxSize;
     @Option(names = {"-v", "--verbose"}, description = "a line per URL in the report")
     boolean verbose;
     @Option(names = {"-q", "--quiet"}, description = "no progress display")
@@ -100,6 +113,10 @@ public final class CrawlCommand implements Callable<Integer> {
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
+            if (e instanceof CrawlSetupException) {
+                err.println("crawl: " + e.getMessage());    // the user can fix it: one line, no stack trace
+                return 2;
+            }
             if (e instanceof IllegalArgumentException) {
                 err.println("crawl: " + e.getMessage());    // a bad value: the message says which
             } else {
@@ -123,6 +140,17 @@ public final class CrawlCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     demo ? "--demo crawls its own site: give no ROOT" : "give at least one ROOT URL, or --demo");
         }
+        if (stateDir != null && frontier != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--state and --frontier exclude each other: a shared crawl lives in Redis");
+        }
+        if (!(lease > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--lease must be positive, not " + lease);
+        }
+        if (warcMaxSize <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--warc-max-size must be positive, not " + warcMaxSize);
+        }
         return Async.run(crawl());
     }
 
@@ -144,8 +172,10 @@ public final class CrawlCommand implements Callable<Integer> {
                     err.println("crawl: demo site of " + pages + " pages at " + start.get(0));
                 }
                 CrawlReport report;
-                try (Fetcher fetcher = new HttpFetcher(config, maxBody)) {
-                    Crawler crawler = new Crawler(config, fetcher);
+                try (WarcRecorder recorder = warc == null ? null : WarcRecorder.open(warc, warcMaxSize);
+                     CrawlState state = openState(config);
+                     Fetcher fetcher = new HttpFetcher(config, maxBody, recorder)) {
+                    Crawler crawler = new Crawler(config, fetcher, state);
                     // Ctrl-C stops the crawl gracefully (partial report, exit 130) instead of Async.run's
                     // cancellation; the handler removes itself, so a second Ctrl-C ends the JVM.
                     loop.addSignalHandler("INT", () -> {
@@ -168,6 +198,21 @@ public final class CrawlCommand implements Callable<Integer> {
                 }
             }
         });
+    }
+
+    /** The crawl's state: in memory, in SQLite ({@code --state}), or shared in Redis ({@code --frontier}). */
+    private CrawlState openState(CrawlConfig config) {
+        if (stateDir != null) {
+            SqliteState state = SqliteState.open(stateDir, config);
+            if (state.resumed() && !quiet) {
+                err.println("crawl: resuming the crawl in " + stateDir);
+            }
+            return state;
+        }
+        if (frontier != null) {
+            return RedisState.connect(RedisAddress.parse(frontier), crawlId, config, lease);
+        }
+        return new MemoryState();
     }
 
     private Coroutine<Integer> serve() {

@@ -8,53 +8,53 @@ import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.Future;
 import io.github.asyncio4j.ReturnWhen;
+import io.github.asyncio4j.Task;
 import io.github.asyncio4j.TaskGroup;
-import io.github.asyncio4j.queue.Queue;
+import io.github.asyncio4j.crawler.CrawlState.Admission;
+import io.github.asyncio4j.crawler.CrawlState.Item;
 import io.github.asyncio4j.sync.Semaphore;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * The crawler of the "500 Lines or Less" asyncio chapter: a {@link Queue} of (URL, redirects left), {@code maxTasks}
- * worker coroutines that fetch, follow redirects by queueing their target with one redirect less, and queue the
- * new links of HTML pages; {@code queue.join()} says when everything admitted has been handled.
+ * The crawler of the "500 Lines or Less" asyncio chapter: a frontier of (URL, redirects left) in a {@link CrawlState},
+ * {@code maxTasks} worker coroutines that claim a URL, fetch it, follow redirects by admitting their target with one
+ * redirect less, and admit the new links of HTML pages; a worker ends when the state says the crawl is complete.
  *
  * <p>Invariant: every URL the crawl meets ends in exactly one place: {@link CrawlReport#pages()} (fetched, or
  * failed after every try), {@link CrawlReport#excluded()} (with the rule that kept it out), or, if the crawl was
  * stopped, {@link CrawlReport#unfinished()}. A crawler runs once, on one loop.
  */
 public final class Crawler {
-    /** What the queue holds: a URL to fetch and how many more redirects may be followed from it. */
-    private record Item(URI url, int redirectsLeft) {
-    }
-
     private final CrawlConfig config;
     private final Fetcher fetcher;
     private final HostFilter hosts;
     private final Robots robots;
-    private final Set<String> seen = new HashSet<>();
-    private final Set<String> done = new HashSet<>();
-    private final Map<String, String> excluded = new LinkedHashMap<>();
+    private final CrawlState state;
     private final Map<String, Semaphore> hostLimits = new HashMap<>();
     /** Absolute link as found to its normalised form: a page is usually linked from many others. */
     private final Map<String, URI> normalized = new HashMap<>();
-    private final List<PageRecord> pages = new ArrayList<>();
     private final CrawlProgress progress = new CrawlProgress();
-    private Queue<Item> queue;
+    private boolean ran;
     private Future<Void> stopRequested;
     private EventLoop loop;
     private double started;
 
+    /** A crawler whose state lives in memory. */
     public Crawler(CrawlConfig config, Fetcher fetcher) {
+        this(config, fetcher, new MemoryState());
+    }
+
+    /** A crawler keeping its frontier, seen set and records in {@code state} (which its owner closes). */
+    public Crawler(CrawlConfig config, Fetcher fetcher, CrawlState state) {
         this.config = config;
         this.fetcher = fetcher;
+        this.state = state;
         this.hosts = new HostFilter(config.roots(), config.strict());
         this.robots = new Robots(fetcher, config.userAgent());
     }
@@ -70,33 +70,27 @@ public final class Crawler {
      */
     public Coroutine<CrawlReport> crawl() {
         return Coroutine.of(() -> {
-            if (queue != null) {
+            if (ran) {
                 throw new IllegalStateException("a Crawler runs once; make a new one");
             }
+            ran = true;
             loop = Async.getRunningLoop();
-            queue = new Queue<>();
             stopRequested = loop.createFuture();
             started = loop.time();
             for (URI root : config.roots()) {
                 admit(Urls.normalize(root.toString()), config.maxRedirect());
             }
             try (var workers = new TaskGroup()) {
+                List<Task<Void>> tasks = new ArrayList<>();
                 for (int i = 0; i < config.maxTasks(); i++) {
-                    workers.createTask(work(), "crawler-worker-" + i);
+                    tasks.add(workers.createTask(work(), "crawler-worker-" + i));
                 }
-                Future<Void> finished = Async.ensureFuture(queue.join());
+                Future<List<Void>> finished = Async.gather(tasks);
                 await(Async.wait(List.of(finished, stopRequested), ReturnWhen.FIRST_COMPLETED));
-                finished.cancel();
                 workers.cancel();
             }
             boolean interrupted = stopRequested.isDone();
-            List<String> unfinished = new ArrayList<>();
-            for (String url : seen) {
-                if (!done.contains(url)) {
-                    unfinished.add(url);
-                }
-            }
-            return new CrawlReport(config, List.copyOf(pages), new LinkedHashMap<>(excluded), unfinished,
+            return new CrawlReport(config, state.pages(), state.excluded(), state.unfinished(),
                     loop.time() - started, interrupted);
         });
     }
@@ -108,17 +102,15 @@ public final class Crawler {
         }
     }
 
-    /** A worker: the chapter's {@code work()}: take a URL, handle it, mark it done; forever, until cancelled. */
+    /** A worker: the chapter's {@code work()}: claim a URL and handle it, until the crawl is complete. */
     private Coroutine<Void> work() {
         return Coroutine.of(() -> {
-            while (true) {
-                Item item = await(queue.get());
-                try {
-                    handle(item);
-                } finally {
-                    queue.taskDone();
-                }
+            Item item;
+            while ((item = state.claim()) != null) {
+                handle(item);
+                progress.queued = (int) state.waiting();
             }
+            return null;
         });
     }
 
@@ -128,8 +120,7 @@ public final class Crawler {
         if (config.obeyRobots()) {
             BaseRobotRules rules = robots.rulesFor(url);
             if (!rules.isAllowed(key)) {
-                excluded.put(key, "robots");     // admitted, then kept out: done, with its rule
-                done.add(key);
+                state.refused(item, "robots");     // admitted, then kept out: done, with its rule
                 return;
             }
         }
@@ -139,10 +130,16 @@ public final class Crawler {
             fetch(item);
         } else {
             try (var held = limit.hold()) {
-                fetch(item);
+                Runnable shared = state.holdHost(url.getRawAuthority(), config.perHost());
+                try {
+                    fetch(item);
+                } finally {
+                    if (shared != null) {
+                        shared.run();
+                    }
+                }
             }
         }
-        done.add(key);
     }
 
     /** The chapter's {@code fetch()}: tries up to {@code maxTries} times, then records the page or the failure. */
@@ -164,7 +161,7 @@ public final class Crawler {
         long ms = Math.round((loop.time() - start) * 1000);
         if (response == null) {
             progress.errors++;
-            record(new PageRecord(url.toString(), null, null, 0, 0, 0, null, describe(last), ms, tries,
+            state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null, describe(last), ms, tries,
                     loop.time() - started));
             return;
         }
@@ -183,7 +180,7 @@ public final class Crawler {
                 redirectTo = next.toString();
                 if (item.redirectsLeft() > 0) {
                     admit(next, item.redirectsLeft() - 1);
-                } else if (!seen.contains(redirectTo)) {
+                } else if (!state.isSeen(redirectTo)) {
                     exclude(redirectTo, "max-redirect");
                 }
             }
@@ -206,41 +203,30 @@ public final class Crawler {
                 }
             }
         }
-        record(new PageRecord(url.toString(), response.status(), response.contentType(), response.body().length,
-                links, newLinks, redirectTo, null, ms, tries, loop.time() - started));
+        state.done(item, new PageRecord(url.toString(), response.status(), response.contentType(),
+                response.body().length, links, newLinks, redirectTo, null, ms, tries, loop.time() - started));
     }
 
     /** The chapter's {@code add_url()}, with its filters: true if {@code url} is new and was queued. */
     private boolean admit(URI url, int redirectsLeft) {
         String key = url.toString();
-        if (seen.contains(key)) {
-            return false;
-        }
         String rule = !hosts.accepts(url) ? "host"
                 : config.exclude() != null && config.exclude().matcher(key).find() ? "exclude"
-                : seen.size() >= config.maxPages() ? "max-pages"
                 : null;
         if (rule != null) {
             exclude(key, rule);
             return false;
         }
-        seen.add(key);
-        excluded.remove(key);   // kept out once (say, past max-redirect), reached now by another way
-        queue.putNowait(new Item(url, redirectsLeft));
-        progress.queued = queue.qsize();
-        return true;
+        Admission admission = state.add(new Item(url, redirectsLeft), config.maxPages());
+        if (admission == Admission.FULL) {
+            exclude(key, "max-pages");
+        }
+        return admission == Admission.ADDED;
     }
 
     /** Records why {@code url} is not fetched, unless it is (or will be) fetched after all. */
     private void exclude(String url, String rule) {
-        if (!seen.contains(url)) {
-            excluded.putIfAbsent(url, rule);
-        }
-    }
-
-    private void record(PageRecord page) {
-        pages.add(page);
-        progress.queued = queue.qsize();
+        state.exclude(url, rule);
     }
 
     private static String describe(Exception e) {

@@ -4,24 +4,38 @@ import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.http.HttpClient;
 import io.github.asyncio4j.http.HttpResponse;
+import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * The crawler's {@link Fetcher} on asyncio4j's {@link HttpClient}: keep-alive connections pooled per host (as
  * many as the crawl can use at once), the crawl's timeout for connecting, for each read and for the whole request,
- * and a bound on body size.
+ * and a bound on body size. With a {@link WarcRecorder}, every response is also handed to it with its request.
  */
 public final class HttpFetcher implements Fetcher {
     /** The default bound on a body, after decoding. */
     public static final long DEFAULT_MAX_BODY = 10L << 20;
+    /** What the client asks for unless told otherwise (see {@link HttpClient}). */
+    private static final String ACCEPT_ENCODING = "gzip, deflate";
 
     private final HttpClient client;
+    private final String userAgent;
+    private final WarcRecorder recorder;
 
     public HttpFetcher(CrawlConfig config) {
         this(config, DEFAULT_MAX_BODY);
     }
 
     public HttpFetcher(CrawlConfig config, long maxBodyBytes) {
+        this(config, maxBodyBytes, null);
+    }
+
+    /** A fetcher that also hands every exchange to {@code recorder} (null for none). */
+    HttpFetcher(CrawlConfig config, long maxBodyBytes, WarcRecorder recorder) {
         client = HttpClient.builder()
                 .connectTimeout(config.timeout())
                 .readTimeout(config.timeout())
@@ -30,12 +44,58 @@ public final class HttpFetcher implements Fetcher {
                 .maxBodySize(maxBodyBytes)
                 .userAgent(config.userAgent())
                 .build();
+        this.userAgent = config.userAgent();
+        this.recorder = recorder;
     }
 
     @Override
     public FetchResponse fetch(URI url) {
+        Instant date = Instant.now();
         HttpResponse r = await(client.get(url.toString()));
+        if (recorder != null) {
+            recorder.record(new WarcRecorder.Exchange(url, date, requestHead(url), responseBytes(r), r.body()));
+        }
         return new FetchResponse(r.status(), r.contentType(), r.charset(), r.body(), r.location());
+    }
+
+    /** The request head {@link HttpClient} sends for a GET of {@code url} with no fields of its own. */
+    private byte[] requestHead(URI url) {
+        URI uri = URI.create(url.toASCIIString());
+        String path = uri.getRawPath();
+        String target = (path == null || path.isEmpty() ? "/" : path)
+                + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+        String host = uri.getHost().indexOf(':') >= 0 ? "[" + uri.getHost() + "]" : uri.getHost();
+        int port = uri.getPort();
+        boolean defaultPort = port == -1 || port == ("https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80);
+        StringBuilder head = new StringBuilder(256).append("GET ").append(target).append(" HTTP/1.1\r\n");
+        head.append("Host: ").append(defaultPort ? host : host + ":" + port).append("\r\n");
+        if (userAgent != null) {
+            head.append("User-Agent: ").append(userAgent).append("\r\n");
+        }
+        head.append("Accept-Encoding: ").append(ACCEPT_ENCODING).append("\r\n\r\n");
+        return head.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /**
+     * The response as an HTTP message: status line and fields as received, then the decoded body, with the
+     * framing fields ({@code Transfer-Encoding}, {@code Content-Encoding}, {@code Content-Length}) replaced by
+     * the decoded body's {@code Content-Length}.
+     */
+    static byte[] responseBytes(HttpResponse r) {
+        StringBuilder head = new StringBuilder(512).append(r.version()).append(' ').append(r.status());
+        head.append(' ').append(r.reason()).append("\r\n");
+        for (Map.Entry<String, String> f : r.headers()) {
+            String name = f.getKey().toLowerCase(Locale.ROOT);
+            if (!name.equals("transfer-encoding") && !name.equals("content-encoding")
+                    && !name.equals("content-length")) {
+                head.append(f.getKey()).append(": ").append(f.getValue()).append("\r\n");
+            }
+        }
+        head.append("Content-Length: ").append(r.body().length).append("\r\n\r\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length() + r.body().length);
+        out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+        out.writeBytes(r.body());
+        return out.toByteArray();
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -23,13 +22,7 @@ class InterruptTest {
     @Test
     void sigintStopsTheCrawlAndPrintsThePartialReport() throws Exception {
         Path json = dir.resolve("partial.json");
-        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        if (Object.class.getModule().isExported("jdk.internal.vm", InterruptTest.class.getModule())) {
-            cmd.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");    // the same engine as this run
-        }
-        cmd.addAll(List.of("-cp", classPath, CrawlCommand.class.getName(), "--demo", "--pages", "1000000",
-                "--json", json.toString()));
+        List<String> cmd = ChildCrawl.command(List.of("--demo", "--pages", "1000000", "--json", json.toString()));
         Process p = new ProcessBuilder(cmd).redirectOutput(dir.resolve("out.txt").toFile()).start();
         StringBuilder stderr = new StringBuilder();
         try (BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {

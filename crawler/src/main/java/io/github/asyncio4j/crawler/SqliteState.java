@@ -1,0 +1,368 @@
+package io.github.asyncio4j.crawler;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A crawl's state in SQLite under a directory ({@code --state DIR}): {@code DIR/crawl.db} in WAL mode, which a
+ * user can open with {@code sqlite3}. The crawl runs on a {@link MemoryState}; every change is also queued, as an
+ * {@link Op}, to a {@link BatchWriter} thread that commits it within {@link #LINGER_MILLIS} ms plus one commit
+ * ({@code synchronous=FULL}: durable on disk). Opening a directory that holds a crawl resumes it: URLs recorded
+ * done are done; URLs admitted but not done (waiting, or in flight when the last run stopped) wait again.
+ *
+ * <p>Invariant: the database always holds a prefix of the changes, in order, so a URL is never recorded done
+ * before the links found on it are recorded admitted: after a crash, nothing found is lost, and what was fetched
+ * but not yet recorded is fetched again. {@code DIR/lock} is held (an OS file lock) while the state is open, so
+ * two crawls never share a directory.
+ */
+final class SqliteState implements CrawlState {
+    /**
+     * Longest wait before a change is committed (plus the commit itself): 200 ms, or the system property
+     * {@code asyncio4j.crawler.stateLingerMillis} (tests that stop a crawl anywhere make it shorter).
+     */
+    static final long LINGER_MILLIS = Long.getLong("asyncio4j.crawler.stateLingerMillis", 200);
+    /** Most changes in one transaction. */
+    static final int MAX_BATCH = 5000;
+
+    /** A change to write. */
+    private sealed interface Op {
+    }
+
+    private record Admitted(String url, int redirectsLeft) implements Op {
+    }
+
+    private record Done(PageRecord page) implements Op {
+    }
+
+    private record Refused(String url, String rule) implements Op {
+    }
+
+    private record Excluded(String url, String rule) implements Op {
+    }
+
+    private final MemoryState memory = new MemoryState();
+    private final BatchWriter<Op> writer;
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final boolean resumed;
+
+    private SqliteState(Path dir, FileChannel lockChannel, Connection db, boolean resumed) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.resumed = resumed;
+        this.writer = new BatchWriter<>("crawl-state-writer", new Sink(db), LINGER_MILLIS, MAX_BATCH);
+    }
+
+    /**
+     * Opens (creating it if needed) the state in {@code dir} for a crawl of {@code config}, resuming what it
+     * holds. Blocking: call it before the crawl starts.
+     *
+     * @throws CrawlSetupException if {@code dir} cannot be used: not a directory, locked by another crawl, made
+     *                             by a crawl with another scope, or not a crawl state
+     */
+    static SqliteState open(Path dir, CrawlConfig config) {
+        String where = "--state " + dir;
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new CrawlSetupException(where + ": cannot create the directory (" + e.getMessage() + ")");
+        }
+        FileChannel lock = null;
+        Connection db = null;
+        try {
+            lock = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock held;
+            try {
+                held = lock.tryLock();
+            } catch (OverlappingFileLockException e) {
+                held = null;
+            }
+            if (held == null) {
+                throw new CrawlSetupException(where + " is in use by another crawl (its lock is held)");
+            }
+            db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("crawl.db"));
+            try (Statement s = db.createStatement()) {
+                s.execute("PRAGMA busy_timeout = 2000");
+                s.execute("PRAGMA journal_mode = WAL");
+                s.execute("PRAGMA synchronous = FULL");
+                s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS urls (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE,"
+                        + " redirects_left INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0)");
+                s.execute("CREATE TABLE IF NOT EXISTS pages (seq INTEGER PRIMARY KEY, url TEXT NOT NULL,"
+                        + " status INTEGER, content_type TEXT, bytes INTEGER NOT NULL, links INTEGER NOT NULL,"
+                        + " new_links INTEGER NOT NULL, redirect_to TEXT, error TEXT, ms INTEGER NOT NULL,"
+                        + " tries INTEGER NOT NULL, at REAL NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS excluded (url TEXT PRIMARY KEY, rule TEXT NOT NULL)");
+            }
+            Map<String, String> stored = new LinkedHashMap<>();
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT key, value FROM meta WHERE key LIKE 'scope:%' ORDER BY rowid")) {
+                while (rs.next()) {
+                    stored.put(rs.getString(1).substring("scope:".length()), rs.getString(2));
+                }
+            }
+            Map<String, String> scope = CrawlScope.of(config);
+            boolean resumed = !stored.isEmpty();
+            if (resumed) {
+                String diff = CrawlScope.difference(stored, scope);
+                if (diff != null) {
+                    throw new CrawlSetupException(where + " holds a crawl with other options (" + diff
+                            + "): run it with the same ones, or use another directory");
+                }
+            } else {
+                try (PreparedStatement p = db.prepareStatement("INSERT INTO meta (key, value) VALUES (?, ?)")) {
+                    for (Map.Entry<String, String> e : scope.entrySet()) {
+                        p.setString(1, "scope:" + e.getKey());
+                        p.setString(2, e.getValue());
+                        p.executeUpdate();
+                    }
+                }
+            }
+            SqliteState state = new SqliteState(dir, lock, db, resumed);
+            state.load(db);
+            return state;
+        } catch (SQLException e) {
+            closeQuietly(db, lock);
+            throw new CrawlSetupException(where + ": " + dir.resolve("crawl.db") + " cannot be used as a crawl "
+                    + "state (" + firstLine(e.getMessage()) + ")", e);
+        } catch (IOException e) {
+            closeQuietly(db, lock);
+            throw new CrawlSetupException(where + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(db, lock);
+            throw e;
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "unknown error";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static void closeQuietly(Connection db, FileChannel lock) {
+        try {
+            if (db != null) {
+                db.close();
+            }
+        } catch (SQLException ignored) {
+            // already failing: the first error is the one reported
+        }
+        try {
+            if (lock != null) {
+                lock.close();
+            }
+        } catch (IOException ignored) {
+            // as above
+        }
+    }
+
+    /** Reads what earlier runs recorded into the memory state (on the opening thread, before the writer runs). */
+    private void load(Connection db) throws SQLException {
+        try (Statement s = db.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT url, redirects_left, done FROM urls ORDER BY id")) {
+                while (rs.next()) {
+                    String url = rs.getString(1);
+                    if (rs.getInt(3) != 0) {
+                        memory.restoreDone(url);
+                    } else {
+                        memory.restoreWaiting(new Item(URI.create(url), rs.getInt(2)));
+                    }
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT url, status, content_type, bytes, links, new_links,"
+                    + " redirect_to, error, ms, tries, at FROM pages ORDER BY seq")) {
+                while (rs.next()) {
+                    int status = rs.getInt(2);
+                    Integer st = rs.wasNull() ? null : status;
+                    memory.restorePage(new PageRecord(rs.getString(1), st, rs.getString(3), rs.getLong(4),
+                            rs.getInt(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getLong(9),
+                            rs.getInt(10), rs.getDouble(11)));
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT url, rule FROM excluded ORDER BY rowid")) {
+                while (rs.next()) {
+                    memory.restoreExcluded(rs.getString(1), rs.getString(2));
+                }
+            }
+        }
+    }
+
+    /** True if the directory held a crawl when it was opened. */
+    boolean resumed() {
+        return resumed;
+    }
+
+    @Override
+    public boolean isSeen(String url) {
+        return memory.isSeen(url);
+    }
+
+    @Override
+    public Admission add(Item item, long maxPages) {
+        Admission a = memory.add(item, maxPages);
+        if (a == Admission.ADDED) {
+            writer.submit(new Admitted(item.url().toString(), item.redirectsLeft()));
+        }
+        return a;
+    }
+
+    @Override
+    public Item claim() {
+        return memory.claim();
+    }
+
+    @Override
+    public void done(Item item, PageRecord page) {
+        writer.submit(new Done(page));
+        memory.done(item, page);
+    }
+
+    @Override
+    public void refused(Item item, String rule) {
+        writer.submit(new Refused(item.url().toString(), rule));
+        memory.refused(item, rule);
+    }
+
+    @Override
+    public void exclude(String url, String rule) {
+        if (memory.recordExclusion(url, rule)) {
+            writer.submit(new Excluded(url, rule));
+        }
+    }
+
+    @Override
+    public long waiting() {
+        return memory.waiting();
+    }
+
+    @Override
+    public List<PageRecord> pages() {
+        return memory.pages();
+    }
+
+    @Override
+    public Map<String, String> excluded() {
+        return memory.excluded();
+    }
+
+    @Override
+    public List<String> unfinished() {
+        return memory.unfinished();
+    }
+
+    /** Commits what is queued and closes the database and the lock. */
+    @Override
+    public void close() {
+        try {
+            writer.close();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException("--state " + dir + ": " + e.getMessage(), e.getCause());
+        } finally {
+            try {
+                lockChannel.close();
+            } catch (IOException ignored) {
+                // the lock goes with the process anyway
+            }
+        }
+    }
+
+    /** Writes batches of changes, each in one transaction, on the writer thread. */
+    private static final class Sink implements BatchWriter.Sink<Op> {
+        private final Connection db;
+        private final PreparedStatement admit;
+        private final PreparedStatement unexclude;
+        private final PreparedStatement markDone;
+        private final PreparedStatement page;
+        private final PreparedStatement exclusion;
+        private final PreparedStatement refusal;
+
+        Sink(Connection db) {
+            try {
+                this.db = db;
+                db.setAutoCommit(false);
+                admit = db.prepareStatement("INSERT OR IGNORE INTO urls (url, redirects_left) VALUES (?, ?)");
+                unexclude = db.prepareStatement("DELETE FROM excluded WHERE url = ?");
+                markDone = db.prepareStatement("UPDATE urls SET done = 1 WHERE url = ?");
+                page = db.prepareStatement("INSERT INTO pages (url, status, content_type, bytes, links,"
+                        + " new_links, redirect_to, error, ms, tries, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                exclusion = db.prepareStatement("INSERT OR IGNORE INTO excluded (url, rule) VALUES (?, ?)");
+                refusal = db.prepareStatement("INSERT OR REPLACE INTO excluded (url, rule) VALUES (?, ?)");
+            } catch (SQLException e) {
+                throw new CrawlSetupException("cannot prepare the state database: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void write(List<Op> batch) throws SQLException {
+            for (Op op : batch) {
+                switch (op) {
+                    case Admitted a -> {
+                        admit.setString(1, a.url());
+                        admit.setInt(2, a.redirectsLeft());
+                        admit.executeUpdate();
+                        unexclude.setString(1, a.url());
+                        unexclude.executeUpdate();
+                    }
+                    case Done d -> {
+                        PageRecord p = d.page();
+                        page.setString(1, p.url());
+                        if (p.status() == null) {
+                            page.setNull(2, Types.INTEGER);
+                        } else {
+                            page.setInt(2, p.status());
+                        }
+                        page.setString(3, p.contentType());
+                        page.setLong(4, p.bytes());
+                        page.setInt(5, p.links());
+                        page.setInt(6, p.newLinks());
+                        page.setString(7, p.redirectTo());
+                        page.setString(8, p.error());
+                        page.setLong(9, p.ms());
+                        page.setInt(10, p.tries());
+                        page.setDouble(11, p.at());
+                        page.executeUpdate();
+                        markDone.setString(1, p.url());
+                        markDone.executeUpdate();
+                    }
+                    case Refused r -> {
+                        refusal.setString(1, r.url());
+                        refusal.setString(2, r.rule());
+                        refusal.executeUpdate();
+                        markDone.setString(1, r.url());
+                        markDone.executeUpdate();
+                    }
+                    case Excluded x -> {
+                        exclusion.setString(1, x.url());
+                        exclusion.setString(2, x.rule());
+                        exclusion.executeUpdate();
+                    }
+                }
+            }
+            db.commit();
+        }
+
+        @Override
+        public void close() throws SQLException {
+            db.close();
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.github.asyncio4j.crawler;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.netpreserve.jwarc.MediaType;
+import org.netpreserve.jwarc.MessageVersion;
+import org.netpreserve.jwarc.WarcCompression;
+import org.netpreserve.jwarc.WarcDigest;
+import org.netpreserve.jwarc.WarcRequest;
+import org.netpreserve.jwarc.WarcResponse;
+import org.netpreserve.jwarc.WarcWriter;
+import org.netpreserve.jwarc.Warcinfo;
+
+/**
+ * Writes every exchange of a crawl as WARC 1.1 records ({@code --warc FILE}) with jwarc: a {@code response} record
+ * (with {@code WARC-Payload-Digest} and {@code WARC-Block-Digest}, SHA-1) and a {@code request} record concurrent
+ * to it, each gzipped on its own when the name ends in {@code .gz}, as wget and Heritrix write them. Past
+ * {@code maxBytes} the next exchange goes to a new file: {@code crawl.warc.gz}, {@code crawl-00001.warc.gz}, ...;
+ * each file starts with a {@code warcinfo} record. An existing file is appended to (a resumed crawl adds to it).
+ *
+ * <p>Records are built and written on a {@link BatchWriter} thread: the loop only hands over the bytes. The
+ * request record holds the request head exactly as the crawler's HTTP client sends it; the response record holds
+ * the status line and header fields as received and the body as the client delivered it, decoded: when the
+ * server sent {@code Content-Encoding} or {@code Transfer-Encoding: chunked}, those fields are replaced by the
+ * {@code Content-Length} of the decoded body, so that the record is a valid HTTP message for any reader.
+ */
+final class WarcRecorder implements AutoCloseable {
+    /** One exchange to write. */
+    record Exchange(URI url, Instant date, byte[] request, byte[] response, byte[] payload) {
+    }
+
+    private final BatchWriter<Exchange> writer;
+
+    private WarcRecorder(Sink sink) {
+        writer = new BatchWriter<>("crawl-warc-writer", sink, 50, 256);
+    }
+
+    /**
+     * Opens {@code file} for appending, creating it; checks it can be written before the crawl sends anything.
+     *
+     * @throws CrawlSetupException if it cannot be written
+     */
+    static WarcRecorder open(Path file, long maxBytes) {
+        try {
+            return new WarcRecorder(new Sink(file, maxBytes));
+        } catch (IOException e) {
+            throw new CrawlSetupException("--warc " + file + ": cannot write it (" + describe(e) + ")");
+        }
+    }
+
+    private static String describe(IOException e) {
+        String m = e.getMessage();
+        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    }
+
+    /** Queues one exchange; never blocks. {@code payload} is the body, the tail of {@code response}. */
+    void record(Exchange exchange) {
+        writer.submit(exchange);
+    }
+
+    /** Writes what is queued and closes the file. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    /** The name of the {@code index}th file: {@code crawl.warc.gz}, then {@code crawl-00001.warc.gz}, ... */
+    static Path rotated(Path file, int index) {
+        if (index == 0) {
+            return file;
+        }
+        String name = file.getFileName().toString();
+        int dot = name.indexOf(".warc");
+        if (dot < 0) {
+            dot = name.indexOf('.') < 0 ? name.length() : name.indexOf('.');
+        }
+        return file.resolveSibling(name.substring(0, dot) + String.format("-%05d", index) + name.substring(dot));
+    }
+
+    /** The writer thread's side: owns the open file. */
+    private static final class Sink implements BatchWriter.Sink<Exchange> {
+        private final Path first;
+        private final long maxBytes;
+        private final WarcCompression compression;
+        private int index;
+        private FileChannel channel;
+        private WarcWriter out;
+
+        Sink(Path file, long maxBytes) throws IOException {
+            this.first = file;
+            this.maxBytes = maxBytes;
+            this.compression = file.getFileName().toString().endsWith(".gz") ? WarcCompression.GZIP
+                    : WarcCompression.NONE;
+            while (Files.exists(rotated(file, index + 1))) {
+                index++;    // a resumed crawl appends to the last file
+            }
+            openFile();
+        }
+
+        private void openFile() throws IOException {
+            Path path = rotated(first, index);
+            channel = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+            out = new WarcWriter(channel, compression);
+            String fields = "software: asyncio4j-crawler/0.1\r\nformat: WARC File Format 1.1\r\n"
+                    + "conformsTo: https://iipc.github.io/warc-specifications/specifications/warc-format/warc-1.1/\r\n";
+            out.write(new Warcinfo.Builder().version(MessageVersion.WARC_1_1).date(Instant.now())
+                    .filename(path.getFileName().toString())
+                    .body(MediaType.WARC_FIELDS, fields.getBytes(StandardCharsets.UTF_8)).build());
+        }
+
+        @Override
+        public void write(List<Exchange> batch) throws IOException {
+            for (Exchange x : batch) {
+                if (channel.size() >= maxBytes) {
+                    out.close();
+                    index++;
+                    openFile();
+                }
+                WarcResponse response = new WarcResponse.Builder(x.url()).version(MessageVersion.WARC_1_1)
+                        .date(x.date())
+                        .body(MediaType.HTTP_RESPONSE, x.response())
+                        .blockDigest(sha1(x.response()))
+                        .payloadDigest(sha1(x.payload()))
+                        .build();
+                WarcRequest request = new WarcRequest.Builder(x.url()).version(MessageVersion.WARC_1_1)
+                        .date(x.date())
+                        .body(MediaType.HTTP_REQUEST, x.request())
+                        .blockDigest(sha1(x.request()))
+                        .concurrentTo(response.id())
+                        .build();
+                out.write(response);
+                out.write(request);
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.close();
+        }
+
+        private static WarcDigest sha1(byte[] bytes) {
+            try {
+                return new WarcDigest("sha1", MessageDigest.getInstance("SHA-1").digest(bytes));
+            } catch (NoSuchAlgorithmException e) {
+                throw new AssertionError("every JDK has SHA-1", e);
+            }
+        }
+    }
+
+}

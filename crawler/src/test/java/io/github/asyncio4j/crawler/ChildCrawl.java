@@ -1,0 +1,89 @@
+package io.github.asyncio4j.crawler;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A crawler in a JVM of its own (so a test can kill it), on this JVM's class path and engine; its stdout and
+ * stderr go to {@code NAME.out} and {@code NAME.err} in a directory.
+ */
+final class ChildCrawl {
+    private final Process process;
+    private final Path out;
+    private final Path err;
+
+    private ChildCrawl(Process process, Path out, Path err) {
+        this.process = process;
+        this.out = out;
+        this.err = err;
+    }
+
+    /** The command line that runs {@link CrawlCommand} with {@code args} in a new JVM. */
+    static List<String> command(List<String> args) {
+        return command(List.of(), args);
+    }
+
+    /** The same, with JVM options ({@code -Dname=value}) before the class name. */
+    static List<String> command(List<String> jvmArgs, List<String> args) {
+        String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        if (Object.class.getModule().isExported("jdk.internal.vm", ChildCrawl.class.getModule())) {
+            cmd.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");    // the same engine as this run
+        }
+        cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-cp", classPath, CrawlCommand.class.getName()));
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    static ChildCrawl start(Path dir, String name, List<String> args) throws IOException {
+        return start(dir, name, List.of(), args);
+    }
+
+    static ChildCrawl start(Path dir, String name, List<String> jvmArgs, List<String> args) throws IOException {
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        Process p = new ProcessBuilder(command(jvmArgs, args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new ChildCrawl(p, out, err);
+    }
+
+    Process process() {
+        return process;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Sends {@code signal} ({@code KILL}, {@code INT}) to the JVM. */
+    void signal(String signal) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor();
+    }
+
+    /** Waits for the exit and returns its code; fails after {@code seconds}. */
+    int waitFor(int seconds) throws InterruptedException {
+        if (!process.waitFor(seconds, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("the crawl did not end within " + seconds + " s; " + output());
+        }
+        return process.exitValue();
+    }
+
+    /** What it printed, for failure messages. */
+    String output() {
+        try {
+            return "stdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err);
+        } catch (IOException e) {
+            return "(no output: " + e + ")";
+        }
+    }
+
+    String stderr() throws IOException {
+        return Files.readString(err);
+    }
+}

@@ -1,0 +1,93 @@
+package io.github.asyncio4j.crawler;
+
+import static io.github.asyncio4j.Async.await;
+
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.http.HttpServer;
+import io.github.asyncio4j.http.RawHttpHandler;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The demo site served from this JVM on a loop thread of its own, counting the requests for each path, so that
+ * tests can check what crawlers in other processes fetched.
+ */
+final class CountingServer implements AutoCloseable {
+    private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
+    private final AtomicInteger total = new AtomicInteger();
+    private final CompletableFuture<String> url = new CompletableFuture<>();
+    private final Thread thread;
+    private volatile EventLoop loop;
+    private volatile HttpServer server;
+    private final DemoSite site;
+
+    CountingServer(int pages) throws Exception {
+        this(pages, 0);
+    }
+
+    /** A server that waits {@code delaySeconds} before each answer (a crawl slow enough to stop anywhere). */
+    CountingServer(int pages, double delaySeconds) throws Exception {
+        site = new DemoSite(pages);
+        RawHttpHandler counting = (request, connection) -> {
+            counts.computeIfAbsent(request.path(), k -> new AtomicInteger()).incrementAndGet();
+            total.incrementAndGet();
+            if (delaySeconds <= 0) {
+                return site.handle(request, connection);
+            }
+            return Coroutine.of(() -> {
+                await(Async.sleep(delaySeconds));
+                return await(site.handle(request, connection));
+            });
+        };
+        thread = Thread.ofPlatform().name("counting-server").daemon().start(() -> Async.run(Coroutine.of(() -> {
+            loop = Async.getRunningLoop();
+            server = await(HttpServer.startRaw(counting, "127.0.0.1", 0));
+            url.complete(server.url("/"));
+            await(server.waitClosed());
+            return null;
+        })));
+        url.get(30, TimeUnit.SECONDS);
+    }
+
+    /** The site served. */
+    DemoSite site() {
+        return site;
+    }
+
+    /** The root of the site. */
+    String root() {
+        return url.join();
+    }
+
+    /** Requests served so far, all paths. */
+    int total() {
+        return total.get();
+    }
+
+    /** Path to requests so far; a snapshot. */
+    Map<String, Integer> counts() {
+        Map<String, Integer> m = new TreeMap<>();
+        counts.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    /** Requests for the path of {@code url} so far. */
+    int count(String url) {
+        AtomicInteger n = counts.get(java.net.URI.create(url).getRawPath());
+        return n == null ? 0 : n.get();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        if (loop != null) {
+            loop.callSoonThreadsafe(server::close);
+        }
+        thread.join(10_000);
+    }
+}

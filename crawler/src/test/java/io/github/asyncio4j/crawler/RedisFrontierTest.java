@@ -1,0 +1,163 @@
+package io.github.asyncio4j.crawler;
+
+import static io.github.asyncio4j.crawler.CrawlCommandTest.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --frontier redis://}: crawler processes (child JVMs) sharing a real Redis crawl the demo site (served and
+ * counted here) together: each URL fetched by one of them, the union of their reports the whole site; a process
+ * killed mid-crawl leaves leases that the others take over; Redis restarted mid-crawl: the crawlers wait for it
+ * and go on, losing nothing.
+ */
+@Timeout(300)
+class RedisFrontierTest {
+    private static final int PAGES = 150;
+
+    @TempDir
+    Path dir;
+
+    private List<String> args(RedisServer redis, CountingServer server, String name, String... more) {
+        List<String> a = new ArrayList<>(List.of("-q", "--frontier", redis.url(), "--crawl-id", "test",
+                "--lease", "10", "--max-tasks", "8", "--max-tries", "1", "--timeout", "3", "--per-host", "4",
+                "--json", dir.resolve(name + ".json").toString()));
+        a.addAll(List.of(more));
+        a.add(server.root());
+        return a;
+    }
+
+    private List<String> fetched(String name) throws Exception {
+        JsonObject report = JsonParser.parseString(Files.readString(dir.resolve(name + ".json"))).getAsJsonObject();
+        List<String> urls = new ArrayList<>();
+        for (JsonElement p : report.getAsJsonArray("pages")) {
+            urls.add(p.getAsJsonObject().get("url").getAsString());
+        }
+        assertThat(report.getAsJsonArray("unfinished")).isEmpty();
+        return urls;
+    }
+
+    private static List<ChildCrawl> startAll(Path dir, List<List<String>> argLists) throws Exception {
+        List<ChildCrawl> crawls = new ArrayList<>();
+        for (int i = 0; i < argLists.size(); i++) {
+            crawls.add(ChildCrawl.start(dir, "p" + i, argLists.get(i)));
+        }
+        return crawls;
+    }
+
+    /** The union of the reports is the whole site, each URL in one report only. */
+    private List<String> assertUnionIsTheSite(CountingServer server, List<String> names) throws Exception {
+        List<String> all = new ArrayList<>();
+        for (String n : names) {
+            all.addAll(fetched(n));
+        }
+        assertThat(all).doesNotHaveDuplicates().hasSize(server.site().expectedUrls());
+        return all;
+    }
+
+    @Test
+    void threeProcessesFetchEveryPageOnceBetweenThem() throws Exception {
+        try (RedisServer redis = new RedisServer(dir.resolve("redis"));
+             CountingServer server = new CountingServer(PAGES)) {
+            List<ChildCrawl> crawls = startAll(dir, List.of(args(redis, server, "p0"), args(redis, server, "p1"),
+                    args(redis, server, "p2")));
+            for (ChildCrawl c : crawls) {
+                assertThat(c.waitFor(180)).as(c.output()).isZero();
+            }
+            List<String> all = assertUnionIsTheSite(server, List.of("p0", "p1", "p2"));
+            for (String url : all) {
+                assertThat(server.count(url)).as("requests for %s", url).isEqualTo(1);
+            }
+            for (String name : List.of("p0", "p1", "p2")) {
+                assertThat(fetched(name)).as("each process did a share").isNotEmpty();
+            }
+        }
+    }
+
+    @Test
+    void theLeasesOfAKilledProcessGoToTheOthers() throws Exception {
+        try (RedisServer redis = new RedisServer(dir.resolve("redis"));
+             CountingServer server = new CountingServer(PAGES)) {
+            List<ChildCrawl> crawls = startAll(dir, List.of(args(redis, server, "p0"), args(redis, server, "p1"),
+                    args(redis, server, "victim")));
+            ChildCrawl victim = crawls.get(2);
+            List<String> leased = List.of();
+            while (victim.isAlive() && leased.isEmpty()) {
+                Thread.sleep(20);
+                if (server.total() > 40) {
+                    victim.signal("KILL");
+                    victim.waitFor(30);
+                    leased = redis.zrange("asyncio4j:crawl:test:leases");
+                }
+            }
+            assertThat(leased).as("leases when the victim died").isNotEmpty();
+            assertThat(crawls.get(0).waitFor(180)).as(crawls.get(0).output()).isZero();
+            assertThat(crawls.get(1).waitFor(180)).as(crawls.get(1).output()).isZero();
+            Set<String> survivors = new HashSet<>(fetched("p0"));
+            survivors.addAll(fetched("p1"));
+            for (String member : leased) {
+                assertThat(survivors).as("leased when the victim died").contains(member.substring(member.indexOf(' ') + 1));
+            }
+            for (String url : survivors) {
+                assertThat(server.count(url)).as("requests for %s", url).isPositive();
+            }
+            // nothing missing: what the survivors did not fetch, the victim did before it died
+            int expected = server.site().expectedUrls();
+            assertThat(server.counts().keySet().stream().filter(p -> !p.equals("/robots.txt")).count())
+                    .isEqualTo(expected);
+        }
+    }
+
+    @Test
+    void aRedisRestartMidCrawlIsWaitedFor() throws Exception {
+        try (RedisServer redis = new RedisServer(dir.resolve("redis"));
+             CountingServer server = new CountingServer(PAGES)) {
+            List<ChildCrawl> crawls = startAll(dir, List.of(args(redis, server, "p0"), args(redis, server, "p1")));
+            while (server.total() < 40 && crawls.get(0).isAlive()) {
+                Thread.sleep(20);
+            }
+            redis.stop();
+            Thread.sleep(1500);
+            redis.start();
+            for (ChildCrawl c : crawls) {
+                assertThat(c.waitFor(180)).as(c.output()).isZero();
+            }
+            assertUnionIsTheSite(server, List.of("p0", "p1"));
+        }
+    }
+
+    @Test
+    void aFrontierThatCannotBeReachedOrIsMalformedIsRefused() {
+        CrawlCommandTest.Run r = run("-q", "--frontier", "redis://127.0.0.1:9", "http://127.0.0.1:9/");
+        assertThat(r.code()).as(r.err()).isEqualTo(2);
+        assertThat(r.err().strip()).startsWith("crawl: --frontier redis://127.0.0.1:9/0: Redis does not answer")
+                .doesNotContain("\n");
+        r = run("-q", "--frontier", "http://127.0.0.1:9", "http://127.0.0.1:9/");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo("crawl: --frontier wants redis://HOST:PORT[/DB], not 'http://127.0.0.1:9'");
+    }
+
+    @Test
+    void aSharedCrawlWithOtherOptionsIsRefused() throws Exception {
+        try (RedisServer redis = new RedisServer(dir.resolve("redis"))) {
+            CrawlCommandTest.Run first = run("-q", "--frontier", redis.url(), "--crawl-id", "x", "--max-pages", "1",
+                    "--max-tries", "1", "--timeout", "1", "http://127.0.0.1:9/");
+            assertThat(first.code()).as(first.err()).isZero();
+            CrawlCommandTest.Run r = run("-q", "--frontier", redis.url(), "--crawl-id", "x", "http://127.0.0.1:9/");
+            assertThat(r.code()).isEqualTo(2);
+            assertThat(r.err().strip()).contains("crawl 'x' there has other options (--max-pages: '1' there, "
+                    + "'(no limit)' here)").doesNotContain("\n");
+        }
+    }
+}
