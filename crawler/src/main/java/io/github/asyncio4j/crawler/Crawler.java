@@ -3,6 +3,11 @@ package io.github.asyncio4j.crawler;
 import static io.github.asyncio4j.Async.await;
 
 import crawlercommons.robots.BaseRobotRules;
+import crawlercommons.sitemaps.AbstractSiteMap;
+import crawlercommons.sitemaps.SiteMap;
+import crawlercommons.sitemaps.SiteMapIndex;
+import crawlercommons.sitemaps.SiteMapParser;
+import crawlercommons.sitemaps.SiteMapURL;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.EventLoop;
@@ -22,18 +27,29 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The crawler of the "500 Lines or Less" asyncio chapter: a {@link Queue} of (URL, redirects left), {@code maxTasks}
- * worker coroutines that fetch, follow redirects by queueing their target with one redirect less, and queue the
- * new links of HTML pages; {@code queue.join()} says when everything admitted has been handled.
+ * The crawler of the "500 Lines or Less" asyncio chapter: a {@link Queue} of (URL, redirects left, depth),
+ * {@code maxTasks} worker coroutines that fetch, follow redirects (and {@code <meta http-equiv="refresh">}) by
+ * queueing their target with one redirect less, and queue the new links of HTML pages one level deeper;
+ * {@code queue.join()} says when everything admitted has been handled. The network and the frontier stay on the
+ * crawl's loop; link extraction runs on {@code workers} threads ({@link LinkExtractor}). With {@code sitemaps},
+ * the roots' robots.txt sitemaps are read by the same workers (queued items too) and seed the crawl.
  *
  * <p>Invariant: every URL the crawl meets ends in exactly one place: {@link CrawlReport#pages()} (fetched, or
  * failed after every try), {@link CrawlReport#excluded()} (with the rule that kept it out), or, if the crawl was
  * stopped, {@link CrawlReport#unfinished()}. A crawler runs once, on one loop.
  */
 public final class Crawler {
-    /** What the queue holds: a URL to fetch and how many more redirects may be followed from it. */
-    private record Item(URI url, int redirectsLeft) {
+    /**
+     * What the queue holds: a URL to fetch, how many more redirects may be followed from it and its depth; or
+     * (when {@code kind} says so) a robots.txt whose sitemaps to queue, or a sitemap to read.
+     */
+    private record Item(URI url, int redirectsLeft, int depth, Kind kind) {
     }
+
+    private enum Kind { PAGE, ROBOTS_SITEMAPS, SITEMAP }
+
+    /** Sitemaps read from one crawl at most (an index can name many; each is fetched). */
+    private static final int MAX_SITEMAPS = 1000;
 
     private final CrawlConfig config;
     private final Fetcher fetcher;
@@ -43,11 +59,13 @@ public final class Crawler {
     private final Set<String> done = new HashSet<>();
     private final Map<String, String> excluded = new LinkedHashMap<>();
     private final Map<String, Semaphore> hostLimits = new HashMap<>();
-    /** Absolute link as found to its normalised form: a page is usually linked from many others. */
-    private final Map<String, URI> normalized = new HashMap<>();
+    private final HostPacer pacer = new HostPacer();
+    /** Sitemap URL to what reading it gave ({@code "N URLs"}, {@code "N sitemaps"} or the error). */
+    private final Map<String, String> sitemaps = new LinkedHashMap<>();
     private final List<PageRecord> pages = new ArrayList<>();
     private final CrawlProgress progress = new CrawlProgress();
     private Queue<Item> queue;
+    private LinkExtractor extractor;
     private Future<Void> stopRequested;
     private EventLoop loop;
     private double started;
@@ -78,9 +96,18 @@ public final class Crawler {
             stopRequested = loop.createFuture();
             started = loop.time();
             for (URI root : config.roots()) {
-                admit(Urls.normalize(root.toString()), config.maxRedirect());
+                admit(Urls.normalize(root.toString()), config.maxRedirect(), 0);
             }
-            try (var workers = new TaskGroup()) {
+            if (config.sitemaps()) {
+                Set<String> origins = new LinkedHashSet<>();
+                for (URI root : config.roots()) {
+                    if (origins.add(Urls.origin(root))) {
+                        queue.putNowait(new Item(root, 0, 0, Kind.ROBOTS_SITEMAPS));
+                    }
+                }
+            }
+            try (var extractor = new LinkExtractor(config.workers()); var workers = new TaskGroup()) {
+                this.extractor = extractor;
                 for (int i = 0; i < config.maxTasks(); i++) {
                     workers.createTask(work(), "crawler-worker-" + i);
                 }
@@ -97,7 +124,7 @@ public final class Crawler {
                 }
             }
             return new CrawlReport(config, List.copyOf(pages), new LinkedHashMap<>(excluded), unfinished,
-                    loop.time() - started, interrupted);
+                    loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps));
         });
     }
 
@@ -114,7 +141,11 @@ public final class Crawler {
             while (true) {
                 Item item = await(queue.get());
                 try {
-                    handle(item);
+                    switch (item.kind()) {
+                        case PAGE -> handle(item);
+                        case ROBOTS_SITEMAPS -> queueSitemaps(item.url());
+                        case SITEMAP -> readSitemap(item.url());
+                    }
                 } finally {
                     queue.taskDone();
                 }
@@ -133,6 +164,7 @@ public final class Crawler {
                 return;
             }
         }
+        pace(url);
         Semaphore limit = config.perHost() == 0 ? null
                 : hostLimits.computeIfAbsent(url.getRawAuthority(), h -> new Semaphore(config.perHost()));
         if (limit == null) {
@@ -168,8 +200,6 @@ public final class Crawler {
                     loop.time() - started));
             return;
         }
-        progress.fetched++;
-        progress.bytes += response.body().length;
         String redirectTo = null;
         int links = 0;
         int newLinks = 0;
@@ -181,43 +211,123 @@ public final class Crawler {
                 exclude(response.location(), next == null ? "invalid-url" : "scheme");
             } else {
                 redirectTo = next.toString();
-                if (item.redirectsLeft() > 0) {
-                    admit(next, item.redirectsLeft() - 1);
-                } else if (!seen.contains(redirectTo)) {
-                    exclude(redirectTo, "max-redirect");
-                }
+                redirect(item, next);
             }
         } else if (response.isHtml()) {
-            Set<URI> found = new LinkedHashSet<>();
-            for (String href : Links.extract(response.body(), response.charset(), url.toString())) {
-                URI link = normalized.computeIfAbsent(href, Urls::normalize);
-                if (link == null) {
-                    exclude(href, "invalid-url");
-                } else if (!Urls.isCrawlable(link)) {
-                    exclude(link.toString(), "scheme");
-                } else {
-                    found.add(link);
-                }
+            LinkExtractor.PageLinks found = extractor.extract(response.body(), response.charset(), url);
+            found.rejected().forEach(this::exclude);
+            if (found.refresh() != null) {    // a meta refresh: a redirect, and the page's links are still links
+                progress.redirects++;
+                redirectTo = found.refresh().toString();
+                redirect(item, found.refresh());
+            } else if (found.refreshRejected() != null) {
+                redirectTo = found.refreshRejected();
             }
-            links = found.size();
-            for (URI link : found) {
-                if (admit(link, config.maxRedirect())) {
+            links = found.crawlable().size();
+            for (URI link : found.crawlable()) {
+                if (admit(link, config.maxRedirect(), item.depth() + 1)) {
                     newLinks++;
                 }
             }
         }
+        progress.fetched++;     // counted when handled: a crawl stopped before this lists the URL as unfinished
+        progress.bytes += response.body().length;
         record(new PageRecord(url.toString(), response.status(), response.contentType(), response.body().length,
                 links, newLinks, redirectTo, null, ms, tries, loop.time() - started));
     }
 
+    /** Follows a redirect (or a meta refresh) from {@code item} to {@code next}, at the same depth. */
+    private void redirect(Item item, URI next) {
+        if (item.redirectsLeft() > 0) {
+            admit(next, item.redirectsLeft() - 1, item.depth());
+        } else {
+            exclude(next.toString(), "max-redirect");
+        }
+    }
+
+    /** {@code --delay}: waits for this host's turn, at least the delay (and robots.txt's Crawl-delay) apart. */
+    private void pace(URI url) {
+        double delay = config.delay().toNanos() / 1e9;
+        if (config.obeyRobots()) {
+            long crawlDelayMs = robots.rulesFor(url).getCrawlDelay();
+            if (crawlDelayMs > 0) {
+                delay = Math.max(delay, crawlDelayMs / 1000.0);
+            }
+        }
+        pacer.awaitTurn(url.getRawAuthority(), delay);
+    }
+
+    /** Queues the sitemaps that the robots.txt of {@code root}'s origin names. */
+    private void queueSitemaps(URI root) {
+        for (String s : robots.rulesFor(root).getSitemaps()) {
+            URI sitemap = Urls.normalize(s);
+            if (sitemap == null || !Urls.isCrawlable(sitemap)) {
+                sitemaps.putIfAbsent(s, "not an http(s) URL");
+            } else {
+                queueSitemap(sitemap);
+            }
+        }
+    }
+
+    private void queueSitemap(URI sitemap) {
+        String key = sitemap.toString();
+        if (sitemaps.containsKey(key)) {
+            return;
+        }
+        if (sitemaps.size() >= MAX_SITEMAPS) {
+            sitemaps.put(key, "not read: over " + MAX_SITEMAPS + " sitemaps");
+            return;
+        }
+        sitemaps.put(key, "queued");
+        queue.putNowait(new Item(sitemap, 0, 0, Kind.SITEMAP));
+    }
+
+    /** Reads a sitemap (crawler-commons' parser): its URLs are admitted as roots, an index's sitemaps queued. */
+    private void readSitemap(URI url) {
+        String key = url.toString();
+        pace(url);
+        try {
+            FetchResponse r = fetcher.fetch(url);
+            if (r.status() != 200) {
+                sitemaps.put(key, "status " + r.status());
+                return;
+            }
+            AbstractSiteMap map = new SiteMapParser(false).parseSiteMap(
+                    r.contentType() == null ? "text/xml" : r.contentType(), r.body(), url.toURL());
+            if (map instanceof SiteMapIndex index) {
+                sitemaps.put(key, index.getSitemaps().size() + " sitemaps");
+                for (AbstractSiteMap child : index.getSitemaps()) {
+                    URI c = Urls.normalize(child.getUrl().toString());
+                    if (c != null && Urls.isCrawlable(c)) {
+                        queueSitemap(c);
+                    }
+                }
+            } else if (map instanceof SiteMap list) {
+                int admitted = 0;
+                for (SiteMapURL u : list.getSiteMapUrls()) {
+                    URI page = Urls.normalize(u.getUrl().toString());
+                    if (page == null || !Urls.isCrawlable(page)) {
+                        exclude(u.getUrl().toString(), page == null ? "invalid-url" : "scheme");
+                    } else if (admit(page, config.maxRedirect(), 0)) {
+                        admitted++;
+                    }
+                }
+                sitemaps.put(key, list.getSiteMapUrls().size() + " URLs, " + admitted + " new");
+            }
+        } catch (Exception e) {     // CancelledError is an Error: a stop goes through
+            sitemaps.put(key, describe(e));
+        }
+    }
+
     /** The chapter's {@code add_url()}, with its filters: true if {@code url} is new and was queued. */
-    private boolean admit(URI url, int redirectsLeft) {
+    private boolean admit(URI url, int redirectsLeft, int depth) {
         String key = url.toString();
         if (seen.contains(key)) {
             return false;
         }
         String rule = !hosts.accepts(url) ? "host"
                 : config.exclude() != null && config.exclude().matcher(key).find() ? "exclude"
+                : depth > config.maxDepth() ? "max-depth"
                 : seen.size() >= config.maxPages() ? "max-pages"
                 : null;
         if (rule != null) {
@@ -226,7 +336,7 @@ public final class Crawler {
         }
         seen.add(key);
         excluded.remove(key);   // kept out once (say, past max-redirect), reached now by another way
-        queue.putNowait(new Item(url, redirectsLeft));
+        queue.putNowait(new Item(url, redirectsLeft, depth, Kind.PAGE));
         progress.queued = queue.qsize();
         return true;
     }
