@@ -8,23 +8,27 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * {@code --delay}: the starts of requests to one host spaced at least a delay apart, in the order the tasks asked.
- * Each call books the next free start time for its host, then sleeps until it; nothing is locked (loop-confined).
+ * {@code --delay}: the starts of requests to one host at least a delay apart, measured on the loop's clock when each
+ * request is let through. A task whose host is not free yet sleeps until the host's next free time and looks again
+ * (a sleep may end a little early, and others may have gone first); nothing is locked (loop-confined).
  */
 final class HostPacer {
     private final Map<String, Double> nextStart = new HashMap<>();
 
-    /** Waits (inside a task) until {@code host}'s next turn, at least {@code delay} seconds after the one before. */
+    /** Waits (inside a task) until {@code host} is free, then holds it for {@code delay} seconds from now. */
     void awaitTurn(String host, double delay) {
         if (delay <= 0) {
             return;
         }
         EventLoop loop = Async.getRunningLoop();
-        double now = loop.time();
-        double at = Math.max(now, nextStart.getOrDefault(host, now));
-        nextStart.put(host, at + delay);
-        if (at > now) {
-            await(Async.sleep(at - now));
+        while (true) {
+            double now = loop.time();
+            Double next = nextStart.get(host);
+            if (next == null || next <= now) {
+                nextStart.put(host, now + delay);
+                return;
+            }
+            await(Async.sleep(next - now));
         }
     }
 }

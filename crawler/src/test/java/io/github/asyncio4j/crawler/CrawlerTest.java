@@ -28,7 +28,7 @@ class CrawlerTest {
     static final String ROOT = "http://site.test/";
 
     /** A site in memory: path or URL to response; unknown URLs are 404s. Each fetch yields to the loop. */
-    static final class FakeSite implements Fetcher {
+    static class FakeSite implements Fetcher {
         final Map<String, Function<URI, FetchResponse>> routes = new HashMap<>();
         final List<String> fetched = new ArrayList<>();
         int concurrent;
@@ -83,7 +83,7 @@ class CrawlerTest {
 
     static CrawlConfig.Builder config(String... roots) {
         return CrawlConfig.builder(java.util.Arrays.stream(roots).map(URI::create).toList()).maxTasks(4)
-                .obeyRobots(false);
+                .obeyRobots(false).workers(2);
     }
 
     static CrawlReport crawl(CrawlConfig config, Fetcher fetcher) {
