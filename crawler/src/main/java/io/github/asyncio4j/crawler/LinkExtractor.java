@@ -39,8 +39,16 @@ final class LinkExtractor implements AutoCloseable {
 
     private final ExecutorService pool;
 
-    /** A pool of {@code workers} daemon threads named {@code crawler-links-N}. */
+    private static final byte[] WARM_UP = "<base href=/><a href=a>a</a><meta http-equiv=refresh content='0;url=b'>"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * A pool of {@code workers} daemon threads named {@code crawler-links-N}. The extraction's classes (scanner,
+     * resolver, normaliser) are initialised here, on the caller's thread: otherwise the first page would
+     * initialise them on a worker while the loop, needing the same classes, waits for it with its timeouts running.
+     */
     LinkExtractor(int workers) {
+        extractHere(WARM_UP, null, URI.create("http://warm.up/"));
         AtomicInteger n = new AtomicInteger();
         ThreadFactory threads = r -> {
             Thread t = new Thread(r, "crawler-links-" + n.incrementAndGet());
@@ -50,8 +58,20 @@ final class LinkExtractor implements AutoCloseable {
         pool = Executors.newFixedThreadPool(workers, threads);
     }
 
-    /** The links of an HTML page at {@code url}, extracted on a worker thread; awaits them (inside a task). */
+    /**
+     * Pages smaller than this are scanned on the loop's thread: the hand-off to a worker and back costs about as
+     * much as scanning a few kilobytes.
+     */
+    static final int INLINE_BYTES = 8 * 1024;
+
+    /**
+     * The links of an HTML page at {@code url}: extracted on a worker thread (awaited, inside a task), or right
+     * here for a page under {@link #INLINE_BYTES}.
+     */
     PageLinks extract(byte[] body, Charset charset, URI url) {
+        if (body.length < INLINE_BYTES) {
+            return extractHere(body, charset, url);
+        }
         return await(Async.getRunningLoop().runInExecutor(pool, () -> extractHere(body, charset, url)));
     }
 
