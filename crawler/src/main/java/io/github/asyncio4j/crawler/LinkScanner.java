@@ -9,7 +9,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.jsoup.internal.StringUtil;
 import org.jsoup.parser.Parser;
 
 /**
@@ -350,7 +349,7 @@ final class LinkScanner {
     private Found resolve(String pageUrl) {
         String baseUrl = pageUrl;
         if (base != null) {
-            String abs = StringUtil.resolve(pageUrl, base);
+            String abs = resolveLikeJsoup(pageUrl, base);
             if (!abs.isEmpty()) {
                 baseUrl = abs;
             }
@@ -410,12 +409,12 @@ final class LinkScanner {
             }
             if (parsed != null) {
                 try {
-                    return StringUtil.resolve(parsed, href).toExternalForm();
+                    return resolveLikeJsoup(parsed, href).toExternalForm();
                 } catch (MalformedURLException | IllegalArgumentException e) {
                     // fall through: jsoup's own fallbacks (an absolute URL of an unknown scheme is kept as it is)
                 }
             }
-            return StringUtil.resolve(url, href);
+            return resolveLikeJsoup(url, href);
         }
 
         /**
@@ -443,6 +442,40 @@ final class LinkScanner {
                 }
             }
             return true;
+        }
+    }
+
+    /** Control characters, which browsers and jsoup drop from a URL before resolving it. */
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\x00-\\x1f]+");
+    /** A scheme at the start: an absolute URL java.net.URL may have no handler for ({@code tel:}, ...). */
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("^[a-zA-Z][a-zA-Z0-9+\\-.]*:");
+
+    /**
+     * jsoup's {@code absUrl} resolution (its internal {@code StringUtil.resolve}, which its module does not export):
+     * control characters dropped, a query-only reference kept on the base's path, then {@code java.net.URL}.
+     */
+    static URL resolveLikeJsoup(URL base, String href) throws MalformedURLException {
+        href = CONTROL.matcher(href).replaceAll("");
+        if (href.startsWith("?")) {
+            href = base.getPath() + href;
+        }
+        return new URL(base, href);
+    }
+
+    /** The same from strings: the absolute URL, or "" when there is none (jsoup's fallbacks included). */
+    static String resolveLikeJsoup(String base, String href) {
+        base = CONTROL.matcher(base).replaceAll("");
+        href = CONTROL.matcher(href).replaceAll("");
+        try {
+            URL b;
+            try {
+                b = new URL(base);
+            } catch (MalformedURLException e) {
+                return new URL(href).toExternalForm();   // an unusable base: the link may be absolute on its own
+            }
+            return resolveLikeJsoup(b, href).toExternalForm();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            return SCHEME.matcher(href).find() ? href : "";
         }
     }
 
