@@ -1,9 +1,15 @@
-"""Side-by-side crawl: asyncio4j's crawler, Scrapy and `wget --recursive` crawl the same generated site, served
-by one demo server (`asyncio4j crawl --serve-demo`) in its own JVM on loopback. Run by `bench/run crawl`.
+"""Side-by-side crawl: asyncio4j's crawler, Scrapy and `wget --recursive` crawl the same sites. Run by
+`bench/run crawl`.
 
-Each crawler runs `--repeats` times after one warm-up crawl (which also warms the server); the table gives the
-median wall time of each whole command (start-up included, as a user meets it), pages per second, and the ratio
-to asyncio4j. asyncio4j's own in-crawl rate (from its JSON report, without JVM start-up) is shown too.
+- synthetic: the generated site, served by one demo server (`asyncio4j crawl --serve-demo`) in its own JVM on
+  loopback. Each crawler runs `--repeats` times after one warm-up crawl (which also warms the server); the table
+  gives the median wall time of each whole command (start-up included, as a user meets it), pages per second, and
+  the ratio to asyncio4j. asyncio4j's own in-crawl rate (from its JSON report, without JVM start-up) is shown too.
+- real sites (--real): Debian's Python 3.11 and PostgreSQL 15 docs served by nginx on loopback
+  (real_sites.py), then the same behind a proxy that holds each response back 20 ms. asyncio4j (100 tasks), wget
+  -r (one connection), Scrapy at 100 concurrent requests and at its defaults (16, 8 per domain): median wall time,
+  CPU seconds (user + system) and peak RSS of each whole command (/usr/bin/time), pages found, and how the set of
+  URLs each found differs from wget's. The JVM's start-up is measured on its own (a crawl of one page).
 """
 import argparse
 import json
@@ -58,13 +64,152 @@ def wget(url, tmp):
     return {"pages": pages, "wall": wall, "inner_pages_per_second": None}
 
 
+# --- real sites ---------------------------------------------------------------------------------------------------
+def timed(cmd, **kw):
+    """Runs cmd under /usr/bin/time: (process, wall s, cpu s, peak RSS MB)."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as t:
+        p, wall = run(["/usr/bin/time", "-f", "%U %S %M", "-o", t.name] + cmd, **kw)
+        fields = t.read().split()[-3:]
+    try:
+        user, system, rss_kb = float(fields[0]), float(fields[1]), int(fields[2])
+    except (ValueError, IndexError):
+        user = system = rss_kb = 0
+    return p, wall, user + system, rss_kb / 1024
+
+
+def without_fragment(url):
+    return url.split("#", 1)[0]
+
+
+def real_asyncio4j(url, tmp):
+    out = os.path.join(tmp, "a4j.json")
+    p, wall, cpu, rss = timed([LAUNCHER, "crawl", "-q", "--max-tasks", "100", "--json", out, url])
+    if p.returncode != 0:
+        raise RuntimeError("asyncio4j crawl failed: " + p.stderr[-2000:])
+    with open(out) as f:
+        report = json.load(f)
+    found = {without_fragment(x["url"]) for x in report["pages"] if x["status"] is not None}
+    return {"wall": wall, "cpu": cpu, "rss_mb": rss, "found": found, "bytes": report["summary"]["bytes"]}
+
+
+def real_wget(url, tmp):
+    d = tempfile.mkdtemp(dir=tmp)
+    p, wall, cpu, rss = timed(["wget", "-r", "-l", "inf", "--delete-after", "--no-verbose", "-P", d, url])
+    if p.returncode not in (0, 4, 8):
+        raise RuntimeError("wget failed (%d): %s" % (p.returncode, p.stderr[-2000:]))
+    found = set(re.findall(r"URL:\s*(\S+)", p.stderr))
+    found |= set(re.findall(r"^(http\S+):\s*$", p.stderr, re.M))    # the line before an "ERROR 404" line
+    shutil.rmtree(d, ignore_errors=True)
+    return {"wall": wall, "cpu": cpu, "rss_mb": rss, "found": {without_fragment(u) for u in found}}
+
+
+def real_scrapy(default_concurrency):
+    def crawl(url, tmp):
+        urls = os.path.join(tmp, "scrapy-urls.txt")
+        cmd = [DEBIAN_PYTHON, os.path.join(ROOT, "bench", "python", "scrapy_crawl.py"), url, "--urls", urls]
+        if default_concurrency:
+            cmd.append("--default-concurrency")
+        p, wall, cpu, rss = timed(cmd)
+        if p.returncode != 0:
+            raise RuntimeError("scrapy failed: " + p.stderr[-2000:])
+        if not os.path.exists(urls):
+            raise RuntimeError("scrapy wrote no URL list (exit %d): %s" % (p.returncode, p.stderr[-2000:]))
+        with open(urls) as f:
+            found = {without_fragment(u.strip()) for u in f if u.strip()}
+        return {"wall": wall, "cpu": cpu, "rss_mb": rss, "found": found}
+    return crawl
+
+
+def startup():
+    """The JVM's start-up as a user meets it: `asyncio4j crawl` of a one-page site (the demo's robots-less page)."""
+    walls = []
+    for _ in range(3):
+        p, wall = run([LAUNCHER, "crawl", "-q", "--demo", "--pages", "1", "--max-pages", "1"])
+        if p.returncode == 0:
+            walls.append(wall)
+    return statistics.median(walls) if walls else None
+
+
+def real_sites(args):
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import real_sites as rs
+    gone = rs.missing()
+    if gone:
+        return {"skipped": "missing " + ", ".join(gone) + " (bench/peers/install)"}
+    peers = [("asyncio4j", real_asyncio4j)]
+    if shutil.which("wget"):
+        peers.append(("wget", real_wget))
+    if subprocess.run([DEBIAN_PYTHON, "-c", "import scrapy"], capture_output=True).returncode == 0:
+        peers += [("scrapy-100", real_scrapy(False)), ("scrapy-default", real_scrapy(True))]
+    nginx = rs.Nginx()
+    proxy = rs.LatencyProxy(nginx.port, args.latency_ms / 1000.0)
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for site in rs.SITES:
+                for regime, port in (("loopback", nginx.port), ("%d ms per response" % args.latency_ms, proxy.port)):
+                    url = nginx.root(site, port)
+                    print("crawl bench: %s docs, %s: %s" % (site, regime, url), file=sys.stderr)
+                    runs = {name: [] for name, _ in peers}
+                    for i in range(args.repeats):
+                        for name, fn in peers:
+                            r = fn(url, tmp)
+                            runs[name].append(r)
+                            print("  run %d %-14s %5d pages %7.2f s wall %7.2f s CPU %6.0f MB" % (
+                                i + 1, name, len(r["found"]), r["wall"], r["cpu"], r["rss_mb"]), file=sys.stderr)
+                    reference = runs["wget"][0]["found"] if "wget" in runs else None
+                    for name, rs_ in runs.items():
+                        found = rs_[0]["found"]
+                        row = {"site": site, "regime": regime, "crawler": name, "pages": len(found),
+                               "wall_seconds": statistics.median(r["wall"] for r in rs_),
+                               "cpu_seconds": statistics.median(r["cpu"] for r in rs_),
+                               "rss_mb": max(r["rss_mb"] for r in rs_)}
+                        if "bytes" in rs_[0]:
+                            row["html_mb"] = rs_[0]["bytes"] / 1e6
+                        if reference is not None and name != "wget":
+                            only, missing = sorted(found - reference), sorted(reference - found)
+                            row["vs_wget"] = {"only_here": len(only), "only_wget": len(missing),
+                                              "examples_only_here": only[:5], "examples_only_wget": missing[:5]}
+                        rows.append(row)
+    finally:
+        proxy.close()
+        nginx.close()
+    return {"results": rows, "startup_seconds": startup(), "latency_ms": args.latency_ms, "repeats": args.repeats}
+
+
+def print_real(real):
+    if "skipped" in real:
+        print("\nreal sites: skipped: " + real["skipped"])
+        return
+    print("\n| site | regime | crawler | pages | wall s | CPU s | RSS MB | vs asyncio4j (wall) | differs from wget |")
+    print("|---|---|---|--:|--:|--:|--:|--:|---|")
+    base = {(r["site"], r["regime"]): r["wall_seconds"] for r in real["results"] if r["crawler"] == "asyncio4j"}
+    for r in real["results"]:
+        b = base.get((r["site"], r["regime"]))
+        ratio = "%.2fx" % (r["wall_seconds"] / b) if b else "-"
+        d = r.get("vs_wget")
+        diff = "-" if d is None else "+%d / -%d" % (d["only_here"], d["only_wget"])
+        print("| %s | %s | %s | %d | %.2f | %.2f | %.0f | %s | %s |" % (r["site"], r["regime"], r["crawler"],
+              r["pages"], r["wall_seconds"], r["cpu_seconds"], r["rss_mb"], ratio, diff))
+    if real.get("startup_seconds"):
+        print("\nJVM start-up (asyncio4j crawl of a one-page site, whole command): %.2f s" % real["startup_seconds"])
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "crawl.json"))
     ap.add_argument("--skip-wget", action="store_true")
+    ap.add_argument("--real", action="store_true", help="also the real sites (nginx, Debian docs), with latency")
+    ap.add_argument("--only-real", action="store_true", help="only the real sites")
+    ap.add_argument("--latency-ms", type=int, default=20)
     args = ap.parse_args()
+    if args.only_real:
+        real = real_sites(args)
+        print_real(real)
+        write(args, {"real_sites": real})
+        return
 
     peers = [("asyncio4j", asyncio4j)]
     skipped = {}
@@ -116,10 +261,23 @@ def main():
                                                              row["pages_per_second"], inner, row["ratio"]))
     for name, why in skipped.items():
         print("| %-9s | skipped: %s |" % (name, why))
+    data = {"quick": args.pages < 10000, "site_pages": args.pages, "repeats": args.repeats, "results": table,
+            "skipped": skipped}
+    if args.real:
+        data["real_sites"] = real_sites(args)
+        print_real(data["real_sites"])
+    write(args, data)
+
+
+def write(args, data):
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
+    if os.path.exists(args.out):     # keep what this run did not measure (say, the synthetic site with --only-real)
+        with open(args.out) as f:
+            old = json.load(f)
+        data = {**old, **data}
+    data["date"] = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     with open(args.out, "w") as f:
-        json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "quick": args.pages < 10000,
-                   "site_pages": args.pages, "repeats": args.repeats, "results": table, "skipped": skipped}, f, indent=2)
+        json.dump(data, f, indent=2)
     print("\nwrote " + os.path.relpath(args.out, ROOT), file=sys.stderr)
 
 

@@ -2,6 +2,8 @@
 
 Run by bench/python/crawl_bench.py with Debian's /usr/bin/python3 (python3-scrapy). Prints one JSON line:
 {"pages": responses received, "errors": failed requests, "seconds": wall time of the crawl}.
+Options: --default-concurrency (Scrapy's defaults, 16 requests and 8 per domain, instead of 100), --urls FILE
+(write the URL of every response received, one a line).
 """
 import json
 import sys
@@ -23,6 +25,7 @@ class SiteSpider(Spider):
         self.links = LinkExtractor()   # the offsite middleware keeps the crawl on allowed_domains
         self.pages = 0
         self.errors = 0
+        self.seen = []
 
     def start_requests(self):
         for url in self.start_urls:
@@ -30,6 +33,7 @@ class SiteSpider(Spider):
 
     def parse(self, response):
         self.pages += 1
+        self.seen.append(response.url)
         if b"text/html" in response.headers.get("Content-Type", b""):
             for link in self.links.extract_links(response):
                 yield Request(link.url, callback=self.parse, errback=self.failed)
@@ -39,11 +43,16 @@ class SiteSpider(Spider):
 
 
 def main():
-    root = sys.argv[1]
-    process = CrawlerProcess(settings={
-        "LOG_LEVEL": "ERROR",
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    root = args[0]
+    urls_file = sys.argv[sys.argv.index("--urls") + 1] if "--urls" in sys.argv else None
+    concurrency = {} if "--default-concurrency" in sys.argv else {
         "CONCURRENT_REQUESTS": 100,
         "CONCURRENT_REQUESTS_PER_DOMAIN": 100,
+    }
+    process = CrawlerProcess(settings={
+        **concurrency,
+        "LOG_LEVEL": "ERROR",
         "ROBOTSTXT_OBEY": True,
         "HTTPERROR_ALLOW_ALL": True,
         "RETRY_TIMES": 3,
@@ -60,6 +69,9 @@ def main():
     process.start()
     seconds = time.monotonic() - start
     spider = crawler.spider
+    if urls_file:
+        with open(urls_file, "w") as f:
+            f.writelines(u + "\n" for u in spider.seen)
     print(json.dumps({"pages": spider.pages, "errors": spider.errors, "seconds": seconds}))
 
 

@@ -26,11 +26,14 @@ import picocli.CommandLine.Parameters;
 /** {@code ./asyncio4j crawl [options] ROOT...}: the crawler as a command-line tool. */
 @Command(name = "crawl", mixinStandardHelpOptions = true, version = "asyncio4j crawler 0.1",
         sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Crawls the web from ROOT URLs, concurrently, on one thread (asyncio4j's event loop), and "
-                + "reports what it found. Ctrl-C stops it and prints the partial report."},
+        description = {"Crawls the web from ROOT URLs, concurrently: the network on one thread (asyncio4j's event "
+                + "loop), link extraction on --workers threads; reports what it found. Ctrl-C stops it and prints "
+                + "the partial report."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the crawl ran to its end", "1:bad usage or a failure",
-                "2:the crawl cannot start as asked (its state, frontier or output)", "130:stopped by Ctrl-C"})
+        exitCodeList = {"0:the crawl ran to its end", "1:a bad option value, or a failure",
+                "2:bad usage, or the crawl cannot start as asked (an output file that cannot be written, its state "
+                        + "or its frontier: checked before the first request)",
+                "130:stopped by Ctrl-C"})
 public final class CrawlCommand implements Callable<Integer> {
     @Parameters(paramLabel = "ROOT", arity = "0..*", description = "where to start (http or https URLs)")
     List<URI> roots = new ArrayList<>();
@@ -55,6 +58,14 @@ public final class CrawlCommand implements Callable<Integer> {
     int perHost;
     @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "10485760", description = "largest body accepted (${DEFAULT-VALUE})")
     long maxBody;
+    @Option(names = "--max-depth", paramLabel = "N", description = "follow links at most N deep from a root (a redirect keeps its depth)")
+    Integer maxDepth;
+    @Option(names = "--delay", paramLabel = "SECONDS", defaultValue = "0", description = "between requests to one host at least (and at least robots.txt's Crawl-delay) (${DEFAULT-VALUE})")
+    double delay;
+    @Option(names = "--sitemaps", description = "also start from the sitemaps named in the roots' robots.txt")
+    boolean sitemaps;
+    @Option(names = "--workers", paramLabel = "N", description = "threads extracting links (default: the number of cores)")
+    Integer workers;
     @Option(names = "--ignore-robots", description = "do not read robots.txt")
     boolean ignoreRobots;
     @Option(names = "--user-agent", paramLabel = "UA", description = "the User-Agent header")
@@ -113,7 +124,7 @@ public final class CrawlCommand implements Callable<Integer> {
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
-            if (e instanceof CrawlSetupException) {
+            if (e instanceof CrawlSetupException || e instanceof OutputFile.UnwritableException) {
                 err.println("crawl: " + e.getMessage());    // the user can fix it: one line, no stack trace
                 return 2;
             }
@@ -151,6 +162,11 @@ public final class CrawlCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--warc-max-size must be positive, not " + warcMaxSize);
         }
+        if (!(delay >= 0) || Double.isInfinite(delay)) {
+            throw new IllegalArgumentException("--delay must be a number of seconds, 0 or more, not " + delay);
+        }
+        OutputFile.check("--json", json);     // before the first request: a report is never lost at the end
+        OutputFile.check("--html", html);
         return Async.run(crawl());
     }
 
@@ -163,9 +179,16 @@ public final class CrawlCommand implements Callable<Integer> {
                 CrawlConfig.Builder b = CrawlConfig.builder(start).maxTasks(maxTasks).maxRedirect(maxRedirect)
                         .maxTries(maxTries).exclude(exclude).strict(!lenient).perHost(perHost)
                         .obeyRobots(!ignoreRobots).userAgent(userAgent)
-                        .timeout(Duration.ofNanos((long) (timeout * 1e9)));
+                        .timeout(Duration.ofNanos((long) (timeout * 1e9)))
+                        .delay(Duration.ofNanos((long) (delay * 1e9))).sitemaps(sitemaps);
                 if (maxPages != null) {
                     b.maxPages(maxPages);
+                }
+                if (maxDepth != null) {
+                    b.maxDepth(maxDepth);
+                }
+                if (workers != null) {
+                    b.workers(workers);
                 }
                 CrawlConfig config = b.build();
                 if (demo && !quiet) {

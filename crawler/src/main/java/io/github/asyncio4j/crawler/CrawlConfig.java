@@ -21,10 +21,16 @@ import java.util.regex.Pattern;
  * @param obeyRobots  read each host's {@code /robots.txt} and skip what it disallows
  * @param userAgent   the {@code User-Agent}; its first word is the name looked up in robots.txt
  * @param timeout     per request (connect, and each read, and the whole request)
+ * @param maxDepth    links followed from a root at most (a root is at depth 0; a redirect, or a meta refresh,
+ *                    keeps its page's depth); deeper URLs are excluded by rule {@code max-depth}
+ * @param delay       between the starts of two requests to one host at least (and at least the host's robots.txt
+ *                    {@code Crawl-delay} when robots.txt is obeyed); zero for none
+ * @param sitemaps    also start from the sitemaps the roots' robots.txt files name
+ * @param workers     threads that extract links from pages (the network stays on the crawl's loop)
  */
 public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int maxTries, Pattern exclude,
                           boolean strict, long maxPages, int perHost, boolean obeyRobots, String userAgent,
-                          Duration timeout) {
+                          Duration timeout, int maxDepth, Duration delay, boolean sitemaps, int workers) {
     public static final String DEFAULT_USER_AGENT =
             "asyncio4j-crawler/0.1 (+https://github.com/asyncio4j/asyncio4j)";
 
@@ -42,8 +48,13 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         positive("maxTasks", maxTasks);
         positive("maxTries", maxTries);
         positive("maxPages", maxPages);
-        if (maxRedirect < 0 || perHost < 0) {
-            throw new IllegalArgumentException("maxRedirect and perHost cannot be negative");
+        positive("workers", workers);
+        if (maxRedirect < 0 || perHost < 0 || maxDepth < 0) {
+            throw new IllegalArgumentException("maxRedirect, perHost and maxDepth cannot be negative");
+        }
+        Objects.requireNonNull(delay, "delay");
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("delay cannot be negative: " + delay);
         }
         Objects.requireNonNull(userAgent, "userAgent");
         Objects.requireNonNull(timeout, "timeout");
@@ -58,7 +69,10 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         }
     }
 
-    /** The chapter's defaults: 100 tasks, 10 redirects, 4 tries, strict hosts; robots.txt obeyed; 10 s timeout. */
+    /**
+     * The chapter's defaults: 100 tasks, 10 redirects, 4 tries, strict hosts; robots.txt obeyed; 10 s timeout; no
+     * depth limit, no delay, no sitemaps; a link-extraction thread per core.
+     */
     public static Builder builder(List<URI> roots) {
         return new Builder(roots);
     }
@@ -76,6 +90,10 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         private boolean obeyRobots = true;
         private String userAgent = DEFAULT_USER_AGENT;
         private Duration timeout = Duration.ofSeconds(10);
+        private int maxDepth = Integer.MAX_VALUE;
+        private Duration delay = Duration.ZERO;
+        private boolean sitemaps;
+        private int workers = Runtime.getRuntime().availableProcessors();
 
         private Builder(List<URI> roots) {
             this.roots = roots;
@@ -91,10 +109,14 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         public Builder obeyRobots(boolean b) { obeyRobots = b; return this; }
         public Builder userAgent(String ua) { userAgent = ua; return this; }
         public Builder timeout(Duration d) { timeout = d; return this; }
+        public Builder maxDepth(int n) { maxDepth = n; return this; }
+        public Builder delay(Duration d) { delay = d; return this; }
+        public Builder sitemaps(boolean s) { sitemaps = s; return this; }
+        public Builder workers(int n) { workers = n; return this; }
 
         public CrawlConfig build() {
             return new CrawlConfig(roots, maxTasks, maxRedirect, maxTries, exclude, strict, maxPages, perHost,
-                    obeyRobots, userAgent, timeout);
+                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers);
         }
     }
 }

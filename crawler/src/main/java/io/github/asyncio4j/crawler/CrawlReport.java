@@ -1,5 +1,6 @@
 package io.github.asyncio4j.crawler;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,9 +16,18 @@ import java.util.function.Function;
  * @param unfinished  URLs admitted but not handled because the crawl was stopped
  * @param seconds     wall time
  * @param interrupted true if the crawl was stopped before the queue ran dry
+ * @param sitemaps    sitemap URL to what reading it gave (with {@code sitemaps}; empty otherwise)
  */
 public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
-                          List<String> unfinished, double seconds, boolean interrupted) {
+                          List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps) {
+    /** Upper bounds (exclusive, in ms) of the response-time histogram's buckets; the last bucket has none. */
+    static final long[] TIME_BUCKETS_MS = {10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
+
+    /** A report without sitemaps. */
+    public CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
+                       List<String> unfinished, double seconds, boolean interrupted) {
+        this(config, pages, excluded, unfinished, seconds, interrupted, Map.of());
+    }
 
     /** Responses received, redirects and error statuses included. */
     public long fetched() {
@@ -59,6 +69,49 @@ public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String
             if (k != null) {
                 m.merge(k, 1L, Long::sum);
             }
+        }
+        return m;
+    }
+
+    /** Host (with its port, if any) to URLs handled there, fetched or failed; most first, then by name. */
+    public Map<String, Long> hosts() {
+        Map<String, Long> byHost = countBy(p -> host(p.url()));
+        Map<String, Long> sorted = new LinkedHashMap<>();
+        byHost.entrySet().stream()
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        return sorted;
+    }
+
+    private static String host(String url) {
+        int start = url.indexOf("://");
+        start = start < 0 ? 0 : start + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        return url.substring(start, end);
+    }
+
+    /**
+     * Response times: bucket label ({@code "< 10 ms"}, ..., {@code ">= 5000 ms"}) to responses in it, every bucket
+     * listed in order, empty ones too; failed fetches are not counted.
+     */
+    public Map<String, Long> responseTimes() {
+        long[] counts = new long[TIME_BUCKETS_MS.length + 1];
+        for (PageRecord p : pages) {
+            if (!p.failed()) {
+                int i = 0;
+                while (i < TIME_BUCKETS_MS.length && p.ms() >= TIME_BUCKETS_MS[i]) {
+                    i++;
+                }
+                counts[i]++;
+            }
+        }
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (int i = 0; i < counts.length; i++) {
+            m.put(i < TIME_BUCKETS_MS.length ? "< " + TIME_BUCKETS_MS[i] + " ms"
+                    : ">= " + TIME_BUCKETS_MS[TIME_BUCKETS_MS.length - 1] + " ms", counts[i]);
         }
         return m;
     }

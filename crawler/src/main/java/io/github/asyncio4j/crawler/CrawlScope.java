@@ -22,6 +22,8 @@ final class CrawlScope {
         m.put("--strict/--lenient", config.strict() ? "--strict" : "--lenient");
         m.put("--max-pages", config.maxPages() == Long.MAX_VALUE ? "(no limit)" : Long.toString(config.maxPages()));
         m.put("--max-redirect", Integer.toString(config.maxRedirect()));
+        m.put("--max-depth", Integer.toString(config.maxDepth()));
+        m.put("--sitemaps", config.sitemaps() ? "yes" : "no");
         m.put("--ignore-robots", config.obeyRobots() ? "no" : "yes");
         return m;
     }

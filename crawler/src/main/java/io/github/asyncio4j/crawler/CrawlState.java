@@ -16,8 +16,8 @@ import java.util.Map;
  */
 public interface CrawlState extends AutoCloseable {
 
-    /** A URL to fetch and how many more redirects may be followed from it. */
-    record Item(URI url, int redirectsLeft) {
+    /** A URL to fetch, how many more redirects may be followed from it, and its depth (links from a root). */
+    record Item(URI url, int redirectsLeft, int depth) {
     }
 
     /** What {@link #add} did. */

@@ -2,9 +2,11 @@ package io.github.asyncio4j.crawler;
 
 import java.io.IOException;
 import java.io.Writer;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The report as one self-contained HTML page (no scripts, no external files): the summary, a bar chart of
@@ -45,6 +47,17 @@ public final class HtmlReport {
         statusChart(b, r.statuses());
         b.append("<h2>Pages over time</h2>\n");
         timeChart(b, r.pages(), r.seconds());
+        b.append("<h2>Response times</h2>\n");
+        barChart(b, r.responseTimes(), bucket -> "#37c");
+        b.append("<h2>Hosts</h2>\n");
+        counts(b, TextReport.top(r.hosts(), 50));
+        if (!r.sitemaps().isEmpty()) {
+            b.append("<h2>Sitemaps</h2>\n");
+            b.append("<table>");
+            r.sitemaps().forEach((url, what) -> b.append("<tr><td>").append(esc(url)).append("</td><td>")
+                    .append(esc(what)).append("</td></tr>"));
+            b.append("</table>\n");
+        }
         b.append("<h2>Content types</h2>\n");
         counts(b, r.contentTypes());
         if (!r.exclusions().isEmpty()) {
@@ -86,26 +99,32 @@ public final class HtmlReport {
 
     /** One bar per status code, coloured by class (2xx green, 3xx blue, 4xx orange, 5xx red). */
     private static void statusChart(StringBuilder b, Map<Integer, Long> statuses) {
+        Map<String, Long> bars = new LinkedHashMap<>();
+        statuses.forEach((status, n) -> bars.put(status.toString(), n));
+        barChart(b, bars, status -> switch (status.charAt(0)) {
+            case '2' -> "#3a3";
+            case '3' -> "#37c";
+            case '4' -> "#e90";
+            default -> "#c33";
+        });
+    }
+
+    /** One bar per entry, in order, labelled below with its key and above with its count. */
+    private static void barChart(StringBuilder b, Map<String, Long> bars, Function<String, String> colour) {
         svgOpen(b);
-        long max = statuses.values().stream().mapToLong(Long::longValue).max().orElse(1);
-        int n = Math.max(1, statuses.size());
+        long max = Math.max(1, bars.values().stream().mapToLong(Long::longValue).max().orElse(1));
+        int n = Math.max(1, bars.size());
         double slot = (W - 2.0 * PAD) / n;
         int i = 0;
-        for (Map.Entry<Integer, Long> e : statuses.entrySet()) {
+        for (Map.Entry<String, Long> e : bars.entrySet()) {
             double h = (H - 2.0 * PAD) * e.getValue() / max;
             double x = PAD + i * slot + slot * 0.15;
             double y = H - PAD - h;
-            String colour = switch (e.getKey() / 100) {
-                case 2 -> "#3a3";
-                case 3 -> "#37c";
-                case 4 -> "#e90";
-                default -> "#c33";
-            };
             b.append(String.format(Locale.ROOT,
                     "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>", x, y, slot * 0.7, h,
-                    colour));
-            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%d</text>",
-                    x + slot * 0.35, H - PAD + 14, e.getKey()));
+                    colour.apply(e.getKey())));
+            b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>",
+                    x + slot * 0.35, H - PAD + 14, esc(e.getKey())));
             b.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">%d</text>",
                     x + slot * 0.35, y - 3, e.getValue()));
             i++;

@@ -28,6 +28,11 @@ public final class JsonReport {
         summary.add("content_types", counts(r.contentTypes()));
         summary.add("excluded", counts(r.exclusions()));
         summary.addProperty("interrupted", r.interrupted());
+        summary.add("hosts", counts(r.hosts()));
+        summary.add("response_times", counts(r.responseTimes()));
+        JsonObject sitemaps = new JsonObject();
+        r.sitemaps().forEach(sitemaps::addProperty);
+        summary.add("sitemaps", sitemaps);
         root.add("summary", summary);
         JsonArray pages = new JsonArray();
         for (PageRecord p : r.pages()) {

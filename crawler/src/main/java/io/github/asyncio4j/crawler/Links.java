@@ -13,8 +13,10 @@ import org.jsoup.select.Evaluator;
 import org.jsoup.select.QueryParser;
 
 /**
- * Link extraction from an HTML page with jsoup: {@code a[href]} and {@code area[href]}, resolved against the page's
- * URL or its {@code <base href>}. Undecodable bytes become replacement characters, never an error.
+ * Link extraction from an HTML page with jsoup's DOM: {@code a[href]} and {@code area[href]}, resolved against the
+ * page's URL or its {@code <base href>}. Undecodable bytes become replacement characters, never an error. The
+ * crawler uses the streaming {@link LinkScanner}; this is its reference: {@code LinkScannerTest} holds the two to the
+ * same links, and the bench measures one against the other.
  */
 final class Links {
     private static final Evaluator LINKS = QueryParser.parse("a[href], area[href]");

@@ -17,6 +17,22 @@ package io.github.asyncio4j.crawler;
  */
 public record PageRecord(String url, Integer status, String contentType, long bytes, int links, int newLinks,
                          String redirectTo, String error, long ms, int tries, double at) {
+    /** Boxed statuses 100-999, shared: a crawl keeps one record per URL, often a million. */
+    private static final Integer[] STATUSES = new Integer[900];
+
+    static {
+        for (int i = 0; i < STATUSES.length; i++) {
+            STATUSES[i] = 100 + i;
+        }
+    }
+
+    /** Shares the status box and the content type's string between records (values, not identities, matter). */
+    public PageRecord {
+        if (status != null && status >= 100 && status <= 999) {
+            status = STATUSES[status - 100];
+        }
+        contentType = contentType == null ? null : contentType.intern();
+    }
 
     /** True if no response arrived. */
     public boolean failed() {

@@ -165,8 +165,8 @@ final class RedisState implements CrawlState {
 
     @Override
     public Admission add(Item item, long maxPages) {
-        long r = (Long) redis.call("EVAL", ADD, 2, seenKey, queueKey, item.url().toString(), item.redirectsLeft(),
-                maxPages);
+        long r = (Long) redis.call("EVAL", ADD, 2, seenKey, queueKey, item.url().toString(),
+                item.redirectsLeft() + ":" + item.depth(), maxPages);
         if (r == 1) {
             excluded.remove(item.url().toString());
             return Admission.ADDED;
@@ -190,8 +190,10 @@ final class RedisState implements CrawlState {
             } else {
                 String s = (String) item;
                 claimed.add(s);
+                int colon = s.indexOf(':');
                 int space = s.indexOf(' ');
-                return new Item(URI.create(s.substring(space + 1)), Integer.parseInt(s.substring(0, space)));
+                return new Item(URI.create(s.substring(space + 1)), Integer.parseInt(s.substring(0, colon)),
+                        Integer.parseInt(s.substring(colon + 1, space)));
             }
         }
     }
@@ -217,7 +219,7 @@ final class RedisState implements CrawlState {
     }
 
     private static String member(Item item) {
-        return item.redirectsLeft() + " " + item.url();
+        return item.redirectsLeft() + ":" + item.depth() + " " + item.url();   // as the ADD script queues it
     }
 
     @Override

@@ -44,7 +44,7 @@ final class SqliteState implements CrawlState {
     private sealed interface Op {
     }
 
-    private record Admitted(String url, int redirectsLeft) implements Op {
+    private record Admitted(String url, int redirectsLeft, int depth) implements Op {
     }
 
     private record Done(PageRecord page) implements Op {
@@ -103,7 +103,7 @@ final class SqliteState implements CrawlState {
                 s.execute("PRAGMA synchronous = FULL");
                 s.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS urls (id INTEGER PRIMARY KEY, url TEXT NOT NULL UNIQUE,"
-                        + " redirects_left INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0)");
+                        + " redirects_left INTEGER NOT NULL, depth INTEGER NOT NULL, done INTEGER NOT NULL DEFAULT 0)");
                 s.execute("CREATE TABLE IF NOT EXISTS pages (seq INTEGER PRIMARY KEY, url TEXT NOT NULL,"
                         + " status INTEGER, content_type TEXT, bytes INTEGER NOT NULL, links INTEGER NOT NULL,"
                         + " new_links INTEGER NOT NULL, redirect_to TEXT, error TEXT, ms INTEGER NOT NULL,"
@@ -178,13 +178,13 @@ final class SqliteState implements CrawlState {
     /** Reads what earlier runs recorded into the memory state (on the opening thread, before the writer runs). */
     private void load(Connection db) throws SQLException {
         try (Statement s = db.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT url, redirects_left, done FROM urls ORDER BY id")) {
+            try (ResultSet rs = s.executeQuery("SELECT url, redirects_left, done, depth FROM urls ORDER BY id")) {
                 while (rs.next()) {
                     String url = rs.getString(1);
                     if (rs.getInt(3) != 0) {
                         memory.restoreDone(url);
                     } else {
-                        memory.restoreWaiting(new Item(URI.create(url), rs.getInt(2)));
+                        memory.restoreWaiting(new Item(URI.create(url), rs.getInt(2), rs.getInt(4)));
                     }
                 }
             }
@@ -220,7 +220,7 @@ final class SqliteState implements CrawlState {
     public Admission add(Item item, long maxPages) {
         Admission a = memory.add(item, maxPages);
         if (a == Admission.ADDED) {
-            writer.submit(new Admitted(item.url().toString(), item.redirectsLeft()));
+            writer.submit(new Admitted(item.url().toString(), item.redirectsLeft(), item.depth()));
         }
         return a;
     }
@@ -299,7 +299,7 @@ final class SqliteState implements CrawlState {
             try {
                 this.db = db;
                 db.setAutoCommit(false);
-                admit = db.prepareStatement("INSERT OR IGNORE INTO urls (url, redirects_left) VALUES (?, ?)");
+                admit = db.prepareStatement("INSERT OR IGNORE INTO urls (url, redirects_left, depth) VALUES (?, ?, ?)");
                 unexclude = db.prepareStatement("DELETE FROM excluded WHERE url = ?");
                 markDone = db.prepareStatement("UPDATE urls SET done = 1 WHERE url = ?");
                 page = db.prepareStatement("INSERT INTO pages (url, status, content_type, bytes, links,"
@@ -318,6 +318,7 @@ final class SqliteState implements CrawlState {
                     case Admitted a -> {
                         admit.setString(1, a.url());
                         admit.setInt(2, a.redirectsLeft());
+                        admit.setInt(3, a.depth());
                         admit.executeUpdate();
                         unexclude.setString(1, a.url());
                         unexclude.executeUpdate();

@@ -27,6 +27,15 @@ public final class TextReport {
         table(out, "Statuses", r.statuses());
         table(out, "Content types", r.contentTypes());
         table(out, "Excluded", r.exclusions());
+        Map<String, Long> hosts = r.hosts();
+        if (hosts.size() > 1 || verbose) {
+            table(out, "Hosts", top(hosts, 20));
+        }
+        histogram(out, r.responseTimes());
+        if (!r.sitemaps().isEmpty()) {
+            out.println("Sitemaps:");
+            r.sitemaps().forEach((url, what) -> out.println("  " + url + ": " + what));
+        }
         if (r.interrupted()) {
             out.printf(Locale.ROOT, "Interrupted: %d admitted URLs were left unfinished%n", r.unfinished().size());
         }
@@ -50,6 +59,35 @@ public final class TextReport {
         out.println(title + ":");
         int width = counts.keySet().stream().mapToInt(k -> k.toString().length()).max().orElse(0);
         counts.forEach((k, n) -> out.printf(Locale.ROOT, "  %-" + width + "s %8d%n", k, n));
+    }
+
+    /** The first {@code n} entries of {@code m} (in its order), and the rest summed as "(N others)". */
+    static Map<String, Long> top(Map<String, Long> m, int n) {
+        if (m.size() <= n) {
+            return m;
+        }
+        Map<String, Long> t = new java.util.LinkedHashMap<>();
+        long rest = 0;
+        for (var e : m.entrySet()) {
+            if (t.size() < n) {
+                t.put(e.getKey(), e.getValue());
+            } else {
+                rest += e.getValue();
+            }
+        }
+        t.put("(" + (m.size() - n) + " others)", rest);
+        return t;
+    }
+
+    private static void histogram(PrintStream out, Map<String, Long> buckets) {
+        long max = buckets.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        if (max == 0) {
+            return;
+        }
+        out.println("Response times:");
+        int width = buckets.keySet().stream().mapToInt(String::length).max().orElse(0);
+        buckets.forEach((label, n) -> out.printf(Locale.ROOT, "  %-" + width + "s %8d %s%n", label, n,
+                "#".repeat((int) Math.ceil(40.0 * n / max))));
     }
 
     static String bytes(long n) {

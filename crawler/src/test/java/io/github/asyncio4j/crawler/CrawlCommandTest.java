@@ -1,11 +1,15 @@
 package io.github.asyncio4j.crawler;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +53,7 @@ class CrawlCommandTest {
         assertThat(summary.getAsJsonObject("statuses").get("302").getAsInt()).isEqualTo(2);   // the loop
         assertThat(summary.getAsJsonObject("excluded").keySet()).contains("robots", "host");
         for (String key : new String[] {"fetched", "errors", "redirects", "bytes", "seconds", "pages_per_second",
-                "statuses", "content_types"}) {
+                "statuses", "content_types", "hosts", "response_times"}) {
             assertThat(summary.has(key)).as(key).isTrue();
         }
         JsonObject failed = null;
@@ -69,6 +73,7 @@ class CrawlCommandTest {
 
         String page = Files.readString(html);
         assertThat(page).startsWith("<!DOCTYPE html>").contains("<svg").contains("Pages over time")
+                .contains("Response times").contains("Hosts")
                 .doesNotContain("<script");
     }
 
@@ -78,6 +83,38 @@ class CrawlCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("/page/19 200 text/html").contains("/loop/a 302 redirect to")
                 .contains("/reset error after 4 tries").contains("excluded (robots)");
+    }
+
+    @Test
+    void anOutputFileThatCannotBeWrittenStopsTheCrawlBeforeItStarts() throws Exception {
+        try (ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            String root = "http://127.0.0.1:" + server.getLocalPort() + "/";
+            Path regularFile = Files.writeString(dir.resolve("file"), "x");
+            String[][] cases = {
+                    {"--json", dir.resolve("no/such/dir/report.json").toString(), "does not exist"},
+                    {"--html", dir.toString(), "it is a directory"},
+                    {"--json", regularFile.resolve("report.json").toString(), "is not a directory"}};
+            for (String[] c : cases) {
+                Run r = run("-q", c[0], c[1], root);
+                assertThat(r.code()).as(r.err()).isEqualTo(2);
+                assertThat(r.err().strip()).as("one line").doesNotContain("\n")
+                        .startsWith("crawl: " + c[0] + " " + c[1] + ": cannot write there").contains(c[2]);
+                assertThat(r.err()).doesNotContain("Exception").doesNotContain("\tat ");
+                assertThat(r.out()).isEmpty();
+            }
+            server.setSoTimeout(50);
+            assertThatThrownBy(server::accept).as("no request was made").isInstanceOf(SocketTimeoutException.class);
+        }
+    }
+
+    @Test
+    void newOptionsAreChecked() {
+        Run delay = run("--delay", "-1", "http://example.invalid/");
+        assertThat(delay.code()).isEqualTo(1);
+        assertThat(delay.err()).contains("--delay must be");
+        Run workers = run("-q", "--workers", "0", "http://example.invalid/");
+        assertThat(workers.code()).isEqualTo(1);
+        assertThat(workers.err()).contains("workers must be at least 1");
     }
 
     @Test

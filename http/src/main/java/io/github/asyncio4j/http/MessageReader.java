@@ -12,7 +12,9 @@ import io.github.asyncio4j.net.IncompleteReadError;
 import io.github.asyncio4j.net.LimitOverrunError;
 import io.github.asyncio4j.net.StreamReader;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -216,7 +218,7 @@ final class MessageReader {
                 return body.toArray();
             }
             consumed += block.length;
-            body.add(block, block.length);
+            body.addOwned(block);     // a fresh array from the stream: kept, not copied
             progress();
         }
     }
@@ -250,7 +252,7 @@ final class MessageReader {
                 consumed += block.length;
                 left -= block.length;
                 progress();
-                body.add(block, block.length);
+                body.addOwned(block);
             }
             byte[] end;
             try {
@@ -267,10 +269,14 @@ final class MessageReader {
     }
 
     /** A growable body buffer that refuses to grow past {@code max}. */
+    /**
+     * A body of unknown length, kept as the blocks it arrived in and joined once at the end: every byte is copied
+     * once (twice for a block the caller reuses), never again as the body grows. Bounded by {@code max}.
+     */
     static final class Accumulator {
         private final long max;
         private final String what;
-        private byte[] data = new byte[0];
+        private final List<byte[]> blocks = new ArrayList<>();
         int size;
 
         Accumulator(long max, String what) {
@@ -285,24 +291,43 @@ final class MessageReader {
             }
         }
 
-        void add(byte[] block, int length) {
+        /** Adds the first {@code length} bytes of {@code buffer}, which the caller reuses (so they are copied). */
+        void add(byte[] buffer, int length) {
+            check(length);
+            blocks.add(Arrays.copyOf(buffer, length));
+            size += length;
+        }
+
+        /** Adds {@code block}, which the accumulator now owns (so it is kept as it is). */
+        void addOwned(byte[] block) {
+            check(block.length);
+            blocks.add(block);
+            size += block.length;
+        }
+
+        private void check(int length) {
             if (size + (long) length > max) {
                 throw tooLarge();
             }
-            if (size + length > data.length) {
-                long grown = Math.max((long) data.length * 2, size + (long) length);
-                data = Arrays.copyOf(data, (int) Math.min(Math.max(grown, 1024), max));
-            }
-            System.arraycopy(block, 0, data, size, length);
-            size += length;
         }
 
         private BodyTooLargeException tooLarge() {
             return new BodyTooLargeException(what + " exceeds the maximum of " + max + " bytes", max);
         }
 
+        /** The body: the one block as it is, or the blocks joined into one array of the exact size. */
         byte[] toArray() {
-            return data.length == size ? data : Arrays.copyOf(data, size);
+            if (blocks.size() == 1) {
+                return blocks.get(0);
+            }
+            byte[] all = new byte[size];
+            int at = 0;
+            for (byte[] b : blocks) {
+                System.arraycopy(b, 0, all, at, b.length);
+                at += b.length;
+            }
+            blocks.clear();
+            return all;
         }
     }
 }

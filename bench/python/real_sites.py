@@ -1,0 +1,180 @@
+"""Real documentation sites for the crawl benchmark: Debian's Python 3.11 and PostgreSQL 15 docs, served by nginx
+on a free loopback port (a generated config in a temporary directory, nothing of the system's nginx touched), and
+a latency-injecting TCP proxy (each response's first bytes held back a fixed time; loopback only).
+
+    python3 bench/python/real_sites.py serve          # prints the two roots, serves until Ctrl-C (for trying)
+"""
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+SITES = {
+    # name: (directory, path of the root under the server)
+    "python": ("/usr/share/doc/python3.11/html", "/python/index.html"),
+    "postgresql": ("/usr/share/doc/postgresql-doc-15/html", "/postgresql/index.html"),
+}
+NGINX = "/usr/sbin/nginx"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError("nothing listens on 127.0.0.1:%d after %.0f s" % (port, timeout))
+
+
+def missing():
+    """What is missing to serve the real sites (empty when everything is there)."""
+    m = [] if os.access(NGINX, os.X_OK) else ["nginx (" + NGINX + ")"]
+    m += ["%s docs (%s)" % (n, d) for n, (d, _) in SITES.items() if not os.path.isdir(d)]
+    return m
+
+
+class Nginx:
+    """nginx on 127.0.0.1:PORT serving /python/ and /postgresql/, with its own prefix, config, logs and pid."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="a4j-nginx-")
+        self.port = free_port()
+        locations = "".join("    location /%s/ { alias %s/; }\n" % (n, d) for n, (d, _) in SITES.items())
+        conf = os.path.join(self.dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write("""daemon off;
+worker_processes 1;
+pid %(dir)s/nginx.pid;
+error_log %(dir)s/error.log warn;
+events { worker_connections 1024; }
+http {
+  include /etc/nginx/mime.types;
+  default_type application/octet-stream;
+  access_log off;
+  sendfile on;
+  keepalive_requests 100000;
+  client_body_temp_path %(dir)s/body;
+  proxy_temp_path %(dir)s/proxy;
+  fastcgi_temp_path %(dir)s/fastcgi;
+  uwsgi_temp_path %(dir)s/uwsgi;
+  scgi_temp_path %(dir)s/scgi;
+  server {
+    listen 127.0.0.1:%(port)d;
+%(locations)s  }
+}
+""" % {"dir": self.dir, "port": self.port, "locations": locations})
+        self.proc = subprocess.Popen([NGINX, "-p", self.dir, "-c", conf, "-e", os.path.join(self.dir, "error.log")],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        try:
+            wait_port(self.port)
+        except RuntimeError:
+            self.close()
+            raise
+
+    def root(self, site, port=None):
+        return "http://127.0.0.1:%d%s" % (port or self.port, SITES[site][1])
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class LatencyProxy:
+    """A TCP proxy on its own thread and event loop (uvloop when installed): 127.0.0.1:port -> 127.0.0.1:target;
+    the first bytes of each response (the server's first data after a request's bytes) wait `delay` seconds."""
+
+    def __init__(self, target, delay=0.02):
+        self.target, self.delay, self.port = target, delay, free_port()
+        self.ready = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+        if not self.ready.wait(10):
+            raise RuntimeError("the latency proxy did not start")
+
+    def _run(self):
+        try:
+            import uvloop
+            loop = uvloop.new_event_loop()
+        except ImportError:
+            loop = asyncio.new_event_loop()
+        self.loop = loop
+        asyncio.set_event_loop(loop)
+        server = loop.run_until_complete(asyncio.start_server(self._client, "127.0.0.1", self.port, backlog=1024))
+        self.server = server
+        self.ready.set()
+        loop.run_forever()
+        server.close()
+        loop.run_until_complete(server.wait_closed())
+        loop.close()
+
+    async def _client(self, creader, cwriter):
+        try:
+            sreader, swriter = await asyncio.open_connection("127.0.0.1", self.target)
+        except OSError:
+            cwriter.close()
+            return
+        pending = asyncio.Event()
+
+        async def requests():
+            try:
+                while data := await creader.read(65536):
+                    pending.set()
+                    swriter.write(data)
+                    await swriter.drain()
+            finally:
+                swriter.close()
+
+        async def responses():
+            try:
+                while data := await sreader.read(65536):
+                    if pending.is_set():
+                        pending.clear()
+                        await asyncio.sleep(self.delay)
+                    cwriter.write(data)
+                    await cwriter.drain()
+            finally:
+                cwriter.close()
+
+        await asyncio.gather(requests(), responses(), return_exceptions=True)
+
+    def close(self):
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(10)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) < 2 or sys.argv[1] != "serve":
+        print(__doc__)
+        sys.exit(2)
+    gone = missing()
+    if gone:
+        sys.exit("real_sites: missing " + ", ".join(gone) + " (bench/peers/install)")
+    n = Nginx()
+    p = LatencyProxy(n.port)
+    try:
+        for s in SITES:
+            print(n.root(s), " (20 ms: %s)" % n.root(s, p.port), flush=True)
+        signal.sigwait([signal.SIGINT, signal.SIGTERM])
+    finally:
+        p.close()
+        n.close()

@@ -1,0 +1,116 @@
+package io.github.asyncio4j.crawler;
+
+import static io.github.asyncio4j.Async.await;
+
+import io.github.asyncio4j.Async;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The CPU-heavy part of a crawl, off the loop: a page's links found ({@link LinkScanner}), resolved and normalised
+ * on a pool of {@code workers} threads, while the loop goes on with the network and the frontier. The worker
+ * threads share nothing but the (immutable) normaliser; the frontier is only touched on the loop, with the result.
+ *
+ * <p>Back-pressure: the task that fetched a page awaits its links, so no more pages wait for a worker than the
+ * crawl has tasks; a page's body is dropped as soon as its links are out.
+ */
+final class LinkExtractor implements AutoCloseable {
+    /**
+     * A page's links, ready for the frontier.
+     *
+     * @param crawlable normalised http(s) links, in document order, without duplicates
+     * @param rejected  links that cannot be crawled, to the rule that keeps them out ({@code invalid-url},
+     *                  {@code scheme})
+     * @param refresh   the normalised target of the page's {@code <meta http-equiv="refresh">}, or null
+     * @param refreshRejected the target of a refresh that cannot be crawled (a rule in {@code rejected}), or null
+     */
+    record PageLinks(List<URI> crawlable, Map<String, String> rejected, URI refresh, String refreshRejected) {
+    }
+
+    private final ExecutorService pool;
+
+    private static final byte[] WARM_UP = "<base href=/><a href=a>a</a><meta http-equiv=refresh content='0;url=b'>"
+            .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /**
+     * A pool of {@code workers} daemon threads named {@code crawler-links-N}. The extraction's classes (scanner,
+     * resolver, normaliser) are initialised here, on the caller's thread: otherwise the first page would
+     * initialise them on a worker while the loop, needing the same classes, waits for it with its timeouts running.
+     */
+    LinkExtractor(int workers) {
+        extractHere(WARM_UP, null, URI.create("http://warm.up/"));
+        AtomicInteger n = new AtomicInteger();
+        ThreadFactory threads = r -> {
+            Thread t = new Thread(r, "crawler-links-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        pool = Executors.newFixedThreadPool(workers, threads);
+    }
+
+    /**
+     * Pages smaller than this are scanned on the loop's thread: the hand-off to a worker and back costs about as
+     * much as scanning a few kilobytes.
+     */
+    static final int INLINE_BYTES = 8 * 1024;
+
+    /**
+     * The links of an HTML page at {@code url}: extracted on a worker thread (awaited, inside a task), or right
+     * here for a page under {@link #INLINE_BYTES}.
+     */
+    PageLinks extract(byte[] body, Charset charset, URI url) {
+        if (body.length < INLINE_BYTES) {
+            return extractHere(body, charset, url);
+        }
+        return await(Async.getRunningLoop().runInExecutor(pool, () -> extractHere(body, charset, url)));
+    }
+
+    /** The same, on the calling thread. */
+    static PageLinks extractHere(byte[] body, Charset charset, URI url) {
+        LinkScanner.Found found = LinkScanner.scan(body, charset, url.toString());
+        Set<URI> crawlable = new LinkedHashSet<>();
+        Map<String, String> rejected = new LinkedHashMap<>();
+        for (String href : found.links()) {
+            URI link = Urls.normalize(href);
+            String rule = rule(link);
+            if (rule == null) {
+                crawlable.add(link);
+            } else {
+                rejected.putIfAbsent(link == null ? href : link.toString(), rule);
+            }
+        }
+        URI refresh = null;
+        String refreshRejected = null;
+        if (found.refresh() != null) {
+            URI target = Urls.normalize(found.refresh());
+            String rule = rule(target);
+            if (rule == null) {
+                refresh = target;
+            } else {
+                refreshRejected = target == null ? found.refresh() : target.toString();
+                rejected.putIfAbsent(refreshRejected, rule);
+            }
+        }
+        return new PageLinks(new ArrayList<>(crawlable), rejected, refresh, refreshRejected);
+    }
+
+    private static String rule(URI link) {
+        return link == null ? "invalid-url" : Urls.isCrawlable(link) ? null : "scheme";
+    }
+
+    /** Stops the worker threads; extractions under way are abandoned. */
+    @Override
+    public void close() {
+        pool.shutdownNow();
+    }
+}

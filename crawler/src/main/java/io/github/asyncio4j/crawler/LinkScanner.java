@@ -1,0 +1,596 @@
+package io.github.asyncio4j.crawler;
+
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import org.jsoup.parser.Parser;
+
+/**
+ * Link extraction in one pass over a page's bytes, without a DOM: the start tags {@code a} and {@code area}
+ * ({@code href}), {@code base} (the first {@code href}: the page's base for every link, as in HTML) and {@code meta}
+ * ({@code http-equiv="refresh"}, and {@code charset} when the response named none). It follows the HTML tokenizer
+ * where that decides what is a tag: comments, {@code <!...>} and {@code <?...>} declarations, CDATA sections,
+ * quoted attribute values (a {@code >} inside quotes does not end a tag), the first of duplicate attributes, and the
+ * raw-text elements ({@code script}, {@code style}, {@code title}, {@code textarea}, ...) whose content holds no
+ * tags. Values are decoded with the page's charset and their character references with jsoup's rules; links are
+ * resolved against one parsed base per page with jsoup's resolver, so the links are the ones jsoup's DOM gives
+ * ({@code LinksTest} holds the two to the same output on real pages).
+ *
+ * <p>Only attribute values are turned into strings; the body is read in place and not kept. A scanner is for one
+ * page, on one thread.
+ */
+@SuppressWarnings("deprecation")   // new URL(String): the parser jsoup resolves with, so the links are the same
+final class LinkScanner {
+    /**
+     * What a page links to.
+     *
+     * @param links   absolute links of {@code a}/{@code area} elements, in document order, without duplicates; not
+     *                yet normalised
+     * @param refresh the absolute target of the first {@code <meta http-equiv="refresh">} that names one, or null
+     */
+    record Found(Set<String> links, String refresh) {
+    }
+
+    private static final String[] RAW_TEXT = {"script", "style", "title", "textarea", "xmp", "iframe", "noembed",
+            "noframes"};
+
+    private final byte[] b;
+    private final int end;
+    private Charset charset;
+    private final boolean charsetFixed;
+    private final List<String> hrefs = new ArrayList<>();
+    private String base;
+    private String refresh;
+
+    private LinkScanner(byte[] body, int start, Charset charset, boolean charsetFixed) {
+        this.b = body;
+        this.end = body.length;
+        this.pos = start;
+        this.charset = charset;
+        this.charsetFixed = charsetFixed;
+    }
+
+    private int pos;
+
+    /**
+     * The links of {@code body}, an HTML page at {@code pageUrl}. {@code charset} is the one the response named, or
+     * null: then a byte-order mark, else a {@code <meta charset>}, else UTF-8 decides, as in jsoup.
+     */
+    static Found scan(byte[] body, Charset charset, String pageUrl) {
+        int start = 0;
+        if (body.length >= 3 && (body[0] & 0xff) == 0xEF && (body[1] & 0xff) == 0xBB && (body[2] & 0xff) == 0xBF) {
+            charset = StandardCharsets.UTF_8;   // a byte-order mark wins over the header, as in browsers and jsoup
+            start = 3;
+        } else if (body.length >= 2 && ((body[0] & 0xff) == 0xFE && (body[1] & 0xff) == 0xFF
+                || (body[0] & 0xff) == 0xFF && (body[1] & 0xff) == 0xFE)) {
+            charset = StandardCharsets.UTF_16;
+        }
+        LinkScanner s;
+        if (charset != null && !asciiCompatible(charset)) {
+            // UTF-16 and UTF-32 pages (rare): tags are not single bytes; scan a UTF-8 copy.
+            s = new LinkScanner(new String(body, charset).getBytes(StandardCharsets.UTF_8), 0,
+                    StandardCharsets.UTF_8, true);
+        } else {
+            s = new LinkScanner(body, start, charset == null ? StandardCharsets.UTF_8 : charset, charset != null);
+        }
+        s.run();
+        return s.resolve(pageUrl);
+    }
+
+    private static boolean asciiCompatible(Charset c) {
+        String n = c.name().toUpperCase(Locale.ROOT);
+        return !n.startsWith("UTF-16") && !n.startsWith("UTF-32") && !n.startsWith("UTF_32");
+    }
+
+    // --- the tokenizer's decisions --------------------------------------------------------------------------
+
+    private void run() {
+        while (pos < end) {
+            int lt = indexOf((byte) '<', pos);
+            if (lt < 0 || lt + 1 >= end) {
+                return;
+            }
+            pos = lt + 1;
+            byte c = b[pos];
+            if (c == '!') {
+                markupDeclaration();
+            } else if (c == '?') {
+                pos = after((byte) '>', pos);          // bogus comment
+            } else if (c == '/') {
+                pos++;
+                if (pos < end && isAlpha(b[pos])) {
+                    tag(false);
+                } else if (pos < end && b[pos] == '>') {
+                    pos++;                               // "</>": nothing
+                } else {
+                    pos = after((byte) '>', pos);      // bogus comment
+                }
+            } else if (isAlpha(c)) {
+                String raw = tag(true);
+                if (raw != null) {
+                    if (raw.equals("plaintext")) {
+                        return;                          // the rest of the page is text
+                    }
+                    skipRawText(raw);
+                }
+            }
+            // any other byte after '<': the '<' was text
+        }
+    }
+
+    /** After {@code <!}: a comment, a CDATA section, or a declaration ending at the next {@code >}. */
+    private void markupDeclaration() {
+        pos++;
+        if (startsWith("--", pos)) {
+            pos += 2;
+            if (pos < end && b[pos] == '>') {            // "<!-->"
+                pos++;
+                return;
+            }
+            if (startsWith("->", pos)) {                 // "<!--->"
+                pos += 2;
+                return;
+            }
+            while (pos < end) {
+                int dash = indexOf((byte) '-', pos);
+                if (dash < 0) {
+                    pos = end;
+                    return;
+                }
+                if (startsWith("-->", dash)) {
+                    pos = dash + 3;
+                    return;
+                }
+                if (startsWith("--!>", dash)) {
+                    pos = dash + 4;
+                    return;
+                }
+                pos = dash + 1;
+            }
+        } else if (startsWith("[CDATA[", pos)) {
+            int close = indexOf("]]>", pos);
+            pos = close < 0 ? end : close + 3;
+        } else {
+            pos = after((byte) '>', pos);
+        }
+    }
+
+    /**
+     * A start or end tag whose name starts at {@code pos}; reads its attributes up to the closing {@code >}.
+     * Returns the name of a raw-text element whose start tag this was, else null.
+     */
+    private String tag(boolean start) {
+        int nameStart = pos;
+        while (pos < end && !isSpace(b[pos]) && b[pos] != '/' && b[pos] != '>') {
+            pos++;
+        }
+        int kind = start ? kind(nameStart, pos - nameStart) : OTHER;
+        String href = null;
+        String httpEquiv = null;
+        String content = null;
+        String metaCharset = null;
+        while (true) {
+            while (pos < end && (isSpace(b[pos]) || b[pos] == '/')) {
+                pos++;
+            }
+            if (pos >= end) {
+                return null;                             // EOF in a tag: the tag is dropped
+            }
+            if (b[pos] == '>') {
+                pos++;
+                break;
+            }
+            int an = pos++;                              // the first character may be '='
+            while (pos < end && !isSpace(b[pos]) && b[pos] != '/' && b[pos] != '>' && b[pos] != '=') {
+                pos++;
+            }
+            int anEnd = pos;
+            while (pos < end && isSpace(b[pos])) {
+                pos++;
+            }
+            int vs = -1;
+            int ve = -1;
+            if (pos < end && b[pos] == '=') {
+                pos++;
+                while (pos < end && isSpace(b[pos])) {
+                    pos++;
+                }
+                if (pos < end && (b[pos] == '"' || b[pos] == '\'')) {
+                    int close = indexOf(b[pos], pos + 1);
+                    vs = pos + 1;
+                    ve = close < 0 ? end : close;
+                    pos = close < 0 ? end : close + 1;
+                } else {
+                    vs = pos;
+                    while (pos < end && !isSpace(b[pos]) && b[pos] != '>') {
+                        pos++;
+                    }
+                    ve = pos;
+                }
+            }
+            if (kind == OTHER) {
+                continue;
+            }
+            if (kind == META) {
+                if (httpEquiv == null && nameIs("http-equiv", an, anEnd)) {
+                    httpEquiv = value(vs, ve);
+                } else if (content == null && nameIs("content", an, anEnd)) {
+                    content = value(vs, ve);
+                } else if (metaCharset == null && nameIs("charset", an, anEnd)) {
+                    metaCharset = value(vs, ve);
+                }
+            } else if (href == null && nameIs("href", an, anEnd)) {
+                href = value(vs, ve);
+            }
+        }
+        switch (kind) {
+            case LINK -> {
+                if (href != null) {
+                    hrefs.add(href);
+                }
+            }
+            case BASE -> {
+                if (href != null && base == null) {
+                    base = href;
+                }
+            }
+            case META -> meta(httpEquiv, content, metaCharset);
+            case RAW -> {
+                return lowerName(nameStart);
+            }
+            default -> { }
+        }
+        return null;
+    }
+
+    private void meta(String httpEquiv, String content, String metaCharset) {
+        if (httpEquiv != null && content != null) {
+            String equiv = httpEquiv.strip().toLowerCase(Locale.ROOT);
+            if (equiv.equals("refresh") && refresh == null) {
+                refresh = refreshUrl(content);
+            } else if (equiv.equals("content-type") && metaCharset == null) {
+                int i = content.toLowerCase(Locale.ROOT).indexOf("charset=");
+                if (i >= 0) {
+                    metaCharset = content.substring(i + 8).split("[;\\s]", 2)[0];
+                }
+            }
+        }
+        if (metaCharset != null && !charsetFixed) {
+            try {
+                Charset c = Charset.forName(metaCharset.strip().replace("\"", "").replace("'", ""));
+                if (asciiCompatible(c)) {
+                    charset = c;
+                }
+            } catch (IllegalArgumentException unknown) {
+                // an unknown or malformed name: keep the charset we have
+            }
+        }
+    }
+
+    /**
+     * The URL of a refresh's {@code content} ({@code "5; url=next.html"}), by HTML's declarative-refresh steps;
+     * null when it names none (a refresh of the page itself).
+     */
+    static String refreshUrl(String content) {
+        int i = 0;
+        int n = content.length();
+        while (i < n && isSpace(content.charAt(i))) {
+            i++;
+        }
+        int timeStart = i;
+        while (i < n && (Character.isDigit(content.charAt(i)) || content.charAt(i) == '.')) {
+            i++;
+        }
+        if (i == timeStart) {
+            return null;
+        }
+        while (i < n && isSpace(content.charAt(i))) {
+            i++;
+        }
+        if (i < n && (content.charAt(i) == ';' || content.charAt(i) == ',')) {
+            i++;
+        }
+        while (i < n && isSpace(content.charAt(i))) {
+            i++;
+        }
+        if (i >= n) {
+            return null;
+        }
+        if (content.regionMatches(true, i, "url", 0, 3)) {
+            int j = i + 3;
+            while (j < n && isSpace(content.charAt(j))) {
+                j++;
+            }
+            if (j < n && content.charAt(j) == '=') {
+                j++;
+                while (j < n && isSpace(content.charAt(j))) {
+                    j++;
+                }
+                i = j;
+            }
+        }
+        String url;
+        if (i < n && (content.charAt(i) == '"' || content.charAt(i) == '\'')) {
+            int close = content.indexOf(content.charAt(i), i + 1);
+            url = content.substring(i + 1, close < 0 ? n : close);
+        } else {
+            url = content.substring(i);
+        }
+        url = url.strip();
+        return url.isEmpty() ? null : url;
+    }
+
+    /** Skips the text of a raw-text element up to its end tag ({@code </name} then a space, '/' or '>'). */
+    private void skipRawText(String name) {
+        while (pos < end) {
+            int lt = indexOf("</", pos);
+            if (lt < 0) {
+                pos = end;
+                return;
+            }
+            int after = lt + 2 + name.length();
+            if (after <= end && regionMatchesIgnoreCase(lt + 2, name)
+                    && (after == end || isSpace(b[after]) || b[after] == '/' || b[after] == '>')) {
+                pos = lt;       // the end tag is read as a tag
+                return;
+            }
+            pos = lt + 2;
+        }
+    }
+
+    // --- resolving --------------------------------------------------------------------------------------------
+
+    private Found resolve(String pageUrl) {
+        String baseUrl = pageUrl;
+        if (base != null) {
+            String abs = resolveLikeJsoup(pageUrl, base);
+            if (!abs.isEmpty()) {
+                baseUrl = abs;
+            }
+        }
+        Base parsed = Base.of(baseUrl);
+        Set<String> links = new LinkedHashSet<>();
+        for (String href : hrefs) {
+            String abs = parsed.resolve(href);
+            if (!abs.isEmpty()) {
+                links.add(abs);
+            }
+        }
+        String target = refresh == null ? null : parsed.resolve(refresh);
+        return new Found(links, target == null || target.isEmpty() ? null : target);
+    }
+
+    /**
+     * A page's base URL, parsed once. {@link #resolve} gives what jsoup's {@code absUrl} gives: the common relative
+     * forms (a path, an absolute path, a query, a fragment) by joining strings, the others by jsoup's resolver.
+     */
+    private record Base(String url, URL parsed, String origin, String directory, String withoutFragment,
+                        String path) {
+        static Base of(String url) {
+            URL u;
+            try {
+                u = new URL(url);
+            } catch (MalformedURLException | IllegalArgumentException e) {
+                return new Base(url, null, null, null, null, null);
+            }
+            String authority = u.getAuthority();
+            if (authority == null || authority.isEmpty() || u.getRef() != null) {
+                return new Base(url, u, null, null, null, null);   // always through jsoup
+            }
+            String origin = u.getProtocol() + "://" + authority;
+            String path = u.getPath();
+            String dir = path.isEmpty() ? "/" : path.substring(0, path.lastIndexOf('/') + 1);
+            return new Base(url, u, origin, origin + dir, u.toExternalForm(), path);
+        }
+
+        /** The absolute URL of {@code href}, or "" when there is none. */
+        String resolve(String href) {
+            if (origin != null && !href.isEmpty() && simple(href)) {
+                char c = href.charAt(0);
+                if (c == '#') {
+                    return withoutFragment + href;
+                }
+                if (c == '?') {
+                    return origin + path + href;
+                }
+                if (c == '/') {
+                    if (href.length() == 1 || href.charAt(1) != '/') {
+                        return origin + href;
+                    }
+                } else {
+                    return directory + href;
+                }
+            }
+            if (parsed != null) {
+                try {
+                    return resolveLikeJsoup(parsed, href).toExternalForm();
+                } catch (MalformedURLException | IllegalArgumentException e) {
+                    // fall through: jsoup's own fallbacks (an absolute URL of an unknown scheme is kept as it is)
+                }
+            }
+            return resolveLikeJsoup(url, href);
+        }
+
+        /**
+         * True when joining strings resolves {@code href} as {@code java.net.URL} does: no scheme (no ':' before
+         * the first '/', '?' or '#'), no control character, space or backslash, no dot segment.
+         */
+        private static boolean simple(String href) {
+            boolean inPath = true;
+            for (int i = 0; i < href.length(); i++) {
+                char c = href.charAt(i);
+                if (c <= ' ' || c == '\\' || c == 0x7f) {
+                    return false;
+                }
+                if (c == '?' || c == '#') {
+                    inPath = false;
+                } else if (inPath) {
+                    if (c == ':') {
+                        return false;
+                    }
+                    if (c == '.' && (i == 0 || href.charAt(i - 1) == '/')
+                            && (i + 1 == href.length() || href.charAt(i + 1) == '/' || href.charAt(i + 1) == '.'
+                            || href.charAt(i + 1) == '?' || href.charAt(i + 1) == '#')) {
+                        return false;   // "./", "../", a trailing "." or "..": dot segments
+                    }
+                }
+            }
+            return true;
+        }
+    }
+
+    /** Control characters, which browsers and jsoup drop from a URL before resolving it. */
+    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\x00-\\x1f]+");
+    /** A scheme at the start: an absolute URL java.net.URL may have no handler for ({@code tel:}, ...). */
+    private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("^[a-zA-Z][a-zA-Z0-9+\\-.]*:");
+
+    /**
+     * jsoup's {@code absUrl} resolution (its internal {@code StringUtil.resolve}, which its module does not export):
+     * control characters dropped, a query-only reference kept on the base's path, then {@code java.net.URL}.
+     */
+    static URL resolveLikeJsoup(URL base, String href) throws MalformedURLException {
+        href = CONTROL.matcher(href).replaceAll("");
+        if (href.startsWith("?")) {
+            href = base.getPath() + href;
+        }
+        return new URL(base, href);
+    }
+
+    /** The same from strings: the absolute URL, or "" when there is none (jsoup's fallbacks included). */
+    static String resolveLikeJsoup(String base, String href) {
+        base = CONTROL.matcher(base).replaceAll("");
+        href = CONTROL.matcher(href).replaceAll("");
+        try {
+            URL b;
+            try {
+                b = new URL(base);
+            } catch (MalformedURLException e) {
+                return new URL(href).toExternalForm();   // an unusable base: the link may be absolute on its own
+            }
+            return resolveLikeJsoup(b, href).toExternalForm();
+        } catch (MalformedURLException | IllegalArgumentException e) {
+            return SCHEME.matcher(href).find() ? href : "";
+        }
+    }
+
+    // --- bytes ------------------------------------------------------------------------------------------------
+
+    private static final int OTHER = 0;
+    private static final int LINK = 1;
+    private static final int BASE = 2;
+    private static final int META = 3;
+    private static final int RAW = 4;
+
+    private int kind(int start, int length) {
+        if (nameIs("a", start, start + length) || nameIs("area", start, start + length)) {
+            return LINK;
+        }
+        if (nameIs("base", start, start + length)) {
+            return BASE;
+        }
+        if (nameIs("meta", start, start + length)) {
+            return META;
+        }
+        for (String raw : RAW_TEXT) {
+            if (nameIs(raw, start, start + length)) {
+                return RAW;
+            }
+        }
+        if (nameIs("plaintext", start, start + length)) {
+            return RAW;
+        }
+        return OTHER;
+    }
+
+    private String lowerName(int start) {
+        int e = start;
+        while (e < end && !isSpace(b[e]) && b[e] != '/' && b[e] != '>') {
+            e++;
+        }
+        return new String(b, start, e - start, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
+    }
+
+    /** True if bytes {@code [from, to)} are {@code lower}, ignoring ASCII case. */
+    private boolean nameIs(String lower, int from, int to) {
+        return to - from == lower.length() && regionMatchesIgnoreCase(from, lower);
+    }
+
+    private boolean regionMatchesIgnoreCase(int from, String lower) {
+        if (from + lower.length() > end) {
+            return false;
+        }
+        for (int k = 0; k < lower.length(); k++) {
+            int c = b[from + k];
+            if (c >= 'A' && c <= 'Z') {
+                c += 'a' - 'A';
+            }
+            if (c != lower.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** An attribute's value: "" when it has none; character references decoded as in an attribute. */
+    private String value(int vs, int ve) {
+        if (vs < 0) {
+            return "";
+        }
+        String v = new String(b, vs, ve - vs, charset);
+        if (v.indexOf('&') >= 0) {
+            v = Parser.unescapeEntities(v, true);
+        }
+        return v.indexOf('\0') >= 0 ? v.replace('\0', '\uFFFD') : v;
+    }
+
+    private boolean startsWith(String s, int at) {
+        if (at + s.length() > end) {
+            return false;
+        }
+        for (int k = 0; k < s.length(); k++) {
+            if (b[at + k] != s.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int indexOf(byte c, int from) {
+        for (int i = from; i < end; i++) {
+            if (b[i] == c) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private int indexOf(String s, int from) {
+        byte first = (byte) s.charAt(0);
+        for (int i = indexOf(first, from); i >= 0; i = indexOf(first, i + 1)) {
+            if (startsWith(s, i)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The position after the next {@code c} from {@code from}, or the end. */
+    private int after(byte c, int from) {
+        int i = indexOf(c, from);
+        return i < 0 ? end : i + 1;
+    }
+
+    private static boolean isAlpha(byte c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static boolean isSpace(int c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    }
+}
