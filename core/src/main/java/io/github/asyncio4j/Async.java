@@ -32,12 +32,23 @@ public final class Async {
      * @throws IllegalStateException if called from a running event loop
      */
     public static <T> T run(Coroutine<T> main) {
+        return run(main, LoopClock.monotonic());
+    }
+
+    /**
+     * {@link #run(Coroutine)} on a loop whose time runs on {@code clock}: {@code run(main, VirtualClock.autojumping())}
+     * runs hours of timeouts and sleeps in no real time (tests).
+     *
+     * @throws IllegalStateException if called from a running event loop
+     */
+    public static <T> T run(Coroutine<T> main, LoopClock clock) {
         Objects.requireNonNull(main, "main");
+        Objects.requireNonNull(clock, "clock");
         if (EventLoop.running() != null) {
             throw new IllegalStateException(
                     "Async.run() cannot be called from a running event loop; await the coroutine instead");
         }
-        EventLoop loop = EventLoop.create();
+        EventLoop loop = EventLoop.create(clock);
         try {
             return loop.runUntilComplete(main);
         } finally {
@@ -91,7 +102,10 @@ public final class Async {
                 Coroutine.awaitTrap("sleep()", Trap.YieldOnce.INSTANCE);
             } else {
                 Coroutine.requireAwaitContext("sleep()");   // before the clock is read, as before
-                Coroutine.yieldTrap(new Trap.Sleep(System.nanoTime() * 1e-9 + seconds));
+                // A coroutine driven by hand (no loop) has no loop clock: its deadline is on the monotonic one.
+                EventLoop loop = EventLoop.running();
+                double now = loop != null ? loop.time() : LoopClock.seconds(LoopClock.monotonic().nanoTime());
+                Coroutine.yieldTrap(new Trap.Sleep(now + seconds));
             }
             return null;
         };
@@ -99,7 +113,7 @@ public final class Async {
 
     /** {@link #sleep(double)} with a {@link Duration}. */
     public static Awaitable<Void> sleep(Duration duration) {
-        return sleep(duration.toNanos() * 1e-9);
+        return sleep(LoopClock.seconds(duration));
     }
 
     /** {@code asyncio.create_task(coro)}: schedules {@code coro} on the running loop. */
@@ -200,7 +214,7 @@ public final class Async {
                 }
             }
             String message = "waitFor(): timed out after " + timeout;
-            Timeout scope = new Timeout(currentTaskOrFail("waitFor()"), loop.time() + seconds(timeout), message, true);
+            Timeout scope = new Timeout(currentTaskOrFail("waitFor()"), loop.time() + LoopClock.seconds(timeout), message, true);
             try (scope) {
                 return awaitable.await();   // a value or an exception of the inner work wins, as in asyncio 3.12
             } catch (CancelledError e) {
@@ -306,7 +320,7 @@ public final class Async {
                 f.addDoneCallback(onDone);
             }
         }
-        TimerHandle timer = timeout == null ? null : loop.callLater(seconds(timeout), () -> {
+        TimerHandle timer = timeout == null ? null : loop.callLater(LoopClock.seconds(timeout), () -> {
             if (!waiter.isDone()) {
                 waiter.setResult(null);
             }
@@ -336,7 +350,7 @@ public final class Async {
     public static <T> List<Awaitable<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables,
                                                      Duration timeout) {
         Objects.requireNonNull(awaitables, "awaitables");
-        double t = timeout == null ? Double.POSITIVE_INFINITY : seconds(timeout);
+        double t = timeout == null ? Double.POSITIVE_INFINITY : LoopClock.seconds(timeout);
         return new AsCompleted<T>(getRunningLoop(), awaitables, t).awaitables();
     }
 
@@ -385,7 +399,7 @@ public final class Async {
             return timeoutAt(Double.POSITIVE_INFINITY);
         }
         EventLoop loop = getRunningLoop();
-        return timeoutAt(loop.time() + seconds(delay), "timeout(" + delay + ") expired");
+        return timeoutAt(loop.time() + LoopClock.seconds(delay), "timeout(" + delay + ") expired");
     }
 
     /** {@code asyncio.timeout_at(when)}: like {@link #timeout(Duration)}, with a deadline in loop time. */
@@ -403,10 +417,6 @@ public final class Async {
             throw new IllegalStateException(what + " must be entered inside a running task");
         }
         return task;
-    }
-
-    private static double seconds(Duration d) {
-        return d.toNanos() * 1e-9;
     }
 
     /** The task whose step is running, or null outside any task. @throws IllegalStateException if no loop runs */

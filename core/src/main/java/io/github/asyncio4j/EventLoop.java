@@ -27,6 +27,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * asyncio's event loop: a ready queue of callbacks, a heap of timers and a {@link Selector}, run by one thread.
@@ -39,7 +40,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EventLoop implements AutoCloseable {
     private static final CarrierLocal<EventLoop> RUNNING = new CarrierLocal<>();
     private static final Cleaner NEVER_AWAITED = Cleaner.create();
+    /** Timers due within this many seconds of now fire in this iteration: the clock's reading is not exact. */
     private static final double CLOCK_RESOLUTION = 1e-6;
+    /**
+     * Cancelled timers stay in the heap until due; once more than this many are dead and they are over half of the
+     * heap, it is rebuilt without them (CPython's {@code _MIN_SCHEDULED_TIMER_HANDLES}): memory stays bounded when
+     * timeouts are mostly cancelled, and a small heap is never rebuilt for a handful.
+     */
+    private static final int MIN_CANCELLED_TIMERS_TO_PURGE = 100;
     private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
 
     private final ArrayDeque<Handle> ready = new ArrayDeque<>();
@@ -50,6 +58,12 @@ public final class EventLoop implements AutoCloseable {
     private volatile boolean wakeupPending;
     private final Selector selector;
     private int ioRegistrations;
+
+    private final LoopClock clock;
+    /** The clock's time does not pass by itself: before blocking, the loop checks that it is really idle. */
+    private final boolean virtualClock;
+    /** Work handed to threads ({@link #runInExecutor}, the executor's shutdown) whose result has not come back. */
+    private int threadJobs;
 
     private volatile Thread owner;
     private boolean running;
@@ -67,7 +81,9 @@ public final class EventLoop implements AutoCloseable {
     private Task<?> liveTasks;
     private int liveTaskCount;
 
-    private EventLoop() {
+    private EventLoop(LoopClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.virtualClock = clock.isVirtual();
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -76,9 +92,17 @@ public final class EventLoop implements AutoCloseable {
         owner = CarrierLocal.carrierThread();
     }
 
-    /** A new event loop, owned by the calling thread until it runs. */
+    /** A new event loop on the {@linkplain LoopClock#monotonic() real clock}, owned by the calling thread until it runs. */
     public static EventLoop create() {
-        return new EventLoop();
+        return new EventLoop(LoopClock.monotonic());
+    }
+
+    /**
+     * A new event loop whose {@link #time()} and timers run on {@code clock} (a {@link VirtualClock} in tests),
+     * owned by the calling thread until it runs.
+     */
+    public static EventLoop create(LoopClock clock) {
+        return new EventLoop(clock);
     }
 
     /** The loop running on this (logical) thread, or null. */
@@ -86,9 +110,14 @@ public final class EventLoop implements AutoCloseable {
         return RUNNING.get();
     }
 
-    /** The loop's clock: monotonic seconds. Safe from any thread. */
+    /** The loop's time: its {@linkplain #clock() clock} in seconds; every deadline is in this time. Safe from any thread. */
     public double time() {
-        return System.nanoTime() * 1e-9;
+        return LoopClock.seconds(clock.nanoTime());
+    }
+
+    /** The clock this loop was created with. Safe from any thread. */
+    public LoopClock clock() {
+        return clock;
     }
 
     /** True while {@link #runForever()} or {@link #runUntilComplete} runs. Safe from any thread. */
@@ -206,13 +235,14 @@ public final class EventLoop implements AutoCloseable {
             timers.poll().scheduled = false;
             cancelledTimers--;
         }
-        double timeout;
+        long timeout;   // nanoseconds of real time; -1: until woken
         if (!ready.isEmpty() || stopping) {
             timeout = 0;
-        } else if (!timers.isEmpty()) {
-            timeout = Math.max(0, timers.peek().when() - time());
         } else {
-            timeout = -1;
+            timeout = timers.isEmpty() ? -1 : nanosUntil(timers.peek().when());
+            if (timeout != 0) {
+                timeout = idleTimeout(timeout);
+            }
         }
         poll(timeout);
 
@@ -234,13 +264,38 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Nanoseconds of loop time until {@code when}, at least 0. */
+    private long nanosUntil(double when) {
+        return Math.max(0, (long) Math.ceil((when - time()) * 1e9));
+    }
+
+    /**
+     * How long the loop, with no callback ready, may really block when its next timer is due in
+     * {@code timerNanos} (-1: no timer): the clock decides ({@link LoopClock#beforeBlock}). A virtual clock is
+     * asked only when the loop is idle: I/O polled without blocking found nothing, and no thread job is running.
+     */
+    private long idleTimeout(long timerNanos) {
+        if (!virtualClock) {
+            return clock.beforeBlock(timerNanos);
+        }
+        poll(0);
+        if (!ready.isEmpty()) {
+            return 0;
+        }
+        if (threadJobs > 0) {
+            return -1;   // the job's result wakes the loop (callSoonThreadsafe); time must not jump past it
+        }
+        return clock.beforeBlock(timerNanos);
+    }
+
     private void run(Handle h) {
         currentContext = h.context;
         try {
             if (debug) {
+                // Real time, not the loop's clock: a slow callback is slow for the machine, whatever the clock says.
                 long start = System.nanoTime();
                 h.fire();
-                double took = (System.nanoTime() - start) * 1e-9;
+                double took = LoopClock.seconds(System.nanoTime() - start);
                 if (took >= slowCallbackDuration) {
                     LOG.log(System.Logger.Level.WARNING,
                             String.format("Executing %s took %.3f seconds", h, took));
@@ -255,8 +310,8 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Waits for I/O up to {@code timeout} seconds (negative: no limit) and schedules the ready callbacks. */
-    private void poll(double timeout) {
+    /** Waits for I/O up to {@code timeout} real nanoseconds (negative: no limit) and schedules the ready callbacks. */
+    private void poll(long timeout) {
         if (timeout == 0 && ioRegistrations == 0) {
             drainThreadsafe();
             return;
@@ -267,7 +322,7 @@ public final class EventLoop implements AutoCloseable {
             } else if (timeout < 0) {
                 selector.select();
             } else {
-                selector.select(Math.max(1, (long) Math.ceil(timeout * 1000)));
+                selector.select(Math.max(1, (timeout + 999_999) / 1_000_000));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed", e);
@@ -329,7 +384,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** {@link #callLater(double, Runnable)} with a {@link Duration}. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        return callLater(delay.toNanos() * 1e-9, callback);
+        return callLater(LoopClock.seconds(delay), callback);
     }
 
     /** Runs {@code callback} at loop time {@code when} (see {@link #time()}). */
@@ -375,7 +430,7 @@ public final class EventLoop implements AutoCloseable {
     void timerCancelled(TimerHandle t) {
         if (t.scheduled) {
             cancelledTimers++;
-            if (cancelledTimers > 100 && cancelledTimers * 2 > timers.size()) {
+            if (cancelledTimers > MIN_CANCELLED_TIMERS_TO_PURGE && cancelledTimers * 2 > timers.size()) {
                 timers.removeIf(Handle::cancelled);   // rebuilds the heap without the dead timers
                 cancelledTimers = 0;
             }
@@ -506,14 +561,17 @@ public final class EventLoop implements AutoCloseable {
             }
             completeFromThread(future, value, null);
         });
+        threadJobs++;
         return future;
     }
 
+    /** Hands a thread job's outcome to the loop's thread; ends the job there (see {@link #threadJobs}). */
     private <T> void completeFromThread(Future<T> future, T value, Throwable error) {
         if (closed) {
             return;
         }
         callSoonThreadsafe(() -> {
+            threadJobs--;
             if (future.isDone()) {
                 return;
             }
@@ -550,6 +608,7 @@ public final class EventLoop implements AutoCloseable {
             }
             ex.shutdown();
             Future<Void> done = new Future<>(this);
+            threadJobs++;
             Thread.ofPlatform().daemon().name("asyncio4j-executor-shutdown").start(() -> {
                 try {
                     ex.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
@@ -791,8 +850,20 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** A dump of every live task and what it awaits, as a tree (awaited tasks under their awaiters). */
+    /**
+     * A dump of every live task and what it awaits, as a tree (awaited tasks under their awaiters), each with the
+     * innermost frame outside asyncio4j: where the task waits.
+     */
     public String dumpTasks() {
+        return dumpTasks(EventLoop::isOutsideAsyncio4j);
+    }
+
+    /**
+     * {@link #dumpTasks()}, showing for each task its innermost frame that {@code showFrame} accepts (code inside
+     * the library, such as its own tests, can pick its frames this way).
+     */
+    public String dumpTasks(Predicate<StackTraceElement> showFrame) {
+        Objects.requireNonNull(showFrame, "showFrame");
         checkThread();
         List<Task<?>> all = new ArrayList<>(allTasks());
         Set<Task<?>> awaitedByAnother = new LinkedHashSet<>();
@@ -804,23 +875,28 @@ public final class EventLoop implements AutoCloseable {
         StringBuilder b = new StringBuilder();
         for (Task<?> t : all) {
             if (!awaitedByAnother.contains(t)) {
-                dump(t, 0, b, new LinkedHashSet<>());
+                dump(t, 0, b, new LinkedHashSet<>(), showFrame);
             }
         }
         return b.toString();
     }
 
-    private static void dump(Task<?> t, int depth, StringBuilder b, Set<Task<?>> seen) {
+    private static boolean isOutsideAsyncio4j(StackTraceElement e) {
+        return !e.getClassName().startsWith("io.github.asyncio4j.");
+    }
+
+    private static void dump(Task<?> t, int depth, StringBuilder b, Set<Task<?>> seen,
+            Predicate<StackTraceElement> showFrame) {
         b.append("  ".repeat(depth)).append(t).append('\n');
         List<StackTraceElement> stack = t.getStack();
         for (StackTraceElement e : stack) {
-            if (!e.getClassName().startsWith("io.github.asyncio4j.") || e.getClassName().contains("Test")) {
+            if (showFrame.test(e)) {
                 b.append("  ".repeat(depth)).append("    at ").append(e).append('\n');
                 break;   // the innermost user frame: where the task waits
             }
         }
         if (t.awaiting() instanceof Task<?> child && seen.add(child)) {
-            dump(child, depth + 1, b, seen);
+            dump(child, depth + 1, b, seen, showFrame);
         }
     }
 
