@@ -19,6 +19,7 @@ import io.github.asyncio4j.Future;
 import io.github.asyncio4j.ReturnWhen;
 import io.github.asyncio4j.Task;
 import io.github.asyncio4j.TimeoutError;
+import io.github.asyncio4j.VirtualClock;
 import io.github.asyncio4j.WaitResult;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The cancel, gather, wait, asCompleted and shield parts of CPython's {@code Lib/test/test_asyncio/test_tasks.py}
- * (3.12), case by case. {@code test_utils.run_briefly(loop)} becomes {@link #runBriefly()}, a few
- * {@code sleep(0)}s of the test's own task.
+ * (3.12), case by case, on an autojumping {@code VirtualClock}. {@code test_utils.run_briefly(loop)} becomes
+ * {@link #runBriefly()}, a few {@code sleep(0)}s of the test's own task.
  *
  * <p>Not expressible in Java, and why:
  * <ul>
@@ -51,7 +52,7 @@ import org.junit.jupiter.api.Test;
 class TasksPortTest {
 
     static <T> T run(Callable<T> body) {
-        return Async.run(Coroutine.of(body));
+        return Async.run(Coroutine.of(body), VirtualClock.autojumping());   // virtual time: no test waits for real
     }
 
     /** CPython's {@code test_utils.run_briefly}: lets callbacks scheduled now, and the steps they start, run. */
