@@ -29,6 +29,18 @@ public final class Async {
      * {@code asyncio.run(main)}: runs {@code main} on a new event loop and returns its result; then cancels the
      * tasks it left behind (letting them run their cleanup), shuts the default executor down and closes the loop.
      *
+     * <p>Ctrl-C, as Python 3.11's {@code asyncio.Runner}: while {@code main} runs, the first SIGINT cancels its task
+     * (so its {@code finally} blocks and {@code catch (CancelledError e)} run, and {@code run} throws that
+     * {@link CancelledError}, whose message says it was SIGINT); the handler is removed at once, so a second Ctrl-C
+     * gets the JVM's default behaviour (exit status 130). The handler is installed through
+     * {@link EventLoop#addSignalHandler}, so code in {@code main} may replace it on
+     * {@link #getRunningLoop()}; it is not installed when another loop already handles SIGINT (a nested or
+     * concurrent {@code run}) or when the JVM reserves the signal ({@code -Xrs}).
+     *
+     * <p>Shutdown is bounded: jobs still running in the default executor ({@link #toThread}) are waited for at
+     * most {@link EventLoop#shutdownTimeout()} (300 s, or the system property {@code asyncio4j.shutdownTimeout}
+     * in seconds), then a warning names them and their stacks, and {@code run} returns.
+     *
      * @throws IllegalStateException if called from a running event loop
      */
     public static <T> T run(Coroutine<T> main) {
@@ -48,16 +60,51 @@ public final class Async {
             throw new IllegalStateException(
                     "Async.run() cannot be called from a running event loop; await the coroutine instead");
         }
+        Duration shutdownTimeout = EventLoop.shutdownTimeout();
         EventLoop loop = EventLoop.create(clock);
         try {
-            return loop.runUntilComplete(main);
-        } finally {
+            Task<T> task = loop.createTask(main);
+            boolean handlesCtrlC = cancelOnCtrlC(loop, task);
             try {
-                cancelAllTasks(loop);
-                loop.runUntilComplete(loop.shutdownDefaultExecutor());
+                return loop.runUntilComplete(task);
             } finally {
-                loop.close();
+                if (handlesCtrlC && !loop.isClosed()) {
+                    loop.removeSignalHandler("INT");   // during shutdown, Ctrl-C gets the JVM's default at once
+                }
             }
+        } finally {
+            finishLoop(loop, shutdownTimeout);
+        }
+    }
+
+    /** The message of the {@link CancelledError} that {@link #run} throws after Ctrl-C. */
+    static final String INTERRUPTED = "Async.run(): interrupted by SIGINT (Ctrl-C)";
+
+    /** Installs {@link #run}'s SIGINT handler; false if it could not or should not be installed. */
+    private static boolean cancelOnCtrlC(EventLoop loop, Task<?> main) {
+        try {
+            return loop.signals().addIfUnclaimed("INT", () -> {
+                loop.removeSignalHandler("INT");   // the second Ctrl-C gets the JVM's default: exit 130
+                main.cancel(INTERRUPTED);
+            });
+        } catch (IllegalArgumentException | LinkageError reservedOrNoJdkUnsupported) {
+            return false;   // -Xrs, or a runtime image without jdk.unsupported: Ctrl-C keeps the JVM's default
+        }
+    }
+
+    /**
+     * The end of a loop's life, on its thread: cancels the tasks left (letting them clean up), shuts the default
+     * executor down waiting at most {@code shutdownTimeout}, and closes the loop. Used by {@link #run} and
+     * {@link EventLoopGroup#close()}.
+     */
+    static void finishLoop(EventLoop loop, Duration shutdownTimeout) {
+        try {
+            for (int round = 0; round < 10 && !loop.allTasks().isEmpty(); round++) {
+                cancelAllTasks(loop);   // again if cleanup (or a late callSoonThreadsafe) started new tasks
+            }
+            loop.runUntilComplete(loop.shutdownDefaultExecutor(shutdownTimeout));
+        } finally {
+            loop.close();
         }
     }
 
@@ -364,7 +411,7 @@ public final class Async {
         if (inner.isDone()) {
             return inner;
         }
-        Future<T> outer = loop.createFuture();
+        Future<T> outer = new Shield<>(loop, inner);
         Consumer<Future<T>> copy = f -> {
             if (outer.isCancelled()) {
                 if (!f.isCancelled()) {
@@ -385,6 +432,16 @@ public final class Async {
             }
         });
         return outer;
+    }
+
+    /** The future {@link #shield} returns; it knows what it shields, for the await tree. */
+    static final class Shield<T> extends Future<T> {
+        final Future<T> inner;
+
+        Shield(EventLoop loop, Future<T> inner) {
+            super(loop);
+            this.inner = inner;
+        }
     }
 
     /**
@@ -482,6 +539,71 @@ public final class Async {
             }
         });
         return f;
+    }
+
+    /**
+     * {@code asyncio.run_coroutine_threadsafe(coro, loop)}: schedules {@code coro} as a task on {@code loop} from
+     * any thread (a servlet, a JDBC pool, another loop) and returns a {@link CompletableFuture} of its result.
+     * Cancellation goes both ways: cancelling the returned future cancels the task (its coroutine sees
+     * {@link CancelledError} at its await point), and a task that ends cancelled completes the future with a
+     * {@link CancellationException}. The task's exception completes the future exceptionally.
+     *
+     * <p>The loop must be running (on its own thread, e.g. one of an {@link EventLoopGroup}); the task is created
+     * in the loop's next iteration. If the loop stops and closes before then, the future is cancelled.
+     *
+     * @throws IllegalStateException if {@code loop} is closed or not running
+     */
+    public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
+        Objects.requireNonNull(coro, "coro");
+        Objects.requireNonNull(loop, "loop");
+        if (loop.isClosed()) {
+            throw new IllegalStateException("runCoroutineThreadsafe(): the event loop is closed: " + loop);
+        }
+        if (!loop.isRunning()) {
+            throw new IllegalStateException("runCoroutineThreadsafe(): the event loop is not running (run it on "
+                    + "its own thread, e.g. with an EventLoopGroup): " + loop);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.callSoonThreadsafe(new ThreadsafeSubmission<>(loop, coro, result));
+        return result;
+    }
+
+    /** The loop-side half of {@link #runCoroutineThreadsafe}: makes the task and chains it to the future. */
+    record ThreadsafeSubmission<T>(EventLoop loop, Coroutine<T> coro, CompletableFuture<T> result)
+            implements Runnable, EventLoop.Abandonable {
+        @Override
+        public void run() {
+            Task<T> task = loop.createTask(coro);
+            task.addDoneCallback(t -> {
+                if (t.isCancelled()) {
+                    result.cancel(false);
+                } else if (t.peekException() != null) {
+                    result.completeExceptionally(t.exception());
+                } else {
+                    result.complete(t.result());
+                }
+            });
+            result.whenComplete((value, error) -> {
+                if (result.isCancelled() && !task.isDone()) {
+                    if (loop.isOwnedByCaller()) {
+                        task.cancel();
+                    } else {
+                        loop.callSoonThreadsafeIfOpen(task::cancel);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void abandon() {
+            result.cancel(false);
+            coro.close();
+        }
+
+        @Override
+        public String toString() {
+            return "runCoroutineThreadsafe(" + coro + ")";
+        }
     }
 
     private static Throwable unwrap(Throwable t) {

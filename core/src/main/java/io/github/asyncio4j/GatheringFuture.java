@@ -33,6 +33,11 @@ final class GatheringFuture<T> extends Future<List<T>> {
         pending = distinct.size();
     }
 
+    /** The futures gathered, in argument order (the await tree follows them). */
+    List<Future<?>> children() {
+        return children;
+    }
+
     /** Cancels the children; true if any of them could be cancelled. */
     @Override
     public boolean cancel(String message) {

@@ -42,6 +42,8 @@ public class Task<T> extends Future<T> {
     private Timeout expiredScope;
     /** Above zero while the task waits where an expired scope must not fail its awaits (a TaskGroup's close). */
     private int shielded;
+    /** The task that owns the {@link TaskGroup} this task is a child of, or null: a link of the await tree. */
+    Task<?> groupParent;
     /** Links of the loop's list of live (not done) tasks. */
     Task<?> prevLive;
     Task<?> nextLive;

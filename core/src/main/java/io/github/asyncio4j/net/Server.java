@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLEngine;
 
 /**
@@ -46,6 +47,7 @@ public final class Server implements AutoCloseable {
     private final List<Future<Void>> closeWaiters = new ArrayList<>(1);
     private final List<TimerHandle> acceptRetries = new ArrayList<>(1);
     private Future<Void> servingForever;
+    private final Consumer<SocketChannel> handOff;
     private boolean closed;
 
     /** One accepted connection until its handler is done and its socket closed. */
@@ -66,6 +68,16 @@ public final class Server implements AutoCloseable {
     }
 
     Server(EventLoop loop, ConnectionHandler handler, StreamOptions options, List<ServerSocketChannel> listeners) {
+        this(loop, handler, options, listeners, null);
+    }
+
+    /**
+     * A server whose accepted sockets go to {@code handOff} (null: served here); a {@link GroupServer}'s acceptor
+     * hands them to the servers of other loops, which have no listeners and get sockets through {@link #adopt}.
+     */
+    Server(EventLoop loop, ConnectionHandler handler, StreamOptions options, List<ServerSocketChannel> listeners,
+           Consumer<SocketChannel> handOff) {
+        this.handOff = handOff != null ? handOff : this::accepted;
         this.loop = loop;
         this.handler = handler;
         this.options = options;
@@ -148,8 +160,22 @@ public final class Server implements AutoCloseable {
                 Streams.closeQuietly(channel);
                 continue;   // the peer is already gone
             }
-            accepted(channel);
+            handOff.accept(channel);
         }
+    }
+
+    /** Serves a socket accepted on another loop (a {@link GroupServer}'s hand-off); on this server's loop. */
+    void adopt(SocketChannel channel) {
+        if (closed) {
+            Streams.closeQuietly(channel);   // the group server closed while the socket was on its way
+            return;
+        }
+        accepted(channel);
+    }
+
+    /** The loop this server runs on. */
+    EventLoop loop() {
+        return loop;
     }
 
     private void accepted(SocketChannel channel) {

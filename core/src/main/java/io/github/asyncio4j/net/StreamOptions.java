@@ -23,7 +23,8 @@ public final class StreamOptions {
     public static final Duration DEFAULT_SSL_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
 
     private static final StreamOptions DEFAULTS =
-            new StreamOptions(DEFAULT_LIMIT, null, null, true, DEFAULT_BACKLOG, DEFAULT_SSL_HANDSHAKE_TIMEOUT, true);
+            new StreamOptions(DEFAULT_LIMIT, null, null, true, DEFAULT_BACKLOG, DEFAULT_SSL_HANDSHAKE_TIMEOUT, true,
+                    false);
 
     private final int limit;
     private final SSLContext ssl;
@@ -32,9 +33,10 @@ public final class StreamOptions {
     private final int backlog;
     private final Duration sslHandshakeTimeout;
     private final boolean tcpNoDelay;
+    private final boolean reusePort;
 
     private StreamOptions(int limit, SSLContext ssl, String serverHostname, boolean checkHostname, int backlog,
-                          Duration sslHandshakeTimeout, boolean tcpNoDelay) {
+                          Duration sslHandshakeTimeout, boolean tcpNoDelay, boolean reusePort) {
         this.limit = limit;
         this.ssl = ssl;
         this.serverHostname = serverHostname;
@@ -42,6 +44,7 @@ public final class StreamOptions {
         this.backlog = backlog;
         this.sslHandshakeTimeout = sslHandshakeTimeout;
         this.tcpNoDelay = tcpNoDelay;
+        this.reusePort = reusePort;
     }
 
     /** Plain TCP, 64 KiB reader limit, backlog 100, TCP_NODELAY on, 60 s TLS handshake timeout. */
@@ -90,25 +93,25 @@ public final class StreamOptions {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay);
+                tcpNoDelay, reusePort);
     }
 
     /** @param ssl the TLS context; null for plain TCP */
     public StreamOptions withSsl(SSLContext ssl) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay);
+                tcpNoDelay, reusePort);
     }
 
     /** @param serverHostname the name to verify and send as SNI (clients only); null means the host */
     public StreamOptions withServerHostname(String serverHostname) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay);
+                tcpNoDelay, reusePort);
     }
 
     /** @param checkHostname false turns off hostname verification (the certificate chain is still checked) */
     public StreamOptions withCheckHostname(boolean checkHostname) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay);
+                tcpNoDelay, reusePort);
     }
 
     /** @param backlog the listen backlog of a server, positive */
@@ -117,7 +120,7 @@ public final class StreamOptions {
             throw new IllegalArgumentException("backlog must be positive: " + backlog);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay);
+                tcpNoDelay, reusePort);
     }
 
     /** @param timeout how long a TLS handshake may take before the connection is aborted, positive */
@@ -126,19 +129,36 @@ public final class StreamOptions {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("the handshake timeout must be positive: " + timeout);
         }
-        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, timeout, tcpNoDelay);
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, timeout, tcpNoDelay,
+                reusePort);
     }
 
     /** @param tcpNoDelay whether to disable Nagle's algorithm on connections (on by default, as in asyncio) */
     public StreamOptions withTcpNoDelay(boolean tcpNoDelay) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay);
+                tcpNoDelay, reusePort);
+    }
+
+    /** Whether a server's listening sockets are bound with {@code SO_REUSEPORT} (off by default). */
+    public boolean reusePort() {
+        return reusePort;
+    }
+
+    /**
+     * @param reusePort whether a server binds its listening sockets with {@code SO_REUSEPORT}, so several servers
+     *                  (one per loop of an {@link io.github.asyncio4j.EventLoopGroup}) can listen on one port and
+     *                  the kernel spreads connections among them (Linux; elsewhere starting the server fails with
+     *                  {@link UnsupportedOperationException})
+     */
+    public StreamOptions withReusePort(boolean reusePort) {
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay, reusePort);
     }
 
     @Override
     public String toString() {
         return "StreamOptions[limit=" + limit + ", ssl=" + (ssl != null) + ", serverHostname=" + serverHostname
                 + ", checkHostname=" + checkHostname + ", backlog=" + backlog + ", sslHandshakeTimeout="
-                + sslHandshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + "]";
+                + sslHandshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + ", reusePort=" + reusePort + "]";
     }
 }

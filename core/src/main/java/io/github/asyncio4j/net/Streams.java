@@ -165,31 +165,45 @@ public final class Streams {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
         checkPort(port);
-        return () -> {
-            EventLoop loop = Async.getRunningLoop();
-            List<InetAddress> addresses = host == null || host.isEmpty()
-                    ? java.util.Collections.singletonList((InetAddress) null)
-                    : List.copyOf(new LinkedHashSet<>(Resolver.resolve(host)));
-            List<ServerSocketChannel> listeners = new ArrayList<>();
-            try {
-                int bound = port;
-                for (InetAddress address : addresses) {
-                    ServerSocketChannel listener = ServerSocketChannel.open();
-                    listeners.add(listener);
-                    listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                    listener.bind(address == null ? new InetSocketAddress(bound) : new InetSocketAddress(address,
-                            bound), options.backlog());
-                    listener.configureBlocking(false);
-                    if (bound == 0) {
-                        bound = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+        return () -> new Server(Async.getRunningLoop(), handler, options, listen(host, port, options));
+    }
+
+    /**
+     * Binds the listening sockets of a server on every address of {@code host} (null or empty: all interfaces);
+     * with port 0 the first gets an ephemeral port and the others share it. With {@link StreamOptions#reusePort()}
+     * each socket is bound with {@code SO_REUSEPORT}.
+     */
+    static List<ServerSocketChannel> listen(String host, int port, StreamOptions options) {
+        checkPort(port);
+        List<InetAddress> addresses = host == null || host.isEmpty()
+                ? java.util.Collections.singletonList((InetAddress) null)
+                : List.copyOf(new LinkedHashSet<>(Resolver.resolve(host)));
+        List<ServerSocketChannel> listeners = new ArrayList<>();
+        try {
+            int bound = port;
+            for (InetAddress address : addresses) {
+                ServerSocketChannel listener = ServerSocketChannel.open();
+                listeners.add(listener);
+                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                if (options.reusePort()) {
+                    if (!listener.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                        throw new UnsupportedOperationException(
+                                "StreamOptions.withReusePort(true): this platform has no SO_REUSEPORT");
                     }
+                    listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                 }
-            } catch (IOException | RuntimeException e) {
-                listeners.forEach(Streams::closeQuietly);
-                throw Exceptions.sneakyThrow(e);
+                listener.bind(address == null ? new InetSocketAddress(bound) : new InetSocketAddress(address,
+                        bound), options.backlog());
+                listener.configureBlocking(false);
+                if (bound == 0) {
+                    bound = ((InetSocketAddress) listener.getLocalAddress()).getPort();
+                }
             }
-            return new Server(loop, handler, options, listeners);
-        };
+        } catch (IOException | RuntimeException e) {
+            listeners.forEach(Streams::closeQuietly);
+            throw Exceptions.sneakyThrow(e);
+        }
+        return listeners;
     }
 
     // ---------------------------------------------------------------------------------------------------------
