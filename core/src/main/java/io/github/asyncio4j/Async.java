@@ -261,7 +261,8 @@ public final class Async {
                 }
             }
             String message = "waitFor(): timed out after " + timeout;
-            Timeout scope = new Timeout(currentTaskOrFail("waitFor()"), loop.time() + LoopClock.seconds(timeout), message, true);
+            double deadline = loop.time() + LoopClock.seconds(timeout);
+            Timeout scope = new Timeout(currentTaskOrFail("waitFor()"), deadline, message, true);
             try (scope) {
                 return awaitable.await();   // a value or an exception of the inner work wins, as in asyncio 3.12
             } catch (CancelledError e) {

@@ -13,6 +13,7 @@ import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.ExceptionGroup;
 import io.github.asyncio4j.Task;
 import io.github.asyncio4j.TaskGroup;
+import io.github.asyncio4j.VirtualClock;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * CPython's {@code Lib/test/test_asyncio/test_taskgroups.py} (3.12, plus 3.13's nested-group cases), case by case.
- * Python's delays are scaled down (0.1 s becomes 10 ms); the tests assert outcomes, never elapsed time.
+ * Python's delays are scaled down (0.1 s becomes 10 ms) and run on an autojumping {@code VirtualClock}, so the
+ * order of events never depends on the machine's speed; the tests assert outcomes, never elapsed time.
  *
  * <p>Where asyncio4j differs by design (see {@link TaskGroup}'s class comment), the port asserts our behaviour and
  * says so. The main one: when a child fails while the block still runs, Python cancels the block (it sees
@@ -46,7 +48,7 @@ import org.junit.jupiter.api.Test;
 class TaskGroupsPortTest {
 
     static <T> T run(Callable<T> body) {
-        return Async.run(Coroutine.of(body));
+        return Async.run(Coroutine.of(body), VirtualClock.autojumping());   // virtual time: no test waits for real
     }
 
     static Coroutine<Integer> valueAfter(double seconds, int value) {

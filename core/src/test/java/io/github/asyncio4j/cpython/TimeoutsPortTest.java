@@ -17,13 +17,15 @@ import io.github.asyncio4j.Future;
 import io.github.asyncio4j.Task;
 import io.github.asyncio4j.Timeout;
 import io.github.asyncio4j.TimeoutError;
+import io.github.asyncio4j.VirtualClock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
  * CPython's {@code Lib/test/test_asyncio/test_timeouts.py} (3.12), case by case, as Java tests named after the
- * CPython case. Deadlines are a few milliseconds; the tests assert outcomes and order, never elapsed time.
+ * CPython case, on an autojumping {@code VirtualClock} (no real waiting; the order of events never depends on
+ * the machine's speed). The tests assert outcomes and order, never elapsed time.
  *
  * <p>Where asyncio4j differs by design (see {@link Timeout}'s class comment), the port asserts our behaviour and
  * says so: the block sees {@link TimeoutError} at the deadline (Python: {@code CancelledError}, converted on exit,
@@ -46,7 +48,7 @@ class TimeoutsPortTest {
     private static final Duration LONG = Duration.ofSeconds(3600);
 
     static <T> T run(Callable<T> body) {
-        return Async.run(Coroutine.of(body));
+        return Async.run(Coroutine.of(body), VirtualClock.autojumping());   // virtual time: no test waits for real
     }
 
     @Test

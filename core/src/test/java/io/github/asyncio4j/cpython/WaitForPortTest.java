@@ -15,14 +15,15 @@ import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.Future;
 import io.github.asyncio4j.Task;
 import io.github.asyncio4j.TimeoutError;
+import io.github.asyncio4j.VirtualClock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.junit.jupiter.api.Test;
 
 /**
- * CPython's {@code Lib/test/test_asyncio/test_waitfor.py} (3.12), case by case. Deadlines are a few
- * milliseconds; the tests assert outcomes and order, never elapsed time.
+ * CPython's {@code Lib/test/test_asyncio/test_waitfor.py} (3.12), case by case, on an autojumping
+ * {@code VirtualClock} (no real waiting). The tests assert outcomes and order, never elapsed time.
  *
  * <p>Not expressible in Java, and why: none of the cases is left out. Python's {@code __context__} checks
  * ("chained is CancelledError") become {@code getCause()} checks: our {@code TimeoutError} carries the
@@ -34,7 +35,7 @@ class WaitForPortTest {
     private static final Duration LONG = Duration.ofSeconds(3600);
 
     static <T> T run(Callable<T> body) {
-        return Async.run(Coroutine.of(body));
+        return Async.run(Coroutine.of(body), VirtualClock.autojumping());   // virtual time: no test waits for real
     }
 
     /** CPython's SlowTask: sleeps for TASK_TIMEOUT, records that it exited (normally or not). */
