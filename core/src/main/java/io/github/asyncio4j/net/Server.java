@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -30,7 +31,8 @@ import javax.net.ssl.SSLEngine;
  * ({@link #closeClients()} closes those); {@link #waitClosed()} waits until the server is closed and every
  * connection is finished (its handler done and its socket closed), as in Python 3.12+. {@code try (server) {...}}
  * closes it. If {@code accept()} fails for lack of resources (too many open files) the error is reported and the
- * socket stops accepting for one second, as asyncio does. Loop-confined.
+ * socket stops accepting for one second, as asyncio does. A Unix domain socket server
+ * ({@link Streams#startUnixServer}) removes its socket file when it closes. Loop-confined.
  */
 public final class Server implements AutoCloseable {
     private static final double ACCEPT_RETRY_DELAY = 1.0;
@@ -46,6 +48,9 @@ public final class Server implements AutoCloseable {
     private final List<TimerHandle> acceptRetries = new ArrayList<>(1);
     private Future<Void> servingForever;
     private boolean closed;
+    /** True for a Unix domain socket server: no TCP options, and a socket file to remove at close. */
+    private final boolean unix;
+    private final Object unixFileKey;
 
     /** One accepted connection until its handler is done and its socket closed. */
     private static final class Client {
@@ -78,14 +83,23 @@ public final class Server implements AutoCloseable {
             }
         }
         this.addresses = List.copyOf(bound);
+        this.unix = addresses.get(0) instanceof UnixDomainSocketAddress;
+        this.unixFileKey = unix ? UnixSockets.fileKey(((UnixDomainSocketAddress) addresses.get(0)).getPath()) : null;
         for (ServerSocketChannel listener : this.listeners) {
             startAccepting(listener);
         }
     }
 
-    /** The port of the (first) listening socket: the ephemeral port chosen when 0 was asked for. */
+    /**
+     * The port of the (first) listening socket: the ephemeral port chosen when 0 was asked for.
+     *
+     * @throws IllegalStateException for a Unix domain socket server, which has a path instead ({@link #addresses()})
+     */
     public int port() {
-        return ((InetSocketAddress) addresses.get(0)).getPort();
+        if (!(addresses.get(0) instanceof InetSocketAddress inet)) {
+            throw new IllegalStateException("a Unix socket server has no port; it listens on " + addresses.get(0));
+        }
+        return inet.getPort();
     }
 
     /** The addresses the server listens on ({@code server.sockets}' names). */
@@ -140,7 +154,7 @@ public final class Server implements AutoCloseable {
             }
             try {
                 channel.configureBlocking(false);
-                if (options.tcpNoDelay()) {
+                if (options.tcpNoDelay() && !unix) {
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 }
             } catch (IOException e) {
@@ -241,6 +255,9 @@ public final class Server implements AutoCloseable {
         for (ServerSocketChannel listener : listeners) {
             loop.removeReader(listener);
             Streams.closeQuietly(listener);
+        }
+        if (unix) {
+            UnixSockets.removeOwn(((UnixDomainSocketAddress) addresses.get(0)).getPath(), unixFileKey);
         }
         if (servingForever != null && !servingForever.isDone()) {
             servingForever.setResult(null);

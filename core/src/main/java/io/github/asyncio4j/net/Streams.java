@@ -9,7 +9,10 @@ import io.github.asyncio4j.Future;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -89,15 +92,7 @@ public final class Streams {
                 closeQuietly(channel);
                 throw e;
             }
-            if (w.handshake() != null) {
-                try {
-                    w.handshake().await();
-                } catch (Throwable e) {
-                    w.transport().abort();
-                    throw e;
-                }
-            }
-            return new Connection(w.reader(), w.writer());
+            return connected(w);
         };
     }
 
@@ -189,6 +184,85 @@ public final class Streams {
             }
             return new Server(loop, handler, options, listeners);
         };
+    }
+
+    /**
+     * Opens a connection to the Unix domain socket at {@code path} ({@code asyncio.open_unix_connection}).
+     *
+     * @throws IllegalArgumentException if {@code path} is relative or longer than the kernel allows (107 bytes)
+     */
+    public static Awaitable<Connection> openUnixConnection(Path path) {
+        return openUnixConnection(path, StreamOptions.defaults());
+    }
+
+    /** Opens a Unix domain socket connection with the given options (TLS too, if {@code options} has a context). */
+    public static Awaitable<Connection> openUnixConnection(Path path, StreamOptions options) {
+        UnixDomainSocketAddress address = UnixSockets.address(path);
+        Objects.requireNonNull(options, "options");
+        return () -> {
+            EventLoop loop = Async.getRunningLoop();
+            SocketChannel channel = null;
+            Wiring w;
+            try {
+                channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                channel.configureBlocking(false);
+                await(Sockets.sockConnect(channel, address));
+                SSLEngine engine = options.ssl() == null ? null : clientEngine(options, "", 0);
+                w = wire(loop, channel, options, engine);
+            } catch (Throwable e) {
+                closeQuietly(channel);
+                throw Unchecked.rethrow(e);
+            }
+            return connected(w);
+        };
+    }
+
+    /**
+     * Starts a server on the Unix domain socket {@code path} ({@code asyncio.start_unix_server}). A stale socket
+     * file left by a dead server is replaced; the server removes its socket file when it closes.
+     *
+     * @throws IllegalArgumentException if {@code path} is relative or longer than the kernel allows (107 bytes)
+     */
+    public static Awaitable<Server> startUnixServer(ConnectionHandler handler, Path path) {
+        return startUnixServer(handler, path, StreamOptions.defaults());
+    }
+
+    /**
+     * Starts a Unix domain socket server with the given options. Awaiting it throws {@link java.net.BindException}
+     * if another server is listening on {@code path}, or if {@code path} is a file that is not a socket.
+     */
+    public static Awaitable<Server> startUnixServer(ConnectionHandler handler, Path path, StreamOptions options) {
+        Objects.requireNonNull(handler, "handler");
+        UnixDomainSocketAddress address = UnixSockets.address(path);
+        Objects.requireNonNull(options, "options");
+        return () -> new Server(Async.getRunningLoop(), handler, options, List.of(bindUnix(address, options)));
+    }
+
+    /** A listening Unix socket on {@code address}, replacing a stale socket file. */
+    static ServerSocketChannel bindUnix(UnixDomainSocketAddress address, StreamOptions options) {
+        ServerSocketChannel listener = null;
+        try {
+            UnixSockets.clearStale(address.getPath());
+            listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            listener.bind(address, options.backlog());
+            listener.configureBlocking(false);
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(listener);
+            throw Unchecked.rethrow(e);
+        }
+    }
+
+    private static Connection connected(Wiring w) {
+        if (w.handshake() != null) {
+            try {
+                w.handshake().await();
+            } catch (Throwable e) {
+                w.transport().abort();
+                throw e;
+            }
+        }
+        return new Connection(w.reader(), w.writer());
     }
 
     // ---------------------------------------------------------------------------------------------------------
