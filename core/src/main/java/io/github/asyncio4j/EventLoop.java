@@ -1,6 +1,11 @@
 package io.github.asyncio4j;
 
 import io.github.asyncio4j.engine.CarrierLocal;
+import io.github.asyncio4j.net.Protocol;
+import io.github.asyncio4j.net.ProtocolConnection;
+import io.github.asyncio4j.net.Protocols;
+import io.github.asyncio4j.net.Server;
+import io.github.asyncio4j.net.StreamOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
@@ -27,6 +32,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * asyncio's event loop: a ready queue of callbacks, a heap of timers and a {@link Selector}, run by one thread.
@@ -555,6 +561,55 @@ public final class EventLoop implements AutoCloseable {
             });
             return done.await();
         });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Connections served by protocols
+
+    /**
+     * {@code loop.create_connection(protocol_factory, host, port)}: connects (trying each address of
+     * {@code host}) and hands the connection to a {@link Protocol} made by {@code protocolFactory}; an awaitable
+     * of the {@code (transport, protocol)} pair, finished after the protocol's {@code connectionMade}.
+     *
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public <P extends Protocol> Awaitable<ProtocolConnection<P>> createConnection(Supplier<P> protocolFactory,
+                                                                                 String host, int port) {
+        return createConnection(protocolFactory, host, port, StreamOptions.defaults());
+    }
+
+    /** {@link #createConnection(Supplier, String, int)} with options (TLS, timeouts, ...). */
+    public <P extends Protocol> Awaitable<ProtocolConnection<P>> createConnection(Supplier<P> protocolFactory,
+                                                                                 String host, int port,
+                                                                                 StreamOptions options) {
+        return onThisLoop(Protocols.createConnection(protocolFactory, host, port, options));
+    }
+
+    /**
+     * {@code loop.create_server(protocol_factory, host, port)}: listens on {@code host:port} (null or empty host:
+     * all interfaces; port 0: an ephemeral port) and gives each accepted connection a new {@link Protocol} from
+     * {@code protocolFactory}. No task per connection: the fastest server the loop can run.
+     *
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public Awaitable<Server> createServer(Supplier<? extends Protocol> protocolFactory, String host, int port) {
+        return createServer(protocolFactory, host, port, StreamOptions.defaults());
+    }
+
+    /** {@link #createServer(Supplier, String, int)} with options (TLS, backlog, ...). */
+    public Awaitable<Server> createServer(Supplier<? extends Protocol> protocolFactory, String host, int port,
+                                          StreamOptions options) {
+        return onThisLoop(Protocols.createServer(protocolFactory, host, port, options));
+    }
+
+    /** {@code awaitable}, checked to be awaited on this loop. */
+    private <T> Awaitable<T> onThisLoop(Awaitable<T> awaitable) {
+        return () -> {
+            if (RUNNING.get() != this) {
+                throw new IllegalStateException("this loop's I/O must be awaited in a task of this loop: " + this);
+            }
+            return awaitable.await();
+        };
     }
 
     // ---------------------------------------------------------------------------------------------------------

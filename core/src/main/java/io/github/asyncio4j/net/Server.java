@@ -20,12 +20,16 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 
 /**
- * A listening server made by {@link Streams#startServer} ({@code asyncio.Server}). It accepts from the moment it
- * is made; each connection gets a {@link StreamReader}/{@link StreamWriter} pair and its handler runs in its own
- * task. A handler that fails is reported to the loop's exception handler and its connection closed.
+ * A listening server made by {@link Streams#startServer} or {@link io.github.asyncio4j.EventLoop#createServer}
+ * ({@code asyncio.Server}). It accepts from the moment it is made. With {@code startServer} each connection gets a
+ * {@link StreamReader}/{@link StreamWriter} pair and its handler runs in its own task; a handler that fails is
+ * reported to the loop's exception handler and its connection closed. With {@code createServer} each connection
+ * gets a {@link Protocol} from the factory and a {@link Transport}; a factory that fails is reported and the
+ * connection closed.
  *
  * <p>Lifecycle: {@link #close()} stops accepting and closes the listening sockets, leaving open connections alone
  * ({@link #closeClients()} closes those); {@link #waitClosed()} waits until the server is closed and every
@@ -39,7 +43,9 @@ public final class Server implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.github.asyncio4j.net");
 
     private final EventLoop loop;
+    /** What serves a connection: a streams handler, or else a protocol factory. */
     private final ConnectionHandler handler;
+    private final Supplier<? extends Protocol> protocolFactory;
     private final StreamOptions options;
     private final List<ServerSocketChannel> listeners;
     private final List<SocketAddress> addresses;
@@ -70,8 +76,21 @@ public final class Server implements AutoCloseable {
     }
 
     Server(EventLoop loop, ConnectionHandler handler, StreamOptions options, List<ServerSocketChannel> listeners) {
+        this(loop, Objects.requireNonNull(handler, "handler"), null, options, listeners);
+    }
+
+    /** A server whose connections are served by protocols from {@code protocolFactory}. */
+    static Server forProtocols(EventLoop loop, Supplier<? extends Protocol> protocolFactory, StreamOptions options,
+                               List<ServerSocketChannel> listeners) {
+        return new Server(loop, null, Objects.requireNonNull(protocolFactory, "protocolFactory"), options,
+                listeners);
+    }
+
+    private Server(EventLoop loop, ConnectionHandler handler, Supplier<? extends Protocol> protocolFactory,
+                   StreamOptions options, List<ServerSocketChannel> listeners) {
         this.loop = loop;
         this.handler = handler;
+        this.protocolFactory = protocolFactory;
         this.options = options;
         this.listeners = List.copyOf(listeners);
         List<SocketAddress> bound = new ArrayList<>();
@@ -171,6 +190,10 @@ public final class Server implements AutoCloseable {
             engine = options.ssl().createSSLEngine();
             engine.setUseClientMode(false);
         }
+        if (protocolFactory != null) {
+            acceptedByProtocol(channel, engine);
+            return;
+        }
         Streams.Wiring w = Streams.wire(loop, channel, options, engine);
         Client client = new Client(w.transport());
         clients.add(client);
@@ -193,6 +216,37 @@ public final class Server implements AutoCloseable {
                 }
                 maybeFinished(client);
             });
+        }
+    }
+
+    private void acceptedByProtocol(SocketChannel channel, SSLEngine engine) {
+        Protocol protocol;
+        try {
+            protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        } catch (RuntimeException e) {
+            loop.callExceptionHandler(new ExceptionContext("Unhandled exception in the protocol factory", e,
+                    null, null));
+            Streams.closeQuietly(channel);
+            return;
+        }
+        SocketTransport socket = new SocketTransport(loop, channel);
+        Transport transport = socket;
+        TlsTransport tls = null;
+        if (engine != null) {
+            tls = new TlsTransport(loop, socket, engine, options.sslHandshakeTimeout());
+            transport = tls;
+        }
+        Client client = new Client(transport);
+        clients.add(client);
+        socket.afterLost(() -> {
+            client.lost = true;
+            maybeFinished(client);
+        });
+        if (tls == null) {
+            socket.start(protocol);
+        } else {
+            socket.start(tls);
+            tls.start(protocol, false);
         }
     }
 

@@ -32,6 +32,8 @@ final class SocketTransport implements Transport {
     private final SocketAddress peer;
     private final SocketAddress local;
     private Protocol protocol;
+    /** Runs after the protocol's connectionLost, once the channel is closed (a server's bookkeeping). */
+    private Runnable afterLost;
 
     private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
@@ -66,10 +68,20 @@ final class SocketTransport implements Transport {
         }
     }
 
-    /** Connects the protocol and starts reading. */
+    /** Connects the protocol (its {@code connectionMade}) and starts reading. */
     void start(Protocol protocol) {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         addReader();
+        try {
+            protocol.connectionMade(this);
+        } catch (RuntimeException e) {
+            fatalError(e, "Fatal error: protocol.connectionMade() call failed");
+        }
+    }
+
+    /** Runs {@code hook} once the connection is lost and the channel closed. */
+    void afterLost(Runnable hook) {
+        this.afterLost = hook;
     }
 
     SocketChannel channel() {
@@ -282,7 +294,7 @@ final class SocketTransport implements Transport {
     }
 
     @Override
-    public long writeBufferSize() {
+    public long getWriteBufferSize() {
         return bufferSize;
     }
 
@@ -370,6 +382,10 @@ final class SocketTransport implements Transport {
                 channel.close();
             } catch (IOException ignored) {
                 // nothing left to do with a channel that cannot even close
+            }
+            Runnable hook = afterLost;
+            if (hook != null) {
+                hook.run();
             }
         }
     }

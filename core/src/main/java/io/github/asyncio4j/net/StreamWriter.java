@@ -120,7 +120,7 @@ public final class StreamWriter implements AutoCloseable {
 
     /** Bytes written but not yet handed to the operating system ({@code get_write_buffer_size}). */
     public long writeBufferSize() {
-        return transport.writeBufferSize();
+        return transport.getWriteBufferSize();
     }
 
     /** Sets the water marks that {@link #drain()} uses ({@code 0 <= low <= high}). */

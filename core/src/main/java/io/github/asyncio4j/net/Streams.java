@@ -96,7 +96,7 @@ public final class Streams {
         };
     }
 
-    private static SocketChannel connect(String host, int port, StreamOptions options) {
+    static SocketChannel connect(String host, int port, StreamOptions options) {
         List<InetAddress> addresses = Resolver.resolve(host);
         Exception first = null;
         for (InetAddress address : addresses) {
@@ -124,7 +124,7 @@ public final class Streams {
         throw Unchecked.rethrow(first);
     }
 
-    private static SSLEngine clientEngine(StreamOptions options, String host, int port) {
+    static SSLEngine clientEngine(StreamOptions options, String host, int port) {
         String name = options.serverHostname() != null ? options.serverHostname() : host;
         SSLEngine engine = options.ssl().createSSLEngine(name, port);
         engine.setUseClientMode(true);
@@ -159,31 +159,33 @@ public final class Streams {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
         checkPort(port);
-        return () -> {
-            EventLoop loop = Async.getRunningLoop();
-            List<InetAddress> addresses = host == null || host.isEmpty()
-                    ? java.util.Collections.singletonList((InetAddress) null)
-                    : List.copyOf(new LinkedHashSet<>(Resolver.resolve(host)));
-            List<ServerSocketChannel> listeners = new ArrayList<>();
-            try {
-                int bound = port;
-                for (InetAddress address : addresses) {
-                    ServerSocketChannel listener = ServerSocketChannel.open();
-                    listeners.add(listener);
-                    listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
-                    listener.bind(address == null ? new InetSocketAddress(bound) : new InetSocketAddress(address,
-                            bound), options.backlog());
-                    listener.configureBlocking(false);
-                    if (bound == 0) {
-                        bound = ((InetSocketAddress) listener.getLocalAddress()).getPort();
-                    }
+        return () -> new Server(Async.getRunningLoop(), handler, options, bindTcp(host, port, options));
+    }
+
+    /** Listening sockets on every address of {@code host} (null or empty: all interfaces), sharing one port. */
+    static List<ServerSocketChannel> bindTcp(String host, int port, StreamOptions options) {
+        List<InetAddress> addresses = host == null || host.isEmpty()
+                ? java.util.Collections.singletonList((InetAddress) null)
+                : List.copyOf(new LinkedHashSet<>(Resolver.resolve(host)));
+        List<ServerSocketChannel> listeners = new ArrayList<>();
+        try {
+            int bound = port;
+            for (InetAddress address : addresses) {
+                ServerSocketChannel listener = ServerSocketChannel.open();
+                listeners.add(listener);
+                listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                listener.bind(address == null ? new InetSocketAddress(bound) : new InetSocketAddress(address,
+                        bound), options.backlog());
+                listener.configureBlocking(false);
+                if (bound == 0) {
+                    bound = ((InetSocketAddress) listener.getLocalAddress()).getPort();
                 }
-            } catch (IOException | RuntimeException e) {
-                listeners.forEach(Streams::closeQuietly);
-                throw Unchecked.rethrow(e);
             }
-            return new Server(loop, handler, options, listeners);
-        };
+        } catch (IOException | RuntimeException e) {
+            listeners.forEach(Streams::closeQuietly);
+            throw Unchecked.rethrow(e);
+        }
+        return listeners;
     }
 
     /**
@@ -286,7 +288,7 @@ public final class Streams {
         TlsTransport tls = new TlsTransport(loop, socket, engine, options.sslHandshakeTimeout());
         reader.setTransport(tls);
         socket.start(tls);
-        tls.start(protocol);
+        tls.start(protocol, true);
         return new Wiring(reader, new StreamWriter(tls, protocol, reader), tls, protocol, tls.handshake());
     }
 
@@ -300,7 +302,7 @@ public final class Streams {
         }
     }
 
-    private static void checkPort(int port) {
+    static void checkPort(int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }

@@ -58,6 +58,8 @@ final class TlsTransport implements Transport, Protocol {
     private Throwable error;
     private boolean pumping;
     private boolean pumpAgain;
+    /** The application protocol has been told connectionMade (or, for streams, was connected from the start). */
+    private boolean appConnected;
 
     TlsTransport(EventLoop loop, SocketTransport net, SSLEngine engine, Duration handshakeTimeout) {
         this.loop = loop;
@@ -76,9 +78,14 @@ final class TlsTransport implements Transport, Protocol {
         return handshake;
     }
 
-    /** Connects the application protocol and starts the handshake. */
-    void start(Protocol app) {
+    /**
+     * Connects the application protocol and starts the handshake. {@code connectedBefore}: the protocol already
+     * stands for the connection (streams, STARTTLS) and gets {@code connectionLost} even if the handshake fails;
+     * otherwise it is told {@code connectionMade} once the handshake is done, and nothing if it fails.
+     */
+    void start(Protocol app, boolean connectedBefore) {
         this.app = app;
+        this.appConnected = connectedBefore;
         double seconds = handshakeTimeout.toNanos() * 1e-9;
         handshakeTimer = loop.callLater(seconds, () -> {
             if (!handshakeDone && !lost) {
@@ -153,6 +160,10 @@ final class TlsTransport implements Transport, Protocol {
         }
         if (!handshake.isDone()) {
             handshake.setResult(null);
+        }
+        if (!appConnected) {
+            appConnected = true;
+            app.connectionMade(this);
         }
     }
 
@@ -346,7 +357,9 @@ final class TlsTransport implements Transport, Protocol {
             handshake.setException(e != null ? e
                     : new SSLHandshakeException("Connection closed during the TLS handshake"));
         }
-        app.connectionLost(e);
+        if (appConnected) {
+            app.connectionLost(e);
+        }
     }
 
     @Override
@@ -363,14 +376,14 @@ final class TlsTransport implements Transport, Protocol {
     }
 
     private void maybeResumeApp() {
-        if (appPaused && writeBufferSize() <= low) {
+        if (appPaused && getWriteBufferSize() <= low) {
             appPaused = false;
             app.resumeWriting();
         }
     }
 
     private void maybePauseApp() {
-        if (!appPaused && writeBufferSize() > high) {
+        if (!appPaused && getWriteBufferSize() > high) {
             appPaused = true;
             app.pauseWriting();
         }
@@ -466,8 +479,8 @@ final class TlsTransport implements Transport, Protocol {
     }
 
     @Override
-    public long writeBufferSize() {
-        return pendingBytes + net.writeBufferSize();
+    public long getWriteBufferSize() {
+        return pendingBytes + net.getWriteBufferSize();
     }
 
     @Override
