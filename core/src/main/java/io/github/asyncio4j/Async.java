@@ -43,6 +43,7 @@ public final class Async {
         } finally {
             try {
                 cancelAllTasks(loop);
+                loop.runUntilComplete(loop.shutdownAsyncgens());
                 loop.runUntilComplete(loop.shutdownDefaultExecutor());
             } finally {
                 loop.close();

@@ -70,6 +70,8 @@ public final class EventLoop implements AutoCloseable {
     Task<?> currentTask;
     /** The context of the running callback or task step. */
     Context currentContext;
+    /** Async generators that started on this loop and have not finished ({@code loop._asyncgens}). */
+    private final Set<AsyncGenerator.Body<?>> asyncgens = new LinkedHashSet<>();
     private Task<?> liveTasks;
     private int liveTaskCount;
 
@@ -560,6 +562,44 @@ public final class EventLoop implements AutoCloseable {
                 completeFromThread(done, null, null);
             });
             return done.await();
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Async generators
+
+    /** Holds the state of a started async generator (not its handle, which may be collected) until it ends. */
+    void asyncGeneratorStarted(AsyncGenerator.Body<?> body) {
+        checkThread();
+        asyncgens.add(body);
+    }
+
+    void asyncGeneratorFinished(AsyncGenerator.Body<?> body) {
+        asyncgens.remove(body);
+    }
+
+    /**
+     * {@code loop.shutdown_asyncgens()}: closes every async generator that started on this loop and has not
+     * finished (their {@code finally} blocks run, concurrently); an error from one is reported to the exception
+     * handler. {@link Async#run} awaits it before closing the loop.
+     */
+    public Coroutine<Void> shutdownAsyncgens() {
+        return Coroutine.of(() -> {
+            List<AsyncGenerator.Body<?>> open = new ArrayList<>(asyncgens);
+            asyncgens.clear();
+            List<Task<Void>> closing = new ArrayList<>(open.size());
+            for (AsyncGenerator.Body<?> body : open) {
+                closing.add(createTask(Coroutine.of(body::aclose)));
+            }
+            for (int i = 0; i < closing.size(); i++) {
+                try {
+                    closing.get(i).await();
+                } catch (Throwable e) {
+                    callExceptionHandler(new ExceptionContext(
+                            "an error occurred during closing of an asynchronous generator", e, closing.get(i), null));
+                }
+            }
+            return null;
         });
     }
 
