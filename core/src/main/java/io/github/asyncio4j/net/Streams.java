@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -265,6 +266,24 @@ public final class Streams {
             }
         }
         return new Connection(w.reader(), w.writer());
+    }
+
+    /**
+     * A reader and writer over a transport the caller makes (asyncio's {@code StreamReaderProtocol} wiring, as
+     * {@code connect_read_pipe} uses it): {@code transportFor} receives the protocol that feeds the reader and
+     * tracks the writer's flow control, and returns the transport that will call it. For pipes and other custom
+     * transports; sockets have {@link #openConnection}.
+     *
+     * @param limit the reader's buffer limit (see {@link StreamOptions#withLimit})
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    public static Connection overTransport(Function<Protocol, Transport> transportFor, int limit) {
+        Objects.requireNonNull(transportFor, "transportFor");
+        StreamReader reader = new StreamReader(limit);
+        StreamProtocol protocol = new StreamProtocol(Async.getRunningLoop(), reader, false);
+        Transport transport = Objects.requireNonNull(transportFor.apply(protocol), "transportFor returned null");
+        reader.setTransport(transport);
+        return new Connection(reader, new StreamWriter(transport, protocol, reader));
     }
 
     // ---------------------------------------------------------------------------------------------------------
