@@ -92,7 +92,10 @@ public final class Async {
                 Coroutine.awaitTrap("sleep()", Trap.YieldOnce.INSTANCE);
             } else {
                 Coroutine.requireAwaitContext("sleep()");   // before the clock is read, as before
-                Coroutine.yieldTrap(new Trap.Sleep(System.nanoTime() * 1e-9 + seconds));
+                // A coroutine driven by hand (no loop) has no loop clock: its deadline is on the monotonic one.
+                EventLoop loop = EventLoop.running();
+                double now = loop != null ? loop.time() : LoopClock.seconds(LoopClock.monotonic().nanoTime());
+                Coroutine.yieldTrap(new Trap.Sleep(now + seconds));
             }
             return null;
         };
@@ -100,7 +103,7 @@ public final class Async {
 
     /** {@link #sleep(double)} with a {@link Duration}. */
     public static Awaitable<Void> sleep(Duration duration) {
-        return sleep(duration.toNanos() * 1e-9);
+        return sleep(LoopClock.seconds(duration));
     }
 
     /** {@code asyncio.create_task(coro)}: schedules {@code coro} on the running loop. */
@@ -192,7 +195,7 @@ public final class Async {
                     throw t;
                 }
             }
-            try (Timeout scope = timeoutAt(loop.time() + seconds(timeout), "waitFor(): timed out after " + timeout)) {
+            try (Timeout scope = timeoutAt(loop.time() + LoopClock.seconds(timeout), "waitFor(): timed out after " + timeout)) {
                 return awaitable.await();
             }
         });
@@ -292,7 +295,7 @@ public final class Async {
                 f.addDoneCallback(onDone);
             }
         }
-        TimerHandle timer = timeout == null ? null : loop.callLater(seconds(timeout), () -> {
+        TimerHandle timer = timeout == null ? null : loop.callLater(LoopClock.seconds(timeout), () -> {
             if (!waiter.isDone()) {
                 waiter.setResult(null);
             }
@@ -322,7 +325,7 @@ public final class Async {
     public static <T> List<Awaitable<T>> asCompleted(Collection<? extends Awaitable<? extends T>> awaitables,
                                                      Duration timeout) {
         Objects.requireNonNull(awaitables, "awaitables");
-        double t = timeout == null ? Double.POSITIVE_INFINITY : seconds(timeout);
+        double t = timeout == null ? Double.POSITIVE_INFINITY : LoopClock.seconds(timeout);
         return new AsCompleted<T>(getRunningLoop(), awaitables, t).awaitables();
     }
 
@@ -370,7 +373,7 @@ public final class Async {
             return timeoutAt(Double.POSITIVE_INFINITY);
         }
         EventLoop loop = getRunningLoop();
-        return timeoutAt(loop.time() + seconds(delay), "timeout(" + delay + ") expired");
+        return timeoutAt(loop.time() + LoopClock.seconds(delay), "timeout(" + delay + ") expired");
     }
 
     /** {@code asyncio.timeout_at(when)}: like {@link #timeout(Duration)}, with a deadline in loop time. */
@@ -384,10 +387,6 @@ public final class Async {
             throw new IllegalStateException("a timeout scope must be entered inside a running task");
         }
         return new Timeout(task, when, message);
-    }
-
-    private static double seconds(Duration d) {
-        return d.toNanos() * 1e-9;
     }
 
     /** The task whose step is running, or null outside any task. @throws IllegalStateException if no loop runs */

@@ -57,6 +57,12 @@ public final class EventLoop implements AutoCloseable {
     private final Selector selector;
     private int ioRegistrations;
 
+    private final LoopClock clock;
+    /** The clock's time does not pass by itself: before blocking, the loop checks that it is really idle. */
+    private final boolean virtualClock;
+    /** Work handed to threads ({@link #runInExecutor}, the executor's shutdown) whose result has not come back. */
+    private int threadJobs;
+
     private volatile Thread owner;
     private boolean running;
     private boolean stopping;
@@ -75,7 +81,9 @@ public final class EventLoop implements AutoCloseable {
     private Task<?> liveTasks;
     private int liveTaskCount;
 
-    private EventLoop() {
+    private EventLoop(LoopClock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.virtualClock = clock.isVirtual();
         try {
             selector = Selector.open();
         } catch (IOException e) {
@@ -84,9 +92,17 @@ public final class EventLoop implements AutoCloseable {
         owner = CarrierLocal.carrierThread();
     }
 
-    /** A new event loop, owned by the calling thread until it runs. */
+    /** A new event loop on the {@linkplain LoopClock#monotonic() real clock}, owned by the calling thread until it runs. */
     public static EventLoop create() {
-        return new EventLoop();
+        return new EventLoop(LoopClock.monotonic());
+    }
+
+    /**
+     * A new event loop whose {@link #time()} and timers run on {@code clock} (a {@link VirtualClock} in tests),
+     * owned by the calling thread until it runs.
+     */
+    public static EventLoop create(LoopClock clock) {
+        return new EventLoop(clock);
     }
 
     /** The loop running on this (logical) thread, or null. */
@@ -94,9 +110,14 @@ public final class EventLoop implements AutoCloseable {
         return RUNNING.get();
     }
 
-    /** The loop's clock: monotonic seconds. Safe from any thread. */
+    /** The loop's time: its {@linkplain #clock() clock} in seconds; every deadline is in this time. Safe from any thread. */
     public double time() {
-        return System.nanoTime() * 1e-9;
+        return LoopClock.seconds(clock.nanoTime());
+    }
+
+    /** The clock this loop was created with. Safe from any thread. */
+    public LoopClock clock() {
+        return clock;
     }
 
     /** True while {@link #runForever()} or {@link #runUntilComplete} runs. Safe from any thread. */
@@ -214,13 +235,14 @@ public final class EventLoop implements AutoCloseable {
             timers.poll().scheduled = false;
             cancelledTimers--;
         }
-        double timeout;
+        long timeout;   // nanoseconds of real time; -1: until woken
         if (!ready.isEmpty() || stopping) {
             timeout = 0;
-        } else if (!timers.isEmpty()) {
-            timeout = Math.max(0, timers.peek().when() - time());
         } else {
-            timeout = -1;
+            timeout = timers.isEmpty() ? -1 : nanosUntil(timers.peek().when());
+            if (timeout != 0) {
+                timeout = idleTimeout(timeout);
+            }
         }
         poll(timeout);
 
@@ -242,13 +264,38 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
+    /** Nanoseconds of loop time until {@code when}, at least 0. */
+    private long nanosUntil(double when) {
+        return Math.max(0, (long) Math.ceil((when - time()) * 1e9));
+    }
+
+    /**
+     * How long the loop, with no callback ready, may really block when its next timer is due in
+     * {@code timerNanos} (-1: no timer): the clock decides ({@link LoopClock#beforeBlock}). A virtual clock is
+     * asked only when the loop is idle: I/O polled without blocking found nothing, and no thread job is running.
+     */
+    private long idleTimeout(long timerNanos) {
+        if (!virtualClock) {
+            return clock.beforeBlock(timerNanos);
+        }
+        poll(0);
+        if (!ready.isEmpty()) {
+            return 0;
+        }
+        if (threadJobs > 0) {
+            return -1;   // the job's result wakes the loop (callSoonThreadsafe); time must not jump past it
+        }
+        return clock.beforeBlock(timerNanos);
+    }
+
     private void run(Handle h) {
         currentContext = h.context;
         try {
             if (debug) {
+                // Real time, not the loop's clock: a slow callback is slow for the machine, whatever the clock says.
                 long start = System.nanoTime();
                 h.fire();
-                double took = (System.nanoTime() - start) * 1e-9;
+                double took = LoopClock.seconds(System.nanoTime() - start);
                 if (took >= slowCallbackDuration) {
                     LOG.log(System.Logger.Level.WARNING,
                             String.format("Executing %s took %.3f seconds", h, took));
@@ -263,8 +310,8 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Waits for I/O up to {@code timeout} seconds (negative: no limit) and schedules the ready callbacks. */
-    private void poll(double timeout) {
+    /** Waits for I/O up to {@code timeout} real nanoseconds (negative: no limit) and schedules the ready callbacks. */
+    private void poll(long timeout) {
         if (timeout == 0 && ioRegistrations == 0) {
             drainThreadsafe();
             return;
@@ -275,7 +322,7 @@ public final class EventLoop implements AutoCloseable {
             } else if (timeout < 0) {
                 selector.select();
             } else {
-                selector.select(Math.max(1, (long) Math.ceil(timeout * 1000)));
+                selector.select(Math.max(1, (timeout + 999_999) / 1_000_000));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed", e);
@@ -337,7 +384,7 @@ public final class EventLoop implements AutoCloseable {
 
     /** {@link #callLater(double, Runnable)} with a {@link Duration}. */
     public TimerHandle callLater(Duration delay, Runnable callback) {
-        return callLater(delay.toNanos() * 1e-9, callback);
+        return callLater(LoopClock.seconds(delay), callback);
     }
 
     /** Runs {@code callback} at loop time {@code when} (see {@link #time()}). */
@@ -393,6 +440,11 @@ public final class EventLoop implements AutoCloseable {
     /** Puts a task's step in the ready queue. */
     void scheduleStep(Task<?> task) {
         ready.add(task.stepHandle);
+    }
+
+    /** Puts a handle that is not queued yet (a task's step) in the ready queue. */
+    void schedule(Handle handle) {
+        ready.add(handle);
     }
 
     private Context contextForCallback() {
@@ -509,14 +561,17 @@ public final class EventLoop implements AutoCloseable {
             }
             completeFromThread(future, value, null);
         });
+        threadJobs++;
         return future;
     }
 
+    /** Hands a thread job's outcome to the loop's thread; ends the job there (see {@link #threadJobs}). */
     private <T> void completeFromThread(Future<T> future, T value, Throwable error) {
         if (closed) {
             return;
         }
         callSoonThreadsafe(() -> {
+            threadJobs--;
             if (future.isDone()) {
                 return;
             }
@@ -553,6 +608,7 @@ public final class EventLoop implements AutoCloseable {
             }
             ex.shutdown();
             Future<Void> done = new Future<>(this);
+            threadJobs++;
             Thread.ofPlatform().daemon().name("asyncio4j-executor-shutdown").start(() -> {
                 try {
                     ex.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
@@ -763,8 +819,8 @@ public final class EventLoop implements AutoCloseable {
         return ops & valid;
     }
 
-    /** A task's one-shot wait for channel readiness ({@link Trap.IoWait}); cancellable. */
-    final class IoWaiter implements Runnable {
+    /** A task's one-shot wait for channel readiness ({@link Trap.IoWait}); aborting it unregisters the interest. */
+    final class IoWaiter implements Runnable, Wait {
         private final SelectableChannel channel;
         private final boolean read;
         private final Task<?> task;
@@ -781,8 +837,16 @@ public final class EventLoop implements AutoCloseable {
             task.ioReady();
         }
 
-        void cancel() {
+        @Override
+        public boolean abort(String reason) {
             unregister(channel, read);
+            scheduleStep(task);
+            return false;
+        }
+
+        @Override
+        public Object target() {
+            return this;
         }
 
         @Override

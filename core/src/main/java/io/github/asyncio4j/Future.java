@@ -249,8 +249,8 @@ public class Future<T> implements Awaitable<T> {
     }
 
     private void scheduleOne(Consumer<? super Future<T>> cb) {
-        if (cb instanceof Task<?>.Wakeup w) {
-            loop.scheduleStep(w.task());     // a task waiting on this future: no handle needed
+        if (cb instanceof Wakeup w) {
+            loop.schedule(w.stepHandle());   // a task waiting on this future: no new handle needed
         } else {
             loop.callSoon(() -> cb.accept(this));
         }

@@ -11,8 +11,9 @@ import java.util.function.Consumer;
  * its result. {@link #step()} resumes the coroutine; {@link #dispatch(Trap)} turns what it yielded into a
  * wake-up (a future's done callback, a timer, the next iteration, channel readiness).
  *
- * <p>Invariants: at most one wake-up is pending at a time ({@code waitingOn} names it, or the task sits in the
- * ready queue); {@code cancel()} turns that wake-up into a {@link CancelledError} raised at the await point.
+ * <p>Invariants: at most one wake-up is pending at a time ({@code waitingOn}, a {@link Wait}, names it, or the
+ * task sits in the ready queue); an exception enters the coroutine only through {@code throwIn}, which aborts that
+ * wait, and the next step raises it at the await point ({@code cancel()} is one such exception).
  * Loop-confined, like every future.
  */
 public class Task<T> extends Future<T> {
@@ -26,15 +27,13 @@ public class Task<T> extends Future<T> {
     final Context context;
     /** The step, as the loop's ready queue holds it. Reused for every step of this task. */
     final Handle stepHandle;
-    /** The done callback a task registers on the future it awaits. */
-    final Wakeup wakeup = new Wakeup();
-    /** What the task waits for: a {@link Future}, a {@link TimerHandle}, an {@link EventLoop.IoWaiter}, or null. */
-    private Object waitingOn;
-    private boolean mustCancel;
-    private String cancelMessage;
+    /** The task's wake-up: the done callback it registers on an awaited future, and the callback of its step. */
+    private final Waker waker = new Waker();
+    /** What the task waits on; null while it runs or sits in the ready queue. */
+    private Wait waitingOn;
+    /** The exception the next step raises at the await point; set only by {@link #throwIn}. */
+    private Throwable pending;
     private int cancelRequests;
-    /** An error to raise in the coroutine at its next step (a trap the loop refused). */
-    private Throwable throwNext;
     /** Links of the loop's list of live (not done) tasks. */
     Task<?> prevLive;
     Task<?> nextLive;
@@ -46,7 +45,7 @@ public class Task<T> extends Future<T> {
         this.name = name;
         this.number = name != null ? 0 : COUNTER.incrementAndGet();
         this.context = context;
-        this.stepHandle = new Handle(loop, wakeup, context) {
+        this.stepHandle = new Handle(loop, waker, context) {
             @Override
             public String toString() {
                 return "step of " + Task.this;
@@ -54,10 +53,17 @@ public class Task<T> extends Future<T> {
         };
     }
 
-    /** The done callback registered on an awaited future, and the callback of the step handle: steps this task. */
-    final class Wakeup implements Consumer<Future<?>>, Runnable {
-        Task<T> task() {
-            return Task.this;
+    /**
+     * The task's wake-up, one per task: the done callback on an awaited future (then it is also the task's
+     * {@link Wait}, naming that future) and the callback of its step handle and sleep timers.
+     */
+    final class Waker implements Wakeup, Runnable, Wait {
+        /** The awaited future while {@code waitingOn == this}, else null. */
+        private Future<?> future;
+
+        @Override
+        public Handle stepHandle() {
+            return stepHandle;
         }
 
         @Override
@@ -71,8 +77,39 @@ public class Task<T> extends Future<T> {
         }
 
         @Override
+        public boolean abort(String reason) {
+            return future.cancel(reason);   // if it refuses, it is done: this wake-up is queued already
+        }
+
+        @Override
+        public Object target() {
+            return future;
+        }
+
+        @Override
         public String toString() {
             return "step of " + Task.this;
+        }
+    }
+
+    /** A sleep's wait: the timer that steps the task at its deadline. */
+    final class Sleeping implements Wait {
+        private final TimerHandle timer;
+
+        Sleeping(TimerHandle timer) {
+            this.timer = timer;
+        }
+
+        @Override
+        public boolean abort(String reason) {
+            timer.cancel();
+            loop.scheduleStep(Task.this);
+            return false;
+        }
+
+        @Override
+        public Object target() {
+            return timer;
         }
     }
 
@@ -107,12 +144,7 @@ public class Task<T> extends Future<T> {
             return false;
         }
         cancelRequests++;
-        if (waitingOn instanceof Future<?> f && f.cancel(message)) {
-            return true;   // the awaited future's cancellation wakes the task; its result() raises CancelledError
-        }
-        mustCancel = true;
-        cancelMessage = message;
-        interruptWait();
+        throwIn(new CancelledError(message));
         return true;
     }
 
@@ -125,8 +157,8 @@ public class Task<T> extends Future<T> {
     public int uncancel() {
         if (cancelRequests > 0) {
             cancelRequests--;
-            if (cancelRequests == 0) {
-                mustCancel = false;
+            if (cancelRequests == 0 && pending instanceof CancelledError) {
+                pending = null;   // every request was withdrawn before the step could raise it
             }
         }
         return cancelRequests;
@@ -154,7 +186,8 @@ public class Task<T> extends Future<T> {
 
     /** What the task is waiting for right now (a future, task, timer or channel), or null if it is runnable. */
     public Object awaiting() {
-        return waitingOn;
+        Wait w = waitingOn;
+        return w == null ? null : w.target();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -165,13 +198,10 @@ public class Task<T> extends Future<T> {
         if (isDone()) {
             return;    // a stale wake-up after the task finished
         }
-        Throwable toThrow = throwNext;
-        throwNext = null;
-        if (mustCancel) {
-            toThrow = new CancelledError(cancelMessage);
-            mustCancel = false;
-        }
+        Throwable toThrow = pending;
+        pending = null;
         waitingOn = null;
+        waker.future = null;
         Task<?> previous = loop.enterTask(this);
         Object yielded;
         try {
@@ -190,9 +220,12 @@ public class Task<T> extends Future<T> {
         loop.leaveTask(previous);
         if (yielded == Frame.DONE) {
             finish();
-            if (mustCancel) {             // cancelled right before the coroutine returned
-                mustCancel = false;
-                super.cancel(cancelMessage);
+            Throwable late = pending;      // raised into the task by its own last step (it cancelled itself)
+            pending = null;
+            if (late instanceof CancelledError c) {
+                super.cancel(c.getMessage());
+            } else if (late != null) {
+                super.setException(late);
             } else {
                 @SuppressWarnings("unchecked")
                 T value = (T) coro.frame.takeResult();
@@ -213,52 +246,55 @@ public class Task<T> extends Future<T> {
                 } else if (f == this) {
                     rejectTrap(new IllegalStateException("Task cannot await on itself: " + this));
                 } else {
-                    waitingOn = f;
+                    waker.future = f;
+                    waitingOn = waker;
                     @SuppressWarnings({"unchecked", "rawtypes"})
-                    Consumer<Future<?>> cb = (Consumer) wakeup;
+                    Consumer<Future<?>> cb = (Consumer) waker;
                     ((Future<Object>) f).addDoneCallback(cb);
                 }
             }
-            case Trap.Sleep(double deadline) -> waitingOn = loop.scheduleTimer(deadline, stepHandle.callback, context);
+            case Trap.Sleep(double deadline) -> waitingOn = new Sleeping(loop.scheduleTimer(deadline, waker, context));
             case Trap.YieldOnce() -> loop.scheduleStep(this);
             case Trap.IoWait(var channel, int ops) -> waitingOn = loop.waitForIo(channel, ops, this);
         }
-        if (mustCancel) {
-            interruptWait();   // the task was cancelled while it ran: cancel what it just started waiting for
+        if (pending != null) {
+            abortWait();   // an exception entered while the task ran (it cancelled itself): end the new wait
         }
     }
 
     private void rejectTrap(Throwable error) {
-        throwNext = error;
+        pending = error;
         loop.scheduleStep(this);
-    }
-
-    /** Cancels the current wait so the next step raises {@link CancelledError}. */
-    private void interruptWait() {
-        if (stopWaiting(cancelMessage)) {
-            mustCancel = false;   // the awaited future's cancellation raises CancelledError at the await
-        }
     }
 
     /**
-     * Ends the current wait early. Returns true if it cancelled an awaited future, whose completion then wakes the
-     * task; otherwise the task's step is (or already was) in the ready queue.
+     * The one way an exception enters the coroutine: the next step raises {@code error} at the await point.
+     * A waiting task's wait is aborted ({@link Wait#abort}); an awaited future is cancelled and allowed to finish
+     * cancelling first. For a cancellation, the future's outcome is then what the await sees (as in asyncio:
+     * a task that catches its cancellation and returns a value gives that value); any other error replaces it.
+     * A pending cancellation is never replaced by another error.
      */
-    private boolean stopWaiting(String message) {
-        Object w = waitingOn;
-        if (w instanceof Future<?> f) {
-            return f.cancel(message);
+    private void throwIn(Throwable error) {
+        if (error instanceof CancelledError || !(pending instanceof CancelledError)) {
+            pending = error;
         }
-        if (w instanceof TimerHandle timer) {
-            timer.cancel();
-        } else if (w instanceof EventLoop.IoWaiter io) {
-            io.cancel();
+        abortWait();
+    }
+
+    /** Ends the current wait, if any, so that the step raises {@link #pending} soon. */
+    private void abortWait() {
+        Wait w = waitingOn;
+        if (w == null) {
+            return;     // running, or in the ready queue: the next step raises it
+        }
+        Throwable e = pending;
+        if (w.abort(e.getMessage())) {
+            if (e instanceof CancelledError) {
+                pending = null;   // the awaited future's cancellation carries it to the await
+            }
         } else {
-            return false;
+            waitingOn = null;
         }
-        waitingOn = null;
-        loop.scheduleStep(this);
-        return false;
     }
 
     /**
@@ -271,8 +307,7 @@ public class Task<T> extends Future<T> {
         if (isDone()) {
             return;
         }
-        throwNext = error;
-        stopWaiting(error.getMessage());
+        throwIn(error);
     }
 
     /** Counts a cancellation request without raising anything: a {@link Timeout} scope's expiry, as in asyncio. */
@@ -282,12 +317,12 @@ public class Task<T> extends Future<T> {
 
     /** Called when the I/O the task waited for is ready (by {@link EventLoop.IoWaiter}). */
     void ioReady() {
-        waitingOn = null;
         step();
     }
 
     private void finish() {
         waitingOn = null;
+        waker.future = null;
         loop.taskFinished(this);
     }
 
@@ -300,7 +335,7 @@ public class Task<T> extends Future<T> {
     public String toString() {
         StringBuilder b = new StringBuilder("<Task ").append(stateName()).append(" name='").append(getName()).append('\'');
         if (!isDone()) {
-            Object w = waitingOn;
+            Object w = awaiting();
             if (w != null) {
                 b.append(" wait_for=").append(switch (w) {
                     case Task<?> t -> "<Task '" + t.getName() + "'>";

@@ -3,6 +3,7 @@ package io.github.asyncio4j.net;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.ExceptionContext;
 import io.github.asyncio4j.Future;
+import io.github.asyncio4j.LoopClock;
 import io.github.asyncio4j.TimerHandle;
 import java.io.IOException;
 import java.net.SocketAddress;
@@ -86,7 +87,7 @@ final class TlsTransport implements Transport, Protocol {
     void start(Protocol app, boolean connectedBefore) {
         this.app = app;
         this.appConnected = connectedBefore;
-        double seconds = handshakeTimeout.toNanos() * 1e-9;
+        double seconds = LoopClock.seconds(handshakeTimeout);
         handshakeTimer = loop.callLater(seconds, () -> {
             if (!handshakeDone && !lost) {
                 fail(new SocketTimeoutException("TLS handshake is taking longer than " + seconds

@@ -3,6 +3,7 @@ package io.github.asyncio4j.http;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.Future;
+import io.github.asyncio4j.LoopClock;
 import io.github.asyncio4j.net.Connection;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -140,7 +141,7 @@ final class ConnectionPool {
     private boolean isReusable(PooledConnection c, double now) {
         Connection conn = c.connection();
         return !conn.writer().isClosing() && conn.reader().exception() == null && !conn.reader().atEof()
-                && (c.idleSince() < 0 || now - c.idleSince() < idleTimeout.toNanos() * 1e-9);
+                && (c.idleSince() < 0 || now - c.idleSince() < LoopClock.seconds(idleTimeout));
     }
 
     /** Connections open or being opened to {@code origin}. */

@@ -4,6 +4,7 @@ import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.LoopClock;
 import io.github.asyncio4j.Timeout;
 import io.github.asyncio4j.TimeoutError;
 import io.github.asyncio4j.TimerHandle;
@@ -33,7 +34,9 @@ final class MessageReader {
     private final int maxHeaderBytes;
     /** Bytes of the current message consumed so far (reset by {@link #startMessage()}). */
     private long consumed;
-    /** {@link System#nanoTime()} of the last progress in a guarded section. */
+    /** The running loop's clock, set by {@link #guarded}: the silence is measured in the loop's time. */
+    private LoopClock clock = LoopClock.monotonic();
+    /** {@link #clock}'s time of the last progress in a guarded section. */
     private long lastProgress;
     /** What is being read, for the timeout's message. */
     private String reading = "the message";
@@ -55,7 +58,7 @@ final class MessageReader {
 
     /** Records progress: the peer's silence is measured from here. */
     private void progress() {
-        lastProgress = System.nanoTime();
+        lastProgress = clock.nanoTime();
     }
 
     /** Names what the guarded section waits for now ("sending the request"), for the timeout's message. */
@@ -70,7 +73,9 @@ final class MessageReader {
             return work.get();
         }
         Timeout scope = Async.timeout((Duration) null);
-        Watchdog watchdog = new Watchdog(Async.getRunningLoop(), scope);
+        EventLoop loop = Async.getRunningLoop();
+        Watchdog watchdog = new Watchdog(loop, scope);
+        clock = loop.clock();
         progress();
         watchdog.arm(readTimeout.toNanos());
         try (scope) {
@@ -97,12 +102,12 @@ final class MessageReader {
         }
 
         void arm(long delayNanos) {
-            handle = loop.callLater(Math.max(delayNanos, 0) * 1e-9, this);
+            handle = loop.callLater(LoopClock.seconds(Math.max(delayNanos, 0)), this);
         }
 
         @Override
         public void run() {
-            long silent = System.nanoTime() - lastProgress;
+            long silent = clock.nanoTime() - lastProgress;
             long timeout = readTimeout.toNanos();
             if (silent >= timeout) {
                 scope.reschedule(loop.time());   // expires at the await the section is in now
