@@ -79,6 +79,11 @@ final class SocketTransport implements Transport {
         }
     }
 
+    /** Hands incoming bytes and events to {@code protocol} from now on (a TLS layer slid in by STARTTLS). */
+    void setProtocol(Protocol protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+    }
+
     /** Runs {@code hook} once the connection is lost and the channel closed. */
     void afterLost(Runnable hook) {
         this.afterLost = hook;
