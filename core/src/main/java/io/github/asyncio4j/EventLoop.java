@@ -5,10 +5,12 @@ import io.github.asyncio4j.net.Protocol;
 import io.github.asyncio4j.net.ProtocolConnection;
 import io.github.asyncio4j.net.Protocols;
 import io.github.asyncio4j.net.Server;
+import io.github.asyncio4j.net.Sockets;
 import io.github.asyncio4j.net.StreamOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
+import java.net.InetSocketAddress;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
@@ -696,6 +698,16 @@ public final class EventLoop implements AutoCloseable {
     public Awaitable<Server> createServer(Supplier<? extends Protocol> protocolFactory, String host, int port,
                                           StreamOptions options) {
         return onThisLoop(Protocols.createServer(protocolFactory, host, port, options));
+    }
+
+    /**
+     * {@code loop.getaddrinfo(host, port)}: an awaitable of the socket addresses of {@code host}, resolved off the
+     * loop's thread (see {@link Sockets#getaddrinfo}).
+     *
+     * @throws IllegalArgumentException if {@code host} is empty or the port is out of range
+     */
+    public Awaitable<List<InetSocketAddress>> getaddrinfo(String host, int port) {
+        return onThisLoop(Sockets.getaddrinfo(host, port));
     }
 
     /** {@code awaitable}, checked to be awaited on this loop. */

@@ -71,9 +71,11 @@ public final class Streams {
     }
 
     /**
-     * Opens a connection with the given options. Each address of {@code host} is tried in turn; if all fail, the
-     * first failure is thrown with the others attached as suppressed exceptions. Cancelled at any point, it
-     * closes the socket it opened.
+     * Opens a connection with the given options. The addresses of {@code host} are tried with Happy Eyeballs
+     * (RFC 8305): families interleaved, the next address tried when an attempt fails or has been pending for
+     * {@link StreamOptions#happyEyeballsDelay()}, each attempt bounded by {@link StreamOptions#connectTimeout()};
+     * the first connection made wins. If all fail, the first failure is thrown with the others attached as
+     * suppressed exceptions. Cancelled at any point, it closes every socket it opened.
      */
     public static Awaitable<Connection> openConnection(String host, int port, StreamOptions options) {
         Objects.requireNonNull(host, "host");
@@ -97,32 +99,9 @@ public final class Streams {
         };
     }
 
+    /** Connects to {@code host:port}: its addresses tried with Happy Eyeballs ({@link HappyEyeballs}). */
     static SocketChannel connect(String host, int port, StreamOptions options) {
-        List<InetAddress> addresses = Resolver.resolve(host);
-        Exception first = null;
-        for (InetAddress address : addresses) {
-            SocketChannel channel = null;
-            try {
-                channel = SocketChannel.open();
-                channel.configureBlocking(false);
-                if (options.tcpNoDelay()) {
-                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                }
-                await(Sockets.sockConnect(channel, new InetSocketAddress(address, port)));
-                return channel;
-            } catch (Exception e) {
-                closeQuietly(channel);
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            } catch (Throwable t) {   // CancelledError and other errors: the socket is ours to close
-                closeQuietly(channel);
-                throw t;
-            }
-        }
-        throw Unchecked.rethrow(first);
+        return HappyEyeballs.connect(HappyEyeballs.interleave(Resolver.getaddrinfo(host, port)), options);
     }
 
     static SSLEngine clientEngine(StreamOptions options, String host, int port) {
