@@ -7,6 +7,7 @@ import io.github.asyncio4j.Awaitable;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -142,6 +143,58 @@ public final class StreamWriter implements AutoCloseable {
         }
         tls.handshake().await();   // a failure has closed the connection; its SSLException is thrown here
         return null;
+    }
+
+    /**
+     * Sends the whole of {@code file} from its start ({@code loop.sendfile(transport, file)}); see
+     * {@link #sendfile(FileChannel, long, long)}.
+     */
+    public Awaitable<Long> sendfile(FileChannel file) {
+        return sendfile(file, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position} (fewer if the file ends first) after the
+     * bytes already written, and returns how many were sent. On a plain socket it is zero-copy
+     * ({@link FileChannel#transferTo}: the kernel's {@code sendfile}), and {@link #write} is refused while it
+     * runs; over TLS (or a pipe) it falls back to reading chunks and writing them with back-pressure. The file's
+     * own position is not changed. Cancelled, it stops where it is.
+     *
+     * @throws IllegalArgumentException if {@code position} or {@code count} is negative
+     */
+    public Awaitable<Long> sendfile(FileChannel file, long position, long count) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("position and count must not be negative: " + position + ", "
+                    + count);
+        }
+        return () -> {
+            if (transport instanceof SocketTransport socket) {
+                return socket.sendfile(file, position, count);
+            }
+            return sendfileByCopy(file, position, count);
+        };
+    }
+
+    private long sendfileByCopy(FileChannel file, long position, long count) {
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        long sent = 0;
+        try {
+            while (sent < count) {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), count - sent));
+                int n = file.read(chunk, position + sent);
+                if (n < 0) {
+                    break;
+                }
+                chunk.flip();
+                transport.write(chunk);
+                sent += n;
+                await(drain());
+            }
+        } catch (java.io.IOException e) {
+            throw Unchecked.rethrow(e);
+        }
+        return sent;
     }
 
     /** Half-closes the connection: sends EOF after the buffered data; reading goes on. */
