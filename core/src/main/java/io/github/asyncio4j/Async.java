@@ -29,25 +29,83 @@ public final class Async {
      * {@code asyncio.run(main)}: runs {@code main} on a new event loop and returns its result; then cancels the
      * tasks it left behind (letting them run their cleanup), shuts the default executor down and closes the loop.
      *
+     * <p>Ctrl-C, as Python 3.11's {@code asyncio.Runner}: while {@code main} runs, the first SIGINT cancels its task
+     * (so its {@code finally} blocks and {@code catch (CancelledError e)} run, and {@code run} throws that
+     * {@link CancelledError}, whose message says it was SIGINT); the handler is removed at once, so a second Ctrl-C
+     * gets the JVM's default behaviour (exit status 130). The handler is installed through
+     * {@link EventLoop#addSignalHandler}, so code in {@code main} may replace it on
+     * {@link #getRunningLoop()}; it is not installed when another loop already handles SIGINT (a nested or
+     * concurrent {@code run}) or when the JVM reserves the signal ({@code -Xrs}).
+     *
+     * <p>Shutdown is bounded: jobs still running in the default executor ({@link #toThread}) are waited for at
+     * most {@link EventLoop#shutdownTimeout()} (300 s, or the system property {@code asyncio4j.shutdownTimeout}
+     * in seconds), then a warning names them and their stacks, and {@code run} returns.
+     *
      * @throws IllegalStateException if called from a running event loop
      */
     public static <T> T run(Coroutine<T> main) {
+        return run(main, LoopClock.monotonic());
+    }
+
+    /**
+     * {@link #run(Coroutine)} on a loop whose time runs on {@code clock}: {@code run(main, VirtualClock.autojumping())}
+     * runs hours of timeouts and sleeps in no real time (tests).
+     *
+     * @throws IllegalStateException if called from a running event loop
+     */
+    public static <T> T run(Coroutine<T> main, LoopClock clock) {
         Objects.requireNonNull(main, "main");
+        Objects.requireNonNull(clock, "clock");
         if (EventLoop.running() != null) {
             throw new IllegalStateException(
                     "Async.run() cannot be called from a running event loop; await the coroutine instead");
         }
-        EventLoop loop = EventLoop.create();
+        Duration shutdownTimeout = EventLoop.shutdownTimeout();
+        EventLoop loop = EventLoop.create(clock);
         try {
-            return loop.runUntilComplete(main);
-        } finally {
+            Task<T> task = loop.createTask(main);
+            boolean handlesCtrlC = cancelOnCtrlC(loop, task);
             try {
-                cancelAllTasks(loop);
-                loop.runUntilComplete(loop.shutdownAsyncgens());
-                loop.runUntilComplete(loop.shutdownDefaultExecutor());
+                return loop.runUntilComplete(task);
             } finally {
-                loop.close();
+                if (handlesCtrlC && !loop.isClosed()) {
+                    loop.removeSignalHandler("INT");   // during shutdown, Ctrl-C gets the JVM's default at once
+                }
             }
+        } finally {
+            finishLoop(loop, shutdownTimeout);
+        }
+    }
+
+    /** The message of the {@link CancelledError} that {@link #run} throws after Ctrl-C. */
+    static final String INTERRUPTED = "Async.run(): interrupted by SIGINT (Ctrl-C)";
+
+    /** Installs {@link #run}'s SIGINT handler; false if it could not or should not be installed. */
+    private static boolean cancelOnCtrlC(EventLoop loop, Task<?> main) {
+        try {
+            return loop.signals().addIfUnclaimed("INT", () -> {
+                loop.removeSignalHandler("INT");   // the second Ctrl-C gets the JVM's default: exit 130
+                main.cancel(INTERRUPTED);
+            });
+        } catch (IllegalArgumentException | LinkageError reservedOrNoJdkUnsupported) {
+            return false;   // -Xrs, or a runtime image without jdk.unsupported: Ctrl-C keeps the JVM's default
+        }
+    }
+
+    /**
+     * The end of a loop's life, on its thread: cancels the tasks left (letting them clean up), closes the async
+     * generators left open ({@link EventLoop#shutdownAsyncgens()}), shuts the default executor down waiting at most {@code shutdownTimeout}, and closes the loop. Used by {@link #run} and
+     * {@link EventLoopGroup#close()}.
+     */
+    static void finishLoop(EventLoop loop, Duration shutdownTimeout) {
+        try {
+            for (int round = 0; round < 10 && !loop.allTasks().isEmpty(); round++) {
+                cancelAllTasks(loop);   // again if cleanup (or a late callSoonThreadsafe) started new tasks
+            }
+            loop.runUntilComplete(loop.shutdownAsyncgens());
+            loop.runUntilComplete(loop.shutdownDefaultExecutor(shutdownTimeout));
+        } finally {
+            loop.close();
         }
     }
 
@@ -127,8 +185,10 @@ public final class Async {
     /**
      * {@code asyncio.gather(*aws)}: runs the awaitables concurrently (coroutines become tasks) and completes with
      * their results in argument order. The first failure completes it with that exception (the others keep
-     * running); a cancelled child counts as a {@link CancelledError}. Cancelling the returned future cancels every
-     * child.
+     * running). A child cancelled from elsewhere completes it with that {@link CancelledError} as its exception
+     * ({@code isCancelled()} is false), as in asyncio. Cancelling the returned future cancels every child, and the
+     * gather ends cancelled ({@code isCancelled()} true) once a child reports its cancellation; asyncio sets a
+     * {@code CancelledError} as the exception instead. Awaiting it raises {@code CancelledError} either way.
      */
     @SafeVarargs
     public static <T> Future<List<T>> gather(Awaitable<? extends T>... awaitables) {
@@ -170,9 +230,15 @@ public final class Async {
     }
 
     /**
-     * {@code asyncio.wait_for(aw, timeout)}: awaits {@code awaitable}; if {@code timeout} passes first, the
-     * awaitable is cancelled (and allowed to finish cancelling) and {@link TimeoutError} is raised. A null timeout
-     * waits forever; zero or less gives it no time: a future not done yet is cancelled at once.
+     * {@code asyncio.wait_for(aw, timeout)}: awaits {@code awaitable}; if {@code timeout} passes first, the work
+     * is cancelled: inside it, the await in progress raises {@link CancelledError} (so its cleanup runs; an awaited
+     * task or future is allowed to finish cancelling), and the caller gets {@link TimeoutError}. As in asyncio
+     * 3.12: if the work ends with an exception of its own while being cancelled, that exception is raised; if it
+     * catches the cancellation and returns a value, the value is returned. The deadline is level-triggered (see
+     * {@link Timeout}): after it, every await of the work that suspends raises {@code CancelledError}, so a
+     * {@code catch (Throwable)} in the work costs at most one more await. A real cancellation of the caller stays a
+     * {@code CancelledError}. A null timeout waits forever; zero or less gives it no time: a future not done yet
+     * is cancelled at once.
      */
     public static <T> Coroutine<T> waitFor(Awaitable<T> awaitable, Duration timeout) {
         Objects.requireNonNull(awaitable, "awaitable");
@@ -195,8 +261,15 @@ public final class Async {
                     throw t;
                 }
             }
-            try (Timeout scope = timeoutAt(loop.time() + LoopClock.seconds(timeout), "waitFor(): timed out after " + timeout)) {
-                return awaitable.await();
+            String message = "waitFor(): timed out after " + timeout;
+            Timeout scope = new Timeout(currentTaskOrFail("waitFor()"), loop.time() + LoopClock.seconds(timeout), message, true);
+            try (scope) {
+                return awaitable.await();   // a value or an exception of the inner work wins, as in asyncio 3.12
+            } catch (CancelledError e) {
+                if (scope.reportsTimeout()) {
+                    throw new TimeoutError(message, e);
+                }
+                throw e;
             }
         });
     }
@@ -339,7 +412,7 @@ public final class Async {
         if (inner.isDone()) {
             return inner;
         }
-        Future<T> outer = loop.createFuture();
+        Future<T> outer = new Shield<>(loop, inner);
         Consumer<Future<T>> copy = f -> {
             if (outer.isCancelled()) {
                 if (!f.isCancelled()) {
@@ -362,9 +435,20 @@ public final class Async {
         return outer;
     }
 
+    /** The future {@link #shield} returns; it knows what it shields, for the await tree. */
+    static final class Shield<T> extends Future<T> {
+        final Future<T> inner;
+
+        Shield(EventLoop loop, Future<T> inner) {
+            super(loop);
+            this.inner = inner;
+        }
+    }
+
     /**
      * {@code asyncio.timeout(delay)}: a scope that raises {@link TimeoutError} in the running task's block when
-     * {@code delay} passes (null: no deadline, see {@link Timeout#reschedule}):
+     * {@code delay} passes, and {@link CancelledError} at every later await inside it, so that a swallowing
+     * {@code catch (Exception)} cannot stretch the deadline (null: no deadline, see {@link Timeout#reschedule}):
      * {@code try (var t = timeout(Duration.ofSeconds(1))) { ... }}.
      * @throws IllegalStateException outside a running task
      */
@@ -382,11 +466,15 @@ public final class Async {
     }
 
     private static Timeout timeoutAt(double when, String message) {
+        return new Timeout(currentTaskOrFail("a timeout scope"), when, message, false);
+    }
+
+    private static Task<?> currentTaskOrFail(String what) {
         Task<?> task = getRunningLoop().currentTask();
         if (task == null) {
-            throw new IllegalStateException("a timeout scope must be entered inside a running task");
+            throw new IllegalStateException(what + " must be entered inside a running task");
         }
-        return new Timeout(task, when, message);
+        return task;
     }
 
     /** The task whose step is running, or null outside any task. @throws IllegalStateException if no loop runs */
@@ -452,6 +540,71 @@ public final class Async {
             }
         });
         return f;
+    }
+
+    /**
+     * {@code asyncio.run_coroutine_threadsafe(coro, loop)}: schedules {@code coro} as a task on {@code loop} from
+     * any thread (a servlet, a JDBC pool, another loop) and returns a {@link CompletableFuture} of its result.
+     * Cancellation goes both ways: cancelling the returned future cancels the task (its coroutine sees
+     * {@link CancelledError} at its await point), and a task that ends cancelled completes the future with a
+     * {@link CancellationException}. The task's exception completes the future exceptionally.
+     *
+     * <p>The loop must be running (on its own thread, e.g. one of an {@link EventLoopGroup}); the task is created
+     * in the loop's next iteration. If the loop stops and closes before then, the future is cancelled.
+     *
+     * @throws IllegalStateException if {@code loop} is closed or not running
+     */
+    public static <T> CompletableFuture<T> runCoroutineThreadsafe(Coroutine<T> coro, EventLoop loop) {
+        Objects.requireNonNull(coro, "coro");
+        Objects.requireNonNull(loop, "loop");
+        if (loop.isClosed()) {
+            throw new IllegalStateException("runCoroutineThreadsafe(): the event loop is closed: " + loop);
+        }
+        if (!loop.isRunning()) {
+            throw new IllegalStateException("runCoroutineThreadsafe(): the event loop is not running (run it on "
+                    + "its own thread, e.g. with an EventLoopGroup): " + loop);
+        }
+        CompletableFuture<T> result = new CompletableFuture<>();
+        loop.callSoonThreadsafe(new ThreadsafeSubmission<>(loop, coro, result));
+        return result;
+    }
+
+    /** The loop-side half of {@link #runCoroutineThreadsafe}: makes the task and chains it to the future. */
+    record ThreadsafeSubmission<T>(EventLoop loop, Coroutine<T> coro, CompletableFuture<T> result)
+            implements Runnable, EventLoop.Abandonable {
+        @Override
+        public void run() {
+            Task<T> task = loop.createTask(coro);
+            task.addDoneCallback(t -> {
+                if (t.isCancelled()) {
+                    result.cancel(false);
+                } else if (t.peekException() != null) {
+                    result.completeExceptionally(t.exception());
+                } else {
+                    result.complete(t.result());
+                }
+            });
+            result.whenComplete((value, error) -> {
+                if (result.isCancelled() && !task.isDone()) {
+                    if (loop.isOwnedByCaller()) {
+                        task.cancel();
+                    } else {
+                        loop.callSoonThreadsafeIfOpen(task::cancel);
+                    }
+                }
+            });
+        }
+
+        @Override
+        public void abandon() {
+            result.cancel(false);
+            coro.close();
+        }
+
+        @Override
+        public String toString() {
+            return "runCoroutineThreadsafe(" + coro + ")";
+        }
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -1,6 +1,7 @@
 package io.github.asyncio4j;
 
 import io.github.asyncio4j.engine.CarrierLocal;
+import io.github.asyncio4j.internal.Exceptions;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
@@ -42,7 +43,7 @@ public final class Coroutine<T> implements Awaitable<T> {
     final Frame<Trap, Object, T> frame;
     private final Callable<T> body;
     private boolean claimed;
-    /** Set in debug mode: the cleaner's view of whether this coroutine was ever awaited. */
+    /** Set once the loop tracks the coroutine with its cleaner: the cleaner's view of whether it was awaited. */
     private NeverAwaited neverAwaited;
 
     private Coroutine(Callable<T> body) {
@@ -54,8 +55,8 @@ public final class Coroutine<T> implements Awaitable<T> {
     public static <T> Coroutine<T> of(Callable<T> body) {
         Coroutine<T> c = new Coroutine<>(Objects.requireNonNull(body, "body"));
         EventLoop loop = EventLoop.running();
-        if (loop != null && loop.getDebug()) {
-            loop.trackNeverAwaited(c);
+        if (loop != null) {
+            loop.trackNew(c);
         }
         return c;
     }
@@ -86,7 +87,10 @@ public final class Coroutine<T> implements Awaitable<T> {
         return neverAwaited;
     }
 
-    /** Debug mode's report of a coroutine that was collected without ever being awaited. */
+    /**
+     * The report of a coroutine that was collected without ever being awaited (CPython's RuntimeWarning);
+     * {@code createdAt} is where it was created in debug mode, null otherwise.
+     */
     private static final class NeverAwaited implements Runnable {
         private final EventLoop loop;
         private final Throwable createdAt;
@@ -102,8 +106,9 @@ public final class Coroutine<T> implements Awaitable<T> {
         @Override
         public void run() {
             if (!awaited) {
-                loop.reportFromAnyThread(new ExceptionContext(
-                        "coroutine " + description + " was never awaited", createdAt, null, null));
+                loop.reportFromAnyThread(new ExceptionContext("coroutine " + description + " was never awaited"
+                        + (createdAt == null ? " (debug mode shows where it was created: -Dasyncio4j.debug=true)"
+                        : ""), createdAt, null, null));
             }
         }
     }
@@ -148,24 +153,10 @@ public final class Coroutine<T> implements Awaitable<T> {
 
     /** Like {@link Generator#close()}: raises {@link GeneratorExit} at the await point, running finally blocks. */
     public void close() {
-        switch (frame.state()) {
-            case CREATED -> frame.closeUnstarted();
-            case CLOSED -> {
-            }
-            case RUNNING -> throw new IllegalStateException("coroutine already executing");
-            case SUSPENDED -> {
-                try {
-                    resume(null, new GeneratorExit());
-                } catch (GeneratorExit expected) {
-                    return;
-                }
-                if (frame.state() == Generator.State.CLOSED) {
-                    frame.takeResult();
-                    return;
-                }
-                throw new IllegalStateException("coroutine ignored GeneratorExit");
-            }
+        if (frame.state() == Generator.State.CREATED) {
+            markDriven();   // closed before it started: it will never run, and that was asked for
         }
+        frame.close("coroutine", t -> resume(null, t));
     }
 
     private void markDriven() {

@@ -20,6 +20,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -42,13 +44,24 @@ import java.util.function.Supplier;
  *
  * <p>Thread rules: one loop per thread. Everything here is confined to the thread that runs the loop (before it
  * first runs: the thread that created it); calling from another thread is an {@link IllegalStateException},
- * except {@link #callSoonThreadsafe}, {@link #time()}, {@link #isRunning()} and {@link #isClosed()}.
+ * except {@link #callSoonThreadsafe}, {@link #time()}, {@link #isRunning()}, {@link #isClosed()} and
+ * {@link #dumpTasks()}.
  */
 public final class EventLoop implements AutoCloseable {
     private static final CarrierLocal<EventLoop> RUNNING = new CarrierLocal<>();
     private static final Cleaner NEVER_AWAITED = Cleaner.create();
+    /** Timers due within this many seconds of now fire in this iteration: the clock's reading is not exact. */
     private static final double CLOCK_RESOLUTION = 1e-6;
+    /**
+     * Cancelled timers stay in the heap until due; once more than this many are dead and they are over half of the
+     * heap, it is rebuilt without them (CPython's {@code _MIN_SCHEDULED_TIMER_HANDLES}): memory stays bounded when
+     * timeouts are mostly cancelled, and a small heap is never rebuilt for a handful.
+     */
+    private static final int MIN_CANCELLED_TIMERS_TO_PURGE = 100;
     private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
+    private static final AtomicInteger LOOPS = new AtomicInteger();
+    /** Whether the JFR events can be used at all (the {@code jdk.jfr} module is present). */
+    private static final boolean JFR = jfrAvailable();
 
     private final ArrayDeque<Handle> ready = new ArrayDeque<>();
     private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
@@ -66,13 +79,24 @@ public final class EventLoop implements AutoCloseable {
     private int threadJobs;
 
     private volatile Thread owner;
-    private boolean running;
+    private volatile boolean running;
     private boolean stopping;
     private volatile boolean closed;
     private boolean debug = Boolean.getBoolean("asyncio4j.debug");
     private double slowCallbackDuration = 0.1;
     private ExceptionHandler exceptionHandler;
     private ExecutorService defaultExecutor;
+    /** The default executor's running jobs, by thread: what a bounded shutdown names when it gives up. */
+    private final java.util.concurrent.ConcurrentHashMap<Thread, String> executorJobs =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    private LoopSignals signals;
+    private final String name = "loop-" + LOOPS.incrementAndGet();
+    private boolean everRun;
+    /** The JMX object name while registered (an {@code ObjectName}; Object keeps java.management optional). */
+    volatile Object mbeanName;
+    private long slowCallbacks;
+    /** Open JFR task-lifetime events, while that event is enabled. */
+    private java.util.Map<Task<?>, Object> taskEvents;
 
     /** The task whose step is running, or null. */
     Task<?> currentTask;
@@ -81,6 +105,10 @@ public final class EventLoop implements AutoCloseable {
     /** Async generators that started on this loop and have not finished ({@code loop._asyncgens}). */
     private final Set<AsyncGenerator.Body<?>> asyncgens = new LinkedHashSet<>();
     private Task<?> liveTasks;
+    /** Coroutines made during this iteration, not yet checked for being awaited (see {@link #trackNew}). */
+    private Coroutine<?>[] fresh = new Coroutine<?>[16];
+    private int freshCount;
+    private static final int MAX_FRESH = 4096;
     private int liveTaskCount;
 
     private EventLoop(LoopClock clock) {
@@ -138,7 +166,8 @@ public final class EventLoop implements AutoCloseable {
     }
 
     /**
-     * Debug mode: reports coroutines that were never awaited, and callbacks slower than
+     * Debug mode: reports where a never-awaited coroutine was created (such coroutines are reported always), and
+     * callbacks slower than
      * {@link #setSlowCallbackDuration} (0.1 s by default). Also on with {@code -Dasyncio4j.debug=true}.
      */
     public void setDebug(boolean enabled) {
@@ -181,6 +210,14 @@ public final class EventLoop implements AutoCloseable {
         owner = CarrierLocal.carrierThread();
         running = true;
         RUNNING.set(this);
+        if (!everRun) {
+            everRun = true;
+            try {
+                LoopMBeans.started(this);
+            } catch (LinkageError noJavaManagement) {
+                // JMX is optional
+            }
+        }
         try {
             while (true) {
                 runOnce();
@@ -214,9 +251,22 @@ public final class EventLoop implements AutoCloseable {
             return;
         }
         closed = true;
+        if (signals != null) {
+            signals.close();
+        }
+        if (everRun) {
+            try {
+                LoopMBeans.closed(this);
+            } catch (LinkageError noJavaManagement) {
+                // JMX is optional
+            }
+        }
+        if (freshCount > 0) {
+            sweepFresh();
+        }
         ready.clear();
         timers.clear();
-        threadsafe.clear();
+        abandonThreadsafe();
         try {
             selector.close();
         } catch (IOException e) {
@@ -264,6 +314,9 @@ public final class EventLoop implements AutoCloseable {
         for (int n = ready.size(); n > 0; n--) {
             run(ready.poll());
         }
+        if (freshCount > 0) {
+            sweepFresh();
+        }
     }
 
     /** Nanoseconds of loop time until {@code when}, at least 0. */
@@ -299,8 +352,13 @@ public final class EventLoop implements AutoCloseable {
                 h.fire();
                 double took = LoopClock.seconds(System.nanoTime() - start);
                 if (took >= slowCallbackDuration) {
+                    slowCallbacks++;
                     LOG.log(System.Logger.Level.WARNING,
                             String.format("Executing %s took %.3f seconds", h, took));
+                }
+            } else if (JFR && LoopEvents.slowCallbackEnabled()) {
+                if (LoopEvents.fireTimed(h, this)) {
+                    slowCallbacks++;
                 }
             } else {
                 h.fire();
@@ -403,11 +461,53 @@ public final class EventLoop implements AutoCloseable {
         checkClosed();
         Handle h = new Handle(this, callback, null);
         threadsafe.add(h);
+        if (closed && threadsafe.remove(h)) {   // close() drained the queue before our add: nobody will run it
+            throw new IllegalStateException("Event loop is closed");
+        }
         if (!wakeupPending) {
             wakeupPending = true;
             selector.wakeup();
         }
         return h;
+    }
+
+    /**
+     * {@link #callSoonThreadsafe}, unless the loop is closed (or closes meanwhile): then nothing runs and false is
+     * returned. For callers on other threads that race with {@link #close()}.
+     */
+    boolean callSoonThreadsafeIfOpen(Runnable callback) {
+        if (closed) {
+            return false;
+        }
+        try {
+            callSoonThreadsafe(callback);
+            return true;
+        } catch (IllegalStateException closedMeanwhile) {
+            return false;
+        }
+    }
+
+    /**
+     * A callback handed over by {@link #callSoonThreadsafe} that has something to release if the loop closes
+     * before running it (e.g. a {@code CompletableFuture} to cancel): {@link #close()} calls {@link #abandon()}.
+     */
+    interface Abandonable {
+        /** The loop closed before the callback ran; called on the closing thread. */
+        void abandon();
+    }
+
+    /** Drops the callbacks other threads handed over, letting each release what it holds. */
+    private void abandonThreadsafe() {
+        Handle h;
+        while ((h = threadsafe.poll()) != null) {
+            if (h.callback instanceof Abandonable a) {
+                try {
+                    a.abandon();
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "abandoning " + h + " failed", e);
+                }
+            }
+        }
     }
 
     /** Called by the garbage collector's thread: hands a report over to the loop, or logs if it is closed. */
@@ -432,7 +532,7 @@ public final class EventLoop implements AutoCloseable {
     void timerCancelled(TimerHandle t) {
         if (t.scheduled) {
             cancelledTimers++;
-            if (cancelledTimers > 100 && cancelledTimers * 2 > timers.size()) {
+            if (cancelledTimers > MIN_CANCELLED_TIMERS_TO_PURGE && cancelledTimers * 2 > timers.size()) {
                 timers.removeIf(Handle::cancelled);   // rebuilds the heap without the dead timers
                 cancelledTimers = 0;
             }
@@ -481,6 +581,9 @@ public final class EventLoop implements AutoCloseable {
         }
         liveTasks = task;
         liveTaskCount++;
+        if (JFR && LoopEvents.taskEnabled()) {
+            taskEvents = LoopEvents.taskStarted(taskEvents, task);
+        }
         scheduleStep(task);
         return task;
     }
@@ -499,6 +602,9 @@ public final class EventLoop implements AutoCloseable {
         task.prevLive = null;
         task.nextLive = null;
         liveTaskCount--;
+        if (taskEvents != null) {
+            LoopEvents.taskFinished(taskEvents, task, this);
+        }
     }
 
     /** Tasks of this loop that are not done yet ({@code asyncio.all_tasks}). */
@@ -553,13 +659,21 @@ public final class EventLoop implements AutoCloseable {
         checkClosed();
         Executor ex = executor != null ? executor : defaultExecutor();
         Future<T> future = new Future<>(this);
+        boolean tracked = executor == null;
         ex.execute(() -> {
             T value;
+            if (tracked) {
+                executorJobs.put(Thread.currentThread(), String.valueOf(fn));
+            }
             try {
                 value = fn.call();
             } catch (Throwable t) {
                 completeFromThread(future, null, t);
                 return;
+            } finally {
+                if (tracked) {
+                    executorJobs.remove(Thread.currentThread());
+                }
             }
             completeFromThread(future, value, null);
         });
@@ -601,8 +715,25 @@ public final class EventLoop implements AutoCloseable {
         return defaultExecutor;
     }
 
-    /** Shuts the default executor down and waits (in a thread, not blocking the loop) for it to finish. */
+    /**
+     * Shuts the default executor down and waits (in a thread, not blocking the loop) for its jobs to finish,
+     * without a time limit ({@code loop.shutdown_default_executor()}). See {@link #shutdownDefaultExecutor(Duration)}.
+     */
     public Coroutine<Void> shutdownDefaultExecutor() {
+        return shutdownDefaultExecutor(null);
+    }
+
+    /**
+     * {@code loop.shutdown_default_executor(timeout)}: shuts the default executor down and waits (in a thread, not
+     * blocking the loop) at most {@code timeout} (null: no limit) for its running jobs. If some are still running
+     * then, it logs a warning naming each stuck job with its thread's name and stack, and finishes anyway: the
+     * executor's threads are daemons, so a stuck job (a DNS lookup, a hung socket) never keeps the JVM alive.
+     * {@link Async#run} calls this with {@link #shutdownTimeout()}.
+     */
+    public Coroutine<Void> shutdownDefaultExecutor(Duration timeout) {
+        if (timeout != null && timeout.isNegative()) {
+            throw new IllegalArgumentException("shutdownDefaultExecutor(): negative timeout " + timeout);
+        }
         return Coroutine.of(() -> {
             ExecutorService ex = defaultExecutor;
             if (ex == null) {
@@ -613,7 +744,12 @@ public final class EventLoop implements AutoCloseable {
             threadJobs++;
             Thread.ofPlatform().daemon().name("asyncio4j-executor-shutdown").start(() -> {
                 try {
-                    ex.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS);
+                    boolean finished = timeout == null
+                            ? ex.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS)
+                            : ex.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                    if (!finished) {
+                        LOG.log(System.Logger.Level.WARNING, describeStuckJobs(timeout));
+                    }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -621,6 +757,84 @@ public final class EventLoop implements AutoCloseable {
             });
             return done.await();
         });
+    }
+
+    /** The warning of a bounded shutdown that gave up: each still running job, its thread and its stack. */
+    String describeStuckJobs(Duration timeout) {
+        StringBuilder b = new StringBuilder("The default executor did not finish its jobs within ").append(timeout)
+                .append("; not waiting any longer. Still running:");
+        executorJobs.forEach((thread, job) -> {
+            b.append("\n  thread '").append(thread.getName()).append("' running ").append(job);
+            for (StackTraceElement e : thread.getStackTrace()) {
+                b.append("\n      at ").append(e);
+            }
+        });
+        return b.toString();
+    }
+
+    /** The default bound of {@link Async#run}'s executor shutdown: 300 seconds, as asyncio's. */
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(300);
+
+    /**
+     * How long {@link Async#run} waits for the default executor's jobs when it finishes: the system property
+     * {@code asyncio4j.shutdownTimeout} in seconds (a decimal number, e.g. {@code 5} or {@code 0.5}), else
+     * {@link #DEFAULT_SHUTDOWN_TIMEOUT}.
+     *
+     * @throws IllegalArgumentException if the property is not a non-negative number of seconds
+     */
+    public static Duration shutdownTimeout() {
+        String value = System.getProperty("asyncio4j.shutdownTimeout");
+        if (value == null || value.isBlank()) {
+            return DEFAULT_SHUTDOWN_TIMEOUT;
+        }
+        double seconds;
+        try {
+            seconds = Double.parseDouble(value.trim());
+        } catch (NumberFormatException e) {
+            seconds = Double.NaN;
+        }
+        if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+            throw new IllegalArgumentException("system property asyncio4j.shutdownTimeout must be a number of "
+                    + "seconds (e.g. 300 or 0.5), not '" + value + "'");
+        }
+        return Duration.ofNanos((long) (seconds * 1e9));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Signals
+
+    /**
+     * {@code loop.add_signal_handler(sig, callback)}: runs {@code callback} on this loop's thread whenever the
+     * process receives the signal ({@code "INT"}, {@code "TERM"}, {@code "HUP"}, ...; a {@code "SIG"} prefix is
+     * allowed). Adding a handler for a signal that has one replaces the callback. The JVM's previous handler is
+     * put back by {@link #removeSignalHandler} or {@link #close()}. Works through {@code sun.misc.Signal}
+     * (module {@code jdk.unsupported}), needs no flags, and on Windows only knows the signals the JVM maps there.
+     *
+     * @throws IllegalArgumentException for an unknown signal name, or one the JVM reserves for itself
+     *         ({@code QUIT}, {@code KILL}, ...; with {@code -Xrs} also {@code INT}, {@code TERM}, {@code HUP})
+     */
+    public void addSignalHandler(String name, Runnable callback) {
+        checkThread();
+        checkClosed();
+        signals().add(name, callback);
+    }
+
+    /**
+     * {@code loop.remove_signal_handler(sig)}: removes this loop's callback for the signal and puts the JVM's
+     * previous handler back; returns false if there was none.
+     *
+     * @throws IllegalArgumentException for an unknown signal name
+     */
+    public boolean removeSignalHandler(String name) {
+        checkThread();
+        return signals().remove(name);
+    }
+
+    LoopSignals signals() {
+        if (signals == null) {
+            signals = new LoopSignals(this);
+        }
+        return signals;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -908,9 +1122,38 @@ public final class EventLoop implements AutoCloseable {
         LOG.log(System.Logger.Level.ERROR, context.describe(), context.exception());
     }
 
-    void trackNeverAwaited(Coroutine<?> coro) {
-        Throwable createdAt = new Throwable("coroutine created here");
-        NEVER_AWAITED.register(coro, coro.neverAwaitedCheck(this, createdAt));
+    /**
+     * Every coroutine made on this loop's thread is reported if it is collected without ever being awaited. In
+     * debug mode it goes to the cleaner at once, with where it was created. Otherwise, to keep creation cheap
+     * (most coroutines are awaited or wrapped in a task right away), it goes into {@code fresh}, and only those
+     * still unclaimed at the end of the loop iteration (or when {@code fresh} fills) are handed to the cleaner.
+     */
+    void trackNew(Coroutine<?> coro) {
+        if (debug) {
+            NEVER_AWAITED.register(coro, coro.neverAwaitedCheck(this, new Throwable("coroutine created here")));
+            return;
+        }
+        if (freshCount == fresh.length) {
+            if (fresh.length < MAX_FRESH) {
+                fresh = Arrays.copyOf(fresh, fresh.length * 2);
+            } else {
+                sweepFresh();
+            }
+        }
+        fresh[freshCount++] = coro;
+    }
+
+    /** Hands the coroutines made since the last sweep and not awaited yet to the cleaner. */
+    private void sweepFresh() {
+        Coroutine<?>[] f = fresh;
+        for (int i = 0, n = freshCount; i < n; i++) {
+            Coroutine<?> c = f[i];
+            f[i] = null;
+            if (!c.isClaimed()) {
+                NEVER_AWAITED.register(c, c.neverAwaitedCheck(this, null));
+            }
+        }
+        freshCount = 0;
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -949,37 +1192,109 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** A dump of every live task and what it awaits, as a tree (awaited tasks under their awaiters). */
+    /** How long {@link #dumpTasks()} called from another thread waits for the loop to answer. */
+    public static final Duration DUMP_TASKS_WAIT = Duration.ofSeconds(5);
+
+    /**
+     * The await tree of the live tasks: each task under the task that waits for it, through a direct await,
+     * {@code gather}, {@code shield}, a {@link TaskGroup} or {@code waitFor} (see the labels), with the innermost
+     * user frame where each waits. Safe from any thread: from another thread the tree is built on the loop's
+     * thread between two callbacks and handed back, waiting at most {@link #DUMP_TASKS_WAIT}.
+     */
     public String dumpTasks() {
-        checkThread();
-        List<Task<?>> all = new ArrayList<>(allTasks());
-        Set<Task<?>> awaitedByAnother = new LinkedHashSet<>();
-        for (Task<?> t : all) {
-            if (t.awaiting() instanceof Task<?> child) {
-                awaitedByAnother.add(child);
-            }
-        }
-        StringBuilder b = new StringBuilder();
-        for (Task<?> t : all) {
-            if (!awaitedByAnother.contains(t)) {
-                dump(t, 0, b, new LinkedHashSet<>());
-            }
-        }
-        return b.toString();
+        return dumpTasks(DUMP_TASKS_WAIT);
     }
 
-    private static void dump(Task<?> t, int depth, StringBuilder b, Set<Task<?>> seen) {
-        b.append("  ".repeat(depth)).append(t).append('\n');
-        List<StackTraceElement> stack = t.getStack();
-        for (StackTraceElement e : stack) {
-            if (!e.getClassName().startsWith("io.github.asyncio4j.") || e.getClassName().contains("Test")) {
-                b.append("  ".repeat(depth)).append("    at ").append(e).append('\n');
-                break;   // the innermost user frame: where the task waits
+    /**
+     * {@link #dumpTasks()}, waiting at most {@code maxWait} for the loop when called from another thread. If the
+     * loop does not answer in time (a callback blocks it) the text says so and shows the loop thread's stack
+     * instead of hanging; a loop that is closed or not running says that.
+     */
+    public String dumpTasks(Duration maxWait) {
+        return dumpTasks(maxWait, EventLoop::isOutsideAsyncio4j);
+    }
+
+    /**
+     * {@link #dumpTasks()}, showing for each task its innermost frame that {@code showFrame} accepts (code inside
+     * the library, such as its own tests, can pick its frames this way).
+     */
+    public String dumpTasks(Predicate<StackTraceElement> showFrame) {
+        return dumpTasks(DUMP_TASKS_WAIT, showFrame);
+    }
+
+    /** {@link #dumpTasks(Duration)} with {@link #dumpTasks(Predicate)}'s frame filter. */
+    public String dumpTasks(Duration maxWait, Predicate<StackTraceElement> showFrame) {
+        Objects.requireNonNull(maxWait, "maxWait");
+        Objects.requireNonNull(showFrame, "showFrame");
+        if (closed) {
+            return "(the event loop is closed)\n";
+        }
+        if (isOwnedByCaller()) {
+            return new AwaitTree(new ArrayList<>(allTasks())).render(showFrame);
+        }
+        if (!running) {
+            return "(the event loop is not running: its tasks can only be dumped from its own thread)\n";
+        }
+        java.util.concurrent.CompletableFuture<String> tree = new java.util.concurrent.CompletableFuture<>();
+        if (!callSoonThreadsafeIfOpen(() -> tree.complete(new AwaitTree(new ArrayList<>(allTasks())).render(showFrame)))) {
+            return "(the event loop is closed)\n";
+        }
+        try {
+            return tree.get(maxWait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            Thread t = owner;
+            StringBuilder b = new StringBuilder("(the event loop did not answer within ").append(maxWait)
+                    .append(": a callback is blocking it; its thread '").append(t.getName()).append("' is at:\n");
+            for (StackTraceElement frame : t.getStackTrace()) {
+                b.append("    at ").append(frame).append('\n');
             }
+            return b.append(")\n").toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted while waiting for the event loop)\n";
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("building the await tree failed", e.getCause());
         }
-        if (t.awaiting() instanceof Task<?> child && seen.add(child)) {
-            dump(child, depth + 1, b, seen);
+    }
+
+    /** The default frame filter of {@link #dumpTasks()}: the innermost frame outside asyncio4j. */
+    private static boolean isOutsideAsyncio4j(StackTraceElement e) {
+        return !e.getClassName().startsWith("io.github.asyncio4j.");
+    }
+
+    private static boolean jfrAvailable() {
+        try {
+            return LoopEvents.available();
+        } catch (LinkageError noJdkJfr) {
+            return false;
         }
+    }
+
+    // Monitoring (JMX): read from other threads without locks, so a moment's approximation.
+
+    /** The loop's name in monitoring ({@code loop-N}). */
+    String name() {
+        return name;
+    }
+
+    String ownerName() {
+        return owner.getName();
+    }
+
+    int taskCount() {
+        return liveTaskCount;
+    }
+
+    int readyCount() {
+        return ready.size();
+    }
+
+    int timerCount() {
+        return timers.size();
+    }
+
+    long slowCallbackCount() {
+        return slowCallbacks;
     }
 
     @Override

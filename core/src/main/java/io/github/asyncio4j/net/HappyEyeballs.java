@@ -1,5 +1,6 @@
 package io.github.asyncio4j.net;
 
+import io.github.asyncio4j.internal.Exceptions;
 import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Async;
@@ -122,7 +123,7 @@ final class HappyEyeballs {
         for (Task<SocketChannel> t : attempts.subList(1, attempts.size())) {
             first.addSuppressed(t.exception());
         }
-        throw Unchecked.rethrow(first);
+        throw Exceptions.sneakyThrow(first);
     }
 
     private static void start(EventLoop loop, List<Task<SocketChannel>> attempts, InetSocketAddress address,
@@ -174,7 +175,7 @@ final class HappyEyeballs {
             return channel;
         } catch (Throwable e) {   // a failure, or CancelledError: the socket is ours to close
             Streams.closeQuietly(channel);
-            throw Unchecked.rethrow(e);
+            throw Exceptions.sneakyThrow(e);
         }
     }
 }

@@ -72,6 +72,6 @@ public final class Protocols {
         Objects.requireNonNull(options, "options");
         Streams.checkPort(port);
         return () -> Server.forProtocols(Async.getRunningLoop(), protocolFactory, options,
-                Streams.bindTcp(host, port, options));
+                Streams.listen(host, port, options));
     }
 }

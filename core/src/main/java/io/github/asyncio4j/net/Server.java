@@ -8,6 +8,7 @@ import io.github.asyncio4j.ExceptionContext;
 import io.github.asyncio4j.Future;
 import io.github.asyncio4j.Task;
 import io.github.asyncio4j.TimerHandle;
+import io.github.asyncio4j.internal.Exceptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -20,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 
@@ -53,6 +55,7 @@ public final class Server implements AutoCloseable {
     private final List<Future<Void>> closeWaiters = new ArrayList<>(1);
     private final List<TimerHandle> acceptRetries = new ArrayList<>(1);
     private Future<Void> servingForever;
+    private final Consumer<SocketChannel> handOff;
     private boolean closed;
     /** True for a Unix domain socket server: no TCP options, and a socket file to remove at close. */
     private final boolean unix;
@@ -76,18 +79,28 @@ public final class Server implements AutoCloseable {
     }
 
     Server(EventLoop loop, ConnectionHandler handler, StreamOptions options, List<ServerSocketChannel> listeners) {
-        this(loop, Objects.requireNonNull(handler, "handler"), null, options, listeners);
+        this(loop, handler, options, listeners, null);
     }
 
     /** A server whose connections are served by protocols from {@code protocolFactory}. */
     static Server forProtocols(EventLoop loop, Supplier<? extends Protocol> protocolFactory, StreamOptions options,
                                List<ServerSocketChannel> listeners) {
         return new Server(loop, null, Objects.requireNonNull(protocolFactory, "protocolFactory"), options,
-                listeners);
+                listeners, null);
+    }
+
+    /**
+     * A server whose accepted sockets go to {@code handOff} (null: served here); a {@link GroupServer}'s acceptor
+     * hands them to the servers of other loops, which have no listeners and get sockets through {@link #adopt}.
+     */
+    Server(EventLoop loop, ConnectionHandler handler, StreamOptions options, List<ServerSocketChannel> listeners,
+           Consumer<SocketChannel> handOff) {
+        this(loop, Objects.requireNonNull(handler, "handler"), null, options, listeners, handOff);
     }
 
     private Server(EventLoop loop, ConnectionHandler handler, Supplier<? extends Protocol> protocolFactory,
-                   StreamOptions options, List<ServerSocketChannel> listeners) {
+                   StreamOptions options, List<ServerSocketChannel> listeners, Consumer<SocketChannel> handOff) {
+        this.handOff = handOff != null ? handOff : this::accepted;
         this.loop = loop;
         this.handler = handler;
         this.protocolFactory = protocolFactory;
@@ -98,11 +111,11 @@ public final class Server implements AutoCloseable {
             try {
                 bound.add(listener.getLocalAddress());
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         }
         this.addresses = List.copyOf(bound);
-        this.unix = addresses.get(0) instanceof UnixDomainSocketAddress;
+        this.unix = !addresses.isEmpty() && addresses.get(0) instanceof UnixDomainSocketAddress;
         this.unixFileKey = unix ? UnixSockets.fileKey(((UnixDomainSocketAddress) addresses.get(0)).getPath()) : null;
         for (ServerSocketChannel listener : this.listeners) {
             startAccepting(listener);
@@ -180,8 +193,22 @@ public final class Server implements AutoCloseable {
                 Streams.closeQuietly(channel);
                 continue;   // the peer is already gone
             }
-            accepted(channel);
+            handOff.accept(channel);
         }
+    }
+
+    /** Serves a socket accepted on another loop (a {@link GroupServer}'s hand-off); on this server's loop. */
+    void adopt(SocketChannel channel) {
+        if (closed) {
+            Streams.closeQuietly(channel);   // the group server closed while the socket was on its way
+            return;
+        }
+        accepted(channel);
+    }
+
+    /** The loop this server runs on. */
+    EventLoop loop() {
+        return loop;
     }
 
     private void accepted(SocketChannel channel) {

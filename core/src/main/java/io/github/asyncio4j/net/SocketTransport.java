@@ -1,5 +1,6 @@
 package io.github.asyncio4j.net;
 
+import io.github.asyncio4j.internal.Exceptions;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.ExceptionContext;
 import java.io.IOException;
@@ -26,7 +27,6 @@ final class SocketTransport implements Transport {
     private static final ThreadLocal<ByteBuffer> READ_BUFFER =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(READ_SIZE));
     private static final int MAX_GATHER = 64;
-    static final int DEFAULT_HIGH_WATER = 64 * 1024;
 
     private final EventLoop loop;
     private final SocketChannel channel;
@@ -39,9 +39,7 @@ final class SocketTransport implements Transport {
     private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private long bufferSize;
-    private int high = DEFAULT_HIGH_WATER;
-    private int low = DEFAULT_HIGH_WATER / 4;
-    private boolean protocolPaused;
+    private final WriteFlowControl flow;
 
     /** close() was called or a fatal error happened: no more reads, no more new writes. */
     private boolean closing;
@@ -61,6 +59,7 @@ final class SocketTransport implements Transport {
     SocketTransport(EventLoop loop, SocketChannel channel) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.channel = Objects.requireNonNull(channel, "channel");
+        this.flow = new WriteFlowControl(loop);
         this.peer = address(true);
         this.local = address(false);
     }
@@ -215,7 +214,7 @@ final class SocketTransport implements Transport {
         copy.put(data).flip();
         buffer.add(copy);
         bufferSize += copy.remaining();
-        maybePauseProtocol();
+        flow.maybePause(bufferSize, protocol);
     }
 
     private void writeReady() {
@@ -242,7 +241,7 @@ final class SocketTransport implements Transport {
         while (!buffer.isEmpty() && !buffer.peekFirst().hasRemaining()) {
             buffer.pollFirst();
         }
-        maybeResumeProtocol();
+        flow.maybeResume(bufferSize, protocol);
         if (bufferSize == 0) {
             wakeEmptyWaiters(null);
             removeWriter();
@@ -258,28 +257,6 @@ final class SocketTransport implements Transport {
         if (writerRegistered) {
             writerRegistered = false;
             loop.removeWriter(channel);
-        }
-    }
-
-    private void maybePauseProtocol() {
-        if (!protocolPaused && bufferSize > high) {
-            protocolPaused = true;
-            try {
-                protocol.pauseWriting();
-            } catch (RuntimeException e) {
-                loop.callExceptionHandler(new ExceptionContext("protocol.pauseWriting() failed", e, null, null));
-            }
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (protocolPaused && bufferSize <= low) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (RuntimeException e) {
-                loop.callExceptionHandler(new ExceptionContext("protocol.resumeWriting() failed", e, null, null));
-            }
         }
     }
 
@@ -314,23 +291,17 @@ final class SocketTransport implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (low < 0 || high < low) {
-            throw new IllegalArgumentException("need 0 <= low <= high: high=" + high + ", low=" + low);
-        }
-        this.high = high;
-        this.low = low;
-        maybePauseProtocol();
-        maybeResumeProtocol();
+        flow.setLimits(high, low, bufferSize, protocol);
     }
 
     @Override
     public int highWaterMark() {
-        return high;
+        return flow.high();
     }
 
     @Override
     public int lowWaterMark() {
-        return low;
+        return flow.low();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -367,7 +338,7 @@ final class SocketTransport implements Transport {
                     n = file.transferTo(position + sent, count - sent, channel);
                 } catch (IOException e) {
                     fatalError(e, "Fatal error in sendfile");
-                    throw Unchecked.rethrow(e);
+                    throw Exceptions.sneakyThrow(e);
                 }
                 if (n > 0) {
                     sent += n;
@@ -382,7 +353,7 @@ final class SocketTransport implements Transport {
             }
             return sent;
         } catch (IOException e) {
-            throw Unchecked.rethrow(e);
+            throw Exceptions.sneakyThrow(e);
         } finally {
             sendfileInProgress = false;
         }

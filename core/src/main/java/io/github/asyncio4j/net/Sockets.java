@@ -4,6 +4,7 @@ import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.IoWaits;
+import io.github.asyncio4j.internal.Exceptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -77,7 +78,7 @@ public final class Sockets {
                     }
                 }
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }
@@ -102,7 +103,7 @@ public final class Sockets {
                     await(IoWaits.readable(channel));
                 }
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }
@@ -126,7 +127,7 @@ public final class Sockets {
                     await(IoWaits.readable(channel));
                 }
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }
@@ -148,7 +149,7 @@ public final class Sockets {
                 }
                 return null;
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }
@@ -171,7 +172,7 @@ public final class Sockets {
                     await(IoWaits.readable(channel));
                 }
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }
@@ -197,7 +198,7 @@ public final class Sockets {
                     await(IoWaits.writable(channel));
                 }
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }

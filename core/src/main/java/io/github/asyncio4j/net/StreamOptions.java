@@ -27,7 +27,7 @@ public final class StreamOptions {
 
     private static final StreamOptions DEFAULTS =
             new StreamOptions(DEFAULT_LIMIT, null, null, true, DEFAULT_BACKLOG, DEFAULT_SSL_HANDSHAKE_TIMEOUT, true,
-                    DEFAULT_HAPPY_EYEBALLS_DELAY, null);
+                    false, DEFAULT_HAPPY_EYEBALLS_DELAY, null);
 
     private final int limit;
     private final SSLContext ssl;
@@ -36,12 +36,13 @@ public final class StreamOptions {
     private final int backlog;
     private final Duration sslHandshakeTimeout;
     private final boolean tcpNoDelay;
+    private final boolean reusePort;
     private final Duration happyEyeballsDelay;
     private final Duration connectTimeout;
 
     private StreamOptions(int limit, SSLContext ssl, String serverHostname, boolean checkHostname, int backlog,
-                          Duration sslHandshakeTimeout, boolean tcpNoDelay, Duration happyEyeballsDelay,
-                          Duration connectTimeout) {
+                          Duration sslHandshakeTimeout, boolean tcpNoDelay, boolean reusePort,
+                          Duration happyEyeballsDelay, Duration connectTimeout) {
         this.limit = limit;
         this.ssl = ssl;
         this.serverHostname = serverHostname;
@@ -49,6 +50,7 @@ public final class StreamOptions {
         this.backlog = backlog;
         this.sslHandshakeTimeout = sslHandshakeTimeout;
         this.tcpNoDelay = tcpNoDelay;
+        this.reusePort = reusePort;
         this.happyEyeballsDelay = happyEyeballsDelay;
         this.connectTimeout = connectTimeout;
     }
@@ -99,25 +101,25 @@ public final class StreamOptions {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param ssl the TLS context; null for plain TCP */
     public StreamOptions withSsl(SSLContext ssl) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param serverHostname the name to verify and send as SNI (clients only); null means the host */
     public StreamOptions withServerHostname(String serverHostname) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param checkHostname false turns off hostname verification (the certificate chain is still checked) */
     public StreamOptions withCheckHostname(boolean checkHostname) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param backlog the listen backlog of a server, positive */
@@ -126,7 +128,7 @@ public final class StreamOptions {
             throw new IllegalArgumentException("backlog must be positive: " + backlog);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param timeout how long a TLS handshake may take before the connection is aborted, positive */
@@ -136,13 +138,29 @@ public final class StreamOptions {
             throw new IllegalArgumentException("the handshake timeout must be positive: " + timeout);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, timeout, tcpNoDelay,
-                happyEyeballsDelay, connectTimeout);
+                reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param tcpNoDelay whether to disable Nagle's algorithm on connections (on by default, as in asyncio) */
     public StreamOptions withTcpNoDelay(boolean tcpNoDelay) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
+    }
+
+    /** Whether a server's listening sockets are bound with {@code SO_REUSEPORT} (off by default). */
+    public boolean reusePort() {
+        return reusePort;
+    }
+
+    /**
+     * @param reusePort whether a server binds its listening sockets with {@code SO_REUSEPORT}, so several servers
+     *                  (one per loop of an {@link io.github.asyncio4j.EventLoopGroup}) can listen on one port and
+     *                  the kernel spreads connections among them (Linux; elsewhere starting the server fails with
+     *                  {@link UnsupportedOperationException})
+     */
+    public StreamOptions withReusePort(boolean reusePort) {
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** How long a connection attempt may be pending before the next address is tried as well (Happy Eyeballs). */
@@ -161,7 +179,7 @@ public final class StreamOptions {
      */
     public StreamOptions withHappyEyeballsDelay(Duration delay) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, positive(delay, "the Happy Eyeballs delay"), connectTimeout);
+                tcpNoDelay, reusePort, positive(delay, "the Happy Eyeballs delay"), connectTimeout);
     }
 
     /**
@@ -170,7 +188,8 @@ public final class StreamOptions {
      */
     public StreamOptions withConnectTimeout(Duration timeout) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, happyEyeballsDelay, timeout == null ? null : positive(timeout, "the connect timeout"));
+                tcpNoDelay, reusePort, happyEyeballsDelay,
+                timeout == null ? null : positive(timeout, "the connect timeout"));
     }
 
     private static Duration positive(Duration d, String what) {
@@ -185,7 +204,7 @@ public final class StreamOptions {
     public String toString() {
         return "StreamOptions[limit=" + limit + ", ssl=" + (ssl != null) + ", serverHostname=" + serverHostname
                 + ", checkHostname=" + checkHostname + ", backlog=" + backlog + ", sslHandshakeTimeout="
-                + sslHandshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + ", happyEyeballsDelay=" + happyEyeballsDelay
+                + sslHandshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + ", reusePort=" + reusePort + ", happyEyeballsDelay=" + happyEyeballsDelay
                 + ", connectTimeout=" + connectTimeout + "]";
     }
 }

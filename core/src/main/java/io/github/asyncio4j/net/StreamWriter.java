@@ -4,6 +4,7 @@ import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Awaitable;
+import io.github.asyncio4j.internal.Exceptions;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -79,7 +80,7 @@ public final class StreamWriter implements AutoCloseable {
         return () -> {
             Throwable error = reader.exception();
             if (error != null) {
-                throw Unchecked.rethrow(error);
+                throw Exceptions.sneakyThrow(error);
             }
             if (transport.isClosing()) {
                 await(Async.sleep(0));   // let a scheduled connectionLost run, so its error is what we raise
@@ -192,7 +193,7 @@ public final class StreamWriter implements AutoCloseable {
                 await(drain());
             }
         } catch (java.io.IOException e) {
-            throw Unchecked.rethrow(e);
+            throw Exceptions.sneakyThrow(e);
         }
         return sent;
     }

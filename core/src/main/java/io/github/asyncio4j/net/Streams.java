@@ -6,6 +6,7 @@ import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.Future;
+import io.github.asyncio4j.internal.Exceptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -139,11 +140,16 @@ public final class Streams {
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(options, "options");
         checkPort(port);
-        return () -> new Server(Async.getRunningLoop(), handler, options, bindTcp(host, port, options));
+        return () -> new Server(Async.getRunningLoop(), handler, options, listen(host, port, options));
     }
 
-    /** Listening sockets on every address of {@code host} (null or empty: all interfaces), sharing one port. */
-    static List<ServerSocketChannel> bindTcp(String host, int port, StreamOptions options) {
+    /**
+     * Binds the listening sockets of a server on every address of {@code host} (null or empty: all interfaces);
+     * with port 0 the first gets an ephemeral port and the others share it. With {@link StreamOptions#reusePort()}
+     * each socket is bound with {@code SO_REUSEPORT}.
+     */
+    static List<ServerSocketChannel> listen(String host, int port, StreamOptions options) {
+        checkPort(port);
         List<InetAddress> addresses = host == null || host.isEmpty()
                 ? java.util.Collections.singletonList((InetAddress) null)
                 : List.copyOf(new LinkedHashSet<>(Resolver.resolve(host)));
@@ -154,6 +160,13 @@ public final class Streams {
                 ServerSocketChannel listener = ServerSocketChannel.open();
                 listeners.add(listener);
                 listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                if (options.reusePort()) {
+                    if (!listener.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                        throw new UnsupportedOperationException(
+                                "StreamOptions.withReusePort(true): this platform has no SO_REUSEPORT");
+                    }
+                    listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+                }
                 listener.bind(address == null ? new InetSocketAddress(bound) : new InetSocketAddress(address,
                         bound), options.backlog());
                 listener.configureBlocking(false);
@@ -163,7 +176,7 @@ public final class Streams {
             }
         } catch (IOException | RuntimeException e) {
             listeners.forEach(Streams::closeQuietly);
-            throw Unchecked.rethrow(e);
+            throw Exceptions.sneakyThrow(e);
         }
         return listeners;
     }
@@ -193,7 +206,7 @@ public final class Streams {
                 w = wire(loop, channel, options, engine);
             } catch (Throwable e) {
                 closeQuietly(channel);
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
             return connected(w);
         };
@@ -231,7 +244,7 @@ public final class Streams {
             return listener;
         } catch (IOException | RuntimeException e) {
             closeQuietly(listener);
-            throw Unchecked.rethrow(e);
+            throw Exceptions.sneakyThrow(e);
         }
     }
 

@@ -45,9 +45,7 @@ final class TlsTransport implements Transport, Protocol {
 
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     private long pendingBytes;
-    private int high = SocketTransport.DEFAULT_HIGH_WATER;
-    private int low = SocketTransport.DEFAULT_HIGH_WATER / 4;
-    private boolean appPaused;
+    private final WriteFlowControl flow;
 
     /** Done when the handshake succeeds (result) or fails (exception). */
     private final Future<Void> handshake;
@@ -68,6 +66,7 @@ final class TlsTransport implements Transport, Protocol {
         this.engine = engine;
         this.handshakeTimeout = handshakeTimeout;
         this.handshake = loop.createFuture();
+        this.flow = new WriteFlowControl(loop);
         SSLSession session = engine.getSession();
         this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
         this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
@@ -365,10 +364,7 @@ final class TlsTransport implements Transport, Protocol {
 
     @Override
     public void pauseWriting() {
-        if (!appPaused) {
-            appPaused = true;
-            app.pauseWriting();
-        }
+        flow.pause(app);
     }
 
     @Override
@@ -377,17 +373,7 @@ final class TlsTransport implements Transport, Protocol {
     }
 
     private void maybeResumeApp() {
-        if (appPaused && getWriteBufferSize() <= low) {
-            appPaused = false;
-            app.resumeWriting();
-        }
-    }
-
-    private void maybePauseApp() {
-        if (!appPaused && getWriteBufferSize() > high) {
-            appPaused = true;
-            app.pauseWriting();
-        }
+        flow.maybeResume(getWriteBufferSize(), app);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -417,7 +403,7 @@ final class TlsTransport implements Transport, Protocol {
             pendingBytes += copy.remaining();
             pump();
         }
-        maybePauseApp();
+        flow.maybePause(getWriteBufferSize(), app);
     }
 
     @Override
@@ -487,20 +473,17 @@ final class TlsTransport implements Transport, Protocol {
     @Override
     public void setWriteBufferLimits(int high, int low) {
         net.setWriteBufferLimits(high, low);
-        this.high = high;
-        this.low = low;
-        maybePauseApp();
-        maybeResumeApp();
+        flow.setLimits(high, low, getWriteBufferSize(), app);
     }
 
     @Override
     public int highWaterMark() {
-        return high;
+        return flow.high();
     }
 
     @Override
     public int lowWaterMark() {
-        return low;
+        return flow.low();
     }
 
     @Override

@@ -22,8 +22,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /** {@code ./asyncio4j crawl [options] ROOT...}: the crawler as a command-line tool. */
 @Command(name = "crawl", mixinStandardHelpOptions = true, version = "asyncio4j crawler 0.1",
@@ -148,15 +146,16 @@ public final class CrawlCommand implements Callable<Integer> {
                 CrawlReport report;
                 try (Fetcher fetcher = new HttpFetcher(config, maxBody)) {
                     Crawler crawler = new Crawler(config, fetcher);
-                    Signal interrupt = new Signal("INT");
-                    SignalHandler previous = Signal.handle(interrupt, s -> {
-                        Signal.handle(interrupt, SignalHandler.SIG_DFL);   // a second Ctrl-C ends the JVM
-                        loop.callSoonThreadsafe(crawler::stop);
+                    // Ctrl-C stops the crawl gracefully (partial report, exit 130) instead of Async.run's
+                    // cancellation; the handler removes itself, so a second Ctrl-C ends the JVM.
+                    loop.addSignalHandler("INT", () -> {
+                        loop.removeSignalHandler("INT");
+                        crawler.stop();
                     });
                     try (Progress p = quiet ? null : Progress.start(loop, crawler.progress(), err)) {
                         report = await(crawler.crawl());
                     } finally {
-                        Signal.handle(interrupt, previous);
+                        loop.removeSignalHandler("INT");
                     }
                 }
                 TextReport.write(report, out, verbose);
@@ -177,8 +176,8 @@ public final class CrawlCommand implements Callable<Integer> {
             HttpServer server = await(HttpServer.startRaw(new DemoSite(pages), "127.0.0.1", port));
             out.println(server.url("/"));
             out.flush();
-            Signal.handle(new Signal("INT"), s -> loop.callSoonThreadsafe(server::close));
-            Signal.handle(new Signal("TERM"), s -> loop.callSoonThreadsafe(server::close));
+            loop.addSignalHandler("INT", server::close);
+            loop.addSignalHandler("TERM", server::close);
             await(server.waitClosed());
             return 0;
         });
