@@ -18,12 +18,24 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** Callback-level connections: {@link EventLoop#createConnection}, {@link EventLoop#createServer}. */
 @Timeout(20)
 class ProtocolsTest {
+    static SSLContext serverCtx;
+    static SSLContext clientCtx;
+    static SSLContext stranger;
+
+    /** The certificates are made by keytool (a JVM of its own): outside the tests' time. */
+    @BeforeAll
+    static void contexts() throws Exception {
+        serverCtx = TestCerts.serverContext();
+        clientCtx = TestCerts.clientContext();
+        stranger = TestCerts.untrustingClientContext();
+    }
 
     /** Echoes every byte back; closes when the peer sends EOF. */
     static final class EchoProtocol implements Protocol {
@@ -158,9 +170,7 @@ class ProtocolsTest {
     }
 
     @Test
-    void tlsProtocolsAreConnectedAfterTheHandshake() throws Exception {
-        SSLContext serverCtx = TestCerts.serverContext();
-        SSLContext clientCtx = TestCerts.clientContext();
+    void tlsProtocolsAreConnectedAfterTheHandshake() {
         run(() -> {
             EventLoop loop = getRunningLoop();
             StreamOptions serverOptions = StreamOptions.defaults().withSsl(serverCtx);
@@ -184,9 +194,7 @@ class ProtocolsTest {
     }
 
     @Test
-    void aFailingHandshakeTellsTheProtocolNothing() throws Exception {
-        SSLContext serverCtx = TestCerts.serverContext();
-        SSLContext stranger = TestCerts.untrustingClientContext();
+    void aFailingHandshakeTellsTheProtocolNothing() {
         run(() -> {
             EventLoop loop = getRunningLoop();
             List<Recorder> made = new ArrayList<>();

@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 import javax.net.ssl.SSLContext;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,6 +29,15 @@ import org.junit.jupiter.api.io.TempDir;
 class SendfileTest {
     @TempDir
     Path dir;
+    static SSLContext serverCtx;
+    static SSLContext clientCtx;
+
+    /** The certificates are made by keytool (a JVM of its own): outside the tests' time. */
+    @BeforeAll
+    static void contexts() throws Exception {
+        serverCtx = TestCerts.serverContext();
+        clientCtx = TestCerts.clientContext();
+    }
 
     Path randomFile(int size) throws Exception {
         byte[] data = new byte[size];
@@ -83,8 +93,6 @@ class SendfileTest {
 
     @Test
     void aRangeOverTlsFallsBackToCopying() throws Exception {
-        SSLContext serverCtx = TestCerts.serverContext();
-        SSLContext clientCtx = TestCerts.clientContext();
         Path file = randomFile(120_000);
         long[] sent = {-1};
         run(() -> {
