@@ -807,7 +807,7 @@ public final class EventLoop implements AutoCloseable {
      * {@code loop.add_signal_handler(sig, callback)}: runs {@code callback} on this loop's thread whenever the
      * process receives the signal ({@code "INT"}, {@code "TERM"}, {@code "HUP"}, ...; a {@code "SIG"} prefix is
      * allowed). Adding a handler for a signal that has one replaces the callback. The JVM's previous handler is
-     * put back by {@link #removeSignalHandler} or {@link #close()}. Works through {@code sun.misc.Signal}
+     * put back by {@link #removeSignalHandler} or {@link #close()}. Works through {@code sun.misc.Signal} (bound by method handles)
      * (module {@code jdk.unsupported}), needs no flags, and on Windows only knows the signals the JVM maps there.
      *
      * @throws IllegalArgumentException for an unknown signal name, or one the JVM reserves for itself
