@@ -33,6 +33,8 @@ def servers(args):
     node = shutil.which("node")
     return [
         ("asyncio4j", "asyncio4j streams, fast engine, one loop thread", java[:1] + [args.fast_flag] + java[1:] + [main, "asyncio4j"]),
+        ("asyncio4j-protocol", "asyncio4j Protocol (loop.createServer), fast engine, one loop thread",
+         java[:1] + [args.fast_flag] + java[1:] + [main, "asyncio4j-protocol"]),
         ("netty-nio", "Netty 4.2.18.Final, 1 event-loop thread, NIO", java + [main, "netty-nio"]),
         ("netty-epoll", "Netty 4.2.18.Final, 1 event-loop thread, native epoll", java + [main, "netty-epoll"]),
         ("vthreads", "JDK virtual threads, blocking sockets", java + [main, "vthreads"]),
@@ -188,22 +190,25 @@ def version_of(cmd):
 def table(results):
     lines = []
     ours = {(c["size"], c["connections"]): c for c in results.get("asyncio4j", {}).get("cells", [])}
+    proto = {(c["size"], c["connections"]): c for c in results.get("asyncio4j-protocol", {}).get("cells", [])}
     for size in SIZES:
         for conns in CONNECTIONS:
             lines.append(f"\n{size // 1024} KiB messages, {conns} connections")
             lines.append("| server           |      req/s | median req/s | p50 µs | p99 µs | server CPU µs/req "
-                         "| asyncio4j ÷ server (req/s) |")
+                         "| asyncio4j ÷ server (req/s) | protocol ÷ server |")
             lines.append("|------------------|-----------:|-------------:|-------:|-------:|------------------:"
-                         "|---------------------------:|")
+                         "|---------------------------:|------------------:|")
             base = ours.get((size, conns))
+            pbase = proto.get((size, conns))
             for name, r in results.items():
                 if r["status"] != "ok":
-                    lines.append(f"| {name:16} | {r['status']}: {r['reason']} | | | | | |")
+                    lines.append(f"| {name:16} | {r['status']}: {r['reason']} | | | | | | |")
                     continue
                 c = next(c for c in r["cells"] if c["size"] == size and c["connections"] == conns)
                 ratio = f"{base['rps'] / c['rps']:.2f}x" if base else "-"
+                pratio = f"{pbase['rps'] / c['rps']:.2f}x" if pbase else "-"
                 lines.append(f"| {name:16} | {c['rps']:>10,.0f} | {c['median_rps']:>12,.0f} | {c['p50_us']:>6,.0f} "
-                             f"| {c['p99_us']:>6,.0f} | {c['server_cpu_us_per_req']:>17.1f} | {ratio:>26} |")
+                             f"| {c['p99_us']:>6,.0f} | {c['server_cpu_us_per_req']:>17.1f} | {ratio:>26} | {pratio:>17} |")
     return "\n".join(lines)
 
 
@@ -228,6 +233,8 @@ def main():
         args.first_warmup, args.warmup, args.measure, args.repeats = 1, 0.3, 0.7, 1
     else:
         args.first_warmup, args.warmup, args.measure, args.repeats = 4, 0.5, 2, 3
+    if not args.pin and args.out.endswith("echo.json"):
+        args.out = args.out[:-len("echo.json")] + "echo-unpinned.json"   # keep the pinned results
     if args.pin and (shutil.which("taskset") is None or (os.cpu_count() or 1) < 2):
         print("echo: no taskset or fewer than 2 CPUs: not pinning", file=sys.stderr)
         args.pin = False

@@ -1,6 +1,6 @@
 /**
  * asyncio4j: Python's asyncio model for Java. Generators and coroutines ({@code io.github.asyncio4j}), the
- * synchronisation primitives ({@code .sync}), queues ({@code .queue}) and streams ({@code .net}).
+ * synchronisation primitives ({@code .sync}), queues ({@code .queue}), streams and protocols ({@code .net}) and subprocesses ({@code .process}).
  *
  * <p>The suspension engine ({@code io.github.asyncio4j.engine}) is internal. Its fast variant runs on
  * {@code jdk.internal.vm.Continuation}, which needs {@code --add-exports java.base/jdk.internal.vm=io.github.asyncio4j}
@@ -12,6 +12,7 @@ module io.github.asyncio4j {
     exports io.github.asyncio4j.sync;
     exports io.github.asyncio4j.queue;
     exports io.github.asyncio4j.net;
+    exports io.github.asyncio4j.process;
 
     requires java.management;      // an MXBean per running loop (EventLoopMXBean)
     requires jdk.unsupported;      // sun.misc.Signal: EventLoop.addSignalHandler, Ctrl-C in Async.run

@@ -93,8 +93,8 @@ public final class Async {
     }
 
     /**
-     * The end of a loop's life, on its thread: cancels the tasks left (letting them clean up), shuts the default
-     * executor down waiting at most {@code shutdownTimeout}, and closes the loop. Used by {@link #run} and
+     * The end of a loop's life, on its thread: cancels the tasks left (letting them clean up), closes the async
+     * generators left open ({@link EventLoop#shutdownAsyncgens()}), shuts the default executor down waiting at most {@code shutdownTimeout}, and closes the loop. Used by {@link #run} and
      * {@link EventLoopGroup#close()}.
      */
     static void finishLoop(EventLoop loop, Duration shutdownTimeout) {
@@ -102,6 +102,7 @@ public final class Async {
             for (int round = 0; round < 10 && !loop.allTasks().isEmpty(); round++) {
                 cancelAllTasks(loop);   // again if cleanup (or a late callSoonThreadsafe) started new tasks
             }
+            loop.runUntilComplete(loop.shutdownAsyncgens());
             loop.runUntilComplete(loop.shutdownDefaultExecutor(shutdownTimeout));
         } finally {
             loop.close();

@@ -219,6 +219,18 @@ public final class Coroutine<T> implements Awaitable<T> {
     }
 
     /**
+     * Yields {@code trap}, which a coroutine this one drives by hand has yielded, to the running coroutine's
+     * driver; returns what the driver sends back (an async generator passing its body's awaits on).
+     */
+    static Object forwardTrap(Object trap) {
+        Frame<?, ?, ?> current = currentFrame();
+        if (current == null) {
+            requireAwaitContext("a trap");
+        }
+        return current.yieldRaw(trap, false);
+    }
+
+    /**
      * {@code requireAwaitContext(what)} then {@code yieldTrap(trap)}, with one look-up of the running frame: the
      * hot path of {@code await(sleep(0))}.
      */

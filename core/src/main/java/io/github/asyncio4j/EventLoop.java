@@ -1,9 +1,16 @@
 package io.github.asyncio4j;
 
 import io.github.asyncio4j.engine.CarrierLocal;
+import io.github.asyncio4j.net.Protocol;
+import io.github.asyncio4j.net.ProtocolConnection;
+import io.github.asyncio4j.net.Protocols;
+import io.github.asyncio4j.net.Server;
+import io.github.asyncio4j.net.Sockets;
+import io.github.asyncio4j.net.StreamOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Cleaner;
+import java.net.InetSocketAddress;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
@@ -29,6 +36,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * asyncio's event loop: a ready queue of callbacks, a heap of timers and a {@link Selector}, run by one thread.
@@ -94,6 +102,8 @@ public final class EventLoop implements AutoCloseable {
     Task<?> currentTask;
     /** The context of the running callback or task step. */
     Context currentContext;
+    /** Async generators that started on this loop and have not finished ({@code loop._asyncgens}). */
+    private final Set<AsyncGenerator.Body<?>> asyncgens = new LinkedHashSet<>();
     private Task<?> liveTasks;
     /** Coroutines made during this iteration, not yet checked for being awaited (see {@link #trackNew}). */
     private Coroutine<?>[] fresh = new Coroutine<?>[16];
@@ -825,6 +835,103 @@ public final class EventLoop implements AutoCloseable {
             signals = new LoopSignals(this);
         }
         return signals;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Async generators
+
+    /** Holds the state of a started async generator (not its handle, which may be collected) until it ends. */
+    void asyncGeneratorStarted(AsyncGenerator.Body<?> body) {
+        checkThread();
+        asyncgens.add(body);
+    }
+
+    void asyncGeneratorFinished(AsyncGenerator.Body<?> body) {
+        asyncgens.remove(body);
+    }
+
+    /**
+     * {@code loop.shutdown_asyncgens()}: closes every async generator that started on this loop and has not
+     * finished (their {@code finally} blocks run, concurrently); an error from one is reported to the exception
+     * handler. {@link Async#run} awaits it before closing the loop.
+     */
+    public Coroutine<Void> shutdownAsyncgens() {
+        return Coroutine.of(() -> {
+            List<AsyncGenerator.Body<?>> open = new ArrayList<>(asyncgens);
+            asyncgens.clear();
+            List<Task<Void>> closing = new ArrayList<>(open.size());
+            for (AsyncGenerator.Body<?> body : open) {
+                closing.add(createTask(Coroutine.of(body::aclose)));
+            }
+            for (int i = 0; i < closing.size(); i++) {
+                try {
+                    closing.get(i).await();
+                } catch (Throwable e) {
+                    callExceptionHandler(new ExceptionContext(
+                            "an error occurred during closing of an asynchronous generator", e, closing.get(i), null));
+                }
+            }
+            return null;
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Connections served by protocols
+
+    /**
+     * {@code loop.create_connection(protocol_factory, host, port)}: connects (trying each address of
+     * {@code host}) and hands the connection to a {@link Protocol} made by {@code protocolFactory}; an awaitable
+     * of the {@code (transport, protocol)} pair, finished after the protocol's {@code connectionMade}.
+     *
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public <P extends Protocol> Awaitable<ProtocolConnection<P>> createConnection(Supplier<P> protocolFactory,
+                                                                                 String host, int port) {
+        return createConnection(protocolFactory, host, port, StreamOptions.defaults());
+    }
+
+    /** {@link #createConnection(Supplier, String, int)} with options (TLS, timeouts, ...). */
+    public <P extends Protocol> Awaitable<ProtocolConnection<P>> createConnection(Supplier<P> protocolFactory,
+                                                                                 String host, int port,
+                                                                                 StreamOptions options) {
+        return onThisLoop(Protocols.createConnection(protocolFactory, host, port, options));
+    }
+
+    /**
+     * {@code loop.create_server(protocol_factory, host, port)}: listens on {@code host:port} (null or empty host:
+     * all interfaces; port 0: an ephemeral port) and gives each accepted connection a new {@link Protocol} from
+     * {@code protocolFactory}. No task per connection: the fastest server the loop can run.
+     *
+     * @throws IllegalArgumentException if the port is out of range
+     */
+    public Awaitable<Server> createServer(Supplier<? extends Protocol> protocolFactory, String host, int port) {
+        return createServer(protocolFactory, host, port, StreamOptions.defaults());
+    }
+
+    /** {@link #createServer(Supplier, String, int)} with options (TLS, backlog, ...). */
+    public Awaitable<Server> createServer(Supplier<? extends Protocol> protocolFactory, String host, int port,
+                                          StreamOptions options) {
+        return onThisLoop(Protocols.createServer(protocolFactory, host, port, options));
+    }
+
+    /**
+     * {@code loop.getaddrinfo(host, port)}: an awaitable of the socket addresses of {@code host}, resolved off the
+     * loop's thread (see {@link Sockets#getaddrinfo}).
+     *
+     * @throws IllegalArgumentException if {@code host} is empty or the port is out of range
+     */
+    public Awaitable<List<InetSocketAddress>> getaddrinfo(String host, int port) {
+        return onThisLoop(Sockets.getaddrinfo(host, port));
+    }
+
+    /** {@code awaitable}, checked to be awaited on this loop. */
+    private <T> Awaitable<T> onThisLoop(Awaitable<T> awaitable) {
+        return () -> {
+            if (RUNNING.get() != this) {
+                throw new IllegalStateException("this loop's I/O must be awaited in a task of this loop: " + this);
+            }
+            return awaitable.await();
+        };
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -36,6 +36,11 @@ final class Resolver {
         return List.of(await(Async.toThread(() -> InetAddress.getAllByName(host))));
     }
 
+    /** The socket addresses of {@code host:port}, in the resolver's order, without duplicates. */
+    static List<InetSocketAddress> getaddrinfo(String host, int port) {
+        return resolve(host).stream().distinct().map(a -> new InetSocketAddress(a, port)).toList();
+    }
+
     /** {@code address}, resolved off the loop if it is an unresolved {@link InetSocketAddress}. */
     static SocketAddress resolved(SocketAddress address) {
         if (address instanceof InetSocketAddress isa && isa.isUnresolved()) {

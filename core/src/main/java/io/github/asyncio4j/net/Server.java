@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
@@ -21,25 +22,32 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
 
 /**
- * A listening server made by {@link Streams#startServer} ({@code asyncio.Server}). It accepts from the moment it
- * is made; each connection gets a {@link StreamReader}/{@link StreamWriter} pair and its handler runs in its own
- * task. A handler that fails is reported to the loop's exception handler and its connection closed.
+ * A listening server made by {@link Streams#startServer} or {@link io.github.asyncio4j.EventLoop#createServer}
+ * ({@code asyncio.Server}). It accepts from the moment it is made. With {@code startServer} each connection gets a
+ * {@link StreamReader}/{@link StreamWriter} pair and its handler runs in its own task; a handler that fails is
+ * reported to the loop's exception handler and its connection closed. With {@code createServer} each connection
+ * gets a {@link Protocol} from the factory and a {@link Transport}; a factory that fails is reported and the
+ * connection closed.
  *
  * <p>Lifecycle: {@link #close()} stops accepting and closes the listening sockets, leaving open connections alone
  * ({@link #closeClients()} closes those); {@link #waitClosed()} waits until the server is closed and every
  * connection is finished (its handler done and its socket closed), as in Python 3.12+. {@code try (server) {...}}
  * closes it. If {@code accept()} fails for lack of resources (too many open files) the error is reported and the
- * socket stops accepting for one second, as asyncio does. Loop-confined.
+ * socket stops accepting for one second, as asyncio does. A Unix domain socket server
+ * ({@link Streams#startUnixServer}) removes its socket file when it closes. Loop-confined.
  */
 public final class Server implements AutoCloseable {
     private static final double ACCEPT_RETRY_DELAY = 1.0;
     private static final System.Logger LOG = System.getLogger("io.github.asyncio4j.net");
 
     private final EventLoop loop;
+    /** What serves a connection: a streams handler, or else a protocol factory. */
     private final ConnectionHandler handler;
+    private final Supplier<? extends Protocol> protocolFactory;
     private final StreamOptions options;
     private final List<ServerSocketChannel> listeners;
     private final List<SocketAddress> addresses;
@@ -49,6 +57,9 @@ public final class Server implements AutoCloseable {
     private Future<Void> servingForever;
     private final Consumer<SocketChannel> handOff;
     private boolean closed;
+    /** True for a Unix domain socket server: no TCP options, and a socket file to remove at close. */
+    private final boolean unix;
+    private final Object unixFileKey;
 
     /** One accepted connection until its handler is done and its socket closed. */
     private static final class Client {
@@ -71,15 +82,28 @@ public final class Server implements AutoCloseable {
         this(loop, handler, options, listeners, null);
     }
 
+    /** A server whose connections are served by protocols from {@code protocolFactory}. */
+    static Server forProtocols(EventLoop loop, Supplier<? extends Protocol> protocolFactory, StreamOptions options,
+                               List<ServerSocketChannel> listeners) {
+        return new Server(loop, null, Objects.requireNonNull(protocolFactory, "protocolFactory"), options,
+                listeners, null);
+    }
+
     /**
      * A server whose accepted sockets go to {@code handOff} (null: served here); a {@link GroupServer}'s acceptor
      * hands them to the servers of other loops, which have no listeners and get sockets through {@link #adopt}.
      */
     Server(EventLoop loop, ConnectionHandler handler, StreamOptions options, List<ServerSocketChannel> listeners,
            Consumer<SocketChannel> handOff) {
+        this(loop, Objects.requireNonNull(handler, "handler"), null, options, listeners, handOff);
+    }
+
+    private Server(EventLoop loop, ConnectionHandler handler, Supplier<? extends Protocol> protocolFactory,
+                   StreamOptions options, List<ServerSocketChannel> listeners, Consumer<SocketChannel> handOff) {
         this.handOff = handOff != null ? handOff : this::accepted;
         this.loop = loop;
         this.handler = handler;
+        this.protocolFactory = protocolFactory;
         this.options = options;
         this.listeners = List.copyOf(listeners);
         List<SocketAddress> bound = new ArrayList<>();
@@ -91,14 +115,23 @@ public final class Server implements AutoCloseable {
             }
         }
         this.addresses = List.copyOf(bound);
+        this.unix = !addresses.isEmpty() && addresses.get(0) instanceof UnixDomainSocketAddress;
+        this.unixFileKey = unix ? UnixSockets.fileKey(((UnixDomainSocketAddress) addresses.get(0)).getPath()) : null;
         for (ServerSocketChannel listener : this.listeners) {
             startAccepting(listener);
         }
     }
 
-    /** The port of the (first) listening socket: the ephemeral port chosen when 0 was asked for. */
+    /**
+     * The port of the (first) listening socket: the ephemeral port chosen when 0 was asked for.
+     *
+     * @throws IllegalStateException for a Unix domain socket server, which has a path instead ({@link #addresses()})
+     */
     public int port() {
-        return ((InetSocketAddress) addresses.get(0)).getPort();
+        if (!(addresses.get(0) instanceof InetSocketAddress inet)) {
+            throw new IllegalStateException("a Unix socket server has no port; it listens on " + addresses.get(0));
+        }
+        return inet.getPort();
     }
 
     /** The addresses the server listens on ({@code server.sockets}' names). */
@@ -153,7 +186,7 @@ public final class Server implements AutoCloseable {
             }
             try {
                 channel.configureBlocking(false);
-                if (options.tcpNoDelay()) {
+                if (options.tcpNoDelay() && !unix) {
                     channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 }
             } catch (IOException e) {
@@ -184,6 +217,10 @@ public final class Server implements AutoCloseable {
             engine = options.ssl().createSSLEngine();
             engine.setUseClientMode(false);
         }
+        if (protocolFactory != null) {
+            acceptedByProtocol(channel, engine);
+            return;
+        }
         Streams.Wiring w = Streams.wire(loop, channel, options, engine);
         Client client = new Client(w.transport());
         clients.add(client);
@@ -206,6 +243,37 @@ public final class Server implements AutoCloseable {
                 }
                 maybeFinished(client);
             });
+        }
+    }
+
+    private void acceptedByProtocol(SocketChannel channel, SSLEngine engine) {
+        Protocol protocol;
+        try {
+            protocol = Objects.requireNonNull(protocolFactory.get(), "the protocol factory returned null");
+        } catch (RuntimeException e) {
+            loop.callExceptionHandler(new ExceptionContext("Unhandled exception in the protocol factory", e,
+                    null, null));
+            Streams.closeQuietly(channel);
+            return;
+        }
+        SocketTransport socket = new SocketTransport(loop, channel);
+        Transport transport = socket;
+        TlsTransport tls = null;
+        if (engine != null) {
+            tls = new TlsTransport(loop, socket, engine, options.sslHandshakeTimeout());
+            transport = tls;
+        }
+        Client client = new Client(transport);
+        clients.add(client);
+        socket.afterLost(() -> {
+            client.lost = true;
+            maybeFinished(client);
+        });
+        if (tls == null) {
+            socket.start(protocol);
+        } else {
+            socket.start(tls);
+            tls.start(protocol, false);
         }
     }
 
@@ -268,6 +336,9 @@ public final class Server implements AutoCloseable {
         for (ServerSocketChannel listener : listeners) {
             loop.removeReader(listener);
             Streams.closeQuietly(listener);
+        }
+        if (unix) {
+            UnixSockets.removeOwn(((UnixDomainSocketAddress) addresses.get(0)).getPath(), unixFileKey);
         }
         if (servingForever != null && !servingForever.isDone()) {
             servingForever.setResult(null);

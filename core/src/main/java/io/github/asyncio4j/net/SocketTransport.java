@@ -1,10 +1,12 @@
 package io.github.asyncio4j.net;
 
+import io.github.asyncio4j.internal.Exceptions;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.ExceptionContext;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayDeque;
 import java.util.Objects;
@@ -31,6 +33,8 @@ final class SocketTransport implements Transport {
     private final SocketAddress peer;
     private final SocketAddress local;
     private Protocol protocol;
+    /** Runs after the protocol's connectionLost, once the channel is closed (a server's bookkeeping). */
+    private Runnable afterLost;
 
     private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
@@ -47,6 +51,10 @@ final class SocketTransport implements Transport {
     private boolean writerRegistered;
     private boolean readPaused;
     private boolean eofReceived;
+    /** A sendfile owns the socket's output: write() is refused meanwhile. */
+    private boolean sendfileInProgress;
+    /** Done when the write buffer is empty (or failed when the connection is lost). */
+    private final java.util.List<io.github.asyncio4j.Future<Void>> emptyWaiters = new java.util.ArrayList<>(1);
 
     SocketTransport(EventLoop loop, SocketChannel channel) {
         this.loop = Objects.requireNonNull(loop, "loop");
@@ -64,10 +72,25 @@ final class SocketTransport implements Transport {
         }
     }
 
-    /** Connects the protocol and starts reading. */
+    /** Connects the protocol (its {@code connectionMade}) and starts reading. */
     void start(Protocol protocol) {
         this.protocol = Objects.requireNonNull(protocol, "protocol");
         addReader();
+        try {
+            protocol.connectionMade(this);
+        } catch (RuntimeException e) {
+            fatalError(e, "Fatal error: protocol.connectionMade() call failed");
+        }
+    }
+
+    /** Hands incoming bytes and events to {@code protocol} from now on (a TLS layer slid in by STARTTLS). */
+    void setProtocol(Protocol protocol) {
+        this.protocol = Objects.requireNonNull(protocol, "protocol");
+    }
+
+    /** Runs {@code hook} once the connection is lost and the channel closed. */
+    void afterLost(Runnable hook) {
+        this.afterLost = hook;
     }
 
     SocketChannel channel() {
@@ -161,6 +184,9 @@ final class SocketTransport implements Transport {
 
     @Override
     public void write(ByteBuffer data) {
+        if (sendfileInProgress) {
+            throw new IllegalStateException("cannot write while a sendfile is in progress on this connection");
+        }
         if (eof) {
             throw new IllegalStateException("Cannot call write() after writeEof()");
         }
@@ -217,6 +243,7 @@ final class SocketTransport implements Transport {
         }
         flow.maybeResume(bufferSize, protocol);
         if (bufferSize == 0) {
+            wakeEmptyWaiters(null);
             removeWriter();
             if (closing) {
                 scheduleConnectionLost(null);
@@ -258,7 +285,7 @@ final class SocketTransport implements Transport {
     }
 
     @Override
-    public long writeBufferSize() {
+    public long getWriteBufferSize() {
         return bufferSize;
     }
 
@@ -275,6 +302,73 @@ final class SocketTransport implements Transport {
     @Override
     public int lowWaterMark() {
         return flow.low();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // sendfile
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position} with {@link FileChannel#transferTo} (the
+     * kernel's zero-copy {@code sendfile}), after the bytes already buffered; {@code write()} is refused until it
+     * is done. Returns the number of bytes sent (fewer only if the file is shorter). Suspends while the socket is
+     * full; cancelled, it stops where it is (the bytes sent so far are gone).
+     */
+    long sendfile(FileChannel file, long position, long count) {
+        if (sendfileInProgress) {
+            throw new IllegalStateException("another sendfile is in progress on this connection");
+        }
+        if (closing || eof) {
+            throw new IllegalStateException("cannot sendfile: the connection is " + (eof ? "half-closed" : "closing"));
+        }
+        sendfileInProgress = true;
+        try {
+            if (bufferSize > 0) {
+                io.github.asyncio4j.Future<Void> empty = loop.createFuture();
+                emptyWaiters.add(empty);
+                try {
+                    empty.await();
+                } finally {
+                    emptyWaiters.remove(empty);
+                }
+            }
+            long sent = 0;
+            while (sent < count && !closing) {
+                long n;
+                try {
+                    n = file.transferTo(position + sent, count - sent, channel);
+                } catch (IOException e) {
+                    fatalError(e, "Fatal error in sendfile");
+                    throw Exceptions.sneakyThrow(e);
+                }
+                if (n > 0) {
+                    sent += n;
+                } else if (position + sent >= file.size()) {
+                    break;   // the file ended early
+                } else {
+                    io.github.asyncio4j.IoWaits.writable(channel).await();
+                }
+            }
+            if (closing && sent < count && position + sent < file.size()) {
+                throw new java.net.SocketException("the connection closed during sendfile, after " + sent + " bytes");
+            }
+            return sent;
+        } catch (IOException e) {
+            throw Exceptions.sneakyThrow(e);
+        } finally {
+            sendfileInProgress = false;
+        }
+    }
+
+    private void wakeEmptyWaiters(Throwable error) {
+        for (io.github.asyncio4j.Future<Void> w : java.util.List.copyOf(emptyWaiters)) {
+            if (!w.isDone()) {
+                if (error == null) {
+                    w.setResult(null);
+                } else {
+                    w.setException(error);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -331,6 +425,7 @@ final class SocketTransport implements Transport {
     }
 
     private void connectionLost(Throwable error) {
+        wakeEmptyWaiters(error != null ? error : new java.net.SocketException("Connection lost"));
         try {
             protocol.connectionLost(error);
         } finally {
@@ -340,6 +435,10 @@ final class SocketTransport implements Transport {
                 channel.close();
             } catch (IOException ignored) {
                 // nothing left to do with a channel that cannot even close
+            }
+            Runnable hook = afterLost;
+            if (hook != null) {
+                hook.run();
             }
         }
     }

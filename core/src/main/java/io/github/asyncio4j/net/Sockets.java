@@ -6,12 +6,14 @@ import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.IoWaits;
 import io.github.asyncio4j.internal.Exceptions;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -36,6 +38,23 @@ import java.util.Objects;
  */
 public final class Sockets {
     private Sockets() {
+    }
+
+    /**
+     * {@code loop.getaddrinfo(host, port)}: the socket addresses of {@code host}, in the resolver's order (the
+     * system's preference, usually IPv6 first where it is configured), without duplicates. A literal IP address
+     * is parsed in place; a name is looked up on the default executor, never on the loop's thread. Awaiting it
+     * throws {@link java.net.UnknownHostException} (undeclared) for a name that does not resolve.
+     *
+     * @throws IllegalArgumentException if {@code host} is empty or the port is out of range
+     */
+    public static Awaitable<List<InetSocketAddress>> getaddrinfo(String host, int port) {
+        Objects.requireNonNull(host, "host");
+        if (host.isEmpty()) {
+            throw new IllegalArgumentException("a host is required");
+        }
+        Streams.checkPort(port);
+        return () -> Resolver.getaddrinfo(host, port);
     }
 
     /**

@@ -7,7 +7,8 @@ import javax.net.ssl.SSLContext;
 /**
  * Options of {@link Streams#openConnection(String, int, StreamOptions)} and
  * {@link Streams#startServer(ConnectionHandler, String, int, StreamOptions)}: asyncio's keyword arguments
- * ({@code limit=}, {@code ssl=}, {@code server_hostname=}, {@code backlog=}, {@code ssl_handshake_timeout=}).
+ * ({@code limit=}, {@code ssl=}, {@code server_hostname=}, {@code backlog=}, {@code ssl_handshake_timeout=},
+ * {@code happy_eyeballs_delay=}, and a per-attempt connect timeout).
  * Immutable; each {@code with...} method returns a changed copy.
  *
  * <pre>{@code
@@ -19,12 +20,14 @@ public final class StreamOptions {
     public static final int DEFAULT_LIMIT = 64 * 1024;
     /** The default listen backlog of a server: 100, as in asyncio. */
     public static final int DEFAULT_BACKLOG = 100;
+    /** How long a connection attempt waits before the next address is tried too: 250 ms (RFC 8305). */
+    public static final Duration DEFAULT_HAPPY_EYEBALLS_DELAY = Duration.ofMillis(250);
     /** The default time a TLS handshake may take: 60 seconds, as in asyncio. */
     public static final Duration DEFAULT_SSL_HANDSHAKE_TIMEOUT = Duration.ofSeconds(60);
 
     private static final StreamOptions DEFAULTS =
             new StreamOptions(DEFAULT_LIMIT, null, null, true, DEFAULT_BACKLOG, DEFAULT_SSL_HANDSHAKE_TIMEOUT, true,
-                    false);
+                    false, DEFAULT_HAPPY_EYEBALLS_DELAY, null);
 
     private final int limit;
     private final SSLContext ssl;
@@ -34,9 +37,12 @@ public final class StreamOptions {
     private final Duration sslHandshakeTimeout;
     private final boolean tcpNoDelay;
     private final boolean reusePort;
+    private final Duration happyEyeballsDelay;
+    private final Duration connectTimeout;
 
     private StreamOptions(int limit, SSLContext ssl, String serverHostname, boolean checkHostname, int backlog,
-                          Duration sslHandshakeTimeout, boolean tcpNoDelay, boolean reusePort) {
+                          Duration sslHandshakeTimeout, boolean tcpNoDelay, boolean reusePort,
+                          Duration happyEyeballsDelay, Duration connectTimeout) {
         this.limit = limit;
         this.ssl = ssl;
         this.serverHostname = serverHostname;
@@ -45,6 +51,8 @@ public final class StreamOptions {
         this.sslHandshakeTimeout = sslHandshakeTimeout;
         this.tcpNoDelay = tcpNoDelay;
         this.reusePort = reusePort;
+        this.happyEyeballsDelay = happyEyeballsDelay;
+        this.connectTimeout = connectTimeout;
     }
 
     /** Plain TCP, 64 KiB reader limit, backlog 100, TCP_NODELAY on, 60 s TLS handshake timeout. */
@@ -93,25 +101,25 @@ public final class StreamOptions {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param ssl the TLS context; null for plain TCP */
     public StreamOptions withSsl(SSLContext ssl) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param serverHostname the name to verify and send as SNI (clients only); null means the host */
     public StreamOptions withServerHostname(String serverHostname) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param checkHostname false turns off hostname verification (the certificate chain is still checked) */
     public StreamOptions withCheckHostname(boolean checkHostname) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param backlog the listen backlog of a server, positive */
@@ -120,7 +128,7 @@ public final class StreamOptions {
             throw new IllegalArgumentException("backlog must be positive: " + backlog);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param timeout how long a TLS handshake may take before the connection is aborted, positive */
@@ -130,13 +138,13 @@ public final class StreamOptions {
             throw new IllegalArgumentException("the handshake timeout must be positive: " + timeout);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, timeout, tcpNoDelay,
-                reusePort);
+                reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** @param tcpNoDelay whether to disable Nagle's algorithm on connections (on by default, as in asyncio) */
     public StreamOptions withTcpNoDelay(boolean tcpNoDelay) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
     }
 
     /** Whether a server's listening sockets are bound with {@code SO_REUSEPORT} (off by default). */
@@ -152,13 +160,51 @@ public final class StreamOptions {
      */
     public StreamOptions withReusePort(boolean reusePort) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
+    }
+
+    /** How long a connection attempt may be pending before the next address is tried as well (Happy Eyeballs). */
+    public Duration happyEyeballsDelay() {
+        return happyEyeballsDelay;
+    }
+
+    /** How long one connection attempt (one address) may take, or null for the system's TCP timeout. */
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    /**
+     * @param delay how long a connection attempt may be pending before the next address of the host is tried
+     *              too (RFC 8305's "Connection Attempt Delay"; 250 ms by default), positive
+     */
+    public StreamOptions withHappyEyeballsDelay(Duration delay) {
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay, reusePort, positive(delay, "the Happy Eyeballs delay"), connectTimeout);
+    }
+
+    /**
+     * @param timeout how long each connection attempt (one address) may take before it fails with a
+     *                {@link java.net.SocketTimeoutException}, positive; null for the system's TCP timeout
+     */
+    public StreamOptions withConnectTimeout(Duration timeout) {
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay, reusePort, happyEyeballsDelay,
+                timeout == null ? null : positive(timeout, "the connect timeout"));
+    }
+
+    private static Duration positive(Duration d, String what) {
+        Objects.requireNonNull(d, what);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive: " + d);
+        }
+        return d;
     }
 
     @Override
     public String toString() {
         return "StreamOptions[limit=" + limit + ", ssl=" + (ssl != null) + ", serverHostname=" + serverHostname
                 + ", checkHostname=" + checkHostname + ", backlog=" + backlog + ", sslHandshakeTimeout="
-                + sslHandshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + ", reusePort=" + reusePort + "]";
+                + sslHandshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + ", reusePort=" + reusePort + ", happyEyeballsDelay=" + happyEyeballsDelay
+                + ", connectTimeout=" + connectTimeout + "]";
     }
 }

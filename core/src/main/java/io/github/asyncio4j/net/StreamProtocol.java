@@ -16,7 +16,7 @@ import java.util.List;
 final class StreamProtocol implements Protocol {
     private final EventLoop loop;
     private final StreamReader reader;
-    private final boolean overTls;
+    private boolean overTls;
     /** Done when the connection is lost: a result for an orderly close, else the error. */
     final Future<Void> closed;
     private final List<Future<Void>> drainWaiters = new ArrayList<>(1);
@@ -30,6 +30,11 @@ final class StreamProtocol implements Protocol {
         this.reader = reader;
         this.overTls = overTls;
         this.closed = loop.createFuture();
+    }
+
+    /** The connection now carries TLS (after STARTTLS): EOF then closes it. */
+    void overTls() {
+        overTls = true;
     }
 
     /** Runs {@code hook} after the connection is lost (a server's bookkeeping). */

@@ -80,6 +80,31 @@ public final class StreamReader {
         return buffer.size();
     }
 
+    /**
+     * Hands the reader over to {@code newTransport} (a TLS upgrade): returns the bytes buffered so far (they
+     * belong to the new layer: the start of the peer's handshake) and resumes reading if flow control had paused
+     * it.
+     *
+     * @throws IllegalStateException if a coroutine is waiting for data, or the stream has ended or failed
+     */
+    byte[] handOver(Transport newTransport, String what) {
+        if (waiter != null) {
+            throw new IllegalStateException(what + ": another coroutine is waiting to read from this connection");
+        }
+        if (exception != null || eof) {
+            throw new IllegalStateException(what + ": the connection " + (exception != null ? "failed" : "has ended")
+                    + " already", exception);
+        }
+        byte[] leftover = buffer.takeAll();
+        Transport old = transport;
+        transport = newTransport;
+        if (paused) {
+            paused = false;
+            old.resumeReading();
+        }
+        return leftover;
+    }
+
     /** True while flow control has stopped reading from the socket. */
     boolean isReadingPaused() {
         return paused;

@@ -5,9 +5,13 @@ import static io.github.asyncio4j.Async.await;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.internal.Exceptions;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -36,7 +40,8 @@ import javax.net.ssl.SSLSession;
  * <p>Loop-confined: use it from coroutines and callbacks of the loop that made it.
  */
 public final class StreamWriter implements AutoCloseable {
-    private final Transport transport;
+    /** The socket's transport, or the TLS transport over it (from the start, or after STARTTLS). */
+    private Transport transport;
     private final StreamProtocol protocol;
     private final StreamReader reader;
 
@@ -85,6 +90,114 @@ public final class StreamWriter implements AutoCloseable {
         };
     }
 
+    /**
+     * Upgrades this plain connection to TLS as its client (STARTTLS; asyncio's {@code writer.start_tls()}):
+     * the awaitable finishes when the handshake is done, and this writer and its reader then carry encrypted
+     * bytes. Bytes the reader had buffered but nobody read yet are taken as the start of the TLS exchange. The
+     * server's certificate must match {@code serverHostname}, which is also sent as SNI (unless an IP address).
+     * A handshake that fails (an untrusted certificate, a name mismatch, a peer that does not speak TLS) closes
+     * the connection, and the awaitable throws its {@link javax.net.ssl.SSLException}.
+     *
+     * @throws IllegalStateException (when awaited) if the connection already uses TLS, is closing or has ended,
+     *                               or a coroutine is waiting to read from it
+     */
+    public Awaitable<Void> startTls(SSLContext ctx, String serverHostname) {
+        Objects.requireNonNull(ctx, "ctx");
+        Objects.requireNonNull(serverHostname, "serverHostname");
+        return () -> {
+            SocketAddress peer = transport.peerAddress();
+            int port = peer instanceof InetSocketAddress inet ? inet.getPort() : 0;
+            StreamOptions options = StreamOptions.defaults().withSsl(ctx).withServerHostname(serverHostname);
+            return upgrade(Streams.clientEngine(options, serverHostname, port), "startTls");
+        };
+    }
+
+    /**
+     * Upgrades this plain connection to TLS as its server (the server's side of STARTTLS or PostgreSQL's
+     * SSLRequest); {@code ctx} holds the certificate and key. Otherwise as {@link #startTls}.
+     */
+    public Awaitable<Void> startTlsServer(SSLContext ctx) {
+        Objects.requireNonNull(ctx, "ctx");
+        return () -> {
+            SSLEngine engine = ctx.createSSLEngine();
+            engine.setUseClientMode(false);
+            return upgrade(engine, "startTlsServer");
+        };
+    }
+
+    private Void upgrade(SSLEngine engine, String what) {
+        if (!(transport instanceof SocketTransport socket)) {
+            throw new IllegalStateException(what + ": the connection already uses TLS");
+        }
+        if (socket.isClosing()) {
+            throw new IllegalStateException(what + ": the connection is closing");
+        }
+        TlsTransport tls = new TlsTransport(Async.getRunningLoop(), socket, engine,
+                StreamOptions.DEFAULT_SSL_HANDSHAKE_TIMEOUT);
+        byte[] leftover = reader.handOver(tls, what);
+        transport = tls;
+        protocol.overTls();
+        socket.setProtocol(tls);
+        tls.start(protocol, true);
+        if (leftover.length > 0) {
+            tls.dataReceived(ByteBuffer.wrap(leftover));
+        }
+        tls.handshake().await();   // a failure has closed the connection; its SSLException is thrown here
+        return null;
+    }
+
+    /**
+     * Sends the whole of {@code file} from its start ({@code loop.sendfile(transport, file)}); see
+     * {@link #sendfile(FileChannel, long, long)}.
+     */
+    public Awaitable<Long> sendfile(FileChannel file) {
+        return sendfile(file, 0, Long.MAX_VALUE);
+    }
+
+    /**
+     * Sends {@code count} bytes of {@code file} from {@code position} (fewer if the file ends first) after the
+     * bytes already written, and returns how many were sent. On a plain socket it is zero-copy
+     * ({@link FileChannel#transferTo}: the kernel's {@code sendfile}), and {@link #write} is refused while it
+     * runs; over TLS (or a pipe) it falls back to reading chunks and writing them with back-pressure. The file's
+     * own position is not changed. Cancelled, it stops where it is.
+     *
+     * @throws IllegalArgumentException if {@code position} or {@code count} is negative
+     */
+    public Awaitable<Long> sendfile(FileChannel file, long position, long count) {
+        Objects.requireNonNull(file, "file");
+        if (position < 0 || count < 0) {
+            throw new IllegalArgumentException("position and count must not be negative: " + position + ", "
+                    + count);
+        }
+        return () -> {
+            if (transport instanceof SocketTransport socket) {
+                return socket.sendfile(file, position, count);
+            }
+            return sendfileByCopy(file, position, count);
+        };
+    }
+
+    private long sendfileByCopy(FileChannel file, long position, long count) {
+        ByteBuffer chunk = ByteBuffer.allocate(64 * 1024);
+        long sent = 0;
+        try {
+            while (sent < count) {
+                chunk.clear().limit((int) Math.min(chunk.capacity(), count - sent));
+                int n = file.read(chunk, position + sent);
+                if (n < 0) {
+                    break;
+                }
+                chunk.flip();
+                transport.write(chunk);
+                sent += n;
+                await(drain());
+            }
+        } catch (java.io.IOException e) {
+            throw Exceptions.sneakyThrow(e);
+        }
+        return sent;
+    }
+
     /** Half-closes the connection: sends EOF after the buffered data; reading goes on. */
     public void writeEof() {
         if (!transport.canWriteEof()) {
@@ -121,7 +234,7 @@ public final class StreamWriter implements AutoCloseable {
 
     /** Bytes written but not yet handed to the operating system ({@code get_write_buffer_size}). */
     public long writeBufferSize() {
-        return transport.writeBufferSize();
+        return transport.getWriteBufferSize();
     }
 
     /** Sets the water marks that {@link #drain()} uses ({@code 0 <= low <= high}). */

@@ -10,13 +10,17 @@ import io.github.asyncio4j.internal.Exceptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Function;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -68,9 +72,11 @@ public final class Streams {
     }
 
     /**
-     * Opens a connection with the given options. Each address of {@code host} is tried in turn; if all fail, the
-     * first failure is thrown with the others attached as suppressed exceptions. Cancelled at any point, it
-     * closes the socket it opened.
+     * Opens a connection with the given options. The addresses of {@code host} are tried with Happy Eyeballs
+     * (RFC 8305): families interleaved, the next address tried when an attempt fails or has been pending for
+     * {@link StreamOptions#happyEyeballsDelay()}, each attempt bounded by {@link StreamOptions#connectTimeout()};
+     * the first connection made wins. If all fail, the first failure is thrown with the others attached as
+     * suppressed exceptions. Cancelled at any point, it closes every socket it opened.
      */
     public static Awaitable<Connection> openConnection(String host, int port, StreamOptions options) {
         Objects.requireNonNull(host, "host");
@@ -90,47 +96,16 @@ public final class Streams {
                 closeQuietly(channel);
                 throw e;
             }
-            if (w.handshake() != null) {
-                try {
-                    w.handshake().await();
-                } catch (Throwable e) {
-                    w.transport().abort();
-                    throw e;
-                }
-            }
-            return new Connection(w.reader(), w.writer());
+            return connected(w);
         };
     }
 
-    private static SocketChannel connect(String host, int port, StreamOptions options) {
-        List<InetAddress> addresses = Resolver.resolve(host);
-        Exception first = null;
-        for (InetAddress address : addresses) {
-            SocketChannel channel = null;
-            try {
-                channel = SocketChannel.open();
-                channel.configureBlocking(false);
-                if (options.tcpNoDelay()) {
-                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                }
-                await(Sockets.sockConnect(channel, new InetSocketAddress(address, port)));
-                return channel;
-            } catch (Exception e) {
-                closeQuietly(channel);
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            } catch (Throwable t) {   // CancelledError and other errors: the socket is ours to close
-                closeQuietly(channel);
-                throw t;
-            }
-        }
-        throw Exceptions.sneakyThrow(first);
+    /** Connects to {@code host:port}: its addresses tried with Happy Eyeballs ({@link HappyEyeballs}). */
+    static SocketChannel connect(String host, int port, StreamOptions options) {
+        return HappyEyeballs.connect(HappyEyeballs.interleave(Resolver.getaddrinfo(host, port)), options);
     }
 
-    private static SSLEngine clientEngine(StreamOptions options, String host, int port) {
+    static SSLEngine clientEngine(StreamOptions options, String host, int port) {
         String name = options.serverHostname() != null ? options.serverHostname() : host;
         SSLEngine engine = options.ssl().createSSLEngine(name, port);
         engine.setUseClientMode(true);
@@ -206,6 +181,103 @@ public final class Streams {
         return listeners;
     }
 
+    /**
+     * Opens a connection to the Unix domain socket at {@code path} ({@code asyncio.open_unix_connection}).
+     *
+     * @throws IllegalArgumentException if {@code path} is relative or longer than the kernel allows (107 bytes)
+     */
+    public static Awaitable<Connection> openUnixConnection(Path path) {
+        return openUnixConnection(path, StreamOptions.defaults());
+    }
+
+    /** Opens a Unix domain socket connection with the given options (TLS too, if {@code options} has a context). */
+    public static Awaitable<Connection> openUnixConnection(Path path, StreamOptions options) {
+        UnixDomainSocketAddress address = UnixSockets.address(path);
+        Objects.requireNonNull(options, "options");
+        return () -> {
+            EventLoop loop = Async.getRunningLoop();
+            SocketChannel channel = null;
+            Wiring w;
+            try {
+                channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                channel.configureBlocking(false);
+                await(Sockets.sockConnect(channel, address));
+                SSLEngine engine = options.ssl() == null ? null : clientEngine(options, "", 0);
+                w = wire(loop, channel, options, engine);
+            } catch (Throwable e) {
+                closeQuietly(channel);
+                throw Exceptions.sneakyThrow(e);
+            }
+            return connected(w);
+        };
+    }
+
+    /**
+     * Starts a server on the Unix domain socket {@code path} ({@code asyncio.start_unix_server}). A stale socket
+     * file left by a dead server is replaced; the server removes its socket file when it closes.
+     *
+     * @throws IllegalArgumentException if {@code path} is relative or longer than the kernel allows (107 bytes)
+     */
+    public static Awaitable<Server> startUnixServer(ConnectionHandler handler, Path path) {
+        return startUnixServer(handler, path, StreamOptions.defaults());
+    }
+
+    /**
+     * Starts a Unix domain socket server with the given options. Awaiting it throws {@link java.net.BindException}
+     * if another server is listening on {@code path}, or if {@code path} is a file that is not a socket.
+     */
+    public static Awaitable<Server> startUnixServer(ConnectionHandler handler, Path path, StreamOptions options) {
+        Objects.requireNonNull(handler, "handler");
+        UnixDomainSocketAddress address = UnixSockets.address(path);
+        Objects.requireNonNull(options, "options");
+        return () -> new Server(Async.getRunningLoop(), handler, options, List.of(bindUnix(address, options)));
+    }
+
+    /** A listening Unix socket on {@code address}, replacing a stale socket file. */
+    static ServerSocketChannel bindUnix(UnixDomainSocketAddress address, StreamOptions options) {
+        ServerSocketChannel listener = null;
+        try {
+            UnixSockets.clearStale(address.getPath());
+            listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            listener.bind(address, options.backlog());
+            listener.configureBlocking(false);
+            return listener;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(listener);
+            throw Exceptions.sneakyThrow(e);
+        }
+    }
+
+    private static Connection connected(Wiring w) {
+        if (w.handshake() != null) {
+            try {
+                w.handshake().await();
+            } catch (Throwable e) {
+                w.transport().abort();
+                throw e;
+            }
+        }
+        return new Connection(w.reader(), w.writer());
+    }
+
+    /**
+     * A reader and writer over a transport the caller makes (asyncio's {@code StreamReaderProtocol} wiring, as
+     * {@code connect_read_pipe} uses it): {@code transportFor} receives the protocol that feeds the reader and
+     * tracks the writer's flow control, and returns the transport that will call it. For pipes and other custom
+     * transports; sockets have {@link #openConnection}.
+     *
+     * @param limit the reader's buffer limit (see {@link StreamOptions#withLimit})
+     * @throws IllegalArgumentException if {@code limit} is not positive
+     */
+    public static Connection overTransport(Function<Protocol, Transport> transportFor, int limit) {
+        Objects.requireNonNull(transportFor, "transportFor");
+        StreamReader reader = new StreamReader(limit);
+        StreamProtocol protocol = new StreamProtocol(Async.getRunningLoop(), reader, false);
+        Transport transport = Objects.requireNonNull(transportFor.apply(protocol), "transportFor returned null");
+        reader.setTransport(transport);
+        return new Connection(reader, new StreamWriter(transport, protocol, reader));
+    }
+
     // ---------------------------------------------------------------------------------------------------------
     // Wiring a connected socket into streams (clients and servers)
 
@@ -227,7 +299,7 @@ public final class Streams {
         TlsTransport tls = new TlsTransport(loop, socket, engine, options.sslHandshakeTimeout());
         reader.setTransport(tls);
         socket.start(tls);
-        tls.start(protocol);
+        tls.start(protocol, true);
         return new Wiring(reader, new StreamWriter(tls, protocol, reader), tls, protocol, tls.handshake());
     }
 
@@ -241,7 +313,7 @@ public final class Streams {
         }
     }
 
-    private static void checkPort(int port) {
+    static void checkPort(int port) {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port out of range: " + port);
         }

@@ -57,6 +57,8 @@ final class TlsTransport implements Transport, Protocol {
     private Throwable error;
     private boolean pumping;
     private boolean pumpAgain;
+    /** The application protocol has been told connectionMade (or, for streams, was connected from the start). */
+    private boolean appConnected;
 
     TlsTransport(EventLoop loop, SocketTransport net, SSLEngine engine, Duration handshakeTimeout) {
         this.loop = loop;
@@ -76,9 +78,14 @@ final class TlsTransport implements Transport, Protocol {
         return handshake;
     }
 
-    /** Connects the application protocol and starts the handshake. */
-    void start(Protocol app) {
+    /**
+     * Connects the application protocol and starts the handshake. {@code connectedBefore}: the protocol already
+     * stands for the connection (streams, STARTTLS) and gets {@code connectionLost} even if the handshake fails;
+     * otherwise it is told {@code connectionMade} once the handshake is done, and nothing if it fails.
+     */
+    void start(Protocol app, boolean connectedBefore) {
         this.app = app;
+        this.appConnected = connectedBefore;
         double seconds = LoopClock.seconds(handshakeTimeout);
         handshakeTimer = loop.callLater(seconds, () -> {
             if (!handshakeDone && !lost) {
@@ -153,6 +160,10 @@ final class TlsTransport implements Transport, Protocol {
         }
         if (!handshake.isDone()) {
             handshake.setResult(null);
+        }
+        if (!appConnected) {
+            appConnected = true;
+            app.connectionMade(this);
         }
     }
 
@@ -346,7 +357,9 @@ final class TlsTransport implements Transport, Protocol {
             handshake.setException(e != null ? e
                     : new SSLHandshakeException("Connection closed during the TLS handshake"));
         }
-        app.connectionLost(e);
+        if (appConnected) {
+            app.connectionLost(e);
+        }
     }
 
     @Override
@@ -360,7 +373,7 @@ final class TlsTransport implements Transport, Protocol {
     }
 
     private void maybeResumeApp() {
-        flow.maybeResume(writeBufferSize(), app);
+        flow.maybeResume(getWriteBufferSize(), app);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -390,7 +403,7 @@ final class TlsTransport implements Transport, Protocol {
             pendingBytes += copy.remaining();
             pump();
         }
-        flow.maybePause(writeBufferSize(), app);
+        flow.maybePause(getWriteBufferSize(), app);
     }
 
     @Override
@@ -453,14 +466,14 @@ final class TlsTransport implements Transport, Protocol {
     }
 
     @Override
-    public long writeBufferSize() {
-        return pendingBytes + net.writeBufferSize();
+    public long getWriteBufferSize() {
+        return pendingBytes + net.getWriteBufferSize();
     }
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
         net.setWriteBufferLimits(high, low);
-        flow.setLimits(high, low, writeBufferSize(), app);
+        flow.setLimits(high, low, getWriteBufferSize(), app);
     }
 
     @Override

@@ -38,6 +38,10 @@ public final class Examples {
                 "8. a producer and three workers sharing a bounded Queue", Workers::run));
         ALL.put("echo", new Example(
                 "8. a TCP echo server and three clients, on one thread", Echo::run));
+        ALL.put("unix-echo", new Example(
+                "9. the echo server on a Unix domain socket", UnixEcho::run));
+        ALL.put("subprocess", new Example(
+                "9. child processes: communicate, lines as an async generator, exit codes", SubprocessExample::run));
         ALL.put("demo", new Example("the short tour that ./asyncio4j demo prints", Demo::run));
     }
 

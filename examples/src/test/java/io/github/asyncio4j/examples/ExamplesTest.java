@@ -201,6 +201,26 @@ class ExamplesTest {
     }
 
     @Test
+    void unixEchoServesOverASocketFileAndRemovesIt() {
+        assertThat(lines(UnixEcho::run)).containsExactly(
+                "server: listening on echo.sock (a socket file: true)",
+                "client heard back: hello over a Unix socket",
+                "client heard back: bye",
+                "server: closed; socket file left behind: false");
+    }
+
+    @Test
+    void subprocessesCommunicateAndStream() {
+        assertThat(lines(SubprocessExample::run)).containsExactly(
+                "sort: apple fig pear (exit 0)",
+                "printf said: one",
+                "printf said: two",
+                "printf said: three",
+                "printf exited with 0",
+                "sh: stderr 'to stderr', exit 3");
+    }
+
+    @Test
     void demoShowsEachStep() {
         String out = output(Demo::run);
         assertThat(out).contains("state CREATED -> next() = first -> state SUSPENDED")
@@ -225,7 +245,7 @@ class ExamplesTest {
     void everyRegisteredExampleIsOneOfThoseTestedAbove() {
         // A new example must get its own output test here, and then its name in this list.
         assertThat(Examples.ALL.keySet()).containsExactly("generator-state", "compiled-range", "jumping-range",
-                "yield-from",
-                "toy-future", "toy-task", "toy-loop", "real-tasks", "real-loop", "sleepers", "workers", "echo", "demo");
+                "yield-from", "toy-future", "toy-task", "toy-loop", "real-tasks", "real-loop", "sleepers", "workers",
+                "echo", "unix-echo", "subprocess", "demo");
     }
 }

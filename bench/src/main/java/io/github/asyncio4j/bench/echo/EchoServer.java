@@ -4,11 +4,14 @@ import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.engine.Engine;
 import io.github.asyncio4j.net.ConnectionHandler;
+import io.github.asyncio4j.net.Protocol;
 import io.github.asyncio4j.net.Server;
 import io.github.asyncio4j.net.StreamOptions;
 import io.github.asyncio4j.net.Streams;
+import io.github.asyncio4j.net.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -30,18 +33,22 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.ByteBuffer;
 
 /**
  * The echo benchmark's JVM servers (bench/run echo): each binds 127.0.0.1 on an ephemeral port, prints the port
  * on one line and echoes every byte back until killed.
  *
  * <pre>
- *   java -cp benchmarks.jar io.github.asyncio4j.bench.echo.EchoServer asyncio4j|netty-nio|netty-epoll|vthreads
+ *   java -cp benchmarks.jar io.github.asyncio4j.bench.echo.EchoServer asyncio4j|asyncio4j-protocol|netty-nio|...
  * </pre>
  *
  * <ul>
  *   <li>{@code asyncio4j}: a {@link Streams} server whose handler is asyncio's documented echo loop
  *       ({@code read(64 KiB)}, {@code write}, {@code drain}), on one loop thread.</li>
+ *   <li>{@code asyncio4j-protocol}: {@link EventLoop#createServer} with a {@link Protocol} that writes every
+ *       received buffer back from {@code dataReceived} (uvloop's protocol echo server): no task, no copy, no
+ *       suspension per message.</li>
  *   <li>{@code netty-nio}, {@code netty-epoll}: Netty with one event loop thread for accepting and all I/O;
  *       the handler writes each read buffer back and flushes on {@code channelReadComplete}.</li>
  *   <li>{@code vthreads}: blocking {@link ServerSocket}/{@link Socket}, one virtual thread per connection.</li>
@@ -57,11 +64,12 @@ public final class EchoServer {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 1) {
-            System.err.println("usage: EchoServer asyncio4j|netty-nio|netty-epoll|vthreads");
+            System.err.println("usage: EchoServer asyncio4j|asyncio4j-protocol|netty-nio|netty-epoll|vthreads");
             System.exit(2);
         }
         switch (args[0]) {
             case "asyncio4j" -> asyncio4j();
+            case "asyncio4j-protocol" -> asyncio4jProtocol();
             case "netty-nio" -> netty(NioIoHandler.newFactory(), NioServerSocketChannel.class);
             case "netty-epoll" -> {
                 if (!Epoll.isAvailable()) {
@@ -107,6 +115,42 @@ public final class EchoServer {
         Async.run(Coroutine.of(() -> {
             Server server = await(Streams.startServer(echo, HOST, 0, StreamOptions.defaults().withBacklog(BACKLOG)));
             ready(server.port(), "asyncio4j (engine " + (Engine.FAST ? "fast" : "fallback") + ")");
+            await(server.serveForever());
+            return null;
+        }));
+    }
+
+    /** The protocol echo: the transport takes what it cannot send at once (and then pauses reading). */
+    static final class EchoProtocol implements Protocol {
+        private Transport transport;
+
+        @Override
+        public void connectionMade(Transport t) {
+            transport = t;
+        }
+
+        @Override
+        public void dataReceived(ByteBuffer data) {
+            transport.write(data);
+        }
+
+        @Override
+        public void pauseWriting() {
+            transport.pauseReading();   // a client that does not read stops being read from
+        }
+
+        @Override
+        public void resumeWriting() {
+            transport.resumeReading();
+        }
+    }
+
+    static void asyncio4jProtocol() {
+        Async.run(Coroutine.of(() -> {
+            EventLoop loop = Async.getRunningLoop();
+            Server server = await(loop.createServer(EchoProtocol::new, HOST, 0,
+                    StreamOptions.defaults().withBacklog(BACKLOG)));
+            ready(server.port(), "asyncio4j protocol (engine " + (Engine.FAST ? "fast" : "fallback") + ")");
             await(server.serveForever());
             return null;
         }));
