@@ -1,17 +1,23 @@
 package io.github.asyncio4j;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import sun.misc.Signal;
-import sun.misc.SignalHandler;
 
 /**
  * One loop's signal handlers ({@link EventLoop#addSignalHandler}): each POSIX signal is bridged from the JVM's
  * signal thread to the loop with {@link EventLoop#callSoonThreadsafe}, so the callback runs on the loop's thread
  * between callbacks, never concurrently with them. The JDK has no public signal API; {@code sun.misc.Signal}
- * (module {@code jdk.unsupported}) is the supported-in-practice one and needs no flags.
+ * (module {@code jdk.unsupported}) is the supported-in-practice one and needs no flags. It is reached through
+ * method handles (see {@link Jdk}) so that the build's javadoc, which fails on warnings, does not warn about an
+ * internal API.
  *
  * <p>Invariants: each signal has at most one callback per loop (adding again replaces it, as in asyncio); the
  * handler that was installed before the first add is put back on remove and on close. A bridge left installed
@@ -42,10 +48,10 @@ final class LoopSignals {
             existing.callback = callback;
             return;
         }
-        Signal signal = signal(name, n);
-        Bridge bridge = new Bridge(loop, signal, callback);
+        Object signal = signal(name, n);
+        Bridge bridge = new Bridge(loop, signal, n, callback);
         try {
-            bridge.previous = Signal.handle(signal, bridge);
+            bridge.previous = Jdk.handle(signal, bridge.handler);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new IllegalArgumentException("cannot handle signal SIG" + n + ": the JVM or the OS reserves it ("
                     + e.getMessage() + ")", e);
@@ -64,7 +70,7 @@ final class LoopSignals {
         }
         add(n, callback);
         Bridge ours = bridges.get(n);
-        if (ours.previous instanceof Bridge other && other.active() && !other.loop.isClosed()) {
+        if (Bridge.of(ours.previous) instanceof Bridge other && other.active() && !other.loop.isClosed()) {
             bridges.remove(n);
             ours.uninstall();
             return false;
@@ -96,31 +102,56 @@ final class LoopSignals {
         bridges.clear();
     }
 
-    private static Signal signal(String given, String n) {
+    private static Object signal(String given, String n) {
         try {
-            return new Signal(n);
+            return Jdk.signal(n);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown signal name '" + given + "' (use e.g. \"INT\", \"TERM\", "
                     + "\"HUP\")", e);
         }
     }
 
-    /** The JVM-side handler of one signal: hands each delivery to the loop. */
-    private static final class Bridge implements SignalHandler {
+    /**
+     * The JVM-side handler of one signal (a {@code sun.misc.SignalHandler} proxy whose invocation handler this
+     * is): hands each delivery to the loop.
+     */
+    private static final class Bridge implements InvocationHandler {
         private final EventLoop loop;
-        private final Signal signal;
+        private final Object signal;
+        private final String name;
+        final Object handler;
         volatile Runnable callback;
-        volatile SignalHandler previous;
+        volatile Object previous;
         private volatile boolean removed;
 
-        Bridge(EventLoop loop, Signal signal, Runnable callback) {
+        Bridge(EventLoop loop, Object signal, String name, Runnable callback) {
             this.loop = loop;
             this.signal = signal;
+            this.name = name;
             this.callback = callback;
+            this.handler = Jdk.handler(this);
+        }
+
+        /** The bridge behind a handler, or null if the handler is not one of ours. */
+        static Bridge of(Object handler) {
+            return handler != null && Proxy.isProxyClass(handler.getClass())
+                    && Proxy.getInvocationHandler(handler) instanceof Bridge b ? b : null;
         }
 
         @Override
-        public void handle(Signal sig) {
+        public Object invoke(Object proxy, Method method, Object[] args) {
+            return switch (method.getName()) {
+                case "handle" -> {
+                    handle(args[0]);
+                    yield null;
+                }
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> toString();
+            };
+        }
+
+        private void handle(Object sig) {
             Runnable cb = callback;
             if (!removed && loop.callSoonThreadsafeIfOpen(() -> {
                 if (!removed) {
@@ -133,26 +164,26 @@ final class LoopSignals {
         }
 
         /** What the replaced handler would have done. */
-        private void forward(Signal sig) {
-            SignalHandler p = previous;
-            if (p == SignalHandler.SIG_IGN) {
+        private void forward(Object sig) {
+            Object p = previous;
+            if (p == Jdk.SIG_IGN) {
                 return;
             }
-            if (p == null || p == SignalHandler.SIG_DFL) {
-                Signal.handle(signal, SignalHandler.SIG_DFL);
-                Signal.raise(sig);
+            if (p == null || p == Jdk.SIG_DFL) {
+                Jdk.handle(signal, Jdk.SIG_DFL);
+                Jdk.raise(sig);
                 return;
             }
-            p.handle(sig);
+            Jdk.deliver(p, sig);
         }
 
         /** Puts the replaced handler back if ours is still the current one; else ours stays, forwarding. */
         void uninstall() {
             removed = true;
             try {
-                SignalHandler current = Signal.handle(signal, previous);
-                if (current != this) {
-                    Signal.handle(signal, current);   // someone installed on top of us: leave theirs in place
+                Object current = Jdk.handle(signal, previous);
+                if (current != handler) {
+                    Jdk.handle(signal, current);   // someone installed on top of us: leave theirs in place
                 }
             } catch (IllegalArgumentException e) {
                 // the previous handler cannot be installed again: ours stays and forwards to it
@@ -165,7 +196,77 @@ final class LoopSignals {
 
         @Override
         public String toString() {
-            return "<signal handler SIG" + signal.getName() + " of " + loop + ">";
+            return "<signal handler SIG" + name + " of " + loop + ">";
+        }
+    }
+
+    /** {@code sun.misc.Signal} and {@code SignalHandler}, through method handles. */
+    static final class Jdk {
+        private static final Class<?> HANDLER;
+        private static final MethodHandle NEW_SIGNAL;
+        private static final MethodHandle HANDLE;
+        private static final MethodHandle RAISE;
+        private static final MethodHandle DELIVER;
+        static final Object SIG_DFL;
+        static final Object SIG_IGN;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+                Class<?> signal = Class.forName("sun.misc.Signal");
+                HANDLER = Class.forName("sun.misc.SignalHandler");
+                NEW_SIGNAL = lookup.findConstructor(signal, MethodType.methodType(void.class, String.class));
+                HANDLE = lookup.findStatic(signal, "handle", MethodType.methodType(HANDLER, signal, HANDLER));
+                RAISE = lookup.findStatic(signal, "raise", MethodType.methodType(void.class, signal));
+                DELIVER = lookup.findVirtual(HANDLER, "handle", MethodType.methodType(void.class, signal));
+                SIG_DFL = HANDLER.getField("SIG_DFL").get(null);
+                SIG_IGN = HANDLER.getField("SIG_IGN").get(null);
+            } catch (ReflectiveOperationException e) {
+                throw new NoClassDefFoundError("sun.misc.Signal (module jdk.unsupported) is not available: " + e);
+            }
+        }
+
+        private Jdk() {
+        }
+
+        static Object handler(InvocationHandler h) {
+            return Proxy.newProxyInstance(LoopSignals.class.getClassLoader(), new Class<?>[] {HANDLER}, h);
+        }
+
+        static Object signal(String name) {
+            return call(() -> NEW_SIGNAL.invoke(name));
+        }
+
+        static Object handle(Object signal, Object handler) {
+            return call(() -> HANDLE.invoke(signal, handler));
+        }
+
+        static void raise(Object signal) {
+            call(() -> {
+                RAISE.invoke(signal);
+                return null;
+            });
+        }
+
+        static void deliver(Object handler, Object signal) {
+            call(() -> {
+                DELIVER.invoke(handler, signal);
+                return null;
+            });
+        }
+
+        private interface Call {
+            Object run() throws Throwable;
+        }
+
+        private static Object call(Call c) {
+            try {
+                return c.run();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Throwable t) {
+                throw new IllegalStateException(t);
+            }
         }
     }
 }
