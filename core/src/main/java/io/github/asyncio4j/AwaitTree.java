@@ -111,10 +111,15 @@ final class AwaitTree {
         }
     }
 
+    /** Core's own frames: the loop, the engines, streams, locks and queues; the user's code is anything else. */
+    private static final java.util.regex.Pattern CORE_FRAME =
+            java.util.regex.Pattern.compile("io\\.github\\.asyncio4j\\.(engine\\.|net\\.|sync\\.|queue\\.)?[A-Z][^.]*");
+
     /** The innermost user frame of a suspended task: where it waits. */
     static StackTraceElement whereItWaits(Task<?> t) {
         for (StackTraceElement e : t.getStack()) {
-            if (!e.getClassName().startsWith("io.github.asyncio4j.") || e.getClassName().contains("Test")) {
+            String c = e.getClassName();
+            if (!CORE_FRAME.matcher(c).matches() || c.contains("Test")) {
                 return e;
             }
         }
