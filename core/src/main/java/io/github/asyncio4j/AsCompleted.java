@@ -26,7 +26,11 @@ final class AsCompleted<T> {
 
     AsCompleted(EventLoop loop, Collection<? extends Awaitable<? extends T>> awaitables, double timeoutSeconds) {
         this.loop = loop;
+        Set<Awaitable<?>> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Awaitable<? extends T> a : awaitables) {
+            if (!seen.add(a)) {
+                continue;   // the same coroutine (or future) twice is one task, as in asyncio and gather
+            }
             Future<? extends T> f = loop.ensureFuture(a);
             if (todo.add(f)) {
                 f.addDoneCallback(onDone);

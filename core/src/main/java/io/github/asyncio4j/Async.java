@@ -44,13 +44,24 @@ public final class Async {
      * @throws IllegalStateException if called from a running event loop
      */
     public static <T> T run(Coroutine<T> main) {
+        return run(main, LoopClock.monotonic());
+    }
+
+    /**
+     * {@link #run(Coroutine)} on a loop whose time runs on {@code clock}: {@code run(main, VirtualClock.autojumping())}
+     * runs hours of timeouts and sleeps in no real time (tests).
+     *
+     * @throws IllegalStateException if called from a running event loop
+     */
+    public static <T> T run(Coroutine<T> main, LoopClock clock) {
         Objects.requireNonNull(main, "main");
+        Objects.requireNonNull(clock, "clock");
         if (EventLoop.running() != null) {
             throw new IllegalStateException(
                     "Async.run() cannot be called from a running event loop; await the coroutine instead");
         }
         Duration shutdownTimeout = EventLoop.shutdownTimeout();
-        EventLoop loop = EventLoop.create();
+        EventLoop loop = EventLoop.create(clock);
         try {
             Task<T> task = loop.createTask(main);
             boolean handlesCtrlC = cancelOnCtrlC(loop, task);
@@ -173,8 +184,10 @@ public final class Async {
     /**
      * {@code asyncio.gather(*aws)}: runs the awaitables concurrently (coroutines become tasks) and completes with
      * their results in argument order. The first failure completes it with that exception (the others keep
-     * running); a cancelled child counts as a {@link CancelledError}. Cancelling the returned future cancels every
-     * child.
+     * running). A child cancelled from elsewhere completes it with that {@link CancelledError} as its exception
+     * ({@code isCancelled()} is false), as in asyncio. Cancelling the returned future cancels every child, and the
+     * gather ends cancelled ({@code isCancelled()} true) once a child reports its cancellation; asyncio sets a
+     * {@code CancelledError} as the exception instead. Awaiting it raises {@code CancelledError} either way.
      */
     @SafeVarargs
     public static <T> Future<List<T>> gather(Awaitable<? extends T>... awaitables) {
@@ -216,9 +229,15 @@ public final class Async {
     }
 
     /**
-     * {@code asyncio.wait_for(aw, timeout)}: awaits {@code awaitable}; if {@code timeout} passes first, the
-     * awaitable is cancelled (and allowed to finish cancelling) and {@link TimeoutError} is raised. A null timeout
-     * waits forever; zero or less gives it no time: a future not done yet is cancelled at once.
+     * {@code asyncio.wait_for(aw, timeout)}: awaits {@code awaitable}; if {@code timeout} passes first, the work
+     * is cancelled: inside it, the await in progress raises {@link CancelledError} (so its cleanup runs; an awaited
+     * task or future is allowed to finish cancelling), and the caller gets {@link TimeoutError}. As in asyncio
+     * 3.12: if the work ends with an exception of its own while being cancelled, that exception is raised; if it
+     * catches the cancellation and returns a value, the value is returned. The deadline is level-triggered (see
+     * {@link Timeout}): after it, every await of the work that suspends raises {@code CancelledError}, so a
+     * {@code catch (Throwable)} in the work costs at most one more await. A real cancellation of the caller stays a
+     * {@code CancelledError}. A null timeout waits forever; zero or less gives it no time: a future not done yet
+     * is cancelled at once.
      */
     public static <T> Coroutine<T> waitFor(Awaitable<T> awaitable, Duration timeout) {
         Objects.requireNonNull(awaitable, "awaitable");
@@ -241,8 +260,15 @@ public final class Async {
                     throw t;
                 }
             }
-            try (Timeout scope = timeoutAt(loop.time() + LoopClock.seconds(timeout), "waitFor(): timed out after " + timeout)) {
-                return awaitable.await();
+            String message = "waitFor(): timed out after " + timeout;
+            Timeout scope = new Timeout(currentTaskOrFail("waitFor()"), loop.time() + LoopClock.seconds(timeout), message, true);
+            try (scope) {
+                return awaitable.await();   // a value or an exception of the inner work wins, as in asyncio 3.12
+            } catch (CancelledError e) {
+                if (scope.reportsTimeout()) {
+                    throw new TimeoutError(message, e);
+                }
+                throw e;
             }
         });
     }
@@ -420,7 +446,8 @@ public final class Async {
 
     /**
      * {@code asyncio.timeout(delay)}: a scope that raises {@link TimeoutError} in the running task's block when
-     * {@code delay} passes (null: no deadline, see {@link Timeout#reschedule}):
+     * {@code delay} passes, and {@link CancelledError} at every later await inside it, so that a swallowing
+     * {@code catch (Exception)} cannot stretch the deadline (null: no deadline, see {@link Timeout#reschedule}):
      * {@code try (var t = timeout(Duration.ofSeconds(1))) { ... }}.
      * @throws IllegalStateException outside a running task
      */
@@ -438,11 +465,15 @@ public final class Async {
     }
 
     private static Timeout timeoutAt(double when, String message) {
+        return new Timeout(currentTaskOrFail("a timeout scope"), when, message, false);
+    }
+
+    private static Task<?> currentTaskOrFail(String what) {
         Task<?> task = getRunningLoop().currentTask();
         if (task == null) {
-            throw new IllegalStateException("a timeout scope must be entered inside a running task");
+            throw new IllegalStateException(what + " must be entered inside a running task");
         }
-        return new Timeout(task, when, message);
+        return task;
     }
 
     /** The task whose step is running, or null outside any task. @throws IllegalStateException if no loop runs */

@@ -6,6 +6,7 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * The await tree of a loop's live tasks ({@link EventLoop#dumpTasks()}; Python 3.14's {@code asyncio pstree}): each
@@ -76,21 +77,22 @@ final class AwaitTree {
     }
 
     /** The tree as text: a task per line, indented under its waiter, with the innermost user frame below it. */
-    String render() {
+    String render(Predicate<StackTraceElement> showFrame) {
         StringBuilder b = new StringBuilder();
         Set<Task<?>> shown = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Task<?> root : roots()) {
-            render(root, null, 0, b, shown);
+            render(root, null, 0, b, shown, showFrame);
         }
         for (Task<?> t : tasks) {   // only tasks in an await cycle are left
             if (!shown.contains(t)) {
-                render(t, null, 0, b, shown);
+                render(t, null, 0, b, shown, showFrame);
             }
         }
         return b.toString();
     }
 
-    private void render(Task<?> t, String via, int depth, StringBuilder b, Set<Task<?>> shown) {
+    private void render(Task<?> t, String via, int depth, StringBuilder b, Set<Task<?>> shown,
+            Predicate<StackTraceElement> showFrame) {
         String indent = "  ".repeat(depth);
         b.append(indent);
         if (via != null) {
@@ -102,24 +104,19 @@ final class AwaitTree {
             return;
         }
         b.append('\n');
-        StackTraceElement where = whereItWaits(t);
+        StackTraceElement where = whereItWaits(t, showFrame);
         if (where != null) {
             b.append(indent).append("    at ").append(where).append('\n');
         }
         for (Link l : children(t)) {
-            render(l.child(), l.via(), depth + 1, b, shown);
+            render(l.child(), l.via(), depth + 1, b, shown, showFrame);
         }
     }
 
-    /** Core's own frames: the loop, the engines, streams, locks and queues; the user's code is anything else. */
-    private static final java.util.regex.Pattern CORE_FRAME =
-            java.util.regex.Pattern.compile("io\\.github\\.asyncio4j\\.(engine\\.|net\\.|sync\\.|queue\\.)?[A-Z][^.]*");
-
-    /** The innermost user frame of a suspended task: where it waits. */
-    static StackTraceElement whereItWaits(Task<?> t) {
+    /** The innermost frame of a suspended task that {@code showFrame} accepts: where it waits. */
+    static StackTraceElement whereItWaits(Task<?> t, Predicate<StackTraceElement> showFrame) {
         for (StackTraceElement e : t.getStack()) {
-            String c = e.getClassName();
-            if (!CORE_FRAME.matcher(c).matches() || c.contains("Test")) {
+            if (showFrame.test(e)) {
                 return e;
             }
         }

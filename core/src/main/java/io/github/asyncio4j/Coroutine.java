@@ -1,6 +1,7 @@
 package io.github.asyncio4j;
 
 import io.github.asyncio4j.engine.CarrierLocal;
+import io.github.asyncio4j.internal.Exceptions;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 
@@ -152,27 +153,10 @@ public final class Coroutine<T> implements Awaitable<T> {
 
     /** Like {@link Generator#close()}: raises {@link GeneratorExit} at the await point, running finally blocks. */
     public void close() {
-        switch (frame.state()) {
-            case CREATED -> {
-                markDriven();   // closed before it started: it will never run, and that was asked for
-                frame.closeUnstarted();
-            }
-            case CLOSED -> {
-            }
-            case RUNNING -> throw new IllegalStateException("coroutine already executing");
-            case SUSPENDED -> {
-                try {
-                    resume(null, new GeneratorExit());
-                } catch (GeneratorExit expected) {
-                    return;
-                }
-                if (frame.state() == Generator.State.CLOSED) {
-                    frame.takeResult();
-                    return;
-                }
-                throw new IllegalStateException("coroutine ignored GeneratorExit");
-            }
+        if (frame.state() == Generator.State.CREATED) {
+            markDriven();   // closed before it started: it will never run, and that was asked for
         }
+        frame.close("coroutine", t -> resume(null, t));
     }
 
     private void markDriven() {

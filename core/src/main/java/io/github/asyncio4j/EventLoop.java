@@ -28,6 +28,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * asyncio's event loop: a ready queue of callbacks, a heap of timers and a {@link Selector}, run by one thread.
@@ -41,7 +42,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class EventLoop implements AutoCloseable {
     private static final CarrierLocal<EventLoop> RUNNING = new CarrierLocal<>();
     private static final Cleaner NEVER_AWAITED = Cleaner.create();
+    /** Timers due within this many seconds of now fire in this iteration: the clock's reading is not exact. */
     private static final double CLOCK_RESOLUTION = 1e-6;
+    /**
+     * Cancelled timers stay in the heap until due; once more than this many are dead and they are over half of the
+     * heap, it is rebuilt without them (CPython's {@code _MIN_SCHEDULED_TIMER_HANDLES}): memory stays bounded when
+     * timeouts are mostly cancelled, and a small heap is never rebuilt for a handful.
+     */
+    private static final int MIN_CANCELLED_TIMERS_TO_PURGE = 100;
     private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
     private static final AtomicInteger LOOPS = new AtomicInteger();
     /** Whether the JFR events can be used at all (the {@code jdk.jfr} module is present). */
@@ -514,7 +522,7 @@ public final class EventLoop implements AutoCloseable {
     void timerCancelled(TimerHandle t) {
         if (t.scheduled) {
             cancelledTimers++;
-            if (cancelledTimers > 100 && cancelledTimers * 2 > timers.size()) {
+            if (cancelledTimers > MIN_CANCELLED_TIMERS_TO_PURGE && cancelledTimers * 2 > timers.size()) {
                 timers.removeIf(Handle::cancelled);   // rebuilds the heap without the dead timers
                 cancelledTimers = 0;
             }
@@ -789,7 +797,7 @@ public final class EventLoop implements AutoCloseable {
      * {@code loop.add_signal_handler(sig, callback)}: runs {@code callback} on this loop's thread whenever the
      * process receives the signal ({@code "INT"}, {@code "TERM"}, {@code "HUP"}, ...; a {@code "SIG"} prefix is
      * allowed). Adding a handler for a signal that has one replaces the callback. The JVM's previous handler is
-     * put back by {@link #removeSignalHandler} or {@link #close()}. Works through {@code sun.misc.Signal}
+     * put back by {@link #removeSignalHandler} or {@link #close()}. Works through {@code sun.misc.Signal} (bound by method handles)
      * (module {@code jdk.unsupported}), needs no flags, and on Windows only knows the signals the JVM maps there.
      *
      * @throws IllegalArgumentException for an unknown signal name, or one the JVM reserves for itself
@@ -1096,18 +1104,32 @@ public final class EventLoop implements AutoCloseable {
      * instead of hanging; a loop that is closed or not running says that.
      */
     public String dumpTasks(Duration maxWait) {
+        return dumpTasks(maxWait, EventLoop::isOutsideAsyncio4j);
+    }
+
+    /**
+     * {@link #dumpTasks()}, showing for each task its innermost frame that {@code showFrame} accepts (code inside
+     * the library, such as its own tests, can pick its frames this way).
+     */
+    public String dumpTasks(Predicate<StackTraceElement> showFrame) {
+        return dumpTasks(DUMP_TASKS_WAIT, showFrame);
+    }
+
+    /** {@link #dumpTasks(Duration)} with {@link #dumpTasks(Predicate)}'s frame filter. */
+    public String dumpTasks(Duration maxWait, Predicate<StackTraceElement> showFrame) {
         Objects.requireNonNull(maxWait, "maxWait");
+        Objects.requireNonNull(showFrame, "showFrame");
         if (closed) {
             return "(the event loop is closed)\n";
         }
         if (isOwnedByCaller()) {
-            return new AwaitTree(new ArrayList<>(allTasks())).render();
+            return new AwaitTree(new ArrayList<>(allTasks())).render(showFrame);
         }
         if (!running) {
             return "(the event loop is not running: its tasks can only be dumped from its own thread)\n";
         }
         java.util.concurrent.CompletableFuture<String> tree = new java.util.concurrent.CompletableFuture<>();
-        if (!callSoonThreadsafeIfOpen(() -> tree.complete(new AwaitTree(new ArrayList<>(allTasks())).render()))) {
+        if (!callSoonThreadsafeIfOpen(() -> tree.complete(new AwaitTree(new ArrayList<>(allTasks())).render(showFrame)))) {
             return "(the event loop is closed)\n";
         }
         try {
@@ -1126,6 +1148,18 @@ public final class EventLoop implements AutoCloseable {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("building the await tree failed", e.getCause());
         }
+    }
+
+    /** Core's own classes: the loop, the engines, streams, locks and queues (not http's, not the crawler's). */
+    private static final java.util.regex.Pattern CORE_CLASS =
+            java.util.regex.Pattern.compile("io\\.github\\.asyncio4j\\.(engine\\.|net\\.|sync\\.|queue\\.)?[A-Z][^.]*");
+
+    /**
+     * The default frame filter of {@link #dumpTasks()}: the innermost frame outside core's own packages, so a
+     * task of the crawler or of the HTTP client shows where in that code it waits.
+     */
+    private static boolean isOutsideAsyncio4j(StackTraceElement e) {
+        return !CORE_CLASS.matcher(e.getClassName()).matches();
     }
 
     private static boolean jfrAvailable() {

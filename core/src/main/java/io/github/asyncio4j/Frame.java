@@ -2,8 +2,10 @@ package io.github.asyncio4j;
 
 import io.github.asyncio4j.Generator.State;
 import io.github.asyncio4j.engine.Strand;
+import io.github.asyncio4j.internal.Exceptions;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * A generator's frame on the heap: its body, where it stands, and the slots through which values cross a
@@ -97,6 +99,35 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         Object y = yielded;
         yielded = null;
         return y;
+    }
+
+    /**
+     * {@code close()} of a generator or coroutine (one copy for both): a created body is just marked closed; a
+     * suspended one gets {@link GeneratorExit} at its suspension point through {@code throwIn} (which resumes
+     * this frame as its owner does), so its {@code finally} blocks run. {@code kind} ("generator", "coroutine")
+     * names it in the errors.
+     *
+     * @throws IllegalStateException if it is running, or if the body yields again ("ignored GeneratorExit")
+     */
+    void close(String kind, Function<Throwable, Object> throwIn) {
+        switch (state) {
+            case CREATED -> closeUnstarted();
+            case CLOSED -> {
+            }
+            case RUNNING -> throw new IllegalStateException(kind + " already executing");
+            case SUSPENDED -> {
+                try {
+                    throwIn.apply(new GeneratorExit());
+                } catch (GeneratorExit expected) {
+                    return;
+                }
+                if (state == State.CLOSED) {
+                    takeResult();
+                    return;
+                }
+                throw new IllegalStateException(kind + " ignored GeneratorExit");
+            }
+        }
     }
 
     /** Closes a generator whose body never started: nothing runs. */

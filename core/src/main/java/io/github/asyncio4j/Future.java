@@ -1,5 +1,6 @@
 package io.github.asyncio4j;
 
+import io.github.asyncio4j.internal.Exceptions;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,9 +8,10 @@ import java.util.Set;
 
 /**
  * The future {@link Async#gather} returns: done when every child is, with their results in argument order.
- * Without {@code returnExceptions} the first failure (or cancellation, as a {@link CancelledError}) completes it
- * at once and later failures are marked retrieved. Cancelling it cancels the children; it ends cancelled once
- * they are all done.
+ * Without {@code returnExceptions} the first failure (or a child's cancellation from elsewhere, as a
+ * {@link CancelledError} exception: {@code isCancelled()} false, as in asyncio) completes it at once and later
+ * failures are marked retrieved. Cancelling it cancels the children; it ends cancelled (asyncio: with a
+ * {@code CancelledError} exception) when the first of them reports its cancellation, or once all are done.
  */
 final class GatheringFuture<T> extends Future<List<T>> {
     private final List<Future<?>> children;

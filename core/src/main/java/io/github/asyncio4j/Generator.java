@@ -103,24 +103,7 @@ public final class Generator<Y, S, R> implements Iterable<Y>, AutoCloseable {
      */
     @Override
     public void close() {
-        switch (frame.state()) {
-            case CREATED -> frame.closeUnstarted();
-            case CLOSED -> {
-            }
-            case RUNNING -> throw new IllegalStateException("generator already executing");
-            case SUSPENDED -> {
-                try {
-                    frame.resume(null, new GeneratorExit(), this);
-                } catch (GeneratorExit expected) {
-                    return;
-                }
-                if (frame.state() == State.CLOSED) {
-                    frame.takeResult();
-                    return;
-                }
-                throw new IllegalStateException("generator ignored GeneratorExit");
-            }
-        }
+        frame.close("generator", t -> frame.resume(null, t, this));
     }
 
     /** Where the generator stands. */

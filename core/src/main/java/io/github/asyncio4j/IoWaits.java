@@ -1,5 +1,6 @@
 package io.github.asyncio4j;
 
+import io.github.asyncio4j.internal.Exceptions;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectableChannel;
 import java.nio.channels.SelectionKey;

@@ -15,9 +15,8 @@ import java.util.Objects;
  * One loop's signal handlers ({@link EventLoop#addSignalHandler}): each POSIX signal is bridged from the JVM's
  * signal thread to the loop with {@link EventLoop#callSoonThreadsafe}, so the callback runs on the loop's thread
  * between callbacks, never concurrently with them. The JDK has no public signal API; {@code sun.misc.Signal}
- * (module {@code jdk.unsupported}) is the supported-in-practice one and needs no flags. It is reached through
- * method handles (see {@link Jdk}) so that the build's javadoc, which fails on warnings, does not warn about an
- * internal API.
+ * (module {@code jdk.unsupported}) is the supported-in-practice one and needs no flags. It is bound through
+ * {@link SignalApi} (method handles) rather than imported, so that no tool warns of "internal proprietary API".
  *
  * <p>Invariants: each signal has at most one callback per loop (adding again replaces it, as in asyncio); the
  * handler that was installed before the first add is put back on remove and on close. A bridge left installed
@@ -49,9 +48,9 @@ final class LoopSignals {
             return;
         }
         Object signal = signal(name, n);
-        Bridge bridge = new Bridge(loop, signal, n, callback);
+        Bridge bridge = new Bridge(loop, signal, callback);
         try {
-            bridge.previous = Jdk.handle(signal, bridge.handler);
+            bridge.previous = SignalApi.handle(signal, bridge.handler);
         } catch (IllegalArgumentException | UnsupportedOperationException e) {
             throw new IllegalArgumentException("cannot handle signal SIG" + n + ": the JVM or the OS reserves it ("
                     + e.getMessage() + ")", e);
@@ -70,7 +69,7 @@ final class LoopSignals {
         }
         add(n, callback);
         Bridge ours = bridges.get(n);
-        if (Bridge.of(ours.previous) instanceof Bridge other && other.active() && !other.loop.isClosed()) {
+        if (SignalApi.bridgeOf(ours.previous) instanceof Bridge other && other.active() && !other.loop.isClosed()) {
             bridges.remove(n);
             ours.uninstall();
             return false;
@@ -104,38 +103,28 @@ final class LoopSignals {
 
     private static Object signal(String given, String n) {
         try {
-            return Jdk.signal(n);
+            return SignalApi.signal(n);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("unknown signal name '" + given + "' (use e.g. \"INT\", \"TERM\", "
                     + "\"HUP\")", e);
         }
     }
 
-    /**
-     * The JVM-side handler of one signal (a {@code sun.misc.SignalHandler} proxy whose invocation handler this
-     * is): hands each delivery to the loop.
-     */
+    /** The JVM-side handler of one signal: hands each delivery to the loop. */
     private static final class Bridge implements InvocationHandler {
         private final EventLoop loop;
         private final Object signal;
-        private final String name;
+        /** The {@code sun.misc.SignalHandler} the JVM calls: a proxy whose calls land in {@link #invoke}. */
         final Object handler;
         volatile Runnable callback;
         volatile Object previous;
         private volatile boolean removed;
 
-        Bridge(EventLoop loop, Object signal, String name, Runnable callback) {
+        Bridge(EventLoop loop, Object signal, Runnable callback) {
             this.loop = loop;
             this.signal = signal;
-            this.name = name;
             this.callback = callback;
-            this.handler = Jdk.handler(this);
-        }
-
-        /** The bridge behind a handler, or null if the handler is not one of ours. */
-        static Bridge of(Object handler) {
-            return handler != null && Proxy.isProxyClass(handler.getClass())
-                    && Proxy.getInvocationHandler(handler) instanceof Bridge b ? b : null;
+            this.handler = SignalApi.handlerFor(this);
         }
 
         @Override
@@ -145,9 +134,10 @@ final class LoopSignals {
                     handle(args[0]);
                     yield null;
                 }
-                case "hashCode" -> System.identityHashCode(proxy);
                 case "equals" -> proxy == args[0];
-                default -> toString();
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "toString" -> toString();
+                default -> throw new UnsupportedOperationException(method.toString());
             };
         }
 
@@ -166,24 +156,24 @@ final class LoopSignals {
         /** What the replaced handler would have done. */
         private void forward(Object sig) {
             Object p = previous;
-            if (p == Jdk.SIG_IGN) {
+            if (p == SignalApi.SIG_IGN) {
                 return;
             }
-            if (p == null || p == Jdk.SIG_DFL) {
-                Jdk.handle(signal, Jdk.SIG_DFL);
-                Jdk.raise(sig);
+            if (p == null || p == SignalApi.SIG_DFL) {
+                SignalApi.handle(signal, SignalApi.SIG_DFL);
+                SignalApi.raise(sig);
                 return;
             }
-            Jdk.deliver(p, sig);
+            SignalApi.deliver(p, sig);
         }
 
         /** Puts the replaced handler back if ours is still the current one; else ours stays, forwarding. */
         void uninstall() {
             removed = true;
             try {
-                Object current = Jdk.handle(signal, previous);
+                Object current = SignalApi.handle(signal, previous);
                 if (current != handler) {
-                    Jdk.handle(signal, current);   // someone installed on top of us: leave theirs in place
+                    SignalApi.handle(signal, current);   // someone installed on top of us: leave theirs in place
                 }
             } catch (IllegalArgumentException e) {
                 // the previous handler cannot be installed again: ours stays and forwards to it
@@ -196,77 +186,105 @@ final class LoopSignals {
 
         @Override
         public String toString() {
-            return "<signal handler SIG" + name + " of " + loop + ">";
+            return "<signal handler SIG" + SignalApi.name(signal) + " of " + loop + ">";
         }
     }
 
-    /** {@code sun.misc.Signal} and {@code SignalHandler}, through method handles. */
-    static final class Jdk {
+    /**
+     * {@code sun.misc.Signal} and {@code SignalHandler} through method handles: a signal is an {@code Object}
+     * (a {@code sun.misc.Signal}), a handler an {@code Object} (a {@code sun.misc.SignalHandler}). A missing
+     * {@code jdk.unsupported} module surfaces as a {@link LinkageError} on first use, as an import would.
+     */
+    static final class SignalApi {
+        private static final Class<?> SIGNAL;
         private static final Class<?> HANDLER;
         private static final MethodHandle NEW_SIGNAL;
         private static final MethodHandle HANDLE;
         private static final MethodHandle RAISE;
+        private static final MethodHandle NAME;
         private static final MethodHandle DELIVER;
         static final Object SIG_DFL;
         static final Object SIG_IGN;
 
         static {
             try {
-                MethodHandles.Lookup lookup = MethodHandles.publicLookup();
-                Class<?> signal = Class.forName("sun.misc.Signal");
+                SIGNAL = Class.forName("sun.misc.Signal");
                 HANDLER = Class.forName("sun.misc.SignalHandler");
-                NEW_SIGNAL = lookup.findConstructor(signal, MethodType.methodType(void.class, String.class));
-                HANDLE = lookup.findStatic(signal, "handle", MethodType.methodType(HANDLER, signal, HANDLER));
-                RAISE = lookup.findStatic(signal, "raise", MethodType.methodType(void.class, signal));
-                DELIVER = lookup.findVirtual(HANDLER, "handle", MethodType.methodType(void.class, signal));
+                MethodHandles.Lookup l = MethodHandles.publicLookup();
+                NEW_SIGNAL = l.findConstructor(SIGNAL, MethodType.methodType(void.class, String.class));
+                HANDLE = l.findStatic(SIGNAL, "handle", MethodType.methodType(HANDLER, SIGNAL, HANDLER));
+                RAISE = l.findStatic(SIGNAL, "raise", MethodType.methodType(void.class, SIGNAL));
+                NAME = l.findVirtual(SIGNAL, "getName", MethodType.methodType(String.class));
+                DELIVER = l.findVirtual(HANDLER, "handle", MethodType.methodType(void.class, SIGNAL));
                 SIG_DFL = HANDLER.getField("SIG_DFL").get(null);
                 SIG_IGN = HANDLER.getField("SIG_IGN").get(null);
             } catch (ReflectiveOperationException e) {
-                throw new NoClassDefFoundError("sun.misc.Signal (module jdk.unsupported) is not available: " + e);
+                throw new NoClassDefFoundError("sun.misc.Signal (module jdk.unsupported): " + e);
             }
         }
 
-        private Jdk() {
-        }
-
-        static Object handler(InvocationHandler h) {
-            return Proxy.newProxyInstance(LoopSignals.class.getClassLoader(), new Class<?>[] {HANDLER}, h);
+        private SignalApi() {
         }
 
         static Object signal(String name) {
-            return call(() -> NEW_SIGNAL.invoke(name));
+            try {
+                return NEW_SIGNAL.invoke(name);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         static Object handle(Object signal, Object handler) {
-            return call(() -> HANDLE.invoke(signal, handler));
+            try {
+                return HANDLE.invoke(signal, handler);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
         }
 
         static void raise(Object signal) {
-            call(() -> {
-                RAISE.invoke(signal);
-                return null;
-            });
-        }
-
-        static void deliver(Object handler, Object signal) {
-            call(() -> {
-                DELIVER.invoke(handler, signal);
-                return null;
-            });
-        }
-
-        private interface Call {
-            Object run() throws Throwable;
-        }
-
-        private static Object call(Call c) {
             try {
-                return c.run();
-            } catch (RuntimeException | Error e) {
-                throw e;
+                RAISE.invoke(signal);
             } catch (Throwable t) {
-                throw new IllegalStateException(t);
+                throw rethrow(t);
             }
+        }
+
+        static String name(Object signal) {
+            try {
+                return (String) NAME.invoke(signal);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
+
+        /** Calls another (non-asyncio4j) handler's {@code handle(sig)}. */
+        static void deliver(Object handler, Object signal) {
+            try {
+                DELIVER.invoke(handler, signal);
+            } catch (Throwable t) {
+                throw rethrow(t);
+            }
+        }
+
+        static Object handlerFor(Bridge bridge) {
+            return Proxy.newProxyInstance(HANDLER.getClassLoader(), new Class<?>[] {HANDLER}, bridge);
+        }
+
+        /** The bridge behind a handler installed by some loop, or null for any other handler. */
+        static Bridge bridgeOf(Object handler) {
+            return handler != null && Proxy.isProxyClass(handler.getClass())
+                    && Proxy.getInvocationHandler(handler) instanceof Bridge b ? b : null;
+        }
+
+        private static RuntimeException rethrow(Throwable t) {
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw new IllegalStateException(t);
         }
     }
 }

@@ -33,7 +33,15 @@ public class Task<T> extends Future<T> {
     private Wait waitingOn;
     /** The exception the next step raises at the await point; set only by {@link #throwIn}. */
     private Throwable pending;
+    /** A cancellation was handed to the awaited future, whose outcome the next step delivers: nothing replaces it. */
+    private boolean cancelInFlight;
     private int cancelRequests;
+    /** The innermost open {@link Timeout} scope, or null; each links to the one it was entered in. */
+    private Timeout innermostScope;
+    /** The outermost open scope whose deadline passed, or null: while set, every suspension raises (level-triggered). */
+    private Timeout expiredScope;
+    /** Above zero while the task waits where an expired scope must not fail its awaits (a TaskGroup's close). */
+    private int shielded;
     /** The task that owns the {@link TaskGroup} this task is a child of, or null: a link of the await tree. */
     Task<?> groupParent;
     /** Links of the loop's list of live (not done) tasks. */
@@ -202,8 +210,12 @@ public class Task<T> extends Future<T> {
         }
         Throwable toThrow = pending;
         pending = null;
+        cancelInFlight = false;
         waitingOn = null;
         waker.future = null;
+        if (toThrow != null && innermostScope != null) {
+            innermostScope.noteRaised(toThrow);   // a deadline's error reached the block
+        }
         Task<?> previous = loop.enterTask(this);
         Object yielded;
         try {
@@ -211,7 +223,11 @@ public class Task<T> extends Future<T> {
         } catch (CancelledError e) {
             loop.leaveTask(previous);
             finish();
-            super.cancel(e.getMessage());
+            if (e instanceof Timeout.Expired expired && cancelRequests == 0) {
+                super.setException(expired.timeoutError());   // nobody cancelled the task: a timeout ended it
+            } else {
+                super.cancel(e.getMessage());
+            }
             return;
         } catch (Throwable t) {
             loop.leaveTask(previous);
@@ -235,7 +251,19 @@ public class Task<T> extends Future<T> {
             }
             return;
         }
+        if (expiredScope != null && shielded == 0) {
+            failAwait();
+            return;
+        }
         dispatch((Trap) yielded);
+    }
+
+    /** An await inside an expired timeout scope: it does not wait, the next step raises (level-triggered). */
+    private void failAwait() {
+        if (!(pending instanceof CancelledError)) {
+            pending = expiredScope.levelError();
+        }
+        loop.scheduleStep(this);
     }
 
     /** The trap table: what each request of the coroutine means to the loop. */
@@ -274,11 +302,16 @@ public class Task<T> extends Future<T> {
      * A waiting task's wait is aborted ({@link Wait#abort}); an awaited future is cancelled and allowed to finish
      * cancelling first. For a cancellation, the future's outcome is then what the await sees (as in asyncio:
      * a task that catches its cancellation and returns a value gives that value); any other error replaces it.
-     * A pending cancellation is never replaced by another error.
+     * A cancellation replaces any other pending error; otherwise the first error wins (a {@link Timeout} whose
+     * error lost raises it at the next await, a {@link TaskGroup} raises its group again when it closes).
      */
     private void throwIn(Throwable error) {
-        if (error instanceof CancelledError || !(pending instanceof CancelledError)) {
+        if (error instanceof CancelledError) {
             pending = error;
+        } else if (pending == null && !cancelInFlight) {
+            pending = error;
+        } else {
+            return;     // the wait was aborted already
         }
         abortWait();
     }
@@ -293,6 +326,7 @@ public class Task<T> extends Future<T> {
         if (w.abort(e.getMessage())) {
             if (e instanceof CancelledError) {
                 pending = null;   // the awaited future's cancellation carries it to the await
+                cancelInFlight = true;
             }
         } else {
             waitingOn = null;
@@ -310,6 +344,53 @@ public class Task<T> extends Future<T> {
             return;
         }
         throwIn(error);
+    }
+
+    /** Enters a {@link Timeout} scope; returns the scope it is entered in (the innermost open one), or null. */
+    Timeout enterScope(Timeout scope) {
+        Timeout enclosing = innermostScope;
+        innermostScope = scope;
+        return enclosing;
+    }
+
+    /** Leaves a scope (normally the innermost one; a scope closed out of order is unlinked where it is). */
+    void leaveScope(Timeout scope) {
+        if (innermostScope == scope) {
+            innermostScope = scope.enclosing;
+        } else {
+            for (Timeout s = innermostScope; s != null; s = s.enclosing) {
+                if (s.enclosing == scope) {
+                    s.enclosing = scope.enclosing;
+                    break;
+                }
+            }
+        }
+        scopesChanged();
+    }
+
+    /** Recomputes {@link #expiredScope}: the outermost open scope whose deadline passed. */
+    void scopesChanged() {
+        Timeout outermost = null;
+        for (Timeout s = innermostScope; s != null; s = s.enclosing) {
+            if (s.isExpiring()) {
+                outermost = s;
+            }
+        }
+        expiredScope = outermost;
+    }
+
+    /**
+     * Shields the task's waits from expired timeout scopes (not from {@link #cancel()} or {@link #interrupt}):
+     * a {@link TaskGroup} waiting for its children must be able to wait after a deadline. Pair with
+     * {@link #unshield()}.
+     */
+    void shield() {
+        shielded++;
+    }
+
+    /** Ends one {@link #shield()}. */
+    void unshield() {
+        shielded--;
     }
 
     /** Counts a cancellation request without raising anything: a {@link Timeout} scope's expiry, as in asyncio. */

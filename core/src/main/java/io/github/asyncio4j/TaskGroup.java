@@ -1,5 +1,6 @@
 package io.github.asyncio4j;
 
+import io.github.asyncio4j.internal.Exceptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,8 +21,15 @@ import java.util.Set;
  * <li>The first child that fails (with anything but {@link CancelledError}) cancels the others; when they have
  *     all finished, the failures (in the order they happened) surface as one {@link ExceptionGroup}: raised at
  *     the block's current await point if the block is still running (Python cancels the block; here it gets the
- *     group itself, since Java's {@code close()} cannot replace an exception in flight), else by {@code close()}.
+ *     group itself, since Java's {@code close()} cannot replace an exception in flight), and by {@code close()}
+ *     in every case, so that they are never lost: if the block's group is still in flight, it carries
+ *     {@code close()}'s as suppressed; if the block caught it, or a {@code finally} replaced it with another
+ *     exception, {@code close()}'s group is what surfaces, or is added to that exception as suppressed.
  *     No task can be added once a child has failed.</li>
+ * <li>{@code close()} waits for the children whatever interrupts the wait (a cancellation, a deadline, an
+ *     enclosing group's failure): it cancels them, waits until they are done, and then raises the children's
+ *     group if there are failures (with the interruption as suppressed), else the interruption. So no child
+ *     outlives its group, nested groups included.</li>
  * <li>If the block is cancelled (or an enclosing {@link Timeout} expires), before or while {@code close()}
  *     waits, the children are cancelled and waited for, and the cancellation (or {@link TimeoutError}) goes on.
  *     Put the timeout scope first: {@code try (var t = timeout(d); var tg = new TaskGroup())}, so that it also
@@ -112,7 +120,8 @@ public final class TaskGroup implements AutoCloseable {
 
     /**
      * Leaves the block: waits for every child, then raises the children's failures as an {@link ExceptionGroup}
-     * (unless they were already raised in the block). See the class comment for a cancelled or failing block.
+     * (again, if they were raised in the block already: errors never vanish). See the class comment for a
+     * cancelled or failing block.
      */
     @Override
     public void close() {
@@ -124,6 +133,7 @@ public final class TaskGroup implements AutoCloseable {
         }
         exiting = true;
         Throwable interrupted = null;
+        parent.shield();   // an expired timeout scope must not fail this wait: the children are waited for
         try {
             if (parent.cancelling() > parentCancellingAtStart && !aborting) {
                 cancel();   // the block was cancelled or timed out: so are the children
@@ -132,18 +142,28 @@ public final class TaskGroup implements AutoCloseable {
                 allDone = loop.createFuture();
                 try {
                     allDone.await();
-                } catch (CancelledError | TimeoutError e) {
-                    interrupted = e;   // cancelled or timed out while waiting: cancel the children, still wait
+                } catch (Throwable e) {
+                    // cancelled, timed out, or an enclosing group's failure: cancel the children, still wait
+                    if (interrupted == null) {
+                        interrupted = e;
+                    } else if (e != interrupted) {
+                        interrupted.addSuppressed(e);
+                    }
                     cancel();
                 }
             }
         } finally {
+            parent.unshield();
             exited = true;
             allDone = null;
         }
-        if (!errors.isEmpty() && !errorsRaised) {
+        if (!errors.isEmpty()) {
             errorsRaised = true;
-            throw group();
+            ExceptionGroup g = group();
+            if (interrupted != null) {
+                g.addSuppressed(interrupted);   // an enclosing group raises its own errors again when it closes
+            }
+            throw g;
         }
         if (interrupted != null) {
             throw Exceptions.sneakyThrow(interrupted);

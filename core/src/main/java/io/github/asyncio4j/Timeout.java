@@ -10,12 +10,28 @@ package io.github.asyncio4j;
  *     // t.expired() is true
  * }
  * }</pre>
- * When the deadline passes while the block awaits, what it awaits is cancelled (a future or task is allowed to
- * finish cancelling) and {@link TimeoutError} is raised at that await point, so the block's {@code finally}
- * blocks run as it unwinds. Python raises {@code CancelledError} inside and converts it on exit; Java's
- * {@code close()} cannot replace an exception in flight, so the error is a {@code TimeoutError} from the start.
- * An enclosing {@link TaskGroup} sees the expiry as a cancellation of its block ({@link Task#cancelling()}
- * counts it until the scope closes) and cancels its children.
+ * <b>What the block sees when the deadline passes.</b> What it awaits is cancelled (a future or task is allowed
+ * to finish cancelling) and {@link TimeoutError} is raised at that await point, so the block's {@code finally}
+ * blocks run as it unwinds and the {@code catch (TimeoutError e)} above catches it. From then on the scope is
+ * <em>expired</em> and level-triggered, as Trio's cancel scopes are: until the block leaves the scope, every
+ * await that suspends raises {@link CancelledError} at once (whose cause is that {@code TimeoutError}). So code
+ * inside that swallows the {@code TimeoutError} ({@code catch (Exception e)} in a retry loop) costs at most one
+ * more await: {@code CancelledError} is an {@code Error}, which {@code catch (Exception)} does not catch.
+ *
+ * <p><b>Why not {@code CancelledError} first, as Python does?</b> Python raises {@code CancelledError} inside and
+ * converts it to {@code TimeoutError} on exit. Java's {@code close()} cannot replace an exception in flight (an
+ * exception thrown by {@code close()} is only added as suppressed), so the form above would no longer catch.
+ * The first error is therefore the {@code TimeoutError} itself. If the block leaves the scope with the
+ * {@code CancelledError} of a second await (it swallowed the first error), the caller's
+ * {@code catch (TimeoutError e)} does not see it: the {@code CancelledError} goes on up, and if nothing catches
+ * it the task ends with the {@code TimeoutError} as its exception (not cancelled), since nobody cancelled it.
+ * Cleanup that must await after the deadline (a polite close) belongs outside the scope.
+ *
+ * <p>Cancellation bookkeeping follows asyncio: an expiry counts as a cancellation request
+ * ({@link Task#cancelling()} counts it while the scope is expired and open, so an enclosing {@link TaskGroup}
+ * cancels its children), and {@link #close()} withdraws it. A real {@link Task#cancel()} wins: it is a
+ * {@code CancelledError} out of the scope, never turned into a {@code TimeoutError}. Of nested scopes, the one
+ * whose deadline passed raises; an enclosing scope with a later deadline is not marked expired.
  *
  * <p>States: {@code ACTIVE -> EXPIRING} (deadline passed, error raised) {@code -> EXPIRED}, or
  * {@code ACTIVE -> EXITED}; {@link #close()} ends either. Loop-confined; belongs to the task that made it.
@@ -25,13 +41,26 @@ public final class Timeout implements AutoCloseable {
 
     private final Task<?> task;
     private final String message;
+    /** {@code waitFor}'s scope: the await in progress sees {@link CancelledError}, as in asyncio, not the timeout. */
+    private final boolean cancelInside;
+    /** The task's innermost open scope when this one was entered (the task's list of open scopes). */
+    Timeout enclosing;
+    /** The task's cancellation requests when the scope was entered (asyncio's {@code _cancelling}). */
+    private final int cancellingAtEntry;
     private double when;
     private Handle expiry;
     private State state = State.ACTIVE;
+    /** The error raised at the deadline; the cause of every later {@link Expired}. */
+    private Throwable raised;
+    /** {@link #raised} reached the block (a step raised it at an await). */
+    private boolean delivered;
 
-    Timeout(Task<?> task, double when, String message) {
+    Timeout(Task<?> task, double when, String message, boolean cancelInside) {
         this.task = task;
         this.message = message;
+        this.cancelInside = cancelInside;
+        this.cancellingAtEntry = task.cancelling();
+        this.enclosing = task.enterScope(this);
         reschedule(when);
     }
 
@@ -71,10 +100,48 @@ public final class Timeout implements AutoCloseable {
         return state == State.EXPIRING || state == State.EXPIRED;
     }
 
+    /** True while the deadline has passed and the block has not left the scope: its awaits fail. */
+    boolean isExpiring() {
+        return state == State.EXPIRING;
+    }
+
     private void expire() {
+        expiry = null;
         state = State.EXPIRING;
         task.addCancelRequest();
-        task.interrupt(new TimeoutError(message));
+        raised = cancelInside ? new CancelledError(message) : new TimeoutError(message);
+        task.scopesChanged();
+        task.interrupt(raised);   // a real cancellation in progress wins: it stays a CancelledError
+    }
+
+    /** Marks the deadline's error delivered if {@code error} is it (here or in an enclosing scope). */
+    void noteRaised(Throwable error) {
+        for (Timeout s = this; s != null; s = s.enclosing) {
+            if (s.raised == error) {
+                s.delivered = true;
+            }
+        }
+    }
+
+    /**
+     * The error of an await that suspends inside the expired scope (level-triggered): the deadline's own error if
+     * it never reached the block (another error won the race), else a {@link CancelledError}, which
+     * {@code catch (Exception)} does not swallow.
+     */
+    Throwable levelError() {
+        if (!delivered) {
+            delivered = true;
+            return raised;
+        }
+        return new Expired(this);
+    }
+
+    /**
+     * True if the block left the expired scope and the task has no cancellation of its own: the timeout is what
+     * the caller should see ({@code waitFor} turns the inner {@link CancelledError} into {@link TimeoutError}).
+     */
+    boolean reportsTimeout() {
+        return state == State.EXPIRED && task.cancelling() <= cancellingAtEntry;
     }
 
     /** Leaves the scope: cancels the deadline, and withdraws the expiry's cancellation request if there was one. */
@@ -96,10 +163,32 @@ public final class Timeout implements AutoCloseable {
         } else {
             state = State.EXITED;
         }
+        task.leaveScope(this);
     }
 
     @Override
     public String toString() {
         return "<Timeout " + state.name().toLowerCase() + " when=" + when + ">";
+    }
+
+    /**
+     * The {@link CancelledError} of an await inside an expired scope. Its cause is the error raised at the
+     * deadline; a task that ends with it, uncancelled, ends with that {@link TimeoutError} instead.
+     */
+    static final class Expired extends CancelledError {
+        private static final long serialVersionUID = 1L;
+        private final transient Timeout scope;
+
+        Expired(Timeout scope) {
+            super(scope.message + ": the block awaited again inside the expired scope");
+            this.scope = scope;
+            initCause(scope.raised);
+        }
+
+        /** What the task that ends with this error, uncancelled, reports instead. */
+        Throwable timeoutError() {
+            Throwable r = scope.raised;
+            return r instanceof TimeoutError ? r : new TimeoutError(scope.message, this);
+        }
     }
 }

@@ -23,7 +23,7 @@ class CoroutineTest {
 
     @Test
     void theApiExampleRuns() {
-        assertThat(Async.run(fetch("http://example/"))).isEqualTo("body of http://example/");
+        assertThat(VirtualTime.run(fetch("http://example/"))).isEqualTo("body of http://example/");
     }
 
     @Test
@@ -32,13 +32,13 @@ class CoroutineTest {
         Coroutine<Integer> c = Coroutine.of(ran::incrementAndGet);
         assertThat(ran).hasValue(0);
         assertThat(c.state()).isEqualTo(Generator.State.CREATED);
-        assertThat(Async.run(c)).isEqualTo(1);
+        assertThat(VirtualTime.run(c)).isEqualTo(1);
         assertThat(c.state()).isEqualTo(Generator.State.CLOSED);
     }
 
     @Test
     void aCoroutineCanBeAwaitedOnlyOnce() {
-        String msg = Async.run(Coroutine.of(() -> {
+        String msg = VirtualTime.run(Coroutine.of(() -> {
             Coroutine<Integer> c = Coroutine.of(() -> 1);
             await(c);
             try {
@@ -50,13 +50,13 @@ class CoroutineTest {
         }));
         assertThat(msg).contains("cannot reuse already awaited coroutine");
         Coroutine<Integer> used = Coroutine.of(() -> 1);
-        Async.run(used);
-        assertThatThrownBy(() -> Async.run(used)).hasMessageContaining("cannot reuse already awaited coroutine");
+        VirtualTime.run(used);
+        assertThatThrownBy(() -> VirtualTime.run(used)).hasMessageContaining("cannot reuse already awaited coroutine");
     }
 
     @Test
     void awaitingAFreshCoroutineRunsItInlineOnTheSameTask() {
-        Async.run(Coroutine.of(() -> {
+        VirtualTime.run(Coroutine.of(() -> {
             Task<?> outer = Async.currentTask();
             Task<?> inner = await(Coroutine.of(Async::currentTask));
             assertThat(inner).isSameAs(outer);
@@ -66,7 +66,7 @@ class CoroutineTest {
 
     @Test
     void aDeepAwaitChainCostsCallsNotTasks() {
-        assertThat(Async.run(chain(500))).isEqualTo(500);
+        assertThat(VirtualTime.run(chain(500))).isEqualTo(500);
     }
 
     static Coroutine<Integer> chain(int n) {
@@ -81,7 +81,7 @@ class CoroutineTest {
 
     @Test
     void aPlainMethodMayAwait() {
-        assertThat(Async.run(Coroutine.of(() -> helper() + helper()))).isEqualTo("hh");
+        assertThat(VirtualTime.run(Coroutine.of(() -> helper() + helper()))).isEqualTo("hh");
     }
 
     private static String helper() {
@@ -91,7 +91,7 @@ class CoroutineTest {
 
     @Test
     void exceptionsKeepTheirType() {
-        assertThatThrownBy(() -> Async.run(Coroutine.of(() -> {
+        assertThatThrownBy(() -> VirtualTime.run(Coroutine.of(() -> {
             await(Coroutine.of(() -> {
                 throw new IOException("checked");
             }));
@@ -152,7 +152,7 @@ class CoroutineTest {
 
     @Test
     void awaitingInsideAPlainGeneratorBodyIsAClearError() {
-        String msg = Async.run(Coroutine.of(() -> {
+        String msg = VirtualTime.run(Coroutine.of(() -> {
             Generator<Integer, Void, Void> g = Generator.of(y -> {
                 await(sleep(0));
                 return null;
@@ -169,7 +169,7 @@ class CoroutineTest {
 
     @Test
     void aTaskAndAnAwaitCannotShareACoroutine() {
-        String msg = Async.run(Coroutine.of(() -> {
+        String msg = VirtualTime.run(Coroutine.of(() -> {
             Coroutine<Integer> c = Coroutine.of(() -> 1);
             Task<Integer> t = createTask(c);
             try {

@@ -24,6 +24,13 @@ class EngineTest {
     }
 
     @Test
+    void theFlagIsSpelledForTheClassPathHere() {
+        // The suite runs on the class path; examples/consumer checks the module path's spelling.
+        assertThat(Engine.class.getModule().isNamed()).isFalse();
+        assertThat(Engine.flag()).isEqualTo(Engine.FLAG).endsWith("=ALL-UNNAMED");
+    }
+
+    @Test
     void aBodySeesItsDriversCarrierLocalsAndThread() {
         CarrierLocal<String> local = new CarrierLocal<>();
         local.set("driver's value");

@@ -25,7 +25,7 @@ class EventLoopTest {
 
     @BeforeEach
     void setUp() {
-        loop = EventLoop.create();
+        loop = EventLoop.create(VirtualClock.autojumping());
     }
 
     @AfterEach

@@ -19,7 +19,7 @@ class ManyTasksTest {
     @Test
     void aMillionConcurrentSleepingTasksComplete() {
         int n = Engine.FAST ? 1_000_000 : 100_000;
-        long sum = Async.run(Coroutine.of(() -> {
+        long sum = VirtualTime.run(Coroutine.of(() -> {
             List<Task<Integer>> tasks = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 int id = i;

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Timeout;
 class TaskTest {
 
     static <T> T run(Coroutine<T> c) {
-        return Async.run(c);
+        return VirtualTime.run(c);
     }
 
     @Test
@@ -376,8 +376,9 @@ class TaskTest {
             }), "sleeper");
             await(sleep(0));
             assertThat(t.getStack()).anySatisfy(e -> assertThat(e.getMethodName()).isEqualTo("waitHere"));
-            String dump = Async.getRunningLoop().dumpTasks();
+            String dump = Async.getRunningLoop().dumpTasks(e -> e.getClassName().endsWith("TaskTest"));
             assertThat(dump).contains("name='sleeper'").contains("waitHere");
+            assertThat(Async.getRunningLoop().dumpTasks()).contains("name='sleeper'").doesNotContain("waitHere");
             t.cancel();
             return null;
         }));

@@ -8,12 +8,13 @@ import java.lang.invoke.MethodType;
  * Chooses the suspension engine once, at class initialisation.
  *
  * <p>The fast engine binds {@code jdk.internal.vm.Continuation} through method handles; it is available when
- * the JVM runs with {@value #FLAG}. Otherwise the fallback engine (a virtual thread per strand, with a hand-off)
+ * the JVM runs with {@value #FLAG} (asyncio4j on the class path) or
+ * {@code --add-exports java.base/jdk.internal.vm=io.github.asyncio4j} (asyncio4j on the module path). Otherwise the fallback engine (a virtual thread per strand, with a hand-off)
  * is used and one log line says how to enable the fast one. The system property
  * {@code asyncio4j.engine} ({@code continuation} or {@code thread}) forces a choice.
  */
 public final class Engine {
-    /** The JVM option that enables the fast engine, at compile and run time. */
+    /** The JVM option that enables the fast engine when asyncio4j is on the class path, at compile and run time. */
     public static final String FLAG = "--add-exports java.base/jdk.internal.vm=ALL-UNNAMED";
 
     static final Object SCOPE;
@@ -74,16 +75,25 @@ public final class Engine {
         WHY_NOT_FAST = why;
         if (forced.equals("continuation") && !FAST) {
             throw new ExceptionInInitializerError(
-                    "asyncio4j.engine=continuation was asked for, but " + why + "; start the JVM with " + FLAG);
+                    "asyncio4j.engine=continuation was asked for, but " + why + "; start the JVM with " + flag());
         }
         if (!FAST && !forced.equals("thread")) {
             System.getLogger("io.github.asyncio4j").log(System.Logger.Level.WARNING,
                     "asyncio4j: using the fallback engine (a virtual thread per generator, much slower); "
-                            + "for the fast engine start the JVM with " + FLAG);
+                            + "for the fast engine start the JVM with " + flag());
         }
     }
 
     private Engine() {
+    }
+
+    /**
+     * The option this JVM needs for the fast engine: {@value #FLAG} when asyncio4j is on the class path,
+     * {@code --add-exports java.base/jdk.internal.vm=io.github.asyncio4j} when it is a named module.
+     */
+    public static String flag() {
+        Module asyncio4j = Engine.class.getModule();
+        return asyncio4j.isNamed() ? "--add-exports java.base/jdk.internal.vm=" + asyncio4j.getName() : FLAG;
     }
 
     /** {@code "continuation"} (fast) or {@code "thread"} (fallback). */

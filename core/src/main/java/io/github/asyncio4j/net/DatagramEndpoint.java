@@ -3,6 +3,7 @@ package io.github.asyncio4j.net;
 import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.Future;
+import io.github.asyncio4j.internal.Exceptions;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -70,7 +71,7 @@ public final class DatagramEndpoint implements AutoCloseable {
                         return null;
                     }
                 } catch (IOException e) {
-                    throw Unchecked.rethrow(e);
+                    throw Exceptions.sneakyThrow(e);
                 }
                 waitReady(false);
             }
@@ -87,7 +88,7 @@ public final class DatagramEndpoint implements AutoCloseable {
                     receiveBuffer.clear();
                     from = channel.receive(receiveBuffer);
                 } catch (IOException e) {
-                    throw Unchecked.rethrow(e);
+                    throw Exceptions.sneakyThrow(e);
                 }
                 if (from != null) {
                     return new Datagram(Arrays.copyOf(receiveBuffer.array(), receiveBuffer.position()), from);
@@ -99,7 +100,7 @@ public final class DatagramEndpoint implements AutoCloseable {
 
     private void checkOpen() {
         if (closed) {
-            throw Unchecked.rethrow(new ClosedChannelException());
+            throw Exceptions.sneakyThrow(new ClosedChannelException());
         }
     }
 

@@ -2,6 +2,7 @@ package io.github.asyncio4j.net;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Awaitable;
+import io.github.asyncio4j.internal.Exceptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.DatagramChannel;
@@ -39,7 +40,7 @@ public final class Datagrams {
                 return new DatagramEndpoint(Async.getRunningLoop(), channel);
             } catch (IOException | RuntimeException e) {
                 Streams.closeQuietly(channel);
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }

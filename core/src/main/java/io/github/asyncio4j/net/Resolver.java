@@ -3,6 +3,7 @@ package io.github.asyncio4j.net;
 import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Async;
+import io.github.asyncio4j.internal.Exceptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -30,7 +31,7 @@ final class Resolver {
                 return List.of(InetAddress.getAllByName(host));   // a literal is only parsed, never looked up
             }
         } catch (Exception e) {
-            throw Unchecked.rethrow(e);
+            throw Exceptions.sneakyThrow(e);
         }
         return List.of(await(Async.toThread(() -> InetAddress.getAllByName(host))));
     }

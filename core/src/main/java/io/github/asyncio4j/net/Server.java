@@ -8,6 +8,7 @@ import io.github.asyncio4j.ExceptionContext;
 import io.github.asyncio4j.Future;
 import io.github.asyncio4j.Task;
 import io.github.asyncio4j.TimerHandle;
+import io.github.asyncio4j.internal.Exceptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -86,7 +87,7 @@ public final class Server implements AutoCloseable {
             try {
                 bound.add(listener.getLocalAddress());
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         }
         this.addresses = List.copyOf(bound);

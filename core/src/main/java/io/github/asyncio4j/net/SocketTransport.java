@@ -25,7 +25,6 @@ final class SocketTransport implements Transport {
     private static final ThreadLocal<ByteBuffer> READ_BUFFER =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(READ_SIZE));
     private static final int MAX_GATHER = 64;
-    static final int DEFAULT_HIGH_WATER = 64 * 1024;
 
     private final EventLoop loop;
     private final SocketChannel channel;
@@ -36,9 +35,7 @@ final class SocketTransport implements Transport {
     private final ArrayDeque<ByteBuffer> buffer = new ArrayDeque<>();
     private final ByteBuffer[] gather = new ByteBuffer[MAX_GATHER];
     private long bufferSize;
-    private int high = DEFAULT_HIGH_WATER;
-    private int low = DEFAULT_HIGH_WATER / 4;
-    private boolean protocolPaused;
+    private final WriteFlowControl flow;
 
     /** close() was called or a fatal error happened: no more reads, no more new writes. */
     private boolean closing;
@@ -54,6 +51,7 @@ final class SocketTransport implements Transport {
     SocketTransport(EventLoop loop, SocketChannel channel) {
         this.loop = Objects.requireNonNull(loop, "loop");
         this.channel = Objects.requireNonNull(channel, "channel");
+        this.flow = new WriteFlowControl(loop);
         this.peer = address(true);
         this.local = address(false);
     }
@@ -190,7 +188,7 @@ final class SocketTransport implements Transport {
         copy.put(data).flip();
         buffer.add(copy);
         bufferSize += copy.remaining();
-        maybePauseProtocol();
+        flow.maybePause(bufferSize, protocol);
     }
 
     private void writeReady() {
@@ -217,7 +215,7 @@ final class SocketTransport implements Transport {
         while (!buffer.isEmpty() && !buffer.peekFirst().hasRemaining()) {
             buffer.pollFirst();
         }
-        maybeResumeProtocol();
+        flow.maybeResume(bufferSize, protocol);
         if (bufferSize == 0) {
             removeWriter();
             if (closing) {
@@ -232,28 +230,6 @@ final class SocketTransport implements Transport {
         if (writerRegistered) {
             writerRegistered = false;
             loop.removeWriter(channel);
-        }
-    }
-
-    private void maybePauseProtocol() {
-        if (!protocolPaused && bufferSize > high) {
-            protocolPaused = true;
-            try {
-                protocol.pauseWriting();
-            } catch (RuntimeException e) {
-                loop.callExceptionHandler(new ExceptionContext("protocol.pauseWriting() failed", e, null, null));
-            }
-        }
-    }
-
-    private void maybeResumeProtocol() {
-        if (protocolPaused && bufferSize <= low) {
-            protocolPaused = false;
-            try {
-                protocol.resumeWriting();
-            } catch (RuntimeException e) {
-                loop.callExceptionHandler(new ExceptionContext("protocol.resumeWriting() failed", e, null, null));
-            }
         }
     }
 
@@ -288,23 +264,17 @@ final class SocketTransport implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (low < 0 || high < low) {
-            throw new IllegalArgumentException("need 0 <= low <= high: high=" + high + ", low=" + low);
-        }
-        this.high = high;
-        this.low = low;
-        maybePauseProtocol();
-        maybeResumeProtocol();
+        flow.setLimits(high, low, bufferSize, protocol);
     }
 
     @Override
     public int highWaterMark() {
-        return high;
+        return flow.high();
     }
 
     @Override
     public int lowWaterMark() {
-        return low;
+        return flow.low();
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.IoWaits;
+import io.github.asyncio4j.internal.Exceptions;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -58,7 +59,7 @@ public final class Sockets {
                     }
                 }
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }
@@ -83,7 +84,7 @@ public final class Sockets {
                     await(IoWaits.readable(channel));
                 }
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }
@@ -107,7 +108,7 @@ public final class Sockets {
                     await(IoWaits.readable(channel));
                 }
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }
@@ -129,7 +130,7 @@ public final class Sockets {
                 }
                 return null;
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }
@@ -152,7 +153,7 @@ public final class Sockets {
                     await(IoWaits.readable(channel));
                 }
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }
@@ -178,7 +179,7 @@ public final class Sockets {
                     await(IoWaits.writable(channel));
                 }
             } catch (IOException e) {
-                throw Unchecked.rethrow(e);
+                throw Exceptions.sneakyThrow(e);
             }
         };
     }

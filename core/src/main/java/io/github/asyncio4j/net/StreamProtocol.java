@@ -2,6 +2,7 @@ package io.github.asyncio4j.net;
 
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.Future;
+import io.github.asyncio4j.internal.Exceptions;
 import java.net.SocketException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -101,7 +102,7 @@ final class StreamProtocol implements Protocol {
     /** Waits while writing is paused; throws the connection's error once it is lost. */
     void drainHelper() {
         if (lost) {
-            throw Unchecked.rethrow(lostWith != null ? lostWith : new SocketException("Connection lost"));
+            throw Exceptions.sneakyThrow(lostWith != null ? lostWith : new SocketException("Connection lost"));
         }
         if (!paused) {
             return;

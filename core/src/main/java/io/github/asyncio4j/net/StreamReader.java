@@ -3,6 +3,7 @@ package io.github.asyncio4j.net;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.Future;
+import io.github.asyncio4j.internal.Exceptions;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -158,7 +159,7 @@ public final class StreamReader {
 
     private void throwIfFailed() {
         if (exception != null) {
-            throw Unchecked.rethrow(exception);
+            throw Exceptions.sneakyThrow(exception);
         }
     }
 

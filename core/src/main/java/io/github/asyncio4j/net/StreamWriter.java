@@ -4,6 +4,7 @@ import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Awaitable;
+import io.github.asyncio4j.internal.Exceptions;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -74,7 +75,7 @@ public final class StreamWriter implements AutoCloseable {
         return () -> {
             Throwable error = reader.exception();
             if (error != null) {
-                throw Unchecked.rethrow(error);
+                throw Exceptions.sneakyThrow(error);
             }
             if (transport.isClosing()) {
                 await(Async.sleep(0));   // let a scheduled connectionLost run, so its error is what we raise

@@ -6,6 +6,7 @@ import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.Future;
+import io.github.asyncio4j.internal.Exceptions;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -126,7 +127,7 @@ public final class Streams {
                 throw t;
             }
         }
-        throw Unchecked.rethrow(first);
+        throw Exceptions.sneakyThrow(first);
     }
 
     private static SSLEngine clientEngine(StreamOptions options, String host, int port) {
@@ -200,7 +201,7 @@ public final class Streams {
             }
         } catch (IOException | RuntimeException e) {
             listeners.forEach(Streams::closeQuietly);
-            throw Unchecked.rethrow(e);
+            throw Exceptions.sneakyThrow(e);
         }
         return listeners;
     }

@@ -45,9 +45,7 @@ final class TlsTransport implements Transport, Protocol {
 
     private final ArrayDeque<ByteBuffer> pending = new ArrayDeque<>();
     private long pendingBytes;
-    private int high = SocketTransport.DEFAULT_HIGH_WATER;
-    private int low = SocketTransport.DEFAULT_HIGH_WATER / 4;
-    private boolean appPaused;
+    private final WriteFlowControl flow;
 
     /** Done when the handshake succeeds (result) or fails (exception). */
     private final Future<Void> handshake;
@@ -66,6 +64,7 @@ final class TlsTransport implements Transport, Protocol {
         this.engine = engine;
         this.handshakeTimeout = handshakeTimeout;
         this.handshake = loop.createFuture();
+        this.flow = new WriteFlowControl(loop);
         SSLSession session = engine.getSession();
         this.netIn = ByteBuffer.allocate(session.getPacketBufferSize());
         this.appIn = ByteBuffer.allocate(session.getApplicationBufferSize());
@@ -352,10 +351,7 @@ final class TlsTransport implements Transport, Protocol {
 
     @Override
     public void pauseWriting() {
-        if (!appPaused) {
-            appPaused = true;
-            app.pauseWriting();
-        }
+        flow.pause(app);
     }
 
     @Override
@@ -364,17 +360,7 @@ final class TlsTransport implements Transport, Protocol {
     }
 
     private void maybeResumeApp() {
-        if (appPaused && writeBufferSize() <= low) {
-            appPaused = false;
-            app.resumeWriting();
-        }
-    }
-
-    private void maybePauseApp() {
-        if (!appPaused && writeBufferSize() > high) {
-            appPaused = true;
-            app.pauseWriting();
-        }
+        flow.maybeResume(writeBufferSize(), app);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -404,7 +390,7 @@ final class TlsTransport implements Transport, Protocol {
             pendingBytes += copy.remaining();
             pump();
         }
-        maybePauseApp();
+        flow.maybePause(writeBufferSize(), app);
     }
 
     @Override
@@ -474,20 +460,17 @@ final class TlsTransport implements Transport, Protocol {
     @Override
     public void setWriteBufferLimits(int high, int low) {
         net.setWriteBufferLimits(high, low);
-        this.high = high;
-        this.low = low;
-        maybePauseApp();
-        maybeResumeApp();
+        flow.setLimits(high, low, writeBufferSize(), app);
     }
 
     @Override
     public int highWaterMark() {
-        return high;
+        return flow.high();
     }
 
     @Override
     public int lowWaterMark() {
-        return low;
+        return flow.low();
     }
 
     @Override

@@ -1,11 +1,10 @@
 package io.github.asyncio4j.queue;
 
-import io.github.asyncio4j.Async;
 import io.github.asyncio4j.AsyncIterable;
 import io.github.asyncio4j.AsyncIterator;
 import io.github.asyncio4j.Awaitable;
-import io.github.asyncio4j.EventLoop;
-import io.github.asyncio4j.Future;
+import io.github.asyncio4j.internal.Waiters;
+import io.github.asyncio4j.internal.Waiters.Waiter;
 import io.github.asyncio4j.sync.Event;
 import java.util.ArrayDeque;
 import java.util.NoSuchElementException;
@@ -34,13 +33,12 @@ import java.util.Objects;
 public class Queue<T> implements AsyncIterable<T> {
     private final int maxsize;
     private final java.util.Queue<T> items;
-    private final ArrayDeque<Future<Void>> getters = new ArrayDeque<>(4);
-    private final ArrayDeque<Future<Void>> putters = new ArrayDeque<>(4);
+    private final Waiters getters = new Waiters(this);
+    private final Waiters putters = new Waiters(this);
     private final Event finished = new Event();
     private final Awaitable<T> get = this::getAwait;
     private int unfinishedTasks;
     private boolean isShutdown;
-    private EventLoop loop;
 
     /** An unbounded queue. */
     public Queue() {
@@ -115,7 +113,7 @@ public class Queue<T> implements AsyncIterable<T> {
         items.add(item);
         unfinishedTasks++;
         finished.clear();
-        wakeNext(getters);
+        getters.wakeOne();
     }
 
     /**
@@ -141,7 +139,7 @@ public class Queue<T> implements AsyncIterable<T> {
             }
             throw new QueueEmpty("getNowait() on an empty queue");
         }
-        wakeNext(putters);
+        putters.wakeOne();
         return item;
     }
 
@@ -188,8 +186,8 @@ public class Queue<T> implements AsyncIterable<T> {
                 finished.set();
             }
         }
-        wakeAll(getters);
-        wakeAll(putters);
+        getters.wakeAll();
+        putters.wakeAll();
     }
 
     /**
@@ -207,14 +205,14 @@ public class Queue<T> implements AsyncIterable<T> {
             if (isShutdown) {
                 throw new QueueShutDown("put on a shut-down queue");
             }
-            Future<Void> putter = park(putters, retry);
+            Waiter putter = putters.add(null, retry);   // at the head for a task that was woken but lost its turn
             try {
                 putter.await();
             } catch (Throwable t) {
                 putter.cancel();    // no-op if it was woken
                 putters.remove(putter);
-                if (!putter.isCancelled() && !full()) {
-                    wakeNext(putters);      // woken for a free slot we will not use: pass it on
+                if (putter.granted() && !full()) {
+                    putters.wakeOne();      // woken for a free slot we will not use: pass it on
                 }
                 throw t;
             }
@@ -230,14 +228,14 @@ public class Queue<T> implements AsyncIterable<T> {
             if (isShutdown) {
                 throw new QueueShutDown("get from a shut-down, empty queue");
             }
-            Future<Void> getter = park(getters, retry);
+            Waiter getter = getters.add(null, retry);   // at the head for a task that was woken but lost its turn
             try {
                 getter.await();
             } catch (Throwable t) {
                 getter.cancel();    // no-op if it was woken
                 getters.remove(getter);
-                if (!getter.isCancelled() && !items.isEmpty()) {
-                    wakeNext(getters);      // woken for an item we will not take: pass it on
+                if (getter.granted() && !items.isEmpty()) {
+                    getters.wakeOne();      // woken for an item we will not take: pass it on
                 }
                 throw t;
             }
@@ -246,63 +244,12 @@ public class Queue<T> implements AsyncIterable<T> {
         return getNowait();
     }
 
-    /** A new waiter in {@code waiters}: at the head for a task that was woken but lost its turn. */
-    private Future<Void> park(ArrayDeque<Future<Void>> waiters, boolean atHead) {
-        Future<Void> f = new Future<>(boundLoop());
-        if (atHead) {
-            waiters.addFirst(f);
-        } else {
-            waiters.addLast(f);
-        }
-        return f;
-    }
-
-    private static void wakeNext(ArrayDeque<Future<Void>> waiters) {
-        Future<Void> w;
-        while ((w = waiters.pollFirst()) != null) {
-            if (!w.isDone()) {
-                w.setResult(null);
-                return;
-            }
-        }
-    }
-
-    private static void wakeAll(ArrayDeque<Future<Void>> waiters) {
-        Future<Void> w;
-        while ((w = waiters.pollFirst()) != null) {
-            if (!w.isDone()) {
-                w.setResult(null);
-            }
-        }
-    }
-
-    private EventLoop boundLoop() {
-        EventLoop running = Async.getRunningLoop();
-        if (loop != running) {
-            if (loop != null) {
-                throw new IllegalStateException(this + " is bound to a different event loop");
-            }
-            loop = running;
-        }
-        return running;
-    }
-
-    private static int pending(ArrayDeque<Future<Void>> waiters) {
-        int n = 0;
-        for (Future<Void> w : waiters) {
-            if (!w.isDone()) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder(getClass().getSimpleName()).append("[maxsize=").append(maxsize)
                 .append(", qsize=").append(items.size());
-        int g = pending(getters);
-        int p = pending(putters);
+        int g = getters.pending();
+        int p = putters.pending();
         if (g > 0) {
             b.append(", getters=").append(g);
         }

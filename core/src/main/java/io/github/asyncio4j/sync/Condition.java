@@ -4,7 +4,9 @@ import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.CancelledError;
 import io.github.asyncio4j.GeneratorExit;
 import io.github.asyncio4j.Task;
-import io.github.asyncio4j.sync.Waiters.Waiter;
+import io.github.asyncio4j.internal.Exceptions;
+import io.github.asyncio4j.internal.Waiters;
+import io.github.asyncio4j.internal.Waiters.Waiter;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
@@ -146,7 +148,7 @@ public final class Condition {
             if (w.granted()) {
                 wake(1);    // we were signalled but end with an error: hand the signal to the next waiter
             }
-            throw sneaky(failure);
+            throw Exceptions.sneakyThrow(failure);
         }
         return null;
     }
@@ -158,11 +160,6 @@ public final class Condition {
                     + "calling task" + (me == null ? " (called outside any task)" : ""));
         }
         return me;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
-        throw (E) t;
     }
 
     @Override

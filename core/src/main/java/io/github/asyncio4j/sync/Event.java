@@ -1,7 +1,8 @@
 package io.github.asyncio4j.sync;
 
 import io.github.asyncio4j.Awaitable;
-import io.github.asyncio4j.sync.Waiters.Waiter;
+import io.github.asyncio4j.internal.Waiters;
+import io.github.asyncio4j.internal.Waiters.Waiter;
 
 /**
  * asyncio's Event: a flag that tasks can wait to become set. {@link #set()} wakes every waiting task;

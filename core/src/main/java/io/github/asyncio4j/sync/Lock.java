@@ -2,7 +2,8 @@ package io.github.asyncio4j.sync;
 
 import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.Task;
-import io.github.asyncio4j.sync.Waiters.Waiter;
+import io.github.asyncio4j.internal.Waiters;
+import io.github.asyncio4j.internal.Waiters.Waiter;
 
 /**
  * asyncio's Lock: mutual exclusion between tasks of one event loop, owned by the task that acquired it.

@@ -3,6 +3,7 @@ package io.github.asyncio4j.net;
 import static io.github.asyncio4j.Async.await;
 import static io.github.asyncio4j.Async.createTask;
 import static io.github.asyncio4j.Async.getRunningLoop;
+import static io.github.asyncio4j.Async.sleep;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Awaitable;
@@ -83,6 +84,39 @@ final class NetTesting {
             return os.getOpenFileDescriptorCount();
         }
         return -1;
+    }
+
+    /** The sockets this process has open (Linux: the {@code socket:} entries of /proc/self/fd), or -1. */
+    static long openSockets() {
+        java.io.File[] fds = new java.io.File("/proc/self/fd").listFiles();
+        if (fds == null) {
+            return -1;
+        }
+        long n = 0;
+        for (java.io.File fd : fds) {
+            try {
+                if (java.nio.file.Files.readSymbolicLink(fd.toPath()).toString().startsWith("socket:")) {
+                    n++;
+                }
+            } catch (java.io.IOException | UnsupportedOperationException gone) {
+                // closed while listed
+            }
+        }
+        return n;
+    }
+
+    /**
+     * Awaits, polling the loop a bounded number of times, until {@link #openSockets()} is {@code expected}, and
+     * returns the last count: the JDK frees a socket that was registered with a selector only when the loop next
+     * polls, and a loaded machine may need more than one poll.
+     */
+    static long awaitOpenSockets(long expected) {
+        long n = openSockets();
+        for (int i = 0; i < 200 && n != expected; i++) {
+            await(sleep(0.005));
+            n = openSockets();
+        }
+        return n;
     }
 
     static long maxFileDescriptors() {

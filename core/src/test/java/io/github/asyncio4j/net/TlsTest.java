@@ -229,7 +229,7 @@ class TlsTest {
                 mute.bind(new InetSocketAddress(HOST, 0));
                 int port = ((InetSocketAddress) mute.getLocalAddress()).getPort();
                 Task<SocketChannel> accepting = spawn(() -> await(Sockets.sockAccept(mute)));
-                long fdsBefore = openFileDescriptors();
+                long socketsBefore = openSockets();
                 Task<Connection> connecting = spawn(() -> await(Streams.openConnection(HOST, port, clientCtx)));
                 try (SocketChannel peer = await(accepting)) {
                     ByteBuffer hello = ByteBuffer.allocate(4096);
@@ -248,8 +248,8 @@ class TlsTest {
                         n = -1;
                     }
                     assertThat(n).as("the client's socket was closed").isEqualTo(-1);
-                    await(sleep(0.01));   // let the loop poll, so the JDK frees the socket
-                    assertThat(openFileDescriptors()).isEqualTo(fdsBefore + 1);   // only the accepted peer is left
+                    assertThat(awaitOpenSockets(socketsBefore + 1))
+                            .as("only the accepted peer is left").isEqualTo(socketsBefore + 1);
                 }
             }
             return null;

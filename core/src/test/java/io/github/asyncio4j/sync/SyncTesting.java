@@ -7,6 +7,7 @@ import io.github.asyncio4j.Async;
 import io.github.asyncio4j.CancelledError;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.Task;
+import io.github.asyncio4j.VirtualTime;
 import java.util.concurrent.Callable;
 
 /** Helpers for the sync and queue tests: runs on a fresh loop, and lets the ready queue drain deterministically. */
@@ -14,9 +15,9 @@ public final class SyncTesting {
     private SyncTesting() {
     }
 
-    /** Runs {@code body} as the main coroutine of a fresh loop. */
+    /** Runs {@code body} as the main coroutine of a fresh loop, on virtual time ({@link VirtualTime}). */
     public static <T> T run(Callable<T> body) {
-        return Async.run(Coroutine.of(body));
+        return VirtualTime.run(Coroutine.of(body));
     }
 
     /** Yields {@code n} times, so that tasks woken before (and what they wake) get to run their steps. */

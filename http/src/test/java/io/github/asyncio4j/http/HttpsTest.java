@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.junit.AsyncioTest;
 import io.github.asyncio4j.net.Server;
 import io.github.asyncio4j.net.Streams;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import javax.net.ssl.SNIServerName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** https against the embedded server with self-signed certificates made at test time. */
@@ -38,72 +38,61 @@ class HttpsTest {
                 HOST, 0, HttpServer.Options.defaults().withSsl(ctx)));
     }
 
-    @Test
+    @AsyncioTest
     void httpsWithATrustedCertificateAndKeepAlive() {
-        run(() -> {
-            try (HttpServer server = echoPath(serverCtx);
-                 HttpClient client = HttpClient.builder().sslContext(clientCtx).build()) {
-                for (String host : new String[] {"localhost", "127.0.0.1"}) {   // SNI name and IP address SAN
-                    String url = "https://" + host + ":" + server.port() + "/x";
-                    HttpResponse r = await(client.get(url));
-                    assertThat(r.text()).isEqualTo("secret /x for " + host + ":" + server.port());
-                    assertThat(await(client.get(url)).status()).isEqualTo(200);
-                }
-                assertThat(server.url("/")).startsWith("https://");
-                assertThat(server.connectionsAccepted()).isEqualTo(2);   // one per origin, each reused
+        HttpServer server = echoPath(serverCtx);
+        try (server; HttpClient client = HttpClient.builder().sslContext(clientCtx).build()) {
+            for (String host : new String[] {"localhost", "127.0.0.1"}) {   // SNI name and IP address SAN
+                String url = "https://" + host + ":" + server.port() + "/x";
+                HttpResponse r = await(client.get(url));
+                assertThat(r.text()).isEqualTo("secret /x for " + host + ":" + server.port());
+                assertThat(await(client.get(url)).status()).isEqualTo(200);
             }
-            return null;
-        });
+            assertThat(server.url("/")).startsWith("https://");
+            assertThat(server.connectionsAccepted()).isEqualTo(2);   // one per origin, each reused
+        }
+        await(server.waitClosed());   // the two connections' tasks end too
     }
 
-    @Test
+    @AsyncioTest
     void aCertificateForAnotherHostIsRefused() throws Exception {
         SSLContext otherServer = TestCerts.someoneElseServerContext();
         SSLContext trustsOther = TestCerts.untrustingClientContext();   // trusts the "someone-else" certificate
-        run(() -> {
-            try (HttpServer server = echoPath(otherServer);
-                 HttpClient client = HttpClient.builder().sslContext(trustsOther).build()) {
-                assertThatThrownBy(() -> await(client.get("https://localhost:" + server.port() + "/")))
-                        .isInstanceOf(SSLHandshakeException.class)
-                        .hasMessageContaining("localhost");
-                assertThat(client.openConnections()).isZero();
-            }
-            return null;
-        });
+        try (HttpServer server = echoPath(otherServer);
+             HttpClient client = HttpClient.builder().sslContext(trustsOther).build()) {
+            assertThatThrownBy(() -> await(client.get("https://localhost:" + server.port() + "/")))
+                    .isInstanceOf(SSLHandshakeException.class)
+                    .hasMessageContaining("localhost");
+            assertThat(client.openConnections()).isZero();
+        }
     }
 
-    @Test
-    void anUntrustedCertificateIsRefused() {
-        run(() -> {
-            try (HttpServer server = echoPath(serverCtx);
-                 HttpClient client = HttpClient.builder().sslContext(TestCerts.untrustingClientContext()).build()) {
-                assertThatThrownBy(() -> await(client.get("https://localhost:" + server.port() + "/")))
-                        .isInstanceOf(SSLHandshakeException.class);
-                assertThat(client.openConnections()).isZero();
-            }
-            return null;
-        });
+    @AsyncioTest
+    void anUntrustedCertificateIsRefused() throws Exception {
+        try (HttpServer server = echoPath(serverCtx);
+             HttpClient client = HttpClient.builder().sslContext(TestCerts.untrustingClientContext()).build()) {
+            assertThatThrownBy(() -> await(client.get("https://localhost:" + server.port() + "/")))
+                    .isInstanceOf(SSLHandshakeException.class);
+            assertThat(client.openConnections()).isZero();
+        }
     }
 
-    @Test
+    @AsyncioTest
     void theHostNameIsSentAsSni() {
-        run(() -> {
-            List<SNIServerName> seen = new ArrayList<>();
-            Server server = await(Streams.startServer((r, w) -> Coroutine.of(() -> {
-                seen.addAll(((ExtendedSSLSession) w.sslSession()).getRequestedServerNames());
-                await(r.readUntil(bytes("\r\n\r\n")));
-                w.write(bytes("HTTP/1.1 204 No Content\r\n\r\n"));
-                await(w.drain());
-                w.close();
-                return null;
-            }), HOST, 0, serverCtx));
-            try (HttpClient client = HttpClient.builder().sslContext(clientCtx).build()) {
-                assertThat(await(client.get("https://LocalHost:" + server.port() + "/")).status()).isEqualTo(204);
-                assertThat(seen).containsExactly(new SNIHostName("localhost"));
-            } finally {
-                server.close();
-            }
+        List<SNIServerName> seen = new ArrayList<>();
+        Server server = await(Streams.startServer((r, w) -> Coroutine.of(() -> {
+            seen.addAll(((ExtendedSSLSession) w.sslSession()).getRequestedServerNames());
+            await(r.readUntil(bytes("\r\n\r\n")));
+            w.write(bytes("HTTP/1.1 204 No Content\r\n\r\n"));
+            await(w.drain());
+            w.close();
             return null;
-        });
+        }), HOST, 0, serverCtx));
+        try (HttpClient client = HttpClient.builder().sslContext(clientCtx).build()) {
+            assertThat(await(client.get("https://LocalHost:" + server.port() + "/")).status()).isEqualTo(204);
+            assertThat(seen).containsExactly(new SNIHostName("localhost"));
+        } finally {
+            server.close();
+        }
     }
 }

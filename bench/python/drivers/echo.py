@@ -21,7 +21,6 @@ import subprocess
 import sys
 import time
 
-ADD_EXPORTS = "--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"
 SIZES = [1024, 16384]
 CONNECTIONS = [100, 10]
 
@@ -30,10 +29,10 @@ def servers(args):
     """(name, description, command) of every server, in table order; command None means skipped (reason)."""
     java = [args.java, "-Xmx1g", "--enable-native-access=ALL-UNNAMED", "-cp", args.jar]
     main = "io.github.asyncio4j.bench.echo.EchoServer"
-    py = os.path.join(args.bench, "python", "echo_server.py")
+    py = os.path.join(args.bench, "python", "twins", "echo_server.py")
     node = shutil.which("node")
     return [
-        ("asyncio4j", "asyncio4j streams, fast engine, one loop thread", java[:1] + [ADD_EXPORTS] + java[1:] + [main, "asyncio4j"]),
+        ("asyncio4j", "asyncio4j streams, fast engine, one loop thread", java[:1] + [args.fast_flag] + java[1:] + [main, "asyncio4j"]),
         ("netty-nio", "Netty 4.2.18.Final, 1 event-loop thread, NIO", java + [main, "netty-nio"]),
         ("netty-epoll", "Netty 4.2.18.Final, 1 event-loop thread, native epoll", java + [main, "netty-epoll"]),
         ("vthreads", "JDK virtual threads, blocking sockets", java + [main, "vthreads"]),
@@ -214,6 +213,7 @@ def main():
     ap.add_argument("--jar", required=True)
     ap.add_argument("--client", required=True)
     ap.add_argument("--java", required=True)
+    ap.add_argument("--fast-flag", required=True, help="the fast engine's JVM option (bench/run passes scripts/lib.sh's FAST_FLAG)")
     ap.add_argument("--python", default=shutil.which("python3") or "python3")
     ap.add_argument("--debian-python", default="/usr/bin/python3")
     ap.add_argument("--out", required=True)

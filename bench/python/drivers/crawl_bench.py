@@ -16,7 +16,7 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 LAUNCHER = os.path.join(ROOT, "asyncio4j")
 DEBIAN_PYTHON = "/usr/bin/python3"
 
@@ -39,7 +39,7 @@ def asyncio4j(url, tmp):
 
 
 def scrapy(url, tmp):
-    p, wall = run([DEBIAN_PYTHON, os.path.join(ROOT, "bench", "python", "scrapy_crawl.py"), url])
+    p, wall = run([DEBIAN_PYTHON, os.path.join(ROOT, "bench", "python", "twins", "scrapy_crawl.py"), url])
     if p.returncode != 0:
         raise RuntimeError("scrapy failed: " + p.stderr[-2000:])
     r = json.loads(p.stdout.strip().splitlines()[-1])

@@ -12,6 +12,8 @@ import os
 import platform
 import subprocess
 
+import common
+
 SUITES = ["generators", "loop", "sync", "echo", "crawl"]
 TITLES = {
     "generators": "Generators: one yield + resume",
@@ -24,11 +26,7 @@ PEER_NAMES = {"cpython": "CPython asyncio", "virtualThreads": "JDK virtual threa
 
 
 def load(results, name):
-    path = os.path.join(results, name + ".json")
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        return json.load(f)
+    return common.load(os.path.join(results, name + ".json"))
 
 
 def fmt(v, unit=""):
@@ -179,15 +177,9 @@ def chart(rows, path, title):
 
 
 def machine():
-    cpu = "unknown"
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(l.split(":", 1)[1].strip() for l in f if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     java = subprocess.run([os.environ.get("JAVA", "java"), "-version"], capture_output=True, text=True).stderr.splitlines()
-    return {"cpus": os.cpu_count(), "cpu": cpu, "os": platform.platform(), "java": java[0] if java else "?",
-            "python": platform.python_version()}
+    return dict(common.machine(), cpu=common.cpu_model() or "unknown", java=java[0] if java else "?",
+                python=platform.python_version())
 
 
 def main():

@@ -7,9 +7,8 @@ The table goes to stdout, as Markdown. A missing or unreadable input shows as "n
 """
 import argparse
 import datetime
-import json
-import os
-import platform
+
+from common import fmt, jmh_meta, jmh_scores, load, machine, print_table, write_json
 
 WORKLOADS = [
     ("lockAcquireRelease", "`await lock.acquire(); lock.release()`, uncontended"),
@@ -17,7 +16,6 @@ WORKLOADS = [
     ("queuePutGet", "`await q.put(x); await q.get()`, no waiting"),
     ("queuePingPong", "ping-pong between two tasks via two queues, per round trip"),
 ]
-from report_generators import cpu_model, fmt, jmh_meta, jmh_scores, load
 
 PREFIX = "io.github.asyncio4j.bench.SyncBench."
 
@@ -56,16 +54,7 @@ def main():
 
     header = ("workload", "asyncio4j fast ns/op", "asyncio4j fallback ns/op", "CPython ns/op",
               "CPython/fast", "CPython/fallback")
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
-
-    def line(cells):
-        return "| " + " | ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
-
-    print(line(header))
-    print("|" + "|".join(("-" * (w + 1) + ":") if i else ("-" * (w + 2)) for i, w in enumerate(widths)) + "|")
-    for r in rows:
-        print(line(r))
+    print_table(header, rows)
     print()
     print("CPython/fast: CPython's time divided by asyncio4j's; above 1 asyncio4j is that many times faster,")
     print("below 1 it is slower. Each figure is per operation, averaged over coroutine runs of 1000 operations.")
@@ -75,18 +64,13 @@ def main():
     out = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "quick": args.quick,
-        "machine": {"cpus": os.cpu_count(), "cpu": cpu_model(), "os": platform.platform()},
+        "machine": machine(),
         "java": {"fast": jmh_meta(fast_doc), "fallback": jmh_meta(fallback_doc)},
         "python": py_meta,
         "unit": "ns/op",
         "workloads": combined,
     }
-    tmp = args.out + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(out, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, args.out)
-    print(f"written: {args.out}")
+    write_json(args.out, out)
 
 
 if __name__ == "__main__":

@@ -11,9 +11,8 @@ import argparse
 import datetime
 import json
 import os
-import platform
 
-from report_generators import cpu_model, fmt, jmh_baseline, jmh_meta, load
+from common import fmt, jmh_baseline, jmh_meta, jmh_scores, load, machine, print_table, write_json
 
 TIMED = [
     # key, label, target ns (fast engine)
@@ -23,26 +22,6 @@ TIMED = [
 LOOP = "io.github.asyncio4j.bench.LoopBench."
 VT = "io.github.asyncio4j.bench.VirtualThreadBench."
 MEMORY_TARGET = 1024
-
-
-def scores(doc, prefix):
-    out = {}
-    for entry in doc or []:
-        name = entry.get("benchmark", "")
-        if not name.startswith(prefix):
-            continue
-        m = entry["primaryMetric"]
-        if m.get("scoreUnit") != "ns/op":
-            raise SystemExit(f"report_loop: {name} is in {m.get('scoreUnit')}, expected ns/op")
-        err = m.get("scoreError")
-        raw = [x for fork in m.get("rawData") or [] for x in fork]
-        out[name[len(prefix):]] = {
-            "score": round(m["score"], 2),
-            "error": round(err, 2) if isinstance(err, (int, float)) and err == err else None,
-            "best": round(min(raw), 2) if raw else None,
-            "unit": "ns/op",
-        }
-    return out
 
 
 def load_memory(path):
@@ -84,7 +63,7 @@ def main():
     args = ap.parse_args()
 
     fast_doc, fallback_doc, vt_doc, py_doc = (load(p) for p in (args.fast, args.fallback, args.vthreads, args.python))
-    fast, fallback, vt = scores(fast_doc, LOOP), scores(fallback_doc, LOOP), scores(vt_doc, VT)
+    fast, fallback, vt = jmh_scores(fast_doc, LOOP, best=True), jmh_scores(fallback_doc, LOOP, best=True), jmh_scores(vt_doc, VT, best=True)
     py = (py_doc or {}).get("results", {})
     mem, mem_raw = load_memory(args.memory)
     py_mem = (py_doc or {}).get("memory", {})
@@ -123,17 +102,7 @@ def main():
 
     header = ("workload", "asyncio4j fast", "asyncio4j fallback", "virtual threads", "CPython asyncio",
               "CPython/fast", "VT/fast", "target (fast)")
-    widths = [max(len(r[i]) for r in rows + [header]) for i in range(len(header))]
-
-    def line(cells):
-        return "| " + " | ".join(c.ljust(w) if i in (0, len(cells) - 1) else c.rjust(w)
-                                 for i, (c, w) in enumerate(zip(cells, widths))) + " |"
-
-    print(line(header))
-    print("|" + "|".join(("-" * (w + 2)) if i in (0, len(widths) - 1) else ("-" * (w + 1) + ":")
-                         for i, w in enumerate(widths)) + "|")
-    for r in rows:
-        print(line(r))
+    print_table(header, rows, left=(0, -1))
     print()
     print("Times: JMH's mean over the measured iterations (for the fast engine, its best iteration in")
     print("brackets); CPython's best run. CPython/fast and VT/fast: the peer's figure divided by the fast")
@@ -149,7 +118,7 @@ def main():
     out = {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "quick": args.quick,
-        "machine": {"cpus": os.cpu_count(), "cpu": cpu_model(), "os": platform.platform()},
+        "machine": machine(),
         "java": {"fast": jmh_meta(fast_doc), "fallback": jmh_meta(fallback_doc), "virtualThreads": jmh_meta(vt_doc)},
         "python": {k: (py_doc or {}).get(k) for k in ("implementation", "version", "loop", "ops", "runs", "batch")}
         if py_doc else None,
@@ -157,12 +126,7 @@ def main():
         "memoryRuns": mem_raw,
         "continuationBaseline": jmh_baseline(fast_doc),
     }
-    tmp = args.out + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(out, f, indent=2)
-        f.write("\n")
-    os.replace(tmp, args.out)
-    print(f"written: {args.out}")
+    write_json(args.out, out)
 
 
 if __name__ == "__main__":

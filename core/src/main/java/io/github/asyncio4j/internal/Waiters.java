@@ -1,4 +1,4 @@
-package io.github.asyncio4j.sync;
+package io.github.asyncio4j.internal;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.EventLoop;
@@ -14,12 +14,14 @@ import java.util.ArrayDeque;
  * <p>Invariants: a waiter is pending until granted (result set) or cancelled (its task was cancelled: Task.cancel
  * cancels the future it awaits); {@link #pollPending()} skips and drops cancelled ones, so a cancelled waiter
  * never receives a grant. Loop-confined.
+ *
+ * <p>Internal: shared by {@code sync} and {@code queue}; not part of the API (the package is not exported).
  */
-final class Waiters {
+public final class Waiters {
     /** A waiting task's future; its result (null) is the grant. */
-    static final class Waiter extends Future<Void> {
+    public static final class Waiter extends Future<Void> {
         /** The waiting task: who the lock is handed to. */
-        final Task<?> task;
+        public final Task<?> task;
 
         Waiter(EventLoop loop, Task<?> task) {
             super(loop);
@@ -27,7 +29,7 @@ final class Waiters {
         }
 
         /** Granted: woken with a result, as opposed to cancelled or still waiting. */
-        boolean granted() {
+        public boolean granted() {
             return isDone() && !isCancelled();
         }
     }
@@ -36,17 +38,18 @@ final class Waiters {
     private EventLoop loop;
     private ArrayDeque<Waiter> queue;
 
-    Waiters(Object owner) {
+    /** Waiters of {@code owner} (named in the error for a waiter from another loop). */
+    public Waiters(Object owner) {
         this.owner = owner;
     }
 
     /** Appends a waiter for {@code task} (null when the primitive does not track tasks) on the running loop. */
-    Waiter add(Task<?> task) {
+    public Waiter add(Task<?> task) {
         return add(task, false);
     }
 
     /** Adds a waiter at the head (a woken waiter that found nothing retries first) or at the tail. */
-    Waiter add(Task<?> task, boolean first) {
+    public Waiter add(Task<?> task, boolean first) {
         Waiter w = new Waiter(boundLoop(), task);
         if (queue == null) {
             queue = new ArrayDeque<>(4);
@@ -60,7 +63,7 @@ final class Waiters {
     }
 
     /** Removes and returns the first pending waiter, dropping cancelled ones; null if no waiter is pending. */
-    Waiter pollPending() {
+    public Waiter pollPending() {
         ArrayDeque<Waiter> q = queue;
         if (q == null) {
             return null;
@@ -75,7 +78,7 @@ final class Waiters {
     }
 
     /** Grants the first pending waiter; false if none is pending. */
-    boolean wakeOne() {
+    public boolean wakeOne() {
         Waiter w = pollPending();
         if (w == null) {
             return false;
@@ -85,21 +88,21 @@ final class Waiters {
     }
 
     /** Grants every pending waiter. */
-    void wakeAll() {
+    public void wakeAll() {
         while (wakeOne()) {
             // each grant schedules its task
         }
     }
 
     /** Forgets {@code w} (a waiter that gives up); no-op if it was already taken off the queue. */
-    void remove(Waiter w) {
+    public void remove(Waiter w) {
         if (queue != null) {
             queue.remove(w);
         }
     }
 
     /** How many waiters are still pending (cancelled ones not yet dropped are not counted). */
-    int pending() {
+    public int pending() {
         int n = 0;
         if (queue != null) {
             for (Waiter w : queue) {
@@ -123,7 +126,7 @@ final class Waiters {
     }
 
     /** The task that is running now, or null outside any task (or outside any running loop). */
-    static Task<?> currentTask() {
+    public static Task<?> currentTask() {
         try {
             return Async.currentTask();
         } catch (IllegalStateException noLoop) {
@@ -132,7 +135,7 @@ final class Waiters {
     }
 
     /** The running task. @throws IllegalStateException naming {@code what} if called outside a task */
-    static Task<?> requireTask(String what) {
+    public static Task<?> requireTask(String what) {
         Task<?> t = currentTask();
         if (t == null) {
             throw new IllegalStateException(what + " must be awaited inside a running task");
