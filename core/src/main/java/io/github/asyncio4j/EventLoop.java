@@ -1257,9 +1257,16 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** The default frame filter of {@link #dumpTasks()}: the innermost frame outside asyncio4j. */
+    /** Core's own classes: the loop, the engines, streams, locks and queues (not http's, not the crawler's). */
+    private static final java.util.regex.Pattern CORE_CLASS =
+            java.util.regex.Pattern.compile("io\\.github\\.asyncio4j\\.(engine\\.|net\\.|sync\\.|queue\\.)?[A-Z][^.]*");
+
+    /**
+     * The default frame filter of {@link #dumpTasks()}: the innermost frame outside core's own packages, so a
+     * task of the crawler or of the HTTP client shows where in that code it waits.
+     */
     private static boolean isOutsideAsyncio4j(StackTraceElement e) {
-        return !e.getClassName().startsWith("io.github.asyncio4j.");
+        return !CORE_CLASS.matcher(e.getClassName()).matches();
     }
 
     private static boolean jfrAvailable() {

@@ -20,7 +20,8 @@ final class LoopMBeans {
     static final long DELAY_MS = 1000;
     private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
     private static final String DOMAIN = "io.github.asyncio4j";
-    private static volatile boolean disabled = "false".equalsIgnoreCase(System.getProperty("asyncio4j.jmx"));
+    /** Set when JMX turned out to be unusable (no java.management); the property is read at each start. */
+    private static volatile boolean disabled;
     private static ScheduledExecutorService registrar;
 
     private LoopMBeans() {
@@ -31,7 +32,7 @@ final class LoopMBeans {
 
     /** The loop started running: registers it soon, unless it closes first. */
     static void started(EventLoop loop) {
-        if (disabled) {
+        if (disabled || "false".equalsIgnoreCase(System.getProperty("asyncio4j.jmx"))) {
             return;
         }
         try {

@@ -124,6 +124,8 @@ class AwaitTreeTest {
     void eachRunningLoopHasAnMBeanUntilItCloses() throws Exception {
         MBeanServer mbs = ManagementFactory.getPlatformMBeanServer();
         ObjectName name;
+        String before = System.getProperty("asyncio4j.jmx");
+        System.setProperty("asyncio4j.jmx", "true");   // the build turns it off for the other tests
         try (EventLoopGroup group = EventLoopGroup.create(1)) {
             EventLoop loop = group.loop(0);
             CompletableFuture<Void> release = new CompletableFuture<>();
@@ -148,6 +150,12 @@ class AwaitTreeTest {
             assertThat((String) mbs.invoke(name, "dumpTasks", new Object[0], new String[0]))
                     .contains("name='first'").contains("name='second'");
             release.complete(null);
+        } finally {
+            if (before == null) {
+                System.clearProperty("asyncio4j.jmx");
+            } else {
+                System.setProperty("asyncio4j.jmx", before);
+            }
         }
         for (int i = 0; i < 300 && mbs.isRegistered(name); i++) {
             Thread.sleep(10);   // unregistered by the JMX thread right after the close
