@@ -106,7 +106,7 @@ def real_wget(url, tmp):
 def real_scrapy(default_concurrency):
     def crawl(url, tmp):
         urls = os.path.join(tmp, "scrapy-urls.txt")
-        cmd = [DEBIAN_PYTHON, os.path.join(ROOT, "bench", "python", "scrapy_crawl.py"), url, "--urls", urls]
+        cmd = [DEBIAN_PYTHON, os.path.join(ROOT, "bench", "python", "twins", "scrapy_crawl.py"), url, "--urls", urls]
         if default_concurrency:
             cmd.append("--default-concurrency")
         p, wall, cpu, rss = timed(cmd)

@@ -2,7 +2,7 @@
 on a free loopback port (a generated config in a temporary directory, nothing of the system's nginx touched), and
 a latency-injecting TCP proxy (each response's first bytes held back a fixed time; loopback only).
 
-    python3 bench/python/real_sites.py serve          # prints the two roots, serves until Ctrl-C (for trying)
+    python3 bench/python/drivers/real_sites.py serve          # prints the two roots, serves until Ctrl-C (for trying)
 """
 import asyncio
 import os
