@@ -28,8 +28,9 @@ final class AwaitTree {
         this.tasks = tasks;
         for (Task<?> t : tasks) {
             follow(t, t.awaiting(), null);
-            if (t.groupParent != null && !t.groupParent.isDone()) {
-                link(t.groupParent, t, "task group");
+            Task<?> parent = t.groupParent();
+            if (parent != null && !parent.isDone()) {
+                link(parent, t, "task group");
             }
         }
     }

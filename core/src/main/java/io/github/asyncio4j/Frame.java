@@ -22,11 +22,11 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     static final Object DONE = new Object();
 
     private final GeneratorBody<Y, S, R> body;
-    /** The body compiled to a state machine, or null when it runs on a strand. */
-    private final GeneratorStateMachine machine;
-    /** For a machine: the thread that last drove it and that thread's coroutine slot (one look-up per thread). */
-    private Thread slotThread;
-    private Coroutine.Current slot;
+    /**
+     * The body compiled to a state machine, or null when it runs on a strand. The machine's per-frame state is in
+     * this one object so that a strand's frame (one per coroutine) stays as small as it was before machines.
+     */
+    private final Compiled compiled;
     private Strand strand;
     private State state = State.CREATED;
     private Frame<?, ?, ?> host;
@@ -45,7 +45,19 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     /** A frame that runs {@code machine} (the compiled {@code body}) instead of a strand, when not null. */
     Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine) {
         this.body = body;
-        this.machine = machine;
+        this.compiled = machine == null ? null : new Compiled(machine);
+    }
+
+    /** A compiled body: the machine, and the thread that last drove it with that thread's coroutine slot. */
+    private static final class Compiled {
+        final GeneratorStateMachine machine;
+        /** One look-up of the coroutine slot per driving thread. */
+        Thread slotThread;
+        Coroutine.Current slot;
+
+        Compiled(GeneratorStateMachine machine) {
+            this.machine = machine;
+        }
     }
 
     GeneratorBody<Y, S, R> body() {
@@ -54,7 +66,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** True when the body runs as a compiled state machine. */
     boolean isCompiled() {
-        return machine != null;
+        return compiled != null;
     }
 
     State state() {
@@ -89,7 +101,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                     throw new IllegalStateException(
                             "can't send non-null value to a just-created generator; call next() first");
                 }
-                if (machine != null) {
+                if (compiled != null) {
                     break;
                 }
                 strand = Strand.of(this);
@@ -98,8 +110,9 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             case SUSPENDED -> {
             }
         }
-        if (machine != null) {
-            return step(value, toThrow);
+        Compiled m = compiled;
+        if (m != null) {
+            return step(m, value, toThrow);
         }
         sent = value;
         thrown = toThrow;
@@ -132,20 +145,20 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * names this frame: an {@code await} inside the body then fails as it does on a strand ("inside a plain
      * generator's body") instead of suspending whichever coroutine drives the generator.
      */
-    private Object step(Object value, Throwable toThrow) {
+    private Object step(Compiled m, Object value, Throwable toThrow) {
         state = State.RUNNING;
         Thread thread = Thread.currentThread();
-        Coroutine.Current c = slot;
-        if (thread != slotThread) {
+        Coroutine.Current c = m.slot;
+        if (thread != m.slotThread) {
             c = Coroutine.currentSlot();
-            slot = c;
-            slotThread = thread;
+            m.slot = c;
+            m.slotThread = thread;
         }
         Frame<?, ?, ?> driver = c.frame;
         c.frame = this;
         Object y;
         try {
-            y = machine.step(value, toThrow);
+            y = m.machine.step(value, toThrow);
         } catch (StopIteration e) {
             state = State.CLOSED;
             throw raisedStopIteration(e);
@@ -157,7 +170,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         }
         if (y == DONE) {
             state = State.CLOSED;
-            result = machine.takeResult();
+            result = m.machine.takeResult();
             return DONE;
         }
         state = State.SUSPENDED;
@@ -328,7 +341,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** The body's frames while suspended, innermost first, without the engine's. */
     List<StackTraceElement> bodyStack() {
-        return machine != null ? machine.stack() : bodyFrames(stackTrace());
+        return compiled != null ? compiled.machine.stack() : bodyFrames(stackTrace());
     }
 
     StackTraceElement[] stackTrace() {

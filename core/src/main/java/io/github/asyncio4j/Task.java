@@ -27,8 +27,6 @@ public class Task<T> extends Future<T> {
     final Context context;
     /** The step, as the loop's ready queue holds it. Reused for every step of this task. */
     final Handle stepHandle;
-    /** The task's wake-up: the done callback it registers on an awaited future, and the callback of its step. */
-    private final Waker waker = new Waker();
     /** What the task waits on; null while it runs or sits in the ready queue. */
     private Wait waitingOn;
     /** The exception the next step raises at the await point; set only by {@link #throwIn}. */
@@ -36,14 +34,10 @@ public class Task<T> extends Future<T> {
     /** A cancellation was handed to the awaited future, whose outcome the next step delivers: nothing replaces it. */
     private boolean cancelInFlight;
     private int cancelRequests;
-    /** The innermost open {@link Timeout} scope, or null; each links to the one it was entered in. */
-    private Timeout innermostScope;
-    /** The outermost open scope whose deadline passed, or null: while set, every suspension raises (level-triggered). */
-    private Timeout expiredScope;
-    /** Above zero while the task waits where an expired scope must not fail its awaits (a TaskGroup's close). */
-    private int shielded;
-    /** The task that owns the {@link TaskGroup} this task is a child of, or null: a link of the await tree. */
-    Task<?> groupParent;
+    /** The awaited future while {@code waitingOn == waker}, else null (a field here keeps the waker small). */
+    private Future<?> awaitedFuture;
+    /** The task's {@link Timeout} scopes, shielding and group parent, made on first use: most tasks use none. */
+    private Scopes scopes;
     /** Links of the loop's list of live (not done) tasks. */
     Task<?> prevLive;
     Task<?> nextLive;
@@ -55,7 +49,7 @@ public class Task<T> extends Future<T> {
         this.name = name;
         this.number = name != null ? 0 : COUNTER.incrementAndGet();
         this.context = context;
-        this.stepHandle = new Handle(loop, waker, context) {
+        this.stepHandle = new Handle(loop, new Waker(), context) {
             @Override
             public String toString() {
                 return "step of " + Task.this;
@@ -63,14 +57,53 @@ public class Task<T> extends Future<T> {
         };
     }
 
+    /** The task's wake-up ({@link Waker}), held by its step handle (not in a field: a task stays smaller). */
+    private Waker waker() {
+        return (Waker) stepHandle.callback;
+    }
+
+    /**
+     * A task's less common state, kept apart so that the many tasks that use none of it stay small (the spawn
+     * benchmark): timeout scopes ({@link #enterScope}), shielding ({@link #shield}), its task group's owner.
+     */
+    private static final class Scopes {
+        /** The innermost open {@link Timeout} scope, or null; each links to the one it was entered in. */
+        Timeout innermost;
+        /** The outermost open scope whose deadline passed, or null: while set, every suspension raises. */
+        Timeout expired;
+        /** Above zero while the task waits where an expired scope must not fail its awaits (a TaskGroup's close). */
+        int shielded;
+        /** The task that owns the {@link TaskGroup} this task is a child of, or null: a link of the await tree. */
+        Task<?> groupParent;
+    }
+
+    /** The task that owns the {@link TaskGroup} this task is a child of, or null: a link of the await tree. */
+    Task<?> groupParent() {
+        Scopes s = scopes;
+        return s == null ? null : s.groupParent;
+    }
+
+    /** Links this task, a child of a {@link TaskGroup}, to the group's owner task ({@link #groupParent()}). */
+    void setGroupParent(Task<?> parent) {
+        if (parent != null || scopes != null) {
+            scopes().groupParent = parent;
+        }
+    }
+
+    private Scopes scopes() {
+        Scopes s = scopes;
+        if (s == null) {
+            s = new Scopes();
+            scopes = s;
+        }
+        return s;
+    }
+
     /**
      * The task's wake-up, one per task: the done callback on an awaited future (then it is also the task's
      * {@link Wait}, naming that future) and the callback of its step handle and sleep timers.
      */
     final class Waker implements Wakeup, Runnable, Wait {
-        /** The awaited future while {@code waitingOn == this}, else null. */
-        private Future<?> future;
-
         @Override
         public Handle stepHandle() {
             return stepHandle;
@@ -88,12 +121,12 @@ public class Task<T> extends Future<T> {
 
         @Override
         public boolean abort(String reason) {
-            return future.cancel(reason);   // if it refuses, it is done: this wake-up is queued already
+            return awaitedFuture.cancel(reason);   // if it refuses, it is done: this wake-up is queued already
         }
 
         @Override
         public Object target() {
-            return future;
+            return awaitedFuture;
         }
 
         @Override
@@ -212,9 +245,10 @@ public class Task<T> extends Future<T> {
         pending = null;
         cancelInFlight = false;
         waitingOn = null;
-        waker.future = null;
-        if (toThrow != null && innermostScope != null) {
-            innermostScope.noteRaised(toThrow);   // a deadline's error reached the block
+        awaitedFuture = null;
+        Scopes sc = scopes;
+        if (toThrow != null && sc != null && sc.innermost != null) {
+            sc.innermost.noteRaised(toThrow);   // a deadline's error reached the block
         }
         Task<?> previous = loop.enterTask(this);
         Object yielded;
@@ -251,7 +285,8 @@ public class Task<T> extends Future<T> {
             }
             return;
         }
-        if (expiredScope != null && shielded == 0) {
+        Scopes s = scopes;
+        if (s != null && s.expired != null && s.shielded == 0) {
             failAwait();
             return;
         }
@@ -261,7 +296,7 @@ public class Task<T> extends Future<T> {
     /** An await inside an expired timeout scope: it does not wait, the next step raises (level-triggered). */
     private void failAwait() {
         if (!(pending instanceof CancelledError)) {
-            pending = expiredScope.levelError();
+            pending = scopes.expired.levelError();
         }
         loop.scheduleStep(this);
     }
@@ -276,14 +311,15 @@ public class Task<T> extends Future<T> {
                 } else if (f == this) {
                     rejectTrap(new IllegalStateException("Task cannot await on itself: " + this));
                 } else {
-                    waker.future = f;
+                    awaitedFuture = f;
+                    Waker waker = waker();
                     waitingOn = waker;
                     @SuppressWarnings({"unchecked", "rawtypes"})
                     Consumer<Future<?>> cb = (Consumer) waker;
                     ((Future<Object>) f).addDoneCallback(cb);
                 }
             }
-            case Trap.Sleep(double deadline) -> waitingOn = new Sleeping(loop.scheduleTimer(deadline, waker, context));
+            case Trap.Sleep(double deadline) -> waitingOn = new Sleeping(loop.scheduleTimer(deadline, waker(), context));
             case Trap.YieldOnce() -> loop.scheduleStep(this);
             case Trap.IoWait(var channel, int ops) -> waitingOn = loop.waitForIo(channel, ops, this);
         }
@@ -348,17 +384,19 @@ public class Task<T> extends Future<T> {
 
     /** Enters a {@link Timeout} scope; returns the scope it is entered in (the innermost open one), or null. */
     Timeout enterScope(Timeout scope) {
-        Timeout enclosing = innermostScope;
-        innermostScope = scope;
+        Scopes sc = scopes();
+        Timeout enclosing = sc.innermost;
+        sc.innermost = scope;
         return enclosing;
     }
 
     /** Leaves a scope (normally the innermost one; a scope closed out of order is unlinked where it is). */
     void leaveScope(Timeout scope) {
-        if (innermostScope == scope) {
-            innermostScope = scope.enclosing;
+        Scopes sc = scopes();
+        if (sc.innermost == scope) {
+            sc.innermost = scope.enclosing;
         } else {
-            for (Timeout s = innermostScope; s != null; s = s.enclosing) {
+            for (Timeout s = sc.innermost; s != null; s = s.enclosing) {
                 if (s.enclosing == scope) {
                     s.enclosing = scope.enclosing;
                     break;
@@ -368,15 +406,16 @@ public class Task<T> extends Future<T> {
         scopesChanged();
     }
 
-    /** Recomputes {@link #expiredScope}: the outermost open scope whose deadline passed. */
+    /** Recomputes the expired scope: the outermost open scope whose deadline passed. */
     void scopesChanged() {
         Timeout outermost = null;
-        for (Timeout s = innermostScope; s != null; s = s.enclosing) {
+        Scopes sc = scopes();
+        for (Timeout s = sc.innermost; s != null; s = s.enclosing) {
             if (s.isExpiring()) {
                 outermost = s;
             }
         }
-        expiredScope = outermost;
+        sc.expired = outermost;
     }
 
     /**
@@ -385,12 +424,12 @@ public class Task<T> extends Future<T> {
      * {@link #unshield()}.
      */
     void shield() {
-        shielded++;
+        scopes().shielded++;
     }
 
     /** Ends one {@link #shield()}. */
     void unshield() {
-        shielded--;
+        scopes().shielded--;
     }
 
     /** Counts a cancellation request without raising anything: a {@link Timeout} scope's expiry, as in asyncio. */
@@ -405,7 +444,7 @@ public class Task<T> extends Future<T> {
 
     private void finish() {
         waitingOn = null;
-        waker.future = null;
+        awaitedFuture = null;
         loop.taskFinished(this);
     }
 

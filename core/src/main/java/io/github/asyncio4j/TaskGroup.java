@@ -82,7 +82,7 @@ public final class TaskGroup implements AutoCloseable {
             throw new IllegalStateException("TaskGroup is shutting down: no task can be added to it");
         }
         Task<T> task = loop.createTask(coro, name);
-        task.groupParent = parent;   // the await tree shows the child under the group's task
+        task.setGroupParent(parent);   // the await tree shows the child under the group's task
         children.add(task);
         task.addDoneCallback(this::childDone);
         return task;
