@@ -119,6 +119,29 @@ final class NetTesting {
         return n;
     }
 
+    /**
+     * Connects to a closed server's {@code port} until the connection is refused, polling the loop a bounded number
+     * of times, and returns the last failure (null if every attempt connected). The JDK frees a selector-registered
+     * listener when the loop next polls; until then (a loaded machine may need more than one poll) a connection can
+     * still land in the closing listener's backlog and be reset.
+     */
+    static Throwable awaitRefused(int port) {
+        Throwable refused = null;
+        for (int i = 0; i < 200 && !(refused instanceof java.net.ConnectException); i++) {
+            await(sleep(0.005));
+            try {
+                await(Streams.openConnection(HOST, port)).writer().close();
+                refused = null;
+            } catch (Exception e) {   // await rethrows the connect's checked exception as is
+                if (!(e instanceof java.net.SocketException)) {
+                    throw new AssertionError("expected a refused or reset connection", e);
+                }
+                refused = e;
+            }
+        }
+        return refused;
+    }
+
     static long maxFileDescriptors() {
         if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.UnixOperatingSystemMXBean os) {
             return os.getMaxFileDescriptorCount();

@@ -77,21 +77,7 @@ class ServerTest {
             assertThat(server.isServing()).isFalse();
             assertThat(listener.isOpen()).isFalse();
             assertThat(loop.removeReader(listener)).isFalse();
-            // The JDK frees a selector-registered socket when the loop next polls; until then (a loaded machine
-            // may need more than one poll) a connection can still land in the closing listener's backlog and be
-            // reset. Once freed, the port refuses.
-            Throwable refused = null;
-            for (int i = 0; i < 200 && !(refused instanceof ConnectException); i++) {
-                await(sleep(0.005));
-                try {
-                    await(Streams.openConnection(HOST, server.port())).writer().close();
-                    refused = null;
-                } catch (Exception e) {   // await rethrows the connect's checked exception as is
-                    assertThat(e).isInstanceOf(java.net.SocketException.class);
-                    refused = e;
-                }
-            }
-            assertThat(refused).isInstanceOf(ConnectException.class);
+            assertThat(awaitRefused(server.port())).isInstanceOf(ConnectException.class);
             // the open connection still works
             c.writer().write(bytes("after\n"));
             assertThat(text(await(c.reader().readLine()))).isEqualTo("after\n");
@@ -212,21 +198,7 @@ class ServerTest {
             assertThat(server.isServing()).isFalse();
             assertThat(listener.isOpen()).isFalse();
             assertThat(loop.removeReader(listener)).isFalse();
-            // The JDK frees a selector-registered socket when the loop next polls; until then (a loaded machine
-            // may need more than one poll) a connection can still land in the closing listener's backlog and be
-            // reset. Once freed, the port refuses.
-            Throwable refused = null;
-            for (int i = 0; i < 200 && !(refused instanceof ConnectException); i++) {
-                await(sleep(0.005));
-                try {
-                    await(Streams.openConnection(HOST, server.port())).writer().close();
-                    refused = null;
-                } catch (Exception e) {   // await rethrows the connect's checked exception as is
-                    assertThat(e).isInstanceOf(java.net.SocketException.class);
-                    refused = e;
-                }
-            }
-            assertThat(refused).isInstanceOf(ConnectException.class);
+            assertThat(awaitRefused(server.port())).isInstanceOf(ConnectException.class);
             return null;
         });
     }
