@@ -33,11 +33,20 @@ def run(cmd, **kw):
     return p, time.monotonic() - start
 
 
+def check_jvm(p):
+    """A JVM warning on the crawler's stderr (an unusable AOT cache, say) means the figures are not what a user
+    gets: fail loudly rather than report them."""
+    bad = [l for l in p.stderr.splitlines() if re.search(r"\]\[(error|warning) *\]", l)]
+    if bad:
+        raise RuntimeError("asyncio4j's JVM warned; its start-up is not the measured one:\n" + "\n".join(bad[:5]))
+
+
 def asyncio4j(url, tmp):
     out = os.path.join(tmp, "a4j.json")
     p, wall = run([LAUNCHER, "crawl", "-q", "--max-tasks", "100", "--json", out, url])
     if p.returncode != 0:
         raise RuntimeError("asyncio4j crawl failed: " + p.stderr[-2000:])
+    check_jvm(p)
     with open(out) as f:
         s = json.load(f)["summary"]
     pages = s["fetched"] + s["errors"]
@@ -86,6 +95,7 @@ def real_asyncio4j(url, tmp):
     p, wall, cpu, rss = timed([LAUNCHER, "crawl", "-q", "--max-tasks", "100", "--json", out, url])
     if p.returncode != 0:
         raise RuntimeError("asyncio4j crawl failed: " + p.stderr[-2000:])
+    check_jvm(p)
     with open(out) as f:
         report = json.load(f)
     found = {without_fragment(x["url"]) for x in report["pages"] if x["status"] is not None}
@@ -125,6 +135,7 @@ def startup():
     walls = []
     for _ in range(3):
         p, wall = run([LAUNCHER, "crawl", "-q", "--demo", "--pages", "1", "--max-pages", "1"])
+        check_jvm(p)
         if p.returncode == 0:
             walls.append(wall)
     return statistics.median(walls) if walls else None

@@ -6,6 +6,8 @@ import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Enabled;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
+import jdk.jfr.FlightRecorderListener;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -18,27 +20,41 @@ import jdk.jfr.Threshold;
  * {@code -XX:StartFlightRecording:io.github.asyncio4j.Task#enabled=true,io.github.asyncio4j.SlowCallback#enabled=true}
  * or in a JMC template. When off, the loop pays one check of a static flag per callback and per task.
  *
+ * <p>Invariant: no event class is loaded before the JVM has a flight recorder (started with the JVM, by
+ * {@code jcmd JFR.start}, or by a {@code Recording} in-process). Loading a {@link Event} subclass makes JFR
+ * instrument it, which costs a short-lived program (the crawler) about 0.3 s of CPU at start-up; a
+ * {@link FlightRecorderListener} raises {@link #recorder} when a recorder is initialised, and only then are the
+ * events touched. Held by {@code FlightRecorderEventsTest}.
+ *
  * <p>Only {@link EventLoop} calls this class, and only if {@link #available()} (the {@code jdk.jfr} module may be
  * absent from a trimmed runtime image).
  */
 final class LoopEvents {
-    private static final SlowCallback SLOW = new SlowCallback();
-    private static final TaskLife TASK = new TaskLife();
+    /** True once this JVM has a flight recorder; until then the events are off and their classes unloaded. */
+    private static volatile boolean recorder;
+
+    static {
+        FlightRecorder.addListener(new FlightRecorderListener() {
+            @Override
+            public void recorderInitialized(FlightRecorder r) {
+                recorder = true;
+            }
+        });
+    }
 
     private LoopEvents() {
     }
 
-    /** True if the JFR classes load; false (and never called again) otherwise. */
+    /**
+     * Initialises this class (its listener); true. Throws a {@link LinkageError} instead if the {@code jdk.jfr}
+     * module is absent, which {@link EventLoop} takes as "no events".
+     */
     static boolean available() {
-        try {
-            return SLOW != null && TASK != null;
-        } catch (LinkageError noJfr) {
-            return false;
-        }
+        return true;
     }
 
     static boolean slowCallbackEnabled() {
-        return SLOW.isEnabled();
+        return recorder && Events.SLOW.isEnabled();
     }
 
     /** Runs {@code h} timed; returns true if it was slow (and the event, if enabled, recorded). */
@@ -57,7 +73,13 @@ final class LoopEvents {
     }
 
     static boolean taskEnabled() {
-        return TASK.isEnabled();
+        return recorder && Events.TASK.isEnabled();
+    }
+
+    /** The events' enabled-state probes: loaded (and instrumented by JFR) on first use only. */
+    private static final class Events {
+        static final SlowCallback SLOW = new SlowCallback();
+        static final TaskLife TASK = new TaskLife();
     }
 
     /** Starts the lifetime event of {@code task}; kept in {@code events} until it finishes. */
