@@ -113,6 +113,13 @@ def real_wget(url, tmp):
     return {"wall": wall, "cpu": cpu, "rss_mb": rss, "found": {without_fragment(u) for u in found}}
 
 
+def is_html_page(url):
+    """A URL that names an HTML page (by its path: a directory or .html/.htm), not a requisite or a download."""
+    path = url.split("?", 1)[0]
+    last = path.rsplit("/", 1)[-1]
+    return last == "" or last.endswith((".html", ".htm")) or "." not in last
+
+
 def real_scrapy(default_concurrency):
     def crawl(url, tmp):
         urls = os.path.join(tmp, "scrapy-urls.txt")
@@ -181,6 +188,12 @@ def real_sites(args):
                             only, missing = sorted(found - reference), sorted(reference - found)
                             row["vs_wget"] = {"only_here": len(only), "only_wget": len(missing),
                                               "examples_only_here": only[:5], "examples_only_wget": missing[:5]}
+                            # The pages themselves: wget -r also fetches page requisites (stylesheets, scripts,
+                            # images), which the other crawlers do not follow.
+                            h_found = {u for u in found if is_html_page(u)}
+                            h_ref = {u for u in reference if is_html_page(u)}
+                            row["vs_wget_html"] = {"only_here": len(h_found - h_ref), "only_wget": len(h_ref - h_found),
+                                                   "examples_only_wget": sorted(h_ref - h_found)[:5]}
                         rows.append(row)
     finally:
         proxy.close()
@@ -192,14 +205,19 @@ def print_real(real):
     if "skipped" in real:
         print("\nreal sites: skipped: " + real["skipped"])
         return
-    print("\n| site | regime | crawler | pages | wall s | CPU s | RSS MB | vs asyncio4j (wall) | differs from wget |")
+    print("\n| site | regime | crawler | pages | wall s | CPU s | RSS MB | vs asyncio4j (wall) | differs from wget "
+          "(all URLs; HTML pages) |")
     print("|---|---|---|--:|--:|--:|--:|--:|---|")
     base = {(r["site"], r["regime"]): r["wall_seconds"] for r in real["results"] if r["crawler"] == "asyncio4j"}
     for r in real["results"]:
         b = base.get((r["site"], r["regime"]))
         ratio = "%.2fx" % (r["wall_seconds"] / b) if b else "-"
         d = r.get("vs_wget")
+        h = r.get("vs_wget_html")
         diff = "-" if d is None else "+%d / -%d" % (d["only_here"], d["only_wget"])
+        if h is not None:
+            diff += "; " + ("same pages" if h["only_here"] == h["only_wget"] == 0
+                            else "+%d / -%d pages" % (h["only_here"], h["only_wget"]))
         print("| %s | %s | %s | %d | %.2f | %.2f | %.0f | %s | %s |" % (r["site"], r["regime"], r["crawler"],
               r["pages"], r["wall_seconds"], r["cpu_seconds"], r["rss_mb"], ratio, diff))
     if real.get("startup_seconds"):
