@@ -14,7 +14,7 @@ import java.util.function.Function;
  *
  * <p>Invariants: {@code strand} is null until the first resume and after the end; while a fresh generator runs
  * inline under {@code yieldFrom}, {@code host} is the frame whose strand carries it, and its state is the
- * host's. The hand-off slots ({@code sent}, {@code thrown}, {@code yielded}) are used on the frame that owns the
+ * host's (so a {@code SUSPENDED} frame has no host). The hand-off slots ({@code sent}, {@code thrown}, {@code yielded}) are used on the frame that owns the
  * strand, and each is cleared when read.
  */
 final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
@@ -80,6 +80,10 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * the body threw. {@code owner} is the user-facing handle, for the engine's reclamation of dropped frames.
      */
     Object resume(Object value, Throwable toThrow, Object owner) {
+        Compiled m = compiled;
+        if (m != null && state == State.SUSPENDED) {
+            return step(m, value, toThrow);    // the per-value path of a compiled body (host is null: see above)
+        }
         if (host != null) {
             throw new IllegalStateException("generator is running inside another generator's yieldFrom; "
                     + "drive the delegating generator instead");
@@ -110,7 +114,6 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             case SUSPENDED -> {
             }
         }
-        Compiled m = compiled;
         if (m != null) {
             return step(m, value, toThrow);
         }
@@ -141,9 +144,12 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     }
 
     /**
-     * One step of a compiled body. It runs on its driver's stack, so for its duration the thread's coroutine slot
-     * names this frame: an {@code await} inside the body then fails as it does on a strand ("inside a plain
-     * generator's body") instead of suspending whichever coroutine drives the generator.
+     * One step of a compiled body. It runs on its driver's stack, so while a coroutine is being driven on this
+     * thread the coroutine slot names this frame for the step's duration: an {@code await} inside the body then
+     * fails as it does on a strand ("inside a plain generator's body") instead of suspending that coroutine. When
+     * the slot is empty it is left alone (an {@code await} fails as "outside a running task", again as on a
+     * strand), so driving a generator outside coroutines stores nothing into the long-lived slot: under G1 each
+     * such store of a reference costs a memory fence.
      */
     private Object step(Compiled m, Object value, Throwable toThrow) {
         state = State.RUNNING;
@@ -155,7 +161,9 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             m.slotThread = thread;
         }
         Frame<?, ?, ?> driver = c.frame;
-        c.frame = this;
+        if (driver != null) {
+            c.frame = this;
+        }
         Object y;
         try {
             y = m.machine.step(value, toThrow);
@@ -166,7 +174,9 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             state = State.CLOSED;
             throw t;
         } finally {
-            c.frame = driver;
+            if (driver != null) {
+                c.frame = driver;
+            }
         }
         if (y == DONE) {
             state = State.CLOSED;
