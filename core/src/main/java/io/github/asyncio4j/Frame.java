@@ -58,6 +58,14 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         Compiled(GeneratorStateMachine machine) {
             this.machine = machine;
         }
+
+        /** The calling thread's coroutine slot, remembered with the thread (the first step on each thread). */
+        Coroutine.Current lookUpSlot() {
+            Coroutine.Current c = Coroutine.currentSlot();
+            slot = c;
+            slotThread = Thread.currentThread();
+            return c;
+        }
     }
 
     GeneratorBody<Y, S, R> body() {
@@ -84,6 +92,15 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         if (m != null && state == State.SUSPENDED) {
             return step(m, value, toThrow);    // the per-value path of a compiled body (host is null: see above)
         }
+        return resumeOther(value, toThrow, owner);
+    }
+
+    /**
+     * {@link #resume}'s every case but a suspended machine's step: the start, the strand engines, the errors. Kept
+     * out of {@code resume} so that a for-each over a compiled generator inlines a small method per value.
+     */
+    private Object resumeOther(Object value, Throwable toThrow, Object owner) {
+        Compiled m = compiled;
         if (host != null) {
             throw new IllegalStateException("generator is running inside another generator's yieldFrom; "
                     + "drive the delegating generator instead");
@@ -153,13 +170,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      */
     private Object step(Compiled m, Object value, Throwable toThrow) {
         state = State.RUNNING;
-        Thread thread = Thread.currentThread();
-        Coroutine.Current c = m.slot;
-        if (thread != m.slotThread) {
-            c = Coroutine.currentSlot();
-            m.slot = c;
-            m.slotThread = thread;
-        }
+        Coroutine.Current c = m.slotThread == Thread.currentThread() ? m.slot : m.lookUpSlot();
         Frame<?, ?, ?> driver = c.frame;
         if (driver != null) {
             c.frame = this;
@@ -167,16 +178,15 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         Object y;
         try {
             y = m.machine.step(value, toThrow);
-        } catch (StopIteration e) {
-            state = State.CLOSED;
-            throw raisedStopIteration(e);
         } catch (Throwable t) {
-            state = State.CLOSED;
-            throw t;
-        } finally {
             if (driver != null) {
                 c.frame = driver;
             }
+            state = State.CLOSED;
+            throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
+        }
+        if (driver != null) {
+            c.frame = driver;
         }
         if (y == DONE) {
             state = State.CLOSED;
