@@ -13,10 +13,16 @@ import org.openjdk.jmh.infra.Blackhole;
  * Not a replacement for the JMH figures, which are the ones reported.
  *
  * <pre>
- * java -XX:CompileCommand=blackhole,org/openjdk/jmh/infra/Blackhole.consume \
- *     [--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED] [-Dasyncio4j.generators=compiled] \
+ * java -XX:+UnlockExperimentalVMOptions -XX:CompileCommand=quiet \
+ *     -XX:CompileCommand=blackhole,org/openjdk/jmh/infra/Blackhole.consumeCompiler -DcompilerBlackholesEnabled=true \
+ *     -XX:CompileCommand=inline,org/openjdk/jmh/infra/Blackhole.consume \
+ *     --add-exports=java.base/jdk.internal.vm=ALL-UNNAMED -Dasyncio4j.generators=compiled \
  *     -cp bench/target/benchmarks.jar io.github.asyncio4j.bench.GeneratorCpuTime WORKLOAD [ROUNDS [VALUES]]
  * </pre>
+ *
+ * (the blackhole options are those JMH gives its forks: {@code Blackhole.consume} becomes a compiler blackhole,
+ * as in the benchmark). For an A/B, put the other build's jar first on the class path: {@code -cp OLD.jar:NEW.jar}
+ * runs the old core with this class.
  *
  * WORKLOAD is {@code forEachDrain}, {@code yieldResume}, {@code send} (the bodies of {@link GeneratorBench}) or
  * {@code iteratorDrain} ({@link IteratorBaseline#forEachDrain}'s hand-written Iterator). Each round runs VALUES
