@@ -18,6 +18,10 @@ import java.util.function.Function;
  * strand, and each is cleared when read.
  */
 final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
+    /** {@link #state}'s values: the ordinals of {@link State}'s constants, in their order. */
+    private static final byte CREATED = 0, RUNNING = 1, SUSPENDED = 2, CLOSED = 3;
+    private static final State[] STATES = State.values();
+
     /** What {@link #resume} returns when the body has ended; the return value is then in {@link #takeResult()}. */
     static final Object DONE = new Object();
 
@@ -28,7 +32,12 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      */
     private final Compiled compiled;
     private Strand strand;
-    private State state = State.CREATED;
+    /**
+     * Where the frame stands: a {@link State}'s ordinal ({@link #CREATED} ... {@link #CLOSED}). A byte, not the
+     * enum, because a compiled generator writes it twice per value: under G1 a reference store into a frame that
+     * has left the young generation costs a barrier with a fence, a byte store costs nothing extra.
+     */
+    private byte state = CREATED;
     private Frame<?, ?, ?> host;
 
     private Object sent;
@@ -79,7 +88,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     State state() {
         Frame<?, ?, ?> h = host;
-        return h != null ? h.state : state;
+        return STATES[h != null ? h.state : state];
     }
 
     /**
@@ -89,7 +98,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      */
     Object resume(Object value, Throwable toThrow, Object owner) {
         Compiled m = compiled;
-        if (m != null && state == State.SUSPENDED) {
+        if (m != null && state == SUSPENDED) {
             return step(m, value, toThrow);    // the per-value path of a compiled body (host is null: see above)
         }
         return resumeOther(value, toThrow, owner);
@@ -115,7 +124,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             }
             case CREATED -> {
                 if (toThrow != null) {
-                    state = State.CLOSED;
+                    state = CLOSED;
                     throw Exceptions.sneakyThrow(toThrow);
                 }
                 if (value != null) {
@@ -136,16 +145,16 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         }
         sent = value;
         thrown = toThrow;
-        state = State.RUNNING;
+        state = RUNNING;
         try {
             strand.resume();
         } catch (Throwable engineFailure) {
-            state = State.CLOSED;
+            state = CLOSED;
             strand = null;
             throw engineFailure;
         }
         if (finished) {
-            state = State.CLOSED;
+            state = CLOSED;
             strand = null;
             Throwable f = failure;
             if (f != null) {
@@ -154,7 +163,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             }
             return DONE;
         }
-        state = State.SUSPENDED;
+        state = SUSPENDED;
         Object y = yielded;
         yielded = null;
         return y;
@@ -169,7 +178,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * such store of a reference costs a memory fence.
      */
     private Object step(Compiled m, Object value, Throwable toThrow) {
-        state = State.RUNNING;
+        state = RUNNING;
         Coroutine.Current c = m.slotThread == Thread.currentThread() ? m.slot : m.lookUpSlot();
         Frame<?, ?, ?> driver = c.frame;
         if (driver != null) {
@@ -182,18 +191,18 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             if (driver != null) {
                 c.frame = driver;
             }
-            state = State.CLOSED;
+            state = CLOSED;
             throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
         }
         if (driver != null) {
             c.frame = driver;
         }
         if (y == DONE) {
-            state = State.CLOSED;
+            state = CLOSED;
             result = m.machine.takeResult();
             return DONE;
         }
-        state = State.SUSPENDED;
+        state = SUSPENDED;
         return y;
     }
 
@@ -217,7 +226,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                 } catch (GeneratorExit expected) {
                     return;
                 }
-                if (state == State.CLOSED) {
+                if (state == CLOSED) {
                     takeResult();
                     return;
                 }
@@ -228,8 +237,8 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** Closes a generator whose body never started: nothing runs. */
     void closeUnstarted() {
-        if (host == null && state == State.CREATED) {
-            state = State.CLOSED;
+        if (host == null && state == CREATED) {
+            state = CLOSED;
         }
     }
 
@@ -260,7 +269,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     private Frame<?, ?, ?> runningRoot() {
         Frame<?, ?, ?> root = host != null ? host : this;
-        if (root.state != State.RUNNING || !root.strand.isCurrent()) {
+        if (root.state != RUNNING || !root.strand.isCurrent()) {
             throw new IllegalStateException(
                     "yield called outside its generator's body (or from inside a generator that body drives)");
         }
@@ -278,7 +287,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     public <R2> R2 yieldFrom(Generator<? extends Y, ? super S, R2> subGenerator) {
         Frame<Y, S, R2> sub = (Frame<Y, S, R2>) subGenerator.frame;
         Frame<?, ?, ?> root = runningRoot();
-        if (sub.host == null && sub.state == State.CREATED) {
+        if (sub.host == null && sub.state == CREATED) {
             return sub.runInline(root);
         }
         // PEP 380's expansion, for a sub-generator that has already started.
@@ -304,7 +313,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * yieldFrom); the caller runs the body, then calls {@link #endInline()}.
      */
     void beginInline(Frame<?, ?, ?> current) {
-        if (host != null || state != State.CREATED) {
+        if (host != null || state != CREATED) {
             throw new IllegalStateException("cannot reuse already awaited coroutine");
         }
         host = current.host != null ? current.host : current;
@@ -312,7 +321,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     void endInline() {
         host = null;
-        state = State.CLOSED;
+        state = CLOSED;
     }
 
     /** True when the calling code runs on this frame's strand (its own or its host's). */
@@ -380,7 +389,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             throw Exceptions.sneakyThrow(e);
         } finally {
             host = null;
-            state = State.CLOSED;
+            state = CLOSED;
         }
     }
 }
