@@ -14,8 +14,8 @@ import java.util.function.Function;
  *
  * <p>Invariants: {@code strand} is null until the first resume and after the end; while a fresh generator runs
  * inline under {@code yieldFrom}, {@code host} is the frame whose strand carries it, and its state is the
- * host's (so a {@code SUSPENDED} frame has no host). The hand-off slots ({@code sent}, {@code thrown}, {@code yielded}) are used on the frame that owns the
- * strand, and each is cleared when read.
+ * host's (so a {@code SUSPENDED} frame has no host). The hand-off slots ({@code sent}, {@code thrown},
+ * {@code yielded}) are used on the frame that owns the strand, and each is cleared when read.
  */
 final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     /** {@link #state}'s values: the ordinals of {@link State}'s constants, in their order. */
