@@ -14,10 +14,14 @@ import java.util.function.Function;
  *
  * <p>Invariants: {@code strand} is null until the first resume and after the end; while a fresh generator runs
  * inline under {@code yieldFrom}, {@code host} is the frame whose strand carries it, and its state is the
- * host's. The hand-off slots ({@code sent}, {@code thrown}, {@code yielded}) are used on the frame that owns the
- * strand, and each is cleared when read.
+ * host's (so a {@code SUSPENDED} frame has no host). The hand-off slots ({@code sent}, {@code thrown},
+ * {@code yielded}) are used on the frame that owns the strand, and each is cleared when read.
  */
 final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
+    /** {@link #state}'s values: the ordinals of {@link State}'s constants, in their order. */
+    private static final byte CREATED = 0, RUNNING = 1, SUSPENDED = 2, CLOSED = 3;
+    private static final State[] STATES = State.values();
+
     /** What {@link #resume} returns when the body has ended; the return value is then in {@link #takeResult()}. */
     static final Object DONE = new Object();
 
@@ -28,7 +32,12 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      */
     private final Compiled compiled;
     private Strand strand;
-    private State state = State.CREATED;
+    /**
+     * Where the frame stands: a {@link State}'s ordinal ({@link #CREATED} ... {@link #CLOSED}). A byte, not the
+     * enum, because a compiled generator writes it twice per value: under G1 a reference store into a frame that
+     * has left the young generation costs a barrier with a fence, a byte store costs nothing extra.
+     */
+    private byte state = CREATED;
     private Frame<?, ?, ?> host;
 
     private Object sent;
@@ -58,6 +67,14 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         Compiled(GeneratorStateMachine machine) {
             this.machine = machine;
         }
+
+        /** The calling thread's coroutine slot, remembered with the thread (the first step on each thread). */
+        Coroutine.Current lookUpSlot() {
+            Coroutine.Current c = Coroutine.currentSlot();
+            slot = c;
+            slotThread = Thread.currentThread();
+            return c;
+        }
     }
 
     GeneratorBody<Y, S, R> body() {
@@ -71,7 +88,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     State state() {
         Frame<?, ?, ?> h = host;
-        return h != null ? h.state : state;
+        return STATES[h != null ? h.state : state];
     }
 
     /**
@@ -80,6 +97,19 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * the body threw. {@code owner} is the user-facing handle, for the engine's reclamation of dropped frames.
      */
     Object resume(Object value, Throwable toThrow, Object owner) {
+        Compiled m = compiled;
+        if (m != null && state == SUSPENDED) {
+            return step(m, value, toThrow);    // the per-value path of a compiled body (host is null: see above)
+        }
+        return resumeOther(value, toThrow, owner);
+    }
+
+    /**
+     * {@link #resume}'s every case but a suspended machine's step: the start, the strand engines, the errors. Kept
+     * out of {@code resume} so that a for-each over a compiled generator inlines a small method per value.
+     */
+    private Object resumeOther(Object value, Throwable toThrow, Object owner) {
+        Compiled m = compiled;
         if (host != null) {
             throw new IllegalStateException("generator is running inside another generator's yieldFrom; "
                     + "drive the delegating generator instead");
@@ -94,7 +124,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             }
             case CREATED -> {
                 if (toThrow != null) {
-                    state = State.CLOSED;
+                    state = CLOSED;
                     throw Exceptions.sneakyThrow(toThrow);
                 }
                 if (value != null) {
@@ -110,22 +140,21 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             case SUSPENDED -> {
             }
         }
-        Compiled m = compiled;
         if (m != null) {
             return step(m, value, toThrow);
         }
         sent = value;
         thrown = toThrow;
-        state = State.RUNNING;
+        state = RUNNING;
         try {
             strand.resume();
         } catch (Throwable engineFailure) {
-            state = State.CLOSED;
+            state = CLOSED;
             strand = null;
             throw engineFailure;
         }
         if (finished) {
-            state = State.CLOSED;
+            state = CLOSED;
             strand = null;
             Throwable f = failure;
             if (f != null) {
@@ -134,46 +163,46 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             }
             return DONE;
         }
-        state = State.SUSPENDED;
+        state = SUSPENDED;
         Object y = yielded;
         yielded = null;
         return y;
     }
 
     /**
-     * One step of a compiled body. It runs on its driver's stack, so for its duration the thread's coroutine slot
-     * names this frame: an {@code await} inside the body then fails as it does on a strand ("inside a plain
-     * generator's body") instead of suspending whichever coroutine drives the generator.
+     * One step of a compiled body. It runs on its driver's stack, so while a coroutine is being driven on this
+     * thread the coroutine slot names this frame for the step's duration: an {@code await} inside the body then
+     * fails as it does on a strand ("inside a plain generator's body") instead of suspending that coroutine. When
+     * the slot is empty it is left alone (an {@code await} fails as "outside a running task", again as on a
+     * strand), so driving a generator outside coroutines stores nothing into the long-lived slot: under G1 each
+     * such store of a reference costs a memory fence.
      */
     private Object step(Compiled m, Object value, Throwable toThrow) {
-        state = State.RUNNING;
-        Thread thread = Thread.currentThread();
-        Coroutine.Current c = m.slot;
-        if (thread != m.slotThread) {
-            c = Coroutine.currentSlot();
-            m.slot = c;
-            m.slotThread = thread;
-        }
+        state = RUNNING;
+        Coroutine.Current c = m.slotThread == Thread.currentThread() ? m.slot : m.lookUpSlot();
         Frame<?, ?, ?> driver = c.frame;
-        c.frame = this;
+        if (driver != null) {
+            c.frame = this;
+        }
         Object y;
         try {
             y = m.machine.step(value, toThrow);
-        } catch (StopIteration e) {
-            state = State.CLOSED;
-            throw raisedStopIteration(e);
         } catch (Throwable t) {
-            state = State.CLOSED;
-            throw t;
-        } finally {
+            if (driver != null) {
+                c.frame = driver;
+            }
+            state = CLOSED;
+            throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
+        }
+        if (driver != null) {
             c.frame = driver;
         }
         if (y == DONE) {
-            state = State.CLOSED;
+            state = CLOSED;
             result = m.machine.takeResult();
             return DONE;
         }
-        state = State.SUSPENDED;
+        state = SUSPENDED;
         return y;
     }
 
@@ -197,7 +226,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                 } catch (GeneratorExit expected) {
                     return;
                 }
-                if (state == State.CLOSED) {
+                if (state == CLOSED) {
                     takeResult();
                     return;
                 }
@@ -208,8 +237,8 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** Closes a generator whose body never started: nothing runs. */
     void closeUnstarted() {
-        if (host == null && state == State.CREATED) {
-            state = State.CLOSED;
+        if (host == null && state == CREATED) {
+            state = CLOSED;
         }
     }
 
@@ -240,7 +269,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     private Frame<?, ?, ?> runningRoot() {
         Frame<?, ?, ?> root = host != null ? host : this;
-        if (root.state != State.RUNNING || !root.strand.isCurrent()) {
+        if (root.state != RUNNING || !root.strand.isCurrent()) {
             throw new IllegalStateException(
                     "yield called outside its generator's body (or from inside a generator that body drives)");
         }
@@ -258,7 +287,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     public <R2> R2 yieldFrom(Generator<? extends Y, ? super S, R2> subGenerator) {
         Frame<Y, S, R2> sub = (Frame<Y, S, R2>) subGenerator.frame;
         Frame<?, ?, ?> root = runningRoot();
-        if (sub.host == null && sub.state == State.CREATED) {
+        if (sub.host == null && sub.state == CREATED) {
             return sub.runInline(root);
         }
         // PEP 380's expansion, for a sub-generator that has already started.
@@ -284,7 +313,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * yieldFrom); the caller runs the body, then calls {@link #endInline()}.
      */
     void beginInline(Frame<?, ?, ?> current) {
-        if (host != null || state != State.CREATED) {
+        if (host != null || state != CREATED) {
             throw new IllegalStateException("cannot reuse already awaited coroutine");
         }
         host = current.host != null ? current.host : current;
@@ -292,7 +321,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     void endInline() {
         host = null;
-        state = State.CLOSED;
+        state = CLOSED;
     }
 
     /** True when the calling code runs on this frame's strand (its own or its host's). */
@@ -360,7 +389,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             throw Exceptions.sneakyThrow(e);
         } finally {
             host = null;
-            state = State.CLOSED;
+            state = CLOSED;
         }
     }
 }

@@ -142,30 +142,45 @@ public final class Generator<Y, S, R> implements Iterable<Y>, AutoCloseable {
     /** {@code for x in g}: yields what the generator yields, until it returns. Sends {@code null} each step. */
     @Override
     public Iterator<Y> iterator() {
-        return new Iterator<>() {
-            private Object pending = Frame.DONE;
-            private boolean fetched;
-
-            @Override
-            public boolean hasNext() {
-                if (!fetched) {
-                    pending = frame.resume(null, null, Generator.this);
-                    fetched = true;
-                }
-                return pending != Frame.DONE;
-            }
-
-            @Override
-            @SuppressWarnings("unchecked")
-            public Y next() {
-                if (!hasNext()) {
-                    throw new NoSuchElementException("generator is exhausted");
-                }
-                fetched = false;
-                return (Y) pending;
-            }
-        };
+        return new Values();
     }
+
+    /**
+     * The for-each adapter. {@code hasNext} resumes the body once and keeps what it yielded for {@code next}, so a
+     * for-each costs one resume per value; {@code hasNext} and {@code next} stay small enough to inline into the
+     * caller's loop (the resume is the one call per value). Invariant: {@code pending} is {@link #NOT_FETCHED},
+     * a fetched value not yet returned by {@code next}, or {@link Frame#DONE} for good once the body has ended.
+     */
+    private final class Values implements Iterator<Y> {
+        private Object pending = NOT_FETCHED;
+
+        @Override
+        public boolean hasNext() {
+            Object p = pending;
+            if (p == NOT_FETCHED) {
+                pending = p = frame.resume(null, null, Generator.this);
+            }
+            return p != Frame.DONE;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public Y next() {
+            Object p = pending;
+            if (p == NOT_FETCHED) {
+                p = frame.resume(null, null, Generator.this);
+            }
+            if (p == Frame.DONE) {
+                pending = p;
+                throw new NoSuchElementException("generator is exhausted");
+            }
+            pending = NOT_FETCHED;
+            return (Y) p;
+        }
+    }
+
+    /** {@link Values}'s marker for "nothing fetched yet". */
+    private static final Object NOT_FETCHED = new Object();
 
     /** The yielded values as a sequential stream; closing the stream closes the generator. */
     public Stream<Y> stream() {

@@ -144,6 +144,52 @@ class CompiledGeneratorTest {
     }
 
     @Test
+    void localsReadOnlyByAHandlerSurviveAYield() {
+        // tag and depth are read after the yield only on its exception paths (throwInto, close): live all the same.
+        List<String> log = new ArrayList<>();
+        GeneratorBody<Integer, Object, Void> body = y -> {
+            String tag = "t" + log.size();
+            long depth = 7;
+            try {
+                y.yield(1);
+                return null;
+            } catch (IllegalStateException e) {
+                log.add("caught " + e.getMessage() + " " + tag);
+                return null;
+            } catch (GeneratorExit e) {
+                log.add("exit " + depth);
+                throw e;
+            }
+        };
+        Generator<Integer, Object, Void> thrownInto = compiled(body);
+        thrownInto.next();
+        assertThatThrownBy(() -> thrownInto.throwInto(new IllegalStateException("boom")))
+                .isInstanceOf(StopIteration.class);
+        Generator<Integer, Object, Void> closed = compiled(body);
+        closed.next();
+        closed.close();
+        assertThat(log).containsExactly("caught boom t0", "exit 7");
+    }
+
+    @Test
+    void onlyLocalsReadAfterAYieldAreKeptInTheMachine() {
+        Assumptions.assumeTrue(Runtime.version().feature() >= 24, "the compiler needs JDK 24+");
+        // slot 0 is the Yielder, 1 kept (read after every yield), 2 x (overwritten by each yield's value)
+        Generator<Integer, Integer, Void> echo = compiled(y -> {
+            String kept = "k";
+            Integer x = y.yield(0);
+            while (true) {
+                x = y.yield(x + kept.length());
+            }
+        });
+        String listing = echo.compiledListing();
+        assertThat(listing).as(listing).contains("Object l1A").doesNotContain("l2A");
+        echo.next();
+        assertThat(echo.send(1)).isEqualTo(2);
+        assertThat(echo.send(5)).isEqualTo(6);
+    }
+
+    @Test
     void closeRunsFinallyBlocksAndAnIgnoredGeneratorExitIsAnError() {
         List<String> log = new ArrayList<>();
         Generator<Integer, Object, Void> g = compiled(y -> {

@@ -331,6 +331,22 @@ class GeneratorTest {
     }
 
     @Test
+    void iteratorNextWithoutHasNextAndAfterAFailure() {
+        Generator<Integer, Object, Void> g = Generator.of(y -> {
+            y.yield(1);
+            y.yield(2);
+            throw new IllegalStateException("boom");
+        });
+        var it = g.iterator();
+        assertThat(it.next()).isEqualTo(1);
+        assertThat(it.next()).isEqualTo(2);
+        assertThatThrownBy(it::hasNext).isInstanceOf(IllegalStateException.class).hasMessage("boom");
+        assertThat(it.hasNext()).isFalse();
+        assertThatThrownBy(it::next).isInstanceOf(java.util.NoSuchElementException.class);
+        assertThat(g.state()).isEqualTo(Generator.State.CLOSED);
+    }
+
+    @Test
     void closingAStreamClosesTheGenerator() {
         List<String> log = new ArrayList<>();
         Generator<Integer, Void, Void> g = Generator.of(y -> {

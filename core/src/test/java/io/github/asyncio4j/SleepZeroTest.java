@@ -49,6 +49,31 @@ class SleepZeroTest {
     }
 
     @Test
+    void awaitAfterAYieldNamesWhereTheGeneratorIsDriven() {
+        // Each resume decides, not the first: inside a task the await is the generator's error, outside any task
+        // it is the outside-a-task error (as on a strand, where the generator runs on its own stack).
+        Generator<Integer, Void, Void> inTask = Generator.of(y -> {
+            y.yield(1);
+            await(sleep(0));
+            return null;
+        });
+        inTask.next();
+        loop.runUntilComplete(Coroutine.of(() -> {
+            assertThatThrownBy(inTask::next).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("await of sleep() inside a plain generator's body");
+            return null;
+        }));
+        Generator<Integer, Void, Void> outside = Generator.of(y -> {
+            y.yield(1);
+            await(sleep(0));
+            return null;
+        });
+        loop.runUntilComplete(Coroutine.of(() -> outside.next()));
+        assertThatThrownBy(outside::next).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("await of sleep() outside a running task");
+    }
+
+    @Test
     void sleepZeroInsideAPlainGeneratorsBodyIsAClearError() {
         Generator<Integer, Void, Void> g = Generator.of(y -> {
             await(sleep(0));

@@ -43,7 +43,8 @@ import java.util.Map;
  *              jump back into the body at k, where {@code thrown} is raised or {@code sent} is the yield's value
  * </pre>
  *
- * <p>At suspension point k the yield call becomes: spill the operand stack below it and the locals into fields,
+ * <p>At suspension point k the yield call becomes: spill the operand stack below it and the locals live after it
+ * ({@link Liveness}) into fields,
  * {@code state = k}, return the yielded value. The resume code sits at the place of the call, so the body's
  * exception handlers and {@code finally} blocks cover it as they covered the call; the reload blocks sit before
  * the body, outside every handler. A {@code yieldFrom} keeps resuming at k while its delegate yields. Each
@@ -58,6 +59,7 @@ final class StateMachineWriter {
     private final ClassModel model;
     private final MethodModel method;
     private final BodyAnalysis analysis;
+    private final Liveness liveness;
     private final ClassDesc self;
     /** Parameter slot to its type, in parameter order (captured values), without the Yielder. */
     private final Map<Integer, Type> params = new LinkedHashMap<>();
@@ -67,6 +69,7 @@ final class StateMachineWriter {
         this.model = model;
         this.method = method;
         this.analysis = analysis;
+        this.liveness = new Liveness(method.code().orElseThrow());
         this.self = ClassDesc.of(model.thisClass().asInternalName().replace('/', '.') + "$$Generator");
         MethodTypeDesc type = method.methodTypeSymbol();
         int slot = 0;
@@ -119,7 +122,7 @@ final class StateMachineWriter {
         for (Site s : analysis.sites) {
             Type[] locals = s.locals();
             for (int slot = 0; slot < locals.length; slot++) {
-                if (spilled(slot, locals[slot])) {
+                if (kept(s, slot)) {
                     f.put(local(slot, locals[slot]), fieldType(locals[slot]));
                 }
             }
@@ -135,6 +138,11 @@ final class StateMachineWriter {
 
     private boolean spilled(int slot, Type t) {
         return slot != analysis.yielderSlot && t.letter() != null;
+    }
+
+    /** True when local {@code slot} crosses suspension point {@code s} in a field: it has a value that is read later. */
+    private boolean kept(Site s, int slot) {
+        return spilled(slot, s.locals()[slot]) && liveness.liveAfter(s.instruction(), slot);
     }
 
     private static String local(int slot, Type t) {
@@ -233,7 +241,7 @@ final class StateMachineWriter {
                 .athrow();
         for (Site s : sites) {
             b.labelBinding(reload[s.state() - 1]);
-            reloadLocals(b, s.locals());
+            reloadLocals(b, s);
             List<Type> entries = entries(s);
             for (int d = 0; d < entries.size(); d++) {
                 Type t = entries.get(d);
@@ -343,7 +351,7 @@ final class StateMachineWriter {
         }
         Type[] locals = s.locals();
         for (int slot = 0; slot < locals.length; slot++) {
-            if (spilled(slot, locals[slot]) && !readOnly(slot)) {
+            if (kept(s, slot) && !readOnly(slot)) {
                 b.aload(0).loadLocal(typeKind(locals[slot]), slot + SHIFT)
                         .putfield(self, local(slot, locals[slot]), fieldType(locals[slot]));
             }
@@ -351,10 +359,11 @@ final class StateMachineWriter {
         b.aload(0).loadConstant(s.state()).putfield(self, "state", ConstantDescs.CD_int);
     }
 
-    private void reloadLocals(CodeBuilder b, Type[] locals) {
+    private void reloadLocals(CodeBuilder b, Site s) {
+        Type[] locals = s.locals();
         for (int slot = 0; slot < locals.length; slot++) {
             Type t = locals[slot];
-            if (spilled(slot, t)) {
+            if (kept(s, slot)) {
                 b.aload(0).getfield(self, local(slot, t), fieldType(t));
                 cast(b, t);
                 b.storeLocal(typeKind(t), slot + SHIFT);
