@@ -151,15 +151,16 @@ public final class Crawler {
                 return;
             }
         }
-        pace(url);
         Semaphore limit = config.perHost() == 0 ? null
                 : hostLimits.computeIfAbsent(url.getRawAuthority(), h -> new Semaphore(config.perHost()));
         if (limit == null) {
+            pace(url);
             fetch(item);
         } else {
             try (var held = limit.hold()) {
                 Runnable shared = state.holdHost(url.getRawAuthority(), config.perHost());
                 try {
+                    pace(url);      // once the host's slot is held: the request starts when its turn comes
                     fetch(item);
                 } finally {
                     if (shared != null) {
@@ -238,7 +239,10 @@ public final class Crawler {
         }
     }
 
-    /** {@code --delay}: waits for this host's turn, at least the delay (and robots.txt's Crawl-delay) apart. */
+    /**
+     * {@code --delay}: waits for this host's turn, at least the delay (and robots.txt's Crawl-delay) apart: across
+     * every process of a shared state, else in this one.
+     */
     private void pace(URI url) {
         double delay = config.delay().toNanos() / 1e9;
         if (config.obeyRobots()) {
@@ -247,7 +251,9 @@ public final class Crawler {
                 delay = Math.max(delay, crawlDelayMs / 1000.0);
             }
         }
-        pacer.awaitTurn(url.getRawAuthority(), delay);
+        if (!state.awaitHostTurn(url.getRawAuthority(), delay)) {
+            pacer.awaitTurn(url.getRawAuthority(), delay);
+        }
     }
 
     /**
