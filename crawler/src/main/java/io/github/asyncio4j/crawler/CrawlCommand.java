@@ -167,6 +167,7 @@ public final class CrawlCommand implements Callable<Integer> {
         }
         OutputFile.check("--json", json);     // before the first request: a report is never lost at the end
         OutputFile.check("--html", html);
+        OutputFile.check("--warc", warc);
         return Async.run(crawl());
     }
 

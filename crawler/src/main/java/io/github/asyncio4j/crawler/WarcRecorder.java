@@ -46,15 +46,15 @@ final class WarcRecorder implements AutoCloseable {
     }
 
     /**
-     * Opens {@code file} for appending, creating it; checks it can be written before the crawl sends anything.
+     * Opens {@code file} for appending, creating it (the command checked it first, with {@link OutputFile#check}).
      *
-     * @throws CrawlSetupException if it cannot be written
+     * @throws OutputFile.UnwritableException if it cannot be written after all
      */
     static WarcRecorder open(Path file, long maxBytes) {
         try {
             return new WarcRecorder(new Sink(file, maxBytes));
         } catch (IOException e) {
-            throw new CrawlSetupException("--warc " + file + ": cannot write it (" + describe(e) + ")");
+            throw OutputFile.unwritable("--warc", file, describe(e));
         }
     }
 

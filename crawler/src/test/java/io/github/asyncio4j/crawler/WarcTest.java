@@ -120,6 +120,7 @@ class WarcTest {
         Path missing = dir.resolve("no-such-dir").resolve("crawl.warc.gz");
         CrawlCommandTest.Run r = run("-q", "--warc", missing.toString(), "http://127.0.0.1:9/");
         assertThat(r.code()).as(r.err()).isEqualTo(2);
-        assertThat(r.err().strip()).startsWith("crawl: --warc " + missing + ": cannot write it").doesNotContain("\n");
+        assertThat(r.err().strip()).startsWith("crawl: --warc " + missing + ": cannot write there")
+                .contains("does not exist").doesNotContain("\n");
     }
 }
