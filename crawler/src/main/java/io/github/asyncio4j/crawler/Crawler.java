@@ -183,6 +183,8 @@ public final class Crawler {
             try {
                 response = fetcher.fetch(url);
                 break;
+            } catch (CrawlWriteException e) {
+                throw e;        // the crawl's own records failed, not the page: the crawl ends
             } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
                 last = e;
             }

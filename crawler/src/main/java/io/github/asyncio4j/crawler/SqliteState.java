@@ -66,7 +66,8 @@ final class SqliteState implements CrawlState {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.resumed = resumed;
-        this.writer = new BatchWriter<>("crawl-state-writer", new Sink(db), LINGER_MILLIS, MAX_BATCH);
+        this.writer = new BatchWriter<>("crawl-state-writer", "--state " + dir, new Sink(db), LINGER_MILLIS,
+                MAX_BATCH);
     }
 
     /**
@@ -269,13 +270,14 @@ final class SqliteState implements CrawlState {
         return memory.unfinished();
     }
 
-    /** Commits what is queued and closes the database and the lock. */
+    /**
+     * Commits what is queued and closes the database and the lock.
+     * @throws CrawlWriteException if a commit failed (the database keeps the changes before it)
+     */
     @Override
     public void close() {
         try {
             writer.close();
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("--state " + dir + ": " + e.getMessage(), e.getCause());
         } finally {
             try {
                 lockChannel.close();

@@ -41,8 +41,8 @@ final class WarcRecorder implements AutoCloseable {
 
     private final BatchWriter<Exchange> writer;
 
-    private WarcRecorder(Sink sink) {
-        writer = new BatchWriter<>("crawl-warc-writer", sink, 50, 256);
+    private WarcRecorder(Path file, Sink sink) {
+        writer = new BatchWriter<>("crawl-warc-writer", "--warc " + file, sink, 50, 256);
     }
 
     /**
@@ -52,7 +52,7 @@ final class WarcRecorder implements AutoCloseable {
      */
     static WarcRecorder open(Path file, long maxBytes) {
         try {
-            return new WarcRecorder(new Sink(file, maxBytes));
+            return new WarcRecorder(file, new Sink(file, maxBytes));
         } catch (IOException e) {
             throw OutputFile.unwritable("--warc", file, describe(e));
         }
@@ -63,12 +63,15 @@ final class WarcRecorder implements AutoCloseable {
         return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
     }
 
-    /** Queues one exchange; never blocks. {@code payload} is the body, the tail of {@code response}. */
+    /**
+     * Queues one exchange; never blocks. {@code payload} is the body, the tail of {@code response}.
+     * @throws CrawlWriteException if writing the file has failed
+     */
     void record(Exchange exchange) {
         writer.submit(exchange);
     }
 
-    /** Writes what is queued and closes the file. */
+    /** Writes what is queued and closes the file. @throws CrawlWriteException if writing failed */
     @Override
     public void close() {
         writer.close();
