@@ -44,7 +44,8 @@ final class SqliteState implements CrawlState {
     private sealed interface Op {
     }
 
-    private record Admitted(String url, int redirectsLeft, int depth) implements Op {
+    /** {@code wasExcluded}: the URL was recorded kept out before, and that record goes. */
+    private record Admitted(String url, int redirectsLeft, int depth, boolean wasExcluded) implements Op {
     }
 
     private record Done(PageRecord page) implements Op {
@@ -219,9 +220,11 @@ final class SqliteState implements CrawlState {
 
     @Override
     public Admission add(Item item, long maxPages) {
+        String url = item.url().toString();
+        boolean wasExcluded = memory.isExcluded(url);
         Admission a = memory.add(item, maxPages);
         if (a == Admission.ADDED) {
-            writer.submit(new Admitted(item.url().toString(), item.redirectsLeft(), item.depth()));
+            writer.submit(new Admitted(url, item.redirectsLeft(), item.depth(), wasExcluded));
         }
         return a;
     }
@@ -322,8 +325,10 @@ final class SqliteState implements CrawlState {
                         admit.setInt(2, a.redirectsLeft());
                         admit.setInt(3, a.depth());
                         admit.executeUpdate();
-                        unexclude.setString(1, a.url());
-                        unexclude.executeUpdate();
+                        if (a.wasExcluded()) {      // rare: a statement per admission only when needed
+                            unexclude.setString(1, a.url());
+                            unexclude.executeUpdate();
+                        }
                     }
                     case Done d -> {
                         PageRecord p = d.page();
