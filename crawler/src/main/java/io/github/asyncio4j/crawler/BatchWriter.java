@@ -89,10 +89,7 @@ final class BatchWriter<T> implements AutoCloseable {
     private void rethrow() {
         Exception f = failure;
         if (f != null) {
-            String m = f.getMessage();
-            int nl = m == null ? -1 : m.indexOf('\n');
-            throw new CrawlWriteException(what + ": writing failed (" + f.getClass().getSimpleName()
-                    + (m == null || m.isBlank() ? "" : ": " + (nl < 0 ? m : m.substring(0, nl)).strip()) + ")", f);
+            throw new CrawlWriteException(what + ": writing failed (" + ErrorText.of(f) + ")", f);
         }
     }
 

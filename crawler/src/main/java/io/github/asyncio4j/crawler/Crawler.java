@@ -192,7 +192,7 @@ public final class Crawler {
         long ms = Math.round((loop.time() - start) * 1000);
         if (response == null) {
             progress.errors++;
-            state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null, describe(last), ms, tries,
+            state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null, ErrorText.of(last), ms, tries,
                     loop.time() - started));
             return;
         }
@@ -331,7 +331,7 @@ public final class Crawler {
                 sitemaps.put(key, list.getSiteMapUrls().size() + " URLs, " + admitted + " new");
             }
         } catch (Exception e) {     // CancelledError is an Error: a stop goes through
-            sitemaps.put(key, describe(e));
+            sitemaps.put(key, ErrorText.of(e));
         }
     }
 
@@ -358,8 +358,4 @@ public final class Crawler {
         state.exclude(url, rule);
     }
 
-    private static String describe(Exception e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
-    }
 }
