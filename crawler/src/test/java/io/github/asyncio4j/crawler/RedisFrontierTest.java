@@ -147,7 +147,7 @@ class RedisFrontierTest {
     @Test
     void theDelayHoldsAcrossProcesses() throws Exception {
         try (RedisServer redis = new RedisServer(dir.resolve("redis"));
-             CountingServer server = new CountingServer(10)) {
+             CountingServer server = new CountingServer(20)) {     // some 10 s: both processes take part
             String[] paced = {"--delay", "0.4", "--exclude", "/huge$"};
             List<ChildCrawl> crawls = startAll(dir, List.of(args(redis, server, "p0", paced),
                     args(redis, server, "p1", paced)));
