@@ -7,14 +7,20 @@ one demo server (`asyncio4j crawl --serve-demo`) in its own JVM on loopback, cra
   redis x1   one process with --frontier redis:// (a fresh --crawl-id each run);
   redis x2   two processes sharing that frontier (wall time until both are done).
 
+and then the real sites of `bench/run crawl --only-real` (Debian's Python 3.11 and PostgreSQL 15 docs served by
+nginx on loopback, real_sites.py), each crawled `memory`, `state` and `warc`: the overhead of --state and --warc
+on real pages (the target for `state` is at most 1.15x `memory`).
+
 A redis-server (Debian's) is started on a free loopback port in a temporary directory, without persistence.
-Each configuration runs --repeats times after one warm-up crawl; the table gives the median wall time of the
-whole command (JVM start-up included), pages per second and the slowdown against `memory` (the target for
-`state` is at most 1.15x).
+Each configuration runs --repeats times, the configurations interleaved (run 1 of each, then run 2, ...) so that a
+change of load hits them all alike, after one warm-up crawl; the tables give the median wall time of the whole
+command (JVM start-up included), the median CPU time of the crawler processes (user + system, less sensitive to
+other load than wall time), pages per second and both against `memory`.
 """
 import argparse
 import json
 import os
+import resource
 import shutil
 import socket
 import statistics
@@ -34,7 +40,8 @@ def free_port():
 
 
 def crawl(url, tmp, name, extra, processes=1):
-    """Runs `processes` crawls of url at once with extra options; returns (pages, wall seconds)."""
+    """Runs `processes` crawls of url at once with extra options; returns (pages, wall seconds, CPU seconds)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.monotonic()
     procs, outs = [], []
     for i in range(processes):
@@ -47,18 +54,79 @@ def crawl(url, tmp, name, extra, processes=1):
         if p.returncode != 0:
             raise RuntimeError("crawl %s failed (%d): %s" % (name, p.returncode, err[-2000:]))
     wall = time.monotonic() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     pages = 0
     for out in outs:
         with open(out) as f:
             s = json.load(f)["summary"]
         pages += s["fetched"] + s["errors"]
-    return pages, wall
+    return pages, wall, cpu
+
+
+def measure(label, configs, repeats):
+    """Runs each of configs [(name, fn)] repeats times, interleaved; returns the table rows (first: the base)."""
+    results = {name: [] for name, _ in configs}
+    for i in range(repeats):
+        for name, fn in configs:
+            pages, wall, cpu = fn()
+            results[name].append({"pages": pages, "wall": wall, "cpu": cpu})
+            print("  run %d %-18s %6d pages in %6.2f s wall %6.2f s CPU" % (i + 1, label + " " + name, pages, wall,
+                                                                            cpu), file=sys.stderr)
+    table = []
+    for name, runs in results.items():
+        wall = statistics.median(r["wall"] for r in runs)
+        cpu = statistics.median(r["cpu"] for r in runs)
+        pages = statistics.median(r["pages"] for r in runs)
+        table.append({"site": label, "config": name, "pages": pages, "wall_seconds": wall, "cpu_seconds": cpu,
+                      "pages_per_second": pages / wall, "runs": runs})
+    for row in table:
+        row["vs_memory"] = row["wall_seconds"] / table[0]["wall_seconds"]
+        row["cpu_vs_memory"] = row["cpu_seconds"] / table[0]["cpu_seconds"]
+    return table
+
+
+def real_sites(tmp, repeats, fresh):
+    """memory, state and warc on each real site (nginx); [] with a note when nginx or the docs are missing."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import real_sites as rs
+    gone = rs.missing()
+    if gone:
+        print("crawl --scale: real sites skipped: missing " + ", ".join(gone), file=sys.stderr)
+        return []
+    nginx = rs.Nginx()
+    rows = []
+    try:
+        for site in rs.SITES:
+            url = nginx.root(site)
+            print("crawl --scale: %s docs at %s" % (site, url), file=sys.stderr)
+            crawl(url, tmp, "warmup", [])    # the page cache and nginx, not any crawler
+            rows += measure(site, [
+                ("memory", lambda: crawl(url, tmp, "memory", [])),
+                ("state", lambda: crawl(url, tmp, "state", ["--state", fresh("state")])),
+                ("warc", lambda: crawl(url, tmp, "warc", ["--warc", fresh("warc") + ".warc.gz"])),
+            ], repeats)
+    finally:
+        nginx.close()
+    return rows
+
+
+def print_table(rows, repeats):
+    print()
+    print("| site | configuration | pages | wall s (median of %d) | CPU s | pages/s | wall vs memory | CPU vs memory |"
+          % repeats)
+    print("|------|---------------|------:|------:|------:|------:|------:|------:|")
+    for row in rows:
+        print("| %s | %-9s | %5d | %6.2f | %6.2f | %6.0f | %.2fx | %.2fx |" % (
+            row["site"], row["config"], row["pages"], row["wall_seconds"], row["cpu_seconds"],
+            row["pages_per_second"], row["vs_memory"], row["cpu_vs_memory"]))
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=10000)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--no-real", action="store_true", help="only the demo site")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "crawl-scale.json"))
     args = ap.parse_args()
     redis_server = shutil.which("redis-server")
@@ -94,35 +162,20 @@ def main():
                                                                 os.path.basename(fresh("id"))], processes=2)),
             ]
             crawl(url, tmp, "warmup", [])    # warms the shared server's JIT, not any crawler
-            results = {name: [] for name, _ in configs}
-            for i in range(args.repeats):
-                for name, fn in configs:
-                    pages, wall = fn()
-                    results[name].append({"pages": pages, "wall": wall})
-                    print("  run %d %-9s %6d pages in %6.2f s" % (i + 1, name, pages, wall), file=sys.stderr)
+            rows = measure("demo", configs, args.repeats)
         finally:
             server.terminate()
             redis.terminate()
             server.wait(timeout=30)
             redis.wait(timeout=30)
+        if not args.no_real:
+            rows += real_sites(tmp, args.repeats, fresh)
 
-    table = []
-    for name, runs in results.items():
-        wall = statistics.median(r["wall"] for r in runs)
-        pages = statistics.median(r["pages"] for r in runs)
-        table.append({"config": name, "pages": pages, "wall_seconds": wall, "pages_per_second": pages / wall})
-    base = table[0]["wall_seconds"]
-    print()
-    print("| configuration | pages | wall s (median of %d) | pages/s | time vs memory |" % args.repeats)
-    print("|---------------|------:|------:|------:|------:|")
-    for row in table:
-        row["vs_memory"] = row["wall_seconds"] / base
-        print("| %-13s | %5d | %6.2f | %6.0f | %.2fx |" % (row["config"], row["pages"], row["wall_seconds"],
-                                                          row["pages_per_second"], row["vs_memory"]))
+    print_table(rows, args.repeats)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "site_pages": args.pages,
-                   "repeats": args.repeats, "results": table}, f, indent=2)
+                   "repeats": args.repeats, "results": rows}, f, indent=2)
     print("\nwrote " + os.path.relpath(args.out, ROOT), file=sys.stderr)
 
 

@@ -13,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * one write after it was submitted, and a slow disk makes batches larger, never the loop slower.
  *
  * <p>Invariant: records reach the sink in the order they were submitted, and what the sink wrote is a prefix of
- * what was submitted. A sink failure is kept and thrown by the next {@link #submit} or by {@link #close}: it is
- * never lost.
+ * what was submitted. A sink failure stops the writing (nothing after it is written, so the prefix holds) and is
+ * kept, and thrown as a {@link CrawlWriteException} naming what was being written by the next {@link #submit} and
+ * by {@link #close}: it is never lost.
  *
  * @param <T> the record type
  */
@@ -32,20 +33,26 @@ final class BatchWriter<T> implements AutoCloseable {
 
     private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private final Sink<T> sink;
+    private final String what;
     private final long lingerNanos;
     private final int maxBatch;
     private final Thread thread;
     private volatile Exception failure;
     private boolean closed;
 
-    BatchWriter(String name, Sink<T> sink, long lingerMillis, int maxBatch) {
+    /**
+     * A writer thread called {@code name} writing to {@code sink}; {@code what} names the output in a failure's
+     * message, as the user gave it ({@code "--state DIR"}).
+     */
+    BatchWriter(String name, String what, Sink<T> sink, long lingerMillis, int maxBatch) {
         this.sink = sink;
+        this.what = what;
         this.lingerNanos = TimeUnit.MILLISECONDS.toNanos(lingerMillis);
         this.maxBatch = maxBatch;
         this.thread = Thread.ofPlatform().name(name).daemon().start(this::run);
     }
 
-    /** Queues {@code record}; never blocks. */
+    /** Queues {@code record}; never blocks. @throws CrawlWriteException if writing has failed */
     void submit(T record) {
         rethrow();
         if (closed) {
@@ -54,7 +61,10 @@ final class BatchWriter<T> implements AutoCloseable {
         queue.add(record);
     }
 
-    /** Writes what is queued, closes the sink and waits for the thread; throws the sink's failure if any. */
+    /**
+     * Writes what is queued, closes the sink and waits for the thread.
+     * @throws CrawlWriteException if writing failed, now or before
+     */
     @Override
     public void close() {
         if (!closed) {
@@ -79,7 +89,7 @@ final class BatchWriter<T> implements AutoCloseable {
     private void rethrow() {
         Exception f = failure;
         if (f != null) {
-            throw new IllegalStateException("writing failed: " + f.getMessage(), f);
+            throw new CrawlWriteException(what + ": writing failed (" + ErrorText.of(f) + ")", f);
         }
     }
 

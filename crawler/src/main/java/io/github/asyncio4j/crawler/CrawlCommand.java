@@ -30,7 +30,8 @@ import picocli.CommandLine.Parameters;
                 + "loop), link extraction on --workers threads; reports what it found. Ctrl-C stops it and prints "
                 + "the partial report."},
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the crawl ran to its end", "1:a bad option value, or a failure",
+        exitCodeList = {"0:the crawl ran to its end", "1:a bad option value, or a failure (such as --state or "
+                + "--warc that cannot be written mid-crawl: what was written stays, and --state resumes from it)",
                 "2:bad usage, or the crawl cannot start as asked (an output file that cannot be written, its state "
                         + "or its frontier: checked before the first request)",
                 "130:stopped by Ctrl-C"})
@@ -120,13 +121,20 @@ public final class CrawlCommand implements Callable<Integer> {
 
     /** Runs the command line; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        CommandLine cl = new CommandLine(new CrawlCommand(out, err));
+        CrawlCommand crawl = new CrawlCommand(out, err);
+        CommandLine cl = new CommandLine(crawl);
         cl.setOut(new java.io.PrintWriter(out, true));
         cl.setErr(new java.io.PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
             if (e instanceof CrawlSetupException || e instanceof OutputFile.UnwritableException) {
                 err.println("crawl: " + e.getMessage());    // the user can fix it: one line, no stack trace
                 return 2;
+            }
+            CrawlWriteException write = CrawlWriteException.in(e);
+            if (write != null) {
+                err.println("crawl: " + write.getMessage() + ": the crawl stopped; what was written before stays"
+                        + (crawl.stateDir != null ? ", and the same command resumes the crawl" : ""));
+                return 1;
             }
             if (e instanceof IllegalArgumentException) {
                 err.println("crawl: " + e.getMessage());    // a bad value: the message says which
@@ -167,6 +175,7 @@ public final class CrawlCommand implements Callable<Integer> {
         }
         OutputFile.check("--json", json);     // before the first request: a report is never lost at the end
         OutputFile.check("--html", html);
+        OutputFile.check("--warc", warc);
         return Async.run(crawl());
     }
 

@@ -57,6 +57,15 @@ public interface CrawlState extends AutoCloseable {
         return null;
     }
 
+    /**
+     * For a state shared by processes: waits until a request to host {@code authority} may start, at least
+     * {@code delay} seconds after the last one any of them started, claims that start, and returns true. False
+     * (the default, without waiting) when this process's own pacing ({@link HostPacer}) is the whole pacing.
+     */
+    default boolean awaitHostTurn(String authority, double delay) {
+        return false;
+    }
+
     /** Records why {@code url} is not fetched, unless it is seen (it is, or will be, fetched after all). */
     void exclude(String url, String rule);
 

@@ -151,15 +151,16 @@ public final class Crawler {
                 return;
             }
         }
-        pace(url);
         Semaphore limit = config.perHost() == 0 ? null
                 : hostLimits.computeIfAbsent(url.getRawAuthority(), h -> new Semaphore(config.perHost()));
         if (limit == null) {
+            pace(url);
             fetch(item);
         } else {
             try (var held = limit.hold()) {
                 Runnable shared = state.holdHost(url.getRawAuthority(), config.perHost());
                 try {
+                    pace(url);      // once the host's slot is held: the request starts when its turn comes
                     fetch(item);
                 } finally {
                     if (shared != null) {
@@ -182,6 +183,8 @@ public final class Crawler {
             try {
                 response = fetcher.fetch(url);
                 break;
+            } catch (CrawlWriteException e) {
+                throw e;        // the crawl's own records failed, not the page: the crawl ends
             } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
                 last = e;
             }
@@ -189,7 +192,7 @@ public final class Crawler {
         long ms = Math.round((loop.time() - start) * 1000);
         if (response == null) {
             progress.errors++;
-            state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null, describe(last), ms, tries,
+            state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null, ErrorText.of(last), ms, tries,
                     loop.time() - started));
             return;
         }
@@ -238,7 +241,10 @@ public final class Crawler {
         }
     }
 
-    /** {@code --delay}: waits for this host's turn, at least the delay (and robots.txt's Crawl-delay) apart. */
+    /**
+     * {@code --delay}: waits for this host's turn, at least the delay (and robots.txt's Crawl-delay) apart: across
+     * every process of a shared state, else in this one.
+     */
     private void pace(URI url) {
         double delay = config.delay().toNanos() / 1e9;
         if (config.obeyRobots()) {
@@ -247,7 +253,9 @@ public final class Crawler {
                 delay = Math.max(delay, crawlDelayMs / 1000.0);
             }
         }
-        pacer.awaitTurn(url.getRawAuthority(), delay);
+        if (!state.awaitHostTurn(url.getRawAuthority(), delay)) {
+            pacer.awaitTurn(url.getRawAuthority(), delay);
+        }
     }
 
     /**
@@ -323,7 +331,7 @@ public final class Crawler {
                 sitemaps.put(key, list.getSiteMapUrls().size() + " URLs, " + admitted + " new");
             }
         } catch (Exception e) {     // CancelledError is an Error: a stop goes through
-            sitemaps.put(key, describe(e));
+            sitemaps.put(key, ErrorText.of(e));
         }
     }
 
@@ -350,8 +358,4 @@ public final class Crawler {
         state.exclude(url, rule);
     }
 
-    private static String describe(Exception e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
-    }
 }

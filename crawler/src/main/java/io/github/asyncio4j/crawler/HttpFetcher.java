@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The crawler's {@link Fetcher} on asyncio4j's {@link HttpClient}: keep-alive connections pooled per host (as
  * many as the crawl can use at once), the crawl's timeout for connecting, for each read and for the whole request,
- * and a bound on body size. With a {@link WarcRecorder}, every response is also handed to it with its request.
+ * and a bound on body size. With a {@link WarcRecorder}, every response is also handed to it with its request (and
+ * a redirect's target), and every attempt that got no response with its error.
  */
 public final class HttpFetcher implements Fetcher {
     /** The default bound on a body, after decoding. */
@@ -51,11 +52,24 @@ public final class HttpFetcher implements Fetcher {
     @Override
     public FetchResponse fetch(URI url) {
         Instant date = Instant.now();
-        HttpResponse r = await(client.get(url.toString()));
-        if (recorder != null) {
-            recorder.record(new WarcRecorder.Exchange(url, date, requestHead(url), responseBytes(r), r.body()));
+        long start = System.nanoTime();
+        HttpResponse r;
+        try {
+            r = await(client.get(url.toString()));
+        } catch (Exception e) {     // CancelledError is an Error: a stop is not a failed fetch
+            if (recorder != null) {
+                recorder.record(new WarcRecorder.Failure(url, date, ErrorText.of(e),
+                        (System.nanoTime() - start) / 1_000_000));
+            }
+            throw e;
         }
-        return new FetchResponse(r.status(), r.contentType(), r.charset(), r.body(), r.location());
+        FetchResponse response = new FetchResponse(r.status(), r.contentType(), r.charset(), r.body(), r.location());
+        if (recorder != null) {
+            URI redirectTo = response.isRedirect() ? Urls.resolve(url, r.location()) : null;
+            recorder.record(new WarcRecorder.Exchange(url, date, requestHead(url), responseBytes(r), r.body(),
+                    redirectTo));
+        }
+        return response;
     }
 
     /** The request head {@link HttpClient} sends for a GET of {@code url} with no fields of its own. */

@@ -31,6 +31,11 @@ final class MemoryState implements CrawlState {
         return seen.contains(url);
     }
 
+    /** True if {@code url} is recorded as kept out (and not admitted since). */
+    boolean isExcluded(String url) {
+        return excluded.containsKey(url);
+    }
+
     @Override
     public Admission add(Item item, long maxPages) {
         String key = item.url().toString();

@@ -46,7 +46,15 @@ public final class OutputFile {
             why = "it is not a regular file";
         }
         if (why != null) {
-            throw new UnwritableException(option + " " + file + ": cannot write there: " + why);
+            throw unwritable(option, file, why);
         }
+    }
+
+    /**
+     * The one wording of "{@code file} cannot be written", for {@link #check} and for a writer that finds out only
+     * when it opens the file ({@code --warc}).
+     */
+    static UnwritableException unwritable(String option, Path file, String why) {
+        return new UnwritableException(option + " " + file + ": cannot write there: " + why);
     }
 }

@@ -17,16 +17,19 @@ import java.util.Set;
  * A crawl shared by many processes through Redis ({@code --frontier redis://HOST:PORT[/DB]}). Under the prefix
  * {@code asyncio4j:crawl:ID:} ({@code --crawl-id}): {@code seen} (a set of every URL admitted), {@code queue} (a
  * list of waiting {@code "REDIRECTS URL"} items), {@code leases} (a sorted set of claimed items, scored by the
- * time their lease ends), {@code host:AUTHORITY} (the per-host slots, each leased too) and {@code scope} (the
- * options of the crawl, which every process must share).
+ * time their lease ends), {@code host:AUTHORITY} (the per-host slots, each leased too), {@code next:AUTHORITY}
+ * (when the next request to the host may start, for {@code --delay} and robots.txt's Crawl-delay) and
+ * {@code scope} (the options of the crawl, which every process must share).
  *
  * <p>Each step is one Lua script, so atomic across processes: admitting checks the seen set and the page limit
  * and queues; claiming first puts expired leases back at the head of the queue, then pops one item and leases it
- * (Redis's clock, so machines need not agree on the time); the crawl is complete when the queue and the leases
- * are both empty (a process admits a page's links before it releases the page's lease, so this cannot happen
- * early). A process renews its leases every third of a lease; one that dies (or loses Redis for a whole lease)
- * leaves them to end, and its URLs are claimed again; a process stopped by Ctrl-C gives its claims back at once. Page records stay in each process ({@code --json} lists what it
- * fetched); exclusions too.
+ * (Redis's clock, so machines need not agree on the time); pacing a host claims its next start time the same
+ * way, so no two requests to one host, from any processes, are let through closer than the delay on Redis's
+ * clock. The crawl is complete when the queue and the leases are both empty (a process admits a page's links
+ * before it releases the page's lease, so this cannot happen early). A process renews its leases every third of
+ * a lease; one that dies (or loses Redis for a whole lease) leaves them to end, and its URLs are claimed again; a
+ * process stopped by Ctrl-C gives its claims back at once. Page records stay in each process ({@code --json}
+ * lists what it fetched); exclusions too.
  */
 final class RedisState implements CrawlState {
     /** How long a process waits for Redis to come back before it gives up. */
@@ -71,6 +74,13 @@ final class RedisState implements CrawlState {
             end
             return 0
             """;
+    /** Claims a start now if the host's next start has come (0), else says how many ms are left. */
+    private static final String PACE = NOW + """
+            local next = tonumber(redis.call('GET', KEYS[1]) or '0')
+            if next > now then return next - now end
+            redis.call('SET', KEYS[1], now + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
+            return 0
+            """;
     private static final String RENEW = NOW + """
             for i = 2, #ARGV do
               if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
@@ -91,6 +101,7 @@ final class RedisState implements CrawlState {
     private final String queueKey;
     private final String leasesKey;
     private final String hostPrefix;
+    private final String nextPrefix;
     private final long leaseMillis;
     private final String processId = Long.toHexString(ProcessHandle.current().pid()) + "-"
             + Long.toHexString(System.nanoTime());
@@ -110,6 +121,7 @@ final class RedisState implements CrawlState {
         this.queueKey = prefix + "queue";
         this.leasesKey = prefix + "leases";
         this.hostPrefix = prefix + "host:";
+        this.nextPrefix = prefix + "next:";
         this.leaseMillis = Math.round(leaseSeconds * 1000);
     }
 
@@ -256,6 +268,23 @@ final class RedisState implements CrawlState {
             heldSlots.remove(slot);
             redis.call("ZREM", key, slot);
         };
+    }
+
+    /**
+     * Waits for {@code authority}'s next start time in Redis (its clock) and moves it {@code delay} on; the key
+     * expires a minute after it passed, so a finished crawl leaves none behind for long.
+     */
+    @Override
+    public boolean awaitHostTurn(String authority, double delay) {
+        if (delay <= 0) {
+            return true;
+        }
+        long delayMillis = (long) Math.ceil(delay * 1000);
+        long wait;
+        while ((wait = (Long) redis.call("EVAL", PACE, 1, nextPrefix + authority, delayMillis)) > 0) {
+            await(Async.sleep(wait / 1000.0));
+        }
+        return true;
     }
 
     @Override

@@ -85,9 +85,7 @@ final class RespClient implements AutoCloseable {
     }
 
     private static String describe(Throwable e) {
-        Throwable root = e instanceof ConnectionLost && e.getCause() != null ? e.getCause() : e;
-        String m = root.getMessage();
-        return root.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m);
+        return ErrorText.of(e instanceof ConnectionLost && e.getCause() != null ? e.getCause() : e);
     }
 
     private Connection connected() throws IOException {

@@ -44,7 +44,8 @@ final class SqliteState implements CrawlState {
     private sealed interface Op {
     }
 
-    private record Admitted(String url, int redirectsLeft, int depth) implements Op {
+    /** {@code wasExcluded}: the URL was recorded kept out before, and that record goes. */
+    private record Admitted(String url, int redirectsLeft, int depth, boolean wasExcluded) implements Op {
     }
 
     private record Done(PageRecord page) implements Op {
@@ -66,7 +67,8 @@ final class SqliteState implements CrawlState {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.resumed = resumed;
-        this.writer = new BatchWriter<>("crawl-state-writer", new Sink(db), LINGER_MILLIS, MAX_BATCH);
+        this.writer = new BatchWriter<>("crawl-state-writer", "--state " + dir, new Sink(db), LINGER_MILLIS,
+                MAX_BATCH);
     }
 
     /**
@@ -218,9 +220,11 @@ final class SqliteState implements CrawlState {
 
     @Override
     public Admission add(Item item, long maxPages) {
+        String url = item.url().toString();
+        boolean wasExcluded = memory.isExcluded(url);
         Admission a = memory.add(item, maxPages);
         if (a == Admission.ADDED) {
-            writer.submit(new Admitted(item.url().toString(), item.redirectsLeft(), item.depth()));
+            writer.submit(new Admitted(url, item.redirectsLeft(), item.depth(), wasExcluded));
         }
         return a;
     }
@@ -269,13 +273,14 @@ final class SqliteState implements CrawlState {
         return memory.unfinished();
     }
 
-    /** Commits what is queued and closes the database and the lock. */
+    /**
+     * Commits what is queued and closes the database and the lock.
+     * @throws CrawlWriteException if a commit failed (the database keeps the changes before it)
+     */
     @Override
     public void close() {
         try {
             writer.close();
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException("--state " + dir + ": " + e.getMessage(), e.getCause());
         } finally {
             try {
                 lockChannel.close();
@@ -320,8 +325,10 @@ final class SqliteState implements CrawlState {
                         admit.setInt(2, a.redirectsLeft());
                         admit.setInt(3, a.depth());
                         admit.executeUpdate();
-                        unexclude.setString(1, a.url());
-                        unexclude.executeUpdate();
+                        if (a.wasExcluded()) {      // rare: a statement per admission only when needed
+                            unexclude.setString(1, a.url());
+                            unexclude.executeUpdate();
+                        }
                     }
                     case Done d -> {
                         PageRecord p = d.page();

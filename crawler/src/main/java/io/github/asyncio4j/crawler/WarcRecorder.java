@@ -10,12 +10,15 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.netpreserve.jwarc.MediaType;
 import org.netpreserve.jwarc.MessageVersion;
 import org.netpreserve.jwarc.WarcCompression;
 import org.netpreserve.jwarc.WarcDigest;
+import org.netpreserve.jwarc.WarcMetadata;
 import org.netpreserve.jwarc.WarcRequest;
 import org.netpreserve.jwarc.WarcResponse;
 import org.netpreserve.jwarc.WarcWriter;
@@ -28,6 +31,12 @@ import org.netpreserve.jwarc.Warcinfo;
  * {@code maxBytes} the next exchange goes to a new file: {@code crawl.warc.gz}, {@code crawl-00001.warc.gz}, ...;
  * each file starts with a {@code warcinfo} record. An existing file is appended to (a resumed crawl adds to it).
  *
+ * <p>{@code metadata} records ({@code application/warc-fields}), as Heritrix writes one beside a response: a
+ * redirect's response is followed by one concurrent to it with {@code outlink: TARGET R location:} (Heritrix's
+ * field, hop type {@code R} for a redirect); a fetch attempt that got no response (refused, reset, timed out, a
+ * body over the limit) gets one of its own with {@code fetchError: WHY} and {@code fetchTimeMs: N}, where wget and
+ * Heritrix write nothing to the WARC (their logs have it): so a WARC tells what was tried and failed.
+ *
  * <p>Records are built and written on a {@link BatchWriter} thread: the loop only hands over the bytes. The
  * request record holds the request head exactly as the crawler's HTTP client sends it; the response record holds
  * the status line and header fields as received and the body as the client delivered it, decoded: when the
@@ -35,40 +44,50 @@ import org.netpreserve.jwarc.Warcinfo;
  * {@code Content-Length} of the decoded body, so that the record is a valid HTTP message for any reader.
  */
 final class WarcRecorder implements AutoCloseable {
-    /** One exchange to write. */
-    record Exchange(URI url, Instant date, byte[] request, byte[] response, byte[] payload) {
-    }
-
-    private final BatchWriter<Exchange> writer;
-
-    private WarcRecorder(Sink sink) {
-        writer = new BatchWriter<>("crawl-warc-writer", sink, 50, 256);
+    /** What is written: an exchange, or a fetch that got no response. */
+    sealed interface Entry permits Exchange, Failure {
     }
 
     /**
-     * Opens {@code file} for appending, creating it; checks it can be written before the crawl sends anything.
+     * One exchange to write; {@code redirectTo} is the absolute target of a redirect response, else null.
+     */
+    record Exchange(URI url, Instant date, byte[] request, byte[] response, byte[] payload, URI redirectTo)
+            implements Entry {
+    }
+
+    /** A fetch of {@code url} started at {@code date} that got no complete response, and why ({@code error}). */
+    record Failure(URI url, Instant date, String error, long fetchMillis) implements Entry {
+    }
+
+    private final BatchWriter<Entry> writer;
+
+    private WarcRecorder(Path file, Sink sink) {
+        writer = new BatchWriter<>("crawl-warc-writer", "--warc " + file, sink, 50, 256);
+    }
+
+    /**
+     * Opens {@code file} for appending, creating it (the command checked it first, with {@link OutputFile#check}).
      *
-     * @throws CrawlSetupException if it cannot be written
+     * @throws OutputFile.UnwritableException if it cannot be written after all
      */
     static WarcRecorder open(Path file, long maxBytes) {
         try {
-            return new WarcRecorder(new Sink(file, maxBytes));
+            return new WarcRecorder(file, new Sink(file, maxBytes));
         } catch (IOException e) {
-            throw new CrawlSetupException("--warc " + file + ": cannot write it (" + describe(e) + ")");
+            throw OutputFile.unwritable("--warc", file, ErrorText.of(e));
         }
     }
 
-    private static String describe(IOException e) {
-        String m = e.getMessage();
-        return e.getClass().getSimpleName() + (m == null ? "" : ": " + m);
+    /**
+     * Queues one exchange or failure; never blocks. An exchange's {@code payload} is the body, the tail of its
+     * {@code response}.
+     * @throws CrawlWriteException if writing the file has failed
+     */
+    void record(Entry entry) {
+        writer.submit(entry);
     }
 
-    /** Queues one exchange; never blocks. {@code payload} is the body, the tail of {@code response}. */
-    void record(Exchange exchange) {
-        writer.submit(exchange);
-    }
-
-    /** Writes what is queued and closes the file. */
+    /** Writes what is queued and closes the file. @throws CrawlWriteException if writing failed */
     @Override
     public void close() {
         writer.close();
@@ -88,7 +107,7 @@ final class WarcRecorder implements AutoCloseable {
     }
 
     /** The writer thread's side: owns the open file. */
-    private static final class Sink implements BatchWriter.Sink<Exchange> {
+    private static final class Sink implements BatchWriter.Sink<Entry> {
         private final Path first;
         private final long maxBytes;
         private final WarcCompression compression;
@@ -120,28 +139,52 @@ final class WarcRecorder implements AutoCloseable {
         }
 
         @Override
-        public void write(List<Exchange> batch) throws IOException {
-            for (Exchange x : batch) {
+        public void write(List<Entry> batch) throws IOException {
+            for (Entry entry : batch) {
                 if (channel.size() >= maxBytes) {
                     out.close();
                     index++;
                     openFile();
                 }
-                WarcResponse response = new WarcResponse.Builder(x.url()).version(MessageVersion.WARC_1_1)
-                        .date(x.date())
-                        .body(MediaType.HTTP_RESPONSE, x.response())
-                        .blockDigest(sha1(x.response()))
-                        .payloadDigest(sha1(x.payload()))
-                        .build();
-                WarcRequest request = new WarcRequest.Builder(x.url()).version(MessageVersion.WARC_1_1)
-                        .date(x.date())
-                        .body(MediaType.HTTP_REQUEST, x.request())
-                        .blockDigest(sha1(x.request()))
-                        .concurrentTo(response.id())
-                        .build();
-                out.write(response);
-                out.write(request);
+                switch (entry) {
+                    case Exchange x -> write(x);
+                    case Failure f -> out.write(new WarcMetadata.Builder().version(MessageVersion.WARC_1_1)
+                            .targetURI(f.url()).date(f.date())
+                            .fields(fields("fetchError", f.error(), "fetchTimeMs", Long.toString(f.fetchMillis())))
+                            .build());
+                }
             }
+        }
+
+        private void write(Exchange x) throws IOException {
+            WarcResponse response = new WarcResponse.Builder(x.url()).version(MessageVersion.WARC_1_1)
+                    .date(x.date())
+                    .body(MediaType.HTTP_RESPONSE, x.response())
+                    .blockDigest(sha1(x.response()))
+                    .payloadDigest(sha1(x.payload()))
+                    .build();
+            WarcRequest request = new WarcRequest.Builder(x.url()).version(MessageVersion.WARC_1_1)
+                    .date(x.date())
+                    .body(MediaType.HTTP_REQUEST, x.request())
+                    .blockDigest(sha1(x.request()))
+                    .concurrentTo(response.id())
+                    .build();
+            out.write(response);
+            out.write(request);
+            if (x.redirectTo() != null) {
+                out.write(new WarcMetadata.Builder().version(MessageVersion.WARC_1_1).targetURI(x.url())
+                        .date(x.date()).concurrentTo(response.id())
+                        .fields(fields("outlink", x.redirectTo() + " R location:")).build());
+            }
+        }
+
+        /** WARC fields from name, value pairs, in order. */
+        private static Map<String, List<String>> fields(String... nameValues) {
+            Map<String, List<String>> m = new LinkedHashMap<>();
+            for (int i = 0; i < nameValues.length; i += 2) {
+                m.computeIfAbsent(nameValues[i], k -> new ArrayList<>()).add(nameValues[i + 1]);
+            }
+            return m;
         }
 
         @Override

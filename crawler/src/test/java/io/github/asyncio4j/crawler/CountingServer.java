@@ -7,10 +7,13 @@ import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.http.HttpServer;
 import io.github.asyncio4j.http.RawHttpHandler;
+import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class CountingServer implements AutoCloseable {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
+    private final Queue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<String> url = new CompletableFuture<>();
     private final Thread thread;
     private volatile EventLoop loop;
@@ -37,6 +41,7 @@ final class CountingServer implements AutoCloseable {
         RawHttpHandler counting = (request, connection) -> {
             counts.computeIfAbsent(request.path(), k -> new AtomicInteger()).incrementAndGet();
             total.incrementAndGet();
+            arrivals.add(new Arrival(System.nanoTime(), request.path()));
             if (delaySeconds <= 0) {
                 return site.handle(request, connection);
             }
@@ -68,6 +73,15 @@ final class CountingServer implements AutoCloseable {
     /** Requests served so far, all paths. */
     int total() {
         return total.get();
+    }
+
+    /** A request as it arrived: when (this JVM's {@link System#nanoTime()}) and for which path. */
+    record Arrival(long nanos, String path) {
+    }
+
+    /** The requests so far, in the order they arrived. */
+    List<Arrival> arrivals() {
+        return List.copyOf(arrivals);
     }
 
     /** Path to requests so far; a snapshot. */

@@ -93,6 +93,7 @@ class CrawlCommandTest {
             String[][] cases = {
                     {"--json", dir.resolve("no/such/dir/report.json").toString(), "does not exist"},
                     {"--html", dir.toString(), "it is a directory"},
+                    {"--warc", dir.resolve("no/such/dir/crawl.warc.gz").toString(), "does not exist"},
                     {"--json", regularFile.resolve("report.json").toString(), "is not a directory"}};
             for (String[] c : cases) {
                 Run r = run("-q", c[0], c[1], root);

@@ -137,6 +137,36 @@ class RedisFrontierTest {
         }
     }
 
+    /**
+     * {@code --delay} holds across the processes: the requests the server saw (robots.txt aside: it is not paced)
+     * start at least half the delay apart. Half, since a request reaches the server a little after Redis let it
+     * through; load only spreads the requests further. (Not /huge: this server's loop, busy sending it, would
+     * note the next requests late, and so bunched.) Paced in each process alone, two processes would send pairs
+     * of requests at once.
+     */
+    @Test
+    void theDelayHoldsAcrossProcesses() throws Exception {
+        try (RedisServer redis = new RedisServer(dir.resolve("redis"));
+             CountingServer server = new CountingServer(20)) {     // some 10 s: both processes take part
+            String[] paced = {"--delay", "0.4", "--exclude", "/huge$"};
+            List<ChildCrawl> crawls = startAll(dir, List.of(args(redis, server, "p0", paced),
+                    args(redis, server, "p1", paced)));
+            for (ChildCrawl c : crawls) {
+                assertThat(c.waitFor(180)).as(c.output()).isZero();
+            }
+            List<String> all = new ArrayList<>(fetched("p0"));
+            all.addAll(fetched("p1"));
+            assertThat(all).doesNotHaveDuplicates().hasSize(server.site().expectedUrls() - 1);
+            assertThat(fetched("p1")).as("the second process did a share").isNotEmpty();
+            List<CountingServer.Arrival> requests = server.arrivals().stream()
+                    .filter(a -> !a.path().equals("/robots.txt")).toList();
+            for (int i = 1; i < requests.size(); i++) {
+                assertThat((requests.get(i).nanos() - requests.get(i - 1).nanos()) / 1e9)
+                        .as("gap before request %d in %s", i, requests).isGreaterThanOrEqualTo(0.2);
+            }
+        }
+    }
+
     @Test
     void aFrontierThatCannotBeReachedOrIsMalformedIsRefused() {
         CrawlCommandTest.Run r = run("-q", "--frontier", "redis://127.0.0.1:9", "http://127.0.0.1:9/");

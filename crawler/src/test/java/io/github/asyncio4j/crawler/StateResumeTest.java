@@ -6,6 +6,9 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Coroutine;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -98,6 +101,27 @@ class StateResumeTest {
             assertComplete(server, state, json);
         }
         return kills;
+    }
+
+    /** A URL kept out, then admitted by another way: its exclusion goes from the database too. */
+    @Test
+    void anExclusionThenAnAdmissionOfTheSameUrlIsStoredAsAdmitted() {
+        Path state = dir.resolve("state");
+        CrawlConfig config = CrawlConfig.builder(List.of(URI.create("http://127.0.0.1:9/"))).build();
+        URI url = URI.create("http://127.0.0.1:9/a");
+        Async.run(Coroutine.of(() -> {
+            try (SqliteState s = SqliteState.open(state, config)) {
+                s.exclude(url.toString(), "max-redirect");
+                s.exclude("http://127.0.0.1:9/b", "max-redirect");
+                assertThat(s.add(new CrawlState.Item(url, 0, 1), Long.MAX_VALUE))
+                        .isEqualTo(CrawlState.Admission.ADDED);
+            }
+            return null;
+        }));
+        try (SqliteState s = SqliteState.open(state, config)) {
+            assertThat(s.excluded()).containsOnlyKeys("http://127.0.0.1:9/b");
+            assertThat(s.unfinished()).containsExactly(url.toString());
+        }
     }
 
     @Test

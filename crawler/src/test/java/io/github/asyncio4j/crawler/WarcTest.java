@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.netpreserve.jwarc.WarcDigest;
+import org.netpreserve.jwarc.WarcMetadata;
 import org.netpreserve.jwarc.WarcReader;
 import org.netpreserve.jwarc.WarcRecord;
 import org.netpreserve.jwarc.WarcRequest;
@@ -86,6 +87,56 @@ class WarcTest {
         }
     }
 
+    /**
+     * A redirect's response is followed by a {@code metadata} record concurrent to it naming the target as
+     * Heritrix does ({@code outlink: TARGET R location:}); each fetch that got no response has a {@code metadata}
+     * record with its error: the URLs the report lists as failed, no more.
+     */
+    @Test
+    void redirectsAndFailuresHaveMetadataRecords() throws Exception {
+        try (CountingServer server = new CountingServer(PAGES)) {
+            Path warc = dir.resolve("crawl.warc");
+            Path json = dir.resolve("report.json");
+            CrawlCommandTest.Run r = run("-q", "--max-tries", "1", "--warc", warc.toString(), "--json",
+                    json.toString(), server.root());
+            assertThat(r.code()).as(r.err()).isZero();
+            Map<URI, String> redirects = new HashMap<>();      // response id to its Location, resolved
+            Map<URI, String> outlinks = new HashMap<>();       // concurrent-to id to the metadata's outlink
+            Map<String, String> failures = new HashMap<>();    // target to fetchError
+            try (WarcReader reader = new WarcReader(warc)) {
+                for (WarcRecord record : reader) {
+                    if (record instanceof WarcResponse response && response.http().status() / 100 == 3) {
+                        redirects.put(response.id(), URI.create(response.target())
+                                .resolve(response.http().headers().first("Location").orElseThrow()).toString());
+                    } else if (record instanceof WarcMetadata metadata) {
+                        assertThat(metadata.contentType().base()).hasToString("application/warc-fields");
+                        if (metadata.concurrentTo().isEmpty()) {
+                            assertThat(failures.put(metadata.target(),
+                                    metadata.fields().first("fetchError").orElseThrow())).isNull();
+                            assertThat(metadata.fields().first("fetchTimeMs")).isPresent();
+                        } else {
+                            outlinks.put(metadata.concurrentTo().get(0),
+                                    metadata.fields().first("outlink").orElseThrow());
+                        }
+                    }
+                }
+            }
+            assertThat(redirects).isNotEmpty();
+            assertThat(outlinks.keySet()).isEqualTo(redirects.keySet());
+            redirects.forEach((id, target) -> assertThat(outlinks.get(id)).isEqualTo(target + " R location:"));
+            Map<String, String> failed = new HashMap<>();
+            for (var page : com.google.gson.JsonParser.parseString(Files.readString(json)).getAsJsonObject()
+                    .getAsJsonArray("pages")) {
+                var o = page.getAsJsonObject();
+                if (!o.get("error").isJsonNull()) {
+                    failed.put(o.get("url").getAsString(), o.get("error").getAsString());
+                }
+            }
+            assertThat(failed).as("the demo's /reset and /huge fail").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(failures).isEqualTo(failed);
+        }
+    }
+
     @Test
     void aFileOverTheLimitIsRotated() throws Exception {
         try (CountingServer server = new CountingServer(PAGES)) {
@@ -120,6 +171,7 @@ class WarcTest {
         Path missing = dir.resolve("no-such-dir").resolve("crawl.warc.gz");
         CrawlCommandTest.Run r = run("-q", "--warc", missing.toString(), "http://127.0.0.1:9/");
         assertThat(r.code()).as(r.err()).isEqualTo(2);
-        assertThat(r.err().strip()).startsWith("crawl: --warc " + missing + ": cannot write it").doesNotContain("\n");
+        assertThat(r.err().strip()).startsWith("crawl: --warc " + missing + ": cannot write there")
+                .contains("does not exist").doesNotContain("\n");
     }
 }
