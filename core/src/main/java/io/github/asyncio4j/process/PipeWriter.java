@@ -11,7 +11,7 @@ import java.util.ArrayDeque;
 /**
  * The write end of a child's stdin as a {@link io.github.asyncio4j.net.Transport} ({@code _UnixWritePipeTransport}):
  * {@link #write} queues a copy of the bytes and a thread (started at the first write) blocks in {@code write()} to
- * hand them to the child. The loop keeps the count of queued bytes and pauses the protocol above the high-water
+ * hand them to the child; a pipe closed before any write is closed on the loop thread, with no thread at all. The loop keeps the count of queued bytes and pauses the protocol above the high-water
  * mark ({@link WriteFlowControl}, the helper every transport uses), so {@code drain()} waits for a child that
  * does not read. {@link #close()} (or {@link #writeEof()}) closes the pipe after the queued bytes: the child sees
  * EOF. A write error (the child exited: "Broken pipe") loses the connection with that error, which {@code drain()}
@@ -67,7 +67,7 @@ final class PipeWriter extends PipeTransport {
         flow.maybePause(buffered, protocol);
     }
 
-    /** Starts the thread at the first write, or at a close before any write (to close the pipe off the loop). */
+    /** Starts the thread at the first write. */
     private void ensureThread() {
         if (thread == null) {
             thread = PipeThreads.start(name, this::pump);
@@ -132,11 +132,29 @@ final class PipeWriter extends PipeTransport {
         if (lost) {
             return;
         }
-        ensureThread();
+        if (thread == null) {
+            closeUnused();
+            return;
+        }
         synchronized (lock) {
             closeRequested = true;
             lock.notifyAll();
         }
+    }
+
+    /**
+     * Closes a pipe nothing was ever written to, on the loop thread: with nothing buffered, closing the write end
+     * of a pipe does not block, so no thread is started for it ({@code communicate()} without input).
+     */
+    private void closeUnused() {
+        Throwable error = null;
+        try {
+            out.close();
+        } catch (IOException e) {
+            error = e;
+        }
+        Throwable lostWith = error;
+        loop.callSoon(() -> lost(lostWith));   // connectionLost comes in a later pass, as for every transport
     }
 
     @Override

@@ -44,6 +44,7 @@ class SubprocessTest {
             assertThat(out.stderr()).isEmpty();
             assertThat(out.exitCode()).isZero();
             assertThat(p.returnCode()).isZero();
+            assertThat(p.pipeThreads()).hasSize(2);   // stdout's and stderr's: stdin closed unwritten needs none
 
             Subprocess sh = await(Subprocess.shell("echo oops >&2; exit 3"));
             assertThat(sh.returnCode()).isNull();
