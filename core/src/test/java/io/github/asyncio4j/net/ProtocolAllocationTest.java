@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.net.Socket;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -21,21 +20,6 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(60)
 class ProtocolAllocationTest {
 
-    /** Echoes every buffer from {@code dataReceived}. */
-    static final class Echo implements Protocol {
-        private Transport transport;
-
-        @Override
-        public void connectionMade(Transport t) {
-            transport = t;
-        }
-
-        @Override
-        public void dataReceived(ByteBuffer data) {
-            transport.write(data);
-        }
-    }
-
     @Test
     void aProtocolEchoAllocatesNothingPerMessageOnTheLoopThread() throws Exception {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
@@ -47,7 +31,7 @@ class ProtocolAllocationTest {
         try {
             CompletableFuture<Server> started = new CompletableFuture<>();
             loop.callSoonThreadsafe(() -> loop.createTask(io.github.asyncio4j.Coroutine.of(() -> {
-                started.complete(io.github.asyncio4j.Async.await(loop.createServer(Echo::new, "127.0.0.1", 0)));
+                started.complete(io.github.asyncio4j.Async.await(loop.createServer(ProtocolsTest.EchoProtocol::new, "127.0.0.1", 0)));
                 return null;
             })));
             Server server = started.get(10, TimeUnit.SECONDS);

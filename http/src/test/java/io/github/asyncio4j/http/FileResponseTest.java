@@ -41,14 +41,6 @@ class FileResponseTest {
         return data;
     }
 
-    private static String exchange(HttpServer server, String raw) {
-        Connection c = await(Streams.openConnection(HOST, server.port()));
-        c.writer().write(bytes(raw));
-        String all = new String(await(c.reader().read(-1)), StandardCharsets.ISO_8859_1);
-        c.close();
-        return all;
-    }
-
     @Test
     void largeAndSmallFilesArriveIdenticalWithLengthAndTypeOnOneConnection() throws Exception {
         byte[] big = randomFile("big.bin", 3 << 20);
