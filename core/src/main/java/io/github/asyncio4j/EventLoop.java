@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -35,6 +34,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -70,6 +70,8 @@ public final class EventLoop implements AutoCloseable {
     private final ConcurrentLinkedQueue<Handle> threadsafe = new ConcurrentLinkedQueue<>();
     private volatile boolean wakeupPending;
     private final Selector selector;
+    /** {@link #selected}, made once: the selector's action for every ready key. */
+    private final Consumer<SelectionKey> onSelected = this::selected;
     private int ioRegistrations;
 
     private final LoopClock clock;
@@ -378,37 +380,37 @@ public final class EventLoop implements AutoCloseable {
         }
         try {
             if (timeout == 0 || !threadsafe.isEmpty()) {
-                selector.selectNow();
+                selector.selectNow(onSelected);
             } else if (timeout < 0) {
-                selector.select();
+                selector.select(onSelected);
             } else {
-                selector.select(Math.max(1, (timeout + 999_999) / 1_000_000));
+                selector.select(onSelected, Math.max(1, (timeout + 999_999) / 1_000_000));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("selector failed", e);
         }
         wakeupPending = false;
-        Set<SelectionKey> keys = selector.selectedKeys();
-        if (!keys.isEmpty()) {
-            for (Iterator<SelectionKey> it = keys.iterator(); it.hasNext(); ) {
-                SelectionKey key = it.next();
-                it.remove();
-                IoRegistration reg = (IoRegistration) key.attachment();
-                int readyOps;
-                try {
-                    readyOps = key.readyOps();
-                } catch (CancelledKeyException e) {
-                    continue;
-                }
-                if ((readyOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
-                    addReady(reg.reader);
-                }
-                if ((readyOps & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
-                    addReady(reg.writer);
-                }
-            }
-        }
         drainThreadsafe();
+    }
+
+    /**
+     * Schedules the callbacks of one ready key. Called by the selector during {@link #poll} (the action-taking
+     * {@code select}: no selected-key set, so no allocation per ready key and no iterator per poll).
+     */
+    private void selected(SelectionKey key) {
+        IoRegistration reg = (IoRegistration) key.attachment();
+        int readyOps;
+        try {
+            readyOps = key.readyOps();
+        } catch (CancelledKeyException e) {
+            return;
+        }
+        if ((readyOps & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0 && reg.reader != null) {
+            addReady(reg.reader);
+        }
+        if ((readyOps & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0 && reg.writer != null) {
+            addReady(reg.writer);
+        }
     }
 
     private void addReady(Handle h) {

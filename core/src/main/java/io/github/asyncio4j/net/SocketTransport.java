@@ -1,6 +1,7 @@
 package io.github.asyncio4j.net;
 
 import io.github.asyncio4j.internal.Exceptions;
+import io.github.asyncio4j.internal.WriteFlowControl;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.ExceptionContext;
 import java.io.IOException;

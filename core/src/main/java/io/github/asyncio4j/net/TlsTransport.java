@@ -5,6 +5,7 @@ import io.github.asyncio4j.ExceptionContext;
 import io.github.asyncio4j.Future;
 import io.github.asyncio4j.LoopClock;
 import io.github.asyncio4j.TimerHandle;
+import io.github.asyncio4j.internal.WriteFlowControl;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.SocketTimeoutException;

@@ -2,28 +2,22 @@ package io.github.asyncio4j.process;
 
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.net.Protocol;
-import io.github.asyncio4j.net.Transport;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import javax.net.ssl.SSLSession;
 
 /**
- * The read end of a child's stdout or stderr as a {@link Transport} ({@code _UnixReadPipeTransport}): a thread
+ * The read end of a child's stdout or stderr as a {@link io.github.asyncio4j.net.Transport} ({@code _UnixReadPipeTransport}): a thread
  * blocks in {@code read()} and hands each chunk to the loop, which passes it to the protocol. Back-pressure: the
  * thread reads the next chunk only after the loop has delivered the previous one and only while reading is not
  * paused, so at most one chunk is in flight and a reader that stops reading stops the child's writes (its pipe
  * fills). The thread ends at EOF (the child and every process sharing the pipe closed it) or on a read error.
  */
-final class PipeReader implements Transport {
+final class PipeReader extends PipeTransport {
     private static final int CHUNK = 64 * 1024;
 
-    private final EventLoop loop;
     private final InputStream in;
-    private final String name;
-    private Protocol protocol;
     private final Object lock = new Object();
     /** Guarded by lock. */
     private boolean inFlight;
@@ -31,12 +25,10 @@ final class PipeReader implements Transport {
     private boolean closing;
     /** Loop thread only. */
     private boolean lost;
-    private Thread thread;
 
     PipeReader(EventLoop loop, InputStream in, String name) {
-        this.loop = loop;
+        super(loop, name);
         this.in = in;
-        this.name = name;
     }
 
     /** Connects the protocol and starts the reading thread. */
@@ -45,10 +37,6 @@ final class PipeReader implements Transport {
         protocol.connectionMade(this);
         thread = PipeThreads.start(name, this::pump);
         return this;
-    }
-
-    Thread thread() {
-        return thread;
     }
 
     private void pump() {
@@ -89,16 +77,6 @@ final class PipeReader implements Transport {
         }
     }
 
-    /** Runs {@code r} on the loop; false if the loop is closed (nobody is left to read). */
-    private boolean post(Runnable r) {
-        try {
-            loop.callSoonThreadsafe(r);
-            return true;
-        } catch (IllegalStateException loopClosed) {
-            return false;
-        }
-    }
-
     private void deliver(byte[] chunk) {
         synchronized (lock) {
             inFlight = false;
@@ -125,7 +103,7 @@ final class PipeReader implements Transport {
             closing = true;
             lock.notifyAll();
         }
-        protocol.connectionLost(error);
+        reportLost(error);
     }
 
     @Override
@@ -206,21 +184,6 @@ final class PipeReader implements Transport {
     @Override
     public int lowWaterMark() {
         return 0;
-    }
-
-    @Override
-    public SocketAddress peerAddress() {
-        return null;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return null;
-    }
-
-    @Override
-    public SSLSession sslSession() {
-        return null;
     }
 
     @Override

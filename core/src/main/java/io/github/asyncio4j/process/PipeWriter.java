@@ -1,61 +1,47 @@
 package io.github.asyncio4j.process;
 
 import io.github.asyncio4j.EventLoop;
-import io.github.asyncio4j.ExceptionContext;
+import io.github.asyncio4j.internal.WriteFlowControl;
 import io.github.asyncio4j.net.Protocol;
-import io.github.asyncio4j.net.Transport;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import javax.net.ssl.SSLSession;
 
 /**
- * The write end of a child's stdin as a {@link Transport} ({@code _UnixWritePipeTransport}): {@link #write}
- * queues a copy of the bytes and a thread (started at the first write) blocks in {@code write()} to hand them to
- * the child. The loop keeps the count of queued bytes and pauses the protocol above the high-water mark, so
- * {@code drain()} waits for a child that does not read. {@link #close()} (or {@link #writeEof()}) closes the pipe
- * after the queued bytes: the child sees EOF. A write error (the child exited: "Broken pipe") loses the
- * connection with that error, which {@code drain()} then throws.
+ * The write end of a child's stdin as a {@link io.github.asyncio4j.net.Transport} ({@code _UnixWritePipeTransport}):
+ * {@link #write} queues a copy of the bytes and a thread (started at the first write) blocks in {@code write()} to
+ * hand them to the child; a pipe closed before any write is closed on the loop thread, with no thread at all. The loop keeps the count of queued bytes and pauses the protocol above the high-water
+ * mark ({@link WriteFlowControl}, the helper every transport uses), so {@code drain()} waits for a child that
+ * does not read. {@link #close()} (or {@link #writeEof()}) closes the pipe after the queued bytes: the child sees
+ * EOF. A write error (the child exited: "Broken pipe") loses the connection with that error, which {@code drain()}
+ * then throws.
  *
  * <p>Unlike a socket's, a closed stdin refuses writes: {@link #write} throws {@link IllegalStateException}
  * naming why it is closed, since data written there could never arrive.
  */
-final class PipeWriter implements Transport {
-    private static final int DEFAULT_HIGH = 64 * 1024;
-
-    private final EventLoop loop;
+final class PipeWriter extends PipeTransport {
     private final OutputStream out;
-    private final String name;
-    private Protocol protocol;
     private final Object lock = new Object();
     /** Guarded by lock: chunks for the thread, and whether to close the pipe once they are written. */
     private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
     private boolean closeRequested;
     /** Loop thread only. */
     private long buffered;
-    private int high = DEFAULT_HIGH;
-    private int low = DEFAULT_HIGH / 4;
-    private boolean protocolPaused;
+    private final WriteFlowControl flow;
     private String closedBecause;
     private boolean lost;
-    private Thread thread;
 
     PipeWriter(EventLoop loop, OutputStream out, String name) {
-        this.loop = loop;
+        super(loop, name);
         this.out = out;
-        this.name = name;
+        this.flow = new WriteFlowControl(loop);
     }
 
     PipeWriter start(Protocol protocol) {
         this.protocol = protocol;
         protocol.connectionMade(this);
         return this;
-    }
-
-    Thread thread() {
-        return thread;
     }
 
     @Override
@@ -78,12 +64,10 @@ final class PipeWriter implements Transport {
             lock.notifyAll();
         }
         ensureThread();
-        if (!protocolPaused && buffered > high) {
-            protocolPaused = true;
-            protocol.pauseWriting();
-        }
+        flow.maybePause(buffered, protocol);
     }
 
+    /** Starts the thread at the first write. */
     private void ensureThread() {
         if (thread == null) {
             thread = PipeThreads.start(name, this::pump);
@@ -122,20 +106,9 @@ final class PipeWriter implements Transport {
         }
     }
 
-    private void post(Runnable r) {
-        try {
-            loop.callSoonThreadsafe(r);
-        } catch (IllegalStateException loopClosed) {
-            // nobody is left to tell
-        }
-    }
-
     private void written(int n) {
         buffered -= n;
-        if (protocolPaused && buffered <= low) {
-            protocolPaused = false;
-            protocol.resumeWriting();
-        }
+        flow.maybeResume(buffered, protocol);
     }
 
     private void lost(Throwable error) {
@@ -147,11 +120,7 @@ final class PipeWriter implements Transport {
         synchronized (lock) {
             queue.clear();
         }
-        try {
-            protocol.connectionLost(error);
-        } catch (RuntimeException e) {
-            loop.callExceptionHandler(new ExceptionContext("protocol.connectionLost() failed", e, null, null));
-        }
+        reportLost(error);
     }
 
     /** Closes the pipe after the queued bytes, with {@code reason} for later writes. */
@@ -164,12 +133,28 @@ final class PipeWriter implements Transport {
             return;
         }
         if (thread == null) {
-            thread = PipeThreads.start(name, this::pump);   // only to close the pipe without blocking the loop
+            closeUnused();
+            return;
         }
         synchronized (lock) {
             closeRequested = true;
             lock.notifyAll();
         }
+    }
+
+    /**
+     * Closes a pipe nothing was ever written to, on the loop thread: with nothing buffered, closing the write end
+     * of a pipe does not block, so no thread is started for it ({@code communicate()} without input).
+     */
+    private void closeUnused() {
+        Throwable error = null;
+        try {
+            out.close();
+        } catch (IOException e) {
+            error = e;
+        }
+        Throwable lostWith = error;
+        loop.callSoon(() -> lost(lostWith));   // connectionLost comes in a later pass, as for every transport
     }
 
     @Override
@@ -222,36 +207,17 @@ final class PipeWriter implements Transport {
 
     @Override
     public void setWriteBufferLimits(int high, int low) {
-        if (low < 0 || high < low) {
-            throw new IllegalArgumentException("need 0 <= low <= high: high=" + high + ", low=" + low);
-        }
-        this.high = high;
-        this.low = low;
+        flow.setLimits(high, low, buffered, protocol);
     }
 
     @Override
     public int highWaterMark() {
-        return high;
+        return flow.high();
     }
 
     @Override
     public int lowWaterMark() {
-        return low;
-    }
-
-    @Override
-    public SocketAddress peerAddress() {
-        return null;
-    }
-
-    @Override
-    public SocketAddress localAddress() {
-        return null;
-    }
-
-    @Override
-    public SSLSession sslSession() {
-        return null;
+        return flow.low();
     }
 
     @Override

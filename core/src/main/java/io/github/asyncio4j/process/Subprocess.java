@@ -39,10 +39,12 @@ import java.util.Objects;
  * selectable channel for them, so each pipe gets one small platform thread (128 KiB stack) that does the
  * blocking call and hands over to the loop with {@code callSoonThreadsafe}: stdout and stderr each have a reader
  * thread (one chunk in flight, paused when the {@link StreamReader} is full: the child then blocks on a full pipe,
- * as with asyncio), stdin gets a writer thread at its first write. Exit is noticed by the JDK's own reaper thread
- * ({@link Process#onExit()}), which every {@code Process} has anyway. So a child costs three or four threads while
- * it runs; each ends with its pipe (at EOF, when the child and every process it shares the pipe with have
- * exited). Redirect a pipe you do not need ({@link #exec(ProcessBuilder)}) to save its thread.
+ * as with asyncio), stdin gets a writer thread at its first write (a stdin closed unwritten, as by
+ * {@code communicate()} without input, needs none). Exit is noticed by the JDK's own reaper thread
+ * ({@link Process#onExit()}), which every {@code Process} has anyway (idle reaper threads are reused). So a child
+ * costs two or three threads of asyncio4j's while it runs, each a platform thread start (tens of microseconds)
+ * and a {@code callSoonThreadsafe} per chunk; each ends with its pipe (at EOF, when the child and every process
+ * it shares the pipe with have exited). Redirect a pipe you do not need ({@link #exec(ProcessBuilder)}) to save its thread.
  *
  * <p><b>Cancellation.</b> Cancelling a task in {@link #waitFor()} or {@link #communicate} kills the process and
  * the processes it started (SIGKILL, as Trio's {@code run_process} does), so no child is left running, none is

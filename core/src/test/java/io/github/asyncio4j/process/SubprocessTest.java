@@ -11,7 +11,10 @@ import io.github.asyncio4j.Async;
 import io.github.asyncio4j.CancelledError;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.Task;
+import io.github.asyncio4j.TimeoutError;
+import io.github.asyncio4j.net.StreamWriter;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -41,6 +44,7 @@ class SubprocessTest {
             assertThat(out.stderr()).isEmpty();
             assertThat(out.exitCode()).isZero();
             assertThat(p.returnCode()).isZero();
+            assertThat(p.pipeThreads()).hasSize(2);   // stdout's and stderr's: stdin closed unwritten needs none
 
             Subprocess sh = await(Subprocess.shell("echo oops >&2; exit 3"));
             assertThat(sh.returnCode()).isNull();
@@ -86,6 +90,26 @@ class SubprocessTest {
             assertThat(await(cat.waitFor())).isZero();
             assertThatThrownBy(() -> cat.stdin().write(new byte[] {1}))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot write to stdin of process");
+            return null;
+        });
+    }
+
+    @Test
+    void stdinPausesAtTheHighWaterMarkForAChildThatDoesNotRead() {
+        run(() -> {
+            Subprocess p = await(Subprocess.exec("sleep", "30"));   // never reads its stdin
+            StreamWriter in = p.stdin();
+            in.write(new byte[1 << 20]);
+            assertThat(in.writeBufferSize()).isGreaterThan(in.highWaterMark());
+            assertThatThrownBy(() -> await(Async.waitFor(in.drain(), Duration.ofMillis(100))))
+                    .isInstanceOf(TimeoutError.class);   // paused: the pipe cannot take a megabyte
+            assertThatThrownBy(() -> in.setWriteBufferLimits(10, 20)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("need 0 <= low <= high");
+            in.setWriteBufferLimits(4 << 20, 2 << 20);   // the buffer is now below the low mark: resumed
+            await(in.drain());
+            assertThat(in.highWaterMark()).isEqualTo(4 << 20);
+            p.kill();
+            assertThat(await(p.waitFor())).isEqualTo(128 + 9);
             return null;
         });
     }

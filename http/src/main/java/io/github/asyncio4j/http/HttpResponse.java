@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.IllegalCharsetNameException;
 import java.nio.charset.StandardCharsets;
 import java.nio.charset.UnsupportedCharsetException;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -17,9 +18,12 @@ import java.util.Objects;
  * if ("text/html".equals(r.contentType())) { String html = r.text(); ... }
  *
  * return HttpResponse.html(200, "<a href=/b>b</a>");          // in a server handler
+ * return HttpResponse.file(root.resolve("report.pdf"));      // a file, sent with sendfile (see file(Path))
  * }</pre>
  *
- * <p>The body array is not copied: do not change it after handing it over.
+ * <p>The body array is not copied: do not change it after handing it over. A response made by {@link #file}
+ * has an empty {@code body} and its {@code file} set; every other response, and every response a client receives,
+ * has a null {@code file}.
  *
  * @param status   the status code, 100 to 999
  * @param reason   the reason phrase (may be empty)
@@ -27,9 +31,10 @@ import java.util.Objects;
  * @param body     the body (empty for HEAD, 204 and 304)
  * @param version  the protocol version of the status line, e.g. {@code HTTP/1.1}
  * @param trailers the trailer fields of a chunked body (empty otherwise)
+ * @param file     the file a server sends as the body (see {@link #file(Path)}), or null
  */
 public record HttpResponse(int status, String reason, Headers headers, byte[] body, String version,
-                           Headers trailers) {
+                           Headers trailers, Path file) {
     private static final byte[] NO_BODY = new byte[0];
 
     public HttpResponse {
@@ -44,6 +49,14 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
         if (reason.indexOf('\r') >= 0 || reason.indexOf('\n') >= 0) {
             throw new IllegalArgumentException("CR or LF in the reason phrase");
         }
+        if (file != null && body.length > 0) {
+            throw new IllegalArgumentException("a response has either a body or a file, not both");
+        }
+    }
+
+    /** A response with a byte body and no file. */
+    public HttpResponse(int status, String reason, Headers headers, byte[] body, String version, Headers trailers) {
+        this(status, reason, headers, body, version, trailers, null);
     }
 
     /** An HTTP/1.1 response with no trailers. */
@@ -66,6 +79,31 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
         return of(status, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * A {@code 200} response whose body is {@code file}, for a server handler (aiohttp's {@code FileResponse}):
+     * the {@code Content-Type} comes from the file name's extension ({@code application/octet-stream} when it is
+     * unknown; set your own with {@link #withHeader} on a response made with {@link #file(Path, String)}). The
+     * file is opened when the server sends the response, not here: then it gets a {@code Content-Length} of the
+     * file's size and is sent with {@link io.github.asyncio4j.net.StreamWriter#sendfile} (zero-copy on a plain
+     * connection, copied through TLS); a {@code HEAD} request gets the headers only. A file that does not exist
+     * is answered {@code 404 Not Found}, one that is not a regular file or cannot be read {@code 403 Forbidden}.
+     * If the file shrinks while it is sent, the connection is closed (the client sees a short body).
+     *
+     * @throws NullPointerException if {@code file} is null
+     */
+    public static HttpResponse file(Path file) {
+        Objects.requireNonNull(file, "file");
+        Path name = file.getFileName();
+        return file(file, MediaTypes.forFileName(name == null ? "" : name.toString()));
+    }
+
+    /** Like {@link #file(Path)} with the given {@code Content-Type}. */
+    public static HttpResponse file(Path file, String contentType) {
+        Objects.requireNonNull(file, "file");
+        return new HttpResponse(200, reasonPhrase(200), Headers.of("Content-Type", contentType), NO_BODY,
+                "HTTP/1.1", Headers.empty(), file);
+    }
+
     /** A redirect ({@code 301}, {@code 302}, {@code 303}, {@code 307} or {@code 308}) to {@code location}. */
     public static HttpResponse redirect(int status, String location) {
         if (status != 301 && status != 302 && status != 303 && status != 307 && status != 308) {
@@ -81,7 +119,7 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
 
     /** A copy with one more header field. */
     public HttpResponse withHeader(String name, String value) {
-        return new HttpResponse(status, reason, headers.with(name, value), body, version, trailers);
+        return new HttpResponse(status, reason, headers.with(name, value), body, version, trailers, file);
     }
 
     /** The first value of header {@code name} (any case), or null. */
@@ -179,7 +217,7 @@ public record HttpResponse(int status, String reason, Headers headers, byte[] bo
 
     @Override
     public String toString() {
-        return "HttpResponse[" + version + " " + status + " " + reason + ", " + headers + ", " + body.length
-                + " body bytes]";
+        return "HttpResponse[" + version + " " + status + " " + reason + ", " + headers + ", "
+                + (file != null ? "file " + file : body.length + " body bytes") + "]";
     }
 }

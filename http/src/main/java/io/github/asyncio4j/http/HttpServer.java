@@ -19,7 +19,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
@@ -42,7 +46,8 @@ import javax.net.ssl.SSLContext;
  * bodies may use {@code Content-Length} or chunked coding ({@code Expect: 100-continue} is answered before the body
  * is read). Responses get a {@code Content-Length}, or chunked
  * coding when the handler's response has {@code Transfer-Encoding: chunked} (HTTP/1.1 clients only). A response
- * to {@code HEAD} has the headers of the body the handler returned, without the body. A malformed request gets
+ * to {@code HEAD} has the headers of the body the handler returned, without the body. A
+ * {@link HttpResponse#file} response is sent with {@link StreamWriter#sendfile} (zero-copy on a plain connection). A malformed request gets
  * {@code 400} (a body over the limit {@code 413}) naming the problem, and the connection is closed. A handler
  * that throws gets {@code 500}, reported to the loop's exception handler.
  *
@@ -50,6 +55,11 @@ import javax.net.ssl.SSLContext;
  */
 public final class HttpServer implements AutoCloseable {
     private static final int CHUNK = 16 * 1024;
+    /** A file is sent with one sendfile per slice: the read timeout measures silence, not the whole transfer. */
+    private static final long FILE_SLICE = 1 << 20;
+    /** {@link #head}'s framing: chunked coding; no body at all. */
+    private static final long CHUNKED = -1;
+    private static final long NO_LENGTH = -2;
     private static final byte[] CONTINUE = Http1.latin1("HTTP/1.1 100 Continue\r\n\r\n");
 
     private final Server server;
@@ -200,7 +210,7 @@ public final class HttpServer implements AutoCloseable {
             return false;   // a raw handler wrote what it wanted
         }
         keepAlive &= !response.headers().hasToken("Connection", "close");
-        writeResponse(in, connection.writer(), request.method(), response, http11, keepAlive);
+        keepAlive = writeResponse(in, connection.writer(), request.method(), response, http11, keepAlive);
         requestsServed++;
         return keepAlive;
     }
@@ -235,32 +245,21 @@ public final class HttpServer implements AutoCloseable {
                 http11);
     }
 
-    private void sendError(MessageReader in, StreamWriter writer, int status, String message) {
+    private void sendError(MessageReader in, StreamWriter writer, int status, String message) throws IOException {
         HttpResponse error = HttpResponse.text(status, message + "\n");
         writeResponse(in, writer, "GET", error, true, false);
     }
 
-    private void writeResponse(MessageReader in, StreamWriter out, String method, HttpResponse r, boolean http11,
-                               boolean keepAlive) {
+    /** Writes {@code r}; returns whether the connection may serve another request. */
+    private boolean writeResponse(MessageReader in, StreamWriter out, String method, HttpResponse r, boolean http11,
+                                  boolean keepAlive) throws IOException {
+        if (r.file() != null) {
+            return writeFile(in, out, method, r, http11, keepAlive);
+        }
         int status = r.status();
-        boolean bodyAllowed = status >= 200 && status != 204 && status != 304;
+        boolean bodyAllowed = bodyAllowed(status);
         boolean chunked = bodyAllowed && http11 && Http1.isChunked(r.headers());
-        StringBuilder head = new StringBuilder(128);
-        head.append("HTTP/1.1 ").append(status).append(' ').append(r.reason()).append("\r\n");
-        Headers fields = r.headers().without("Content-Length").without("Transfer-Encoding").without("Connection");
-        Http1.appendFields(head, fields);
-        if (chunked) {
-            Http1.appendField(head, "Transfer-Encoding", "chunked");
-        } else if (bodyAllowed) {
-            Http1.appendField(head, "Content-Length", Integer.toString(r.body().length));
-        }
-        if (!keepAlive) {
-            Http1.appendField(head, "Connection", "close");
-        } else if (!http11) {
-            Http1.appendField(head, "Connection", "keep-alive");
-        }
-        head.append("\r\n");
-        out.write(Http1.latin1(head));
+        out.write(head(r, chunked ? CHUNKED : bodyAllowed ? r.body().length : NO_LENGTH, http11, keepAlive));
         if (bodyAllowed && !method.equals("HEAD")) {
             byte[] body = r.body();
             if (!chunked) {
@@ -282,6 +281,79 @@ public final class HttpServer implements AutoCloseable {
             in.nowDoing("sending a response");
             return out.drain().await();
         });
+        return keepAlive;
+    }
+
+    /**
+     * Writes a {@link HttpResponse#file} response: opens the file, sends its size as {@code Content-Length} and
+     * its bytes with {@code sendfile} in slices (each slice is progress for the read timeout), and closes it
+     * whatever happens. A missing file is answered 404, one that is no regular file or is unreadable 403.
+     */
+    private boolean writeFile(MessageReader in, StreamWriter out, String method, HttpResponse r, boolean http11,
+                              boolean keepAlive) throws IOException {
+        FileChannel file;
+        try {
+            if (Files.exists(r.file()) && !Files.isRegularFile(r.file())) {
+                return writeResponse(in, out, method, HttpResponse.text(403, "not a file\n"), http11, keepAlive);
+            }
+            file = FileChannel.open(r.file(), StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return writeResponse(in, out, method, HttpResponse.text(404, "not found\n"), http11, keepAlive);
+        } catch (IOException e) {
+            return writeResponse(in, out, method, HttpResponse.text(403, "cannot read the file\n"), http11,
+                    keepAlive);
+        }
+        try (file) {
+            long size = file.size();
+            boolean bodyAllowed = bodyAllowed(r.status());
+            out.write(head(r, bodyAllowed ? size : NO_LENGTH, http11, keepAlive));
+            boolean complete = true;
+            if (bodyAllowed && !method.equals("HEAD")) {
+                complete = in.guarded(() -> {
+                    for (long sent = 0; sent < size; ) {
+                        in.nowDoing("sending a file");
+                        long n = out.sendfile(file, sent, Math.min(FILE_SLICE, size - sent)).await();
+                        if (n == 0) {
+                            return false;   // the file shrank: fewer bytes than the Content-Length promised
+                        }
+                        sent += n;
+                    }
+                    return true;
+                });
+            }
+            in.guarded(() -> {
+                in.nowDoing("sending a response");
+                return out.drain().await();
+            });
+            return keepAlive && complete;
+        }
+    }
+
+    private static boolean bodyAllowed(int status) {
+        return status >= 200 && status != 204 && status != 304;
+    }
+
+    /**
+     * The status line and header section of {@code r}, with the framing the server decides: {@code contentLength}
+     * bytes, {@link #CHUNKED} or {@link #NO_LENGTH} (no body allowed); and the {@code Connection} field.
+     */
+    private static byte[] head(HttpResponse r, long contentLength, boolean http11, boolean keepAlive) {
+        StringBuilder head = new StringBuilder(128);
+        head.append("HTTP/1.1 ").append(r.status()).append(' ').append(r.reason()).append("\r\n");
+        Headers fields = r.headers().without("Content-Length").without("Transfer-Encoding").without("Connection");
+        Http1.appendFields(head, fields);
+        if (contentLength == CHUNKED) {
+            Http1.appendField(head, "Transfer-Encoding", "chunked");
+        } else if (contentLength != NO_LENGTH) {
+            Http1.appendField(head, "Content-Length", Long.toString(contentLength));
+        }
+        if (!keepAlive) {
+            Http1.appendField(head, "Connection", "close");
+        } else if (!http11) {
+            Http1.appendField(head, "Connection", "keep-alive");
+        }
+        head.append("\r\n");
+        return Http1.latin1(head);
     }
 
     @Override

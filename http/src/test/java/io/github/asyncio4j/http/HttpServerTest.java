@@ -27,14 +27,6 @@ class HttpServerTest {
     });
 
     /** Sends {@code raw} on a new connection and returns everything the server sends until it closes. */
-    private static String exchange(HttpServer server, String raw) {
-        Connection c = await(Streams.openConnection(HOST, server.port()));
-        c.writer().write(bytes(raw));
-        String all = new String(await(c.reader().read(-1)), StandardCharsets.ISO_8859_1);
-        c.close();
-        return all;
-    }
-
     @Test
     void keepAliveServesSeveralRequestsOnOneConnection() {
         run(() -> {

@@ -5,6 +5,7 @@ import static io.github.asyncio4j.Async.await;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.Task;
+import io.github.asyncio4j.net.Connection;
 import io.github.asyncio4j.net.Server;
 import io.github.asyncio4j.net.StreamReader;
 import io.github.asyncio4j.net.StreamWriter;
@@ -38,6 +39,15 @@ final class HttpTesting {
 
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** Sends {@code raw} (requests, Latin-1) on a new connection to {@code server}; returns all it got to EOF. */
+    static String exchange(HttpServer server, String raw) {
+        Connection c = await(Streams.openConnection(HOST, server.port()));
+        c.writer().write(bytes(raw));
+        String all = new String(await(c.reader().read(-1)), StandardCharsets.ISO_8859_1);
+        c.close();
+        return all;
     }
 
     /** What a raw server does with one request: write bytes (or misbehave); false closes the connection. */

@@ -1,10 +1,12 @@
-package io.github.asyncio4j.net;
+package io.github.asyncio4j.internal;
 
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.ExceptionContext;
+import io.github.asyncio4j.net.Protocol;
 
 /**
- * A transport's write-buffer water marks (CPython's {@code _FlowControlMixin}), one copy for every transport:
+ * A transport's write-buffer water marks (CPython's {@code _FlowControlMixin}), one copy for every transport
+ * (socket, TLS, a child's stdin pipe):
  * when the buffer grows past the high mark the protocol is told to {@linkplain Protocol#pauseWriting() pause},
  * and once it drains to the low mark, to {@linkplain Protocol#resumeWriting() resume}.
  *
@@ -12,29 +14,32 @@ import io.github.asyncio4j.ExceptionContext;
  * whose pause or resume throws is reported to the loop's exception handler, and the transport goes on. One per
  * transport; loop-confined.
  */
-final class WriteFlowControl {
+public final class WriteFlowControl {
     /** The default high-water mark (asyncio's 64 KiB); the low mark defaults to a quarter of it. */
-    static final int DEFAULT_HIGH_WATER = 64 * 1024;
+    public static final int DEFAULT_HIGH_WATER = 64 * 1024;
 
     private final EventLoop loop;
     private int high = DEFAULT_HIGH_WATER;
     private int low = DEFAULT_HIGH_WATER / 4;
     private boolean paused;
 
-    WriteFlowControl(EventLoop loop) {
+    /** Marks at their defaults, reporting a failing protocol callback to {@code loop}'s exception handler. */
+    public WriteFlowControl(EventLoop loop) {
         this.loop = loop;
     }
 
-    int high() {
+    /** The high-water mark, in bytes. */
+    public int high() {
         return high;
     }
 
-    int low() {
+    /** The low-water mark, in bytes. */
+    public int low() {
         return low;
     }
 
     /** Sets the marks, then pauses or resumes {@code protocol} as {@code bufferSize} now requires. */
-    void setLimits(int high, int low, long bufferSize, Protocol protocol) {
+    public void setLimits(int high, int low, long bufferSize, Protocol protocol) {
         if (low < 0 || high < low) {
             throw new IllegalArgumentException("need 0 <= low <= high: high=" + high + ", low=" + low);
         }
@@ -45,14 +50,14 @@ final class WriteFlowControl {
     }
 
     /** After the buffer grew: pauses {@code protocol} if {@code bufferSize} is past the high mark. */
-    void maybePause(long bufferSize, Protocol protocol) {
+    public void maybePause(long bufferSize, Protocol protocol) {
         if (!paused && bufferSize > high) {
             pause(protocol);
         }
     }
 
     /** After the buffer shrank: resumes {@code protocol} if it is paused and {@code bufferSize} is at the low mark. */
-    void maybeResume(long bufferSize, Protocol protocol) {
+    public void maybeResume(long bufferSize, Protocol protocol) {
         if (paused && bufferSize <= low) {
             paused = false;
             try {
@@ -64,7 +69,7 @@ final class WriteFlowControl {
     }
 
     /** Pauses {@code protocol} whatever the buffer holds (a layer below paused); no-op if already paused. */
-    void pause(Protocol protocol) {
+    public void pause(Protocol protocol) {
         if (paused) {
             return;
         }
