@@ -129,6 +129,8 @@ def main():
     ap.add_argument("--no-real", action="store_true", help="only the demo site")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "crawl-scale.json"))
     args = ap.parse_args()
+    # The first crawl after a build trains the launcher's AOT cache: do it here, outside every measurement.
+    subprocess.run([LAUNCHER, "crawl", "--version"], check=True, capture_output=True)
     redis_server = shutil.which("redis-server")
     if not redis_server:
         sys.exit("crawl --scale: redis-server is needed (apt-get install redis-server)")
