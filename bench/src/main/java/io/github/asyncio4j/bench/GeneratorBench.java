@@ -65,20 +65,8 @@ public class GeneratorBench {
     @Setup(Level.Trial)
     public void setUp() {
         checkEngine();
-        // Python: def forever(): i = 0; while True: yield i; i += 1
-        forever = Generator.of(y -> {
-            int i = 0;
-            while (true) {
-                y.yield(i++);
-            }
-        });
-        // Python: def echo(): x = yield 0; while True: x = yield x + 1
-        echo = Generator.of(y -> {
-            Integer x = y.yield(0);
-            while (true) {
-                x = y.yield(x + 1);
-            }
-        });
+        forever = forever();
+        echo = echo();
         last = echo.next();
     }
 
@@ -109,14 +97,38 @@ public class GeneratorBench {
     @Benchmark
     @OperationsPerInvocation(N)
     public void forEachDrain(Blackhole bh) {
-        Generator<Integer, Object, Void> g = Generator.of(y -> {
+        for (Integer x : range()) {
+            bh.consume(x);
+        }
+    }
+
+    /** The benchmarks' bodies, shared with {@link GeneratorCpuTime}. Python: {@code def forever(): i = 0; while True: yield i; i += 1}. */
+    static Generator<Integer, Object, Void> forever() {
+        return Generator.of(y -> {
+            int i = 0;
+            while (true) {
+                y.yield(i++);
+            }
+        });
+    }
+
+    /** Python: {@code def echo(): x = yield 0; while True: x = yield x + 1}. */
+    static Generator<Integer, Integer, Void> echo() {
+        return Generator.of(y -> {
+            Integer x = y.yield(0);
+            while (true) {
+                x = y.yield(x + 1);
+            }
+        });
+    }
+
+    /** Python: {@code def gen(): for i in range(N): yield i}. */
+    static Generator<Integer, Object, Void> range() {
+        return Generator.of(y -> {
             for (int i = 0; i < N; i++) {
                 y.yield(i);
             }
             return null;
         });
-        for (Integer x : g) {
-            bh.consume(x);
-        }
     }
 }

@@ -39,18 +39,8 @@ public final class GeneratorCpuTime {
     private Integer last;
 
     private GeneratorCpuTime() {
-        forever = Generator.of(y -> {
-            int i = 0;
-            while (true) {
-                y.yield(i++);
-            }
-        });
-        echo = Generator.of(y -> {
-            Integer x = y.yield(0);
-            while (true) {
-                x = y.yield(x + 1);
-            }
-        });
+        forever = GeneratorBench.forever();
+        echo = GeneratorBench.echo();
         last = echo.next();
     }
 
@@ -85,13 +75,7 @@ public final class GeneratorCpuTime {
     }
 
     private void forEachDrain() {
-        Generator<Integer, Object, Void> g = Generator.of(y -> {
-            for (int i = 0; i < GeneratorBench.N; i++) {
-                y.yield(i);
-            }
-            return null;
-        });
-        for (Integer x : g) {
+        for (Integer x : GeneratorBench.range()) {
             bh.consume(x);
         }
     }
