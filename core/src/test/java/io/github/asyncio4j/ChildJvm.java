@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,15 +24,41 @@ final class ChildJvm implements AutoCloseable {
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
     }
 
+    /**
+     * Starts the child; it is destroyed after {@link #LIFETIME_SECONDS} whatever happens, so a read of its output
+     * always ends (a child that never prints what a test waits for fails the test instead of hanging the build).
+     */
     static ChildJvm start(Class<?> mainClass, String... args) throws IOException {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(DEFAULT_SIGINT);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (Object.class.getModule().isExported("jdk.internal.vm", ChildJvm.class.getModule())) {
             cmd.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");    // the same engine as this run
         }
         cmd.addAll(List.of("-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", classPath, mainClass.getName()));
         cmd.addAll(List.of(args));
-        return new ChildJvm(new ProcessBuilder(cmd).redirectErrorStream(true).start());
+        Process process = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        CompletableFuture.delayedExecutor(LIFETIME_SECONDS, TimeUnit.SECONDS).execute(process::destroyForcibly);
+        return new ChildJvm(process);
+    }
+
+    static final int LIFETIME_SECONDS = 100;
+
+    /**
+     * A prefix that gives the child SIGINT's default disposition: a build started in the background by a
+     * non-interactive shell runs with SIGINT ignored, children inherit that, and a JVM cannot catch an ignored
+     * SIGINT (Ctrl-C tests would wait for nothing). GNU env's {@code --default-signal}; empty where env lacks it.
+     */
+    private static final List<String> DEFAULT_SIGINT = defaultSigint();
+
+    private static List<String> defaultSigint() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").start();
+            boolean ok = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return ok ? List.of("env", "--default-signal=INT") : List.of();
+        } catch (IOException | InterruptedException e) {
+            return List.of();
+        }
     }
 
     long pid() {

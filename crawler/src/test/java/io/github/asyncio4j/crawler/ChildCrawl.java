@@ -30,7 +30,8 @@ final class ChildCrawl {
     /** The same, with JVM options ({@code -Dname=value}) before the class name. */
     static List<String> command(List<String> jvmArgs, List<String> args) {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> cmd = new ArrayList<>(DEFAULT_SIGINT);
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         if (Object.class.getModule().isExported("jdk.internal.vm", ChildCrawl.class.getModule())) {
             cmd.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");    // the same engine as this run
         }
@@ -39,6 +40,23 @@ final class ChildCrawl {
         cmd.addAll(List.of("-cp", classPath, CrawlCommand.class.getName()));
         cmd.addAll(args);
         return cmd;
+    }
+
+    /**
+     * A prefix giving the child SIGINT's default disposition (GNU env's {@code --default-signal}; empty where env
+     * lacks it): a build run in the background by a non-interactive shell ignores SIGINT, children inherit that, and
+     * a JVM cannot catch an ignored SIGINT, so the Ctrl-C tests would fail for a reason that is not the crawler's.
+     */
+    private static final List<String> DEFAULT_SIGINT = defaultSigint();
+
+    private static List<String> defaultSigint() {
+        try {
+            Process p = new ProcessBuilder("env", "--default-signal=INT", "true").start();
+            boolean ok = p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0;
+            return ok ? List.of("env", "--default-signal=INT") : List.of();
+        } catch (IOException | InterruptedException e) {
+            return List.of();
+        }
     }
 
     static ChildCrawl start(Path dir, String name, List<String> args) throws IOException {

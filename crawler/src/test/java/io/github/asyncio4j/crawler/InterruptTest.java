@@ -34,6 +34,8 @@ class InterruptTest {
             new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("the crawl ended after SIGINT").isTrue();
             err.transferTo(java.io.Writer.nullWriter());
+        } finally {
+            p.destroyForcibly();   // a crawl of a million pages that ignored the signal must not outlive the test
         }
         String out = Files.readString(dir.resolve("out.txt"));
         assertThat(p.exitValue()).as(out + stderr).isEqualTo(130);
