@@ -22,8 +22,8 @@ import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-LAUNCHER = os.path.join(ROOT, "asyncio4j")
+from launcher import LAUNCHER, ROOT
+import launcher
 DEBIAN_PYTHON = "/usr/bin/python3"
 
 
@@ -33,20 +33,12 @@ def run(cmd, **kw):
     return p, time.monotonic() - start
 
 
-def check_jvm(p):
-    """A JVM warning on the crawler's stderr (an unusable AOT cache, say) means the figures are not what a user
-    gets: fail loudly rather than report them."""
-    bad = [l for l in p.stderr.splitlines() if re.search(r"\]\[(error|warning) *\]", l)]
-    if bad:
-        raise RuntimeError("asyncio4j's JVM warned; its start-up is not the measured one:\n" + "\n".join(bad[:5]))
-
-
 def asyncio4j(url, tmp):
     out = os.path.join(tmp, "a4j.json")
     p, wall = run([LAUNCHER, "crawl", "-q", "--max-tasks", "100", "--json", out, url])
     if p.returncode != 0:
         raise RuntimeError("asyncio4j crawl failed: " + p.stderr[-2000:])
-    check_jvm(p)
+    launcher.check_jvm(p.stderr)
     with open(out) as f:
         s = json.load(f)["summary"]
     pages = s["fetched"] + s["errors"]
@@ -95,7 +87,7 @@ def real_asyncio4j(url, tmp):
     p, wall, cpu, rss = timed([LAUNCHER, "crawl", "-q", "--max-tasks", "100", "--json", out, url])
     if p.returncode != 0:
         raise RuntimeError("asyncio4j crawl failed: " + p.stderr[-2000:])
-    check_jvm(p)
+    launcher.check_jvm(p.stderr)
     with open(out) as f:
         report = json.load(f)
     found = {without_fragment(x["url"]) for x in report["pages"] if x["status"] is not None}
@@ -137,20 +129,12 @@ def real_scrapy(default_concurrency):
     return crawl
 
 
-def prepare_launcher():
-    """Builds the crawler and trains its AOT cache if the build is new (the launcher does both on the first crawl
-    after a build, which would otherwise land in the first timed run), outside every measurement."""
-    p = subprocess.run([LAUNCHER, "crawl", "--version"], capture_output=True, text=True)
-    if p.returncode != 0:
-        raise RuntimeError("asyncio4j crawl --version failed: " + p.stderr[-2000:])
-
-
 def startup():
     """The JVM's start-up as a user meets it: `asyncio4j crawl` of a one-page site (the demo's robots-less page)."""
     walls = []
     for _ in range(3):
         p, wall = run([LAUNCHER, "crawl", "-q", "--demo", "--pages", "1", "--max-pages", "1"])
-        check_jvm(p)
+        launcher.check_jvm(p.stderr)
         if p.returncode == 0:
             walls.append(wall)
     return statistics.median(walls) if walls else None
@@ -242,7 +226,7 @@ def main():
     ap.add_argument("--only-real", action="store_true", help="only the real sites")
     ap.add_argument("--latency-ms", type=int, default=20)
     args = ap.parse_args()
-    prepare_launcher()
+    launcher.prepare()
     if args.only_real:
         real = real_sites(args)
         print_real(real)

@@ -22,21 +22,15 @@ import json
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
-LAUNCHER = os.path.join(ROOT, "asyncio4j")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from launcher import LAUNCHER, ROOT
+import launcher
+import real_sites as rs
 
 
 def crawl(url, tmp, name, extra, processes=1):
@@ -53,6 +47,7 @@ def crawl(url, tmp, name, extra, processes=1):
         _, err = p.communicate()
         if p.returncode != 0:
             raise RuntimeError("crawl %s failed (%d): %s" % (name, p.returncode, err[-2000:]))
+        launcher.check_jvm(err)
     wall = time.monotonic() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -88,8 +83,6 @@ def measure(label, configs, repeats):
 
 def real_sites(tmp, repeats, fresh):
     """memory, state and warc on each real site (nginx); [] with a note when nginx or the docs are missing."""
-    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import real_sites as rs
     gone = rs.missing()
     if gone:
         print("crawl --scale: real sites skipped: missing " + ", ".join(gone), file=sys.stderr)
@@ -129,14 +122,13 @@ def main():
     ap.add_argument("--no-real", action="store_true", help="only the demo site")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "crawl-scale.json"))
     args = ap.parse_args()
-    # The first crawl after a build trains the launcher's AOT cache: do it here, outside every measurement.
-    subprocess.run([LAUNCHER, "crawl", "--version"], check=True, capture_output=True)
+    launcher.prepare()
     redis_server = shutil.which("redis-server")
     if not redis_server:
         sys.exit("crawl --scale: redis-server is needed (apt-get install redis-server)")
 
     with tempfile.TemporaryDirectory() as tmp:
-        port = free_port()
+        port = rs.free_port()
         redis = subprocess.Popen([redis_server, "--port", str(port), "--bind", "127.0.0.1", "--dir", tmp,
                                   "--save", "", "--appendonly", "no"], stdout=subprocess.DEVNULL)
         server = subprocess.Popen([LAUNCHER, "crawl", "--serve-demo", "--pages", str(args.pages)],
