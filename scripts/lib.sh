@@ -6,11 +6,10 @@
 FAST_FLAG="--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"
 
 jdk_version() {  # prints the feature version of the JDK at $1, or nothing
-  local home="$1" v=""
+  local home="$1" v="" line
   [[ -x "$home/bin/java" && -x "$home/bin/javac" ]] || return 0
   # A JDK's `release` file names its version: reading it costs nothing, where starting a JVM to ask costs ~100 ms
   # per JDK (and the launcher asks for every JDK it finds, on every command). Ask the JVM only without the file.
-  local line
   if [[ -f "$home/release" ]]; then
     while IFS= read -r line; do
       if [[ "$line" =~ ^JAVA_VERSION=\"(1\.)?([0-9]+) ]]; then v="${BASH_REMATCH[2]}"; break; fi

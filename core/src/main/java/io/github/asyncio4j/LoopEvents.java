@@ -30,7 +30,7 @@ import jdk.jfr.Threshold;
  * absent from a trimmed runtime image).
  */
 final class LoopEvents {
-    /** True once this JVM has a flight recorder; until then the events are off and their classes unloaded. */
+    /** True once this JVM has a flight recorder; until then the events are off and their classes not loaded. */
     private static volatile boolean recorder;
 
     static {
