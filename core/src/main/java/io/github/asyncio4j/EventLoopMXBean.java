@@ -1,10 +1,12 @@
 package io.github.asyncio4j;
 
 /**
- * The JMX view of one event loop, registered as {@code io.github.asyncio4j:type=EventLoop,name=loop-N} about a
- * second after the loop starts running (loops that live less than that are never registered) and unregistered
- * when it closes. Read it with JConsole, JMC, {@code jcmd}, or {@code ./asyncio4j ps PID}. Set the system property
- * {@code asyncio4j.jmx=false} to register nothing. The counts are read without stopping the loop, so they are a
+ * The JMX view of one event loop, registered as {@code io.github.asyncio4j:type=EventLoop,name=loop-N} and
+ * unregistered when the loop closes. A loop is registered only once the JVM has an MBean server (asyncio4j never
+ * creates it: attaching JConsole, JMC or {@code ./asyncio4j ps PID} does, as does
+ * {@code -Dcom.sun.management.jmxremote} or a call to {@code ManagementFactory.getPlatformMBeanServer()}), within
+ * about a second of that, and once the loop has run for a second (shorter-lived loops are never registered). Set
+ * the system property {@code asyncio4j.jmx=false} to register nothing. The counts are read without stopping the loop, so they are a
  * moment's approximation; {@link #dumpTasks()} is exact (it is built on the loop's thread).
  */
 public interface EventLoopMXBean {

@@ -1,28 +1,43 @@
 package io.github.asyncio4j;
 
 import java.lang.management.ManagementFactory;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.Set;
+import java.util.WeakHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.management.JMException;
 import javax.management.MBeanServer;
+import javax.management.MBeanServerFactory;
 import javax.management.ObjectName;
 import javax.management.StandardMBean;
 
 /**
  * Registers each running loop's {@link EventLoopMXBean} with the platform MBean server, off the loop's thread:
- * one daemon thread, {@code asyncio4j-jmx}, does every registration and unregistration in order. A loop is
- * registered {@link #DELAY_MS} after it starts running, so short-lived loops (tests, a quick {@code Async.run})
- * never start the JMX machinery, which costs tens of milliseconds of CPU. Without the {@code java.management}
- * module, or with {@code -Dasyncio4j.jmx=false}, nothing is registered and nothing fails.
+ * one daemon thread, {@code asyncio4j-jmx}, does every registration and unregistration in order.
+ *
+ * <p>Nothing here starts the JMX machinery (creating the platform MBean server costs ~100 ms of CPU, which a
+ * short program would pay for nothing). Every {@link #POLL_MS} while loops run, the thread looks whether an MBean
+ * server exists in the JVM (one that {@code ./asyncio4j ps}'s attach, JConsole, JMC or
+ * {@code -Dcom.sun.management.jmxremote} created, or the program itself) and only then registers the loops that
+ * have been running since the previous look: a reader sees a loop within about a second of looking, and loops that
+ * live less than a poll are never registered. Without the {@code java.management} module, or with
+ * {@code -Dasyncio4j.jmx=false}, nothing is registered and nothing fails.
  */
 final class LoopMBeans {
-    static final long DELAY_MS = 1000;
+    static final long POLL_MS = 1000;
     private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
     private static final String DOMAIN = "io.github.asyncio4j";
     /** Set when JMX turned out to be unusable (no java.management); the property is read at each start. */
     private static volatile boolean disabled;
     private static ScheduledExecutorService registrar;
+    /**
+     * Loops started and not yet registered or closed; only touched on the registrar's thread. Weak: a loop dropped
+     * without being closed is not kept alive by this.
+     */
+    private static final Set<EventLoop> waiting = Collections.newSetFromMap(new WeakHashMap<>());
 
     private LoopMBeans() {
     }
@@ -30,13 +45,13 @@ final class LoopMBeans {
     /** The object name pattern of every loop's MBean. */
     static final String PATTERN = DOMAIN + ":type=EventLoop,*";
 
-    /** The loop started running: registers it soon, unless it closes first. */
+    /** The loop started running: registers it once an MBean server exists, unless it closes first. */
     static void started(EventLoop loop) {
         if (disabled || "false".equalsIgnoreCase(System.getProperty("asyncio4j.jmx"))) {
             return;
         }
         try {
-            registrar().schedule(() -> register(loop), DELAY_MS, TimeUnit.MILLISECONDS);
+            registrar().execute(() -> waiting.add(loop));
         } catch (LinkageError | RuntimeException e) {
             disable(e);
         }
@@ -48,10 +63,35 @@ final class LoopMBeans {
             return;
         }
         try {
-            registrar().execute(() -> unregister(loop));
+            registrar().execute(() -> {
+                waiting.remove(loop);
+                unregister(loop);
+            });
         } catch (LinkageError | RuntimeException e) {
             disable(e);
         }
+    }
+
+    /**
+     * On the registrar's thread, every {@link #POLL_MS}: the loops that have waited a whole poll are registered
+     * if an MBean server exists (a loop started just before the look waits for the next one).
+     */
+    private static void poll(Set<EventLoop> seenLastTime) {
+        if (disabled || waiting.isEmpty()) {
+            seenLastTime.clear();
+            return;
+        }
+        if (!MBeanServerFactory.findMBeanServer(null).isEmpty()) {
+            for (Iterator<EventLoop> it = waiting.iterator(); it.hasNext(); ) {
+                EventLoop loop = it.next();
+                if (seenLastTime.contains(loop)) {
+                    it.remove();
+                    register(loop);
+                }
+            }
+        }
+        seenLastTime.clear();
+        seenLastTime.addAll(waiting);
     }
 
     private static synchronized ScheduledExecutorService registrar() {
@@ -61,7 +101,8 @@ final class LoopMBeans {
                 t.setDaemon(true);
                 return t;
             });
-            pool.setRemoveOnCancelPolicy(true);
+            Set<EventLoop> seenLastTime = Collections.newSetFromMap(new WeakHashMap<>());
+            pool.scheduleWithFixedDelay(() -> poll(seenLastTime), POLL_MS, POLL_MS, TimeUnit.MILLISECONDS);
             registrar = pool;
         }
         return registrar;

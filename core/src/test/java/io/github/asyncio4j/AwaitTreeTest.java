@@ -139,7 +139,7 @@ class AwaitTreeTest {
             }));
             name = new ObjectName("io.github.asyncio4j:type=EventLoop,name=" + loop.name());
             for (int i = 0; i < 300 && !mbs.isRegistered(name); i++) {
-                Thread.sleep(50);   // registered about a second after the loop starts
+                Thread.sleep(50);   // registered at the registrar's second look (1 s apart): a server exists
             }
             assertThat(mbs.isRegistered(name)).isTrue();
             assertThat(mbs.getAttribute(name, "TaskCount")).isEqualTo(3);
@@ -161,5 +161,24 @@ class AwaitTreeTest {
             Thread.sleep(10);   // unregistered by the JMX thread right after the close
         }
         assertThat(mbs.isRegistered(name)).isFalse();
+    }
+
+    @Test
+    void aLoopDoesNotCreateTheMBeanServer() throws Exception {
+        // The child's loop runs past two looks of the registrar (1 s apart) with JMX on; nothing created a server.
+        try (ChildJvm child = ChildJvm.start(LoopWithoutJmxReader.class)) {
+            assertThat(child.awaitLine("mbean servers: ")).isEqualTo("mbean servers: 0");
+        }
+    }
+
+    /** The child JVM of {@link #aLoopDoesNotCreateTheMBeanServer}. */
+    public static final class LoopWithoutJmxReader {
+        public static void main(String[] args) {
+            Async.run(Coroutine.of(() -> {
+                await(Async.sleep(Duration.ofMillis(2 * LoopMBeans.POLL_MS + 500)));
+                return null;
+            }));
+            System.out.println("mbean servers: " + javax.management.MBeanServerFactory.findMBeanServer(null).size());
+        }
     }
 }

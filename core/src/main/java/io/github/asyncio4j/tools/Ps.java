@@ -24,8 +24,11 @@ import javax.management.remote.JMXServiceURL;
  * bad command line. Errors are one line on stderr, without a stack trace.
  */
 public final class Ps {
-    /** How long to wait for the target's loops to appear: a loop is registered about a second after it starts. */
-    private static final long WAIT_FOR_LOOPS_MS = 2500;
+    /**
+     * How long to wait for the target's loops to appear: attaching creates the target's MBean server, and the target
+     * registers a loop at its first look after that (every second) once the loop has run for a second.
+     */
+    private static final long WAIT_FOR_LOOPS_MS = 3500;
 
     private Ps() {
     }

@@ -70,6 +70,18 @@ class LinkScannerTest {
     }
 
     @Test
+    void commonReferencesDecodeAsJsoupDecodesThemAndTheRestAreLeftToJsoup() {
+        for (String v : List.of("a?b=1&amp;c=2", "&lt;&gt;&quot;&apos;", "issue?&#64;action=x&amp;bpo=1",
+                "mailto:a&#37;&#52;&#48;b&#46;org", "&#x2F;hex&#X2f;&#0047;", "&amp;amp;", "no-ref", "&amp;")) {
+            assertThat(LinkScanner.unescapeCommon(v)).as(v).isEqualTo(org.jsoup.parser.Parser.unescapeEntities(v, true));
+        }
+        for (String v : List.of("&copy;", "&copy=2", "a&b", "&amp", "&#128;", "&#0;", "&#x1F600;", "&#;", "&#x;",
+                "&#xG1;", "&Amp;", "&#10;", "&verylongname;")) {
+            assertThat(LinkScanner.unescapeCommon(v)).as(v).isNull();
+        }
+    }
+
+    @Test
     void theFirstBaseHrefIsTheBaseOfEveryLinkBeforeAndAfterIt() {
         String html = "<a href=a.html>x</a><base href='/other/'><base href='/ignored/'><a href=b.html>y</a>";
         byte[] body = html.getBytes(StandardCharsets.UTF_8);
