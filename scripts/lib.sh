@@ -5,41 +5,47 @@
 # The Maven build spells it once more, as the property fast.engine.flag in pom.xml.
 FAST_FLAG="--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"
 
-jdk_version() {  # prints the feature version of the JDK at $1, or nothing
-  local home="$1" v="" line
+# The lookup runs on every command, so it forks nothing: the functions below return through variables, not
+# through $(...), and read files with bash's own `read`.
+
+jdk_version_of() {  # sets JDK_VERSION to the feature version of the JDK at $1, or to "" if it is not a JDK
+  local home="$1" line
+  JDK_VERSION=""
   [[ -x "$home/bin/java" && -x "$home/bin/javac" ]] || return 0
   # A JDK's `release` file names its version: reading it costs nothing, where starting a JVM to ask costs ~100 ms
   # per JDK (and the launcher asks for every JDK it finds, on every command). Ask the JVM only without the file.
   if [[ -f "$home/release" ]]; then
     while IFS= read -r line; do
-      if [[ "$line" =~ ^JAVA_VERSION=\"(1\.)?([0-9]+) ]]; then v="${BASH_REMATCH[2]}"; break; fi
+      if [[ "$line" =~ ^JAVA_VERSION=\"(1\.)?([0-9]+) ]]; then JDK_VERSION="${BASH_REMATCH[2]}"; break; fi
     done < "$home/release"
   fi
-  [[ -z "$v" ]] && v=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1)
-  [[ "$v" =~ ^1\.([0-9]+)$ ]] && v="${BASH_REMATCH[1]}"
-  [[ "$v" =~ ^[0-9]+$ ]] && echo "$v"
+  if [[ -z "$JDK_VERSION" ]]; then
+    JDK_VERSION=$("$home/bin/java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p' | head -n1)
+  fi
+  [[ "$JDK_VERSION" =~ ^1\.([0-9]+)$ ]] && JDK_VERSION="${BASH_REMATCH[1]}"
+  [[ "$JDK_VERSION" =~ ^[0-9]+$ ]] || JDK_VERSION=""
   return 0
 }
 
-find_jdk() {  # prints JAVA_HOME if it is a JDK 21+, else the newest JDK 21+ found; fails with a message
-  local candidates=() best="" best_v=0 c v looked=()
-  [[ -n "${JAVA_HOME:-}" ]] && candidates+=("$JAVA_HOME")
+find_jdk() {  # sets JDK_HOME and JDK_VERSION: JAVA_HOME if it is a JDK 21+, else the newest JDK 21+ found; fails with a message
+  local candidates=() best="" best_v=0 c looked=() java
+  # JAVA_HOME wins when it is new enough; otherwise the newest JDK found.
+  if [[ -n "${JAVA_HOME:-}" ]]; then
+    jdk_version_of "$JAVA_HOME"
+    if [[ -n "$JDK_VERSION" && "$JDK_VERSION" -ge 21 ]]; then JDK_HOME="$JAVA_HOME"; return 0; fi
+    candidates+=("$JAVA_HOME")
+  fi
   for c in /usr/lib/jvm/* /usr/local/lib/jvm/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/*; do
     [[ -d "$c" && ! -L "$c" ]] && candidates+=("$c")
   done
-  if command -v java >/dev/null 2>&1; then
-    c="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
-    candidates+=("$c")
-  fi
-  # JAVA_HOME wins when it is new enough; otherwise the newest JDK found.
-  if [[ -n "${JAVA_HOME:-}" ]]; then
-    v="$(jdk_version "$JAVA_HOME")"
-    if [[ -n "$v" && "$v" -ge 21 ]]; then echo "$JAVA_HOME"; return 0; fi
+  if java="$(command -v java 2>/dev/null)"; then
+    java="$(readlink -f "$java")"
+    candidates+=("${java%/bin/java}")
   fi
   for c in "${candidates[@]}"; do
-    v="$(jdk_version "$c")"
-    looked+=("$c${v:+ (Java $v)}")
-    if [[ -n "$v" && "$v" -ge 21 && "$v" -gt "$best_v" ]]; then best="$c"; best_v="$v"; fi
+    jdk_version_of "$c"
+    looked+=("$c${JDK_VERSION:+ (Java $JDK_VERSION)}")
+    if [[ -n "$JDK_VERSION" && "$JDK_VERSION" -ge 21 && "$JDK_VERSION" -gt "$best_v" ]]; then best="$c"; best_v="$JDK_VERSION"; fi
   done
   if [[ -z "$best" ]]; then
     {
@@ -50,20 +56,19 @@ find_jdk() {  # prints JAVA_HOME if it is a JDK 21+, else the newest JDK 21+ fou
     } >&2
     return 1
   fi
-  echo "$best"
+  JDK_HOME="$best"
+  JDK_VERSION="$best_v"
 }
 
-use_jdk() {  # exports JAVA_HOME (find_jdk), PATH and MAVEN_OPTS for it; exits if there is none
-  local home
-  home="$(find_jdk)" || exit 1
-  export JAVA_HOME="$home"
+use_jdk() {  # exports JAVA_HOME (find_jdk), PATH and MAVEN_OPTS for it, sets JDK_VERSION; exits if there is none
+  find_jdk || exit 1
+  export JAVA_HOME="$JDK_HOME"
   export PATH="$JAVA_HOME/bin:$PATH"
-  if [[ "${MAVEN_OPTS:-}" != *--sun-misc-unsafe-memory-access* && "$(jdk_version "$JAVA_HOME")" -ge 24 ]]; then
+  if [[ "${MAVEN_OPTS:-}" != *--sun-misc-unsafe-memory-access* && "$JDK_VERSION" -ge 24 ]]; then
     # Maven's own libraries trip JDK 24+'s sun.misc.Unsafe warnings; they are not ours.
     export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow"
   fi
 }
 
-engine_flags() {  # the JVM flags of the engine ASYNCIO4J_ENGINE selects (fast unless "fallback")
-  if [[ "${ASYNCIO4J_ENGINE:-fast}" == "fallback" ]]; then echo ""; else echo "$FAST_FLAG"; fi
-}
+# The JVM flags of the engine ASYNCIO4J_ENGINE selects (fast unless "fallback"); unquoted where used: one word or none.
+if [[ "${ASYNCIO4J_ENGINE:-fast}" == "fallback" ]]; then ENGINE_FLAGS=""; else ENGINE_FLAGS="$FAST_FLAG"; fi
