@@ -5,6 +5,7 @@ import java.net.URL;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -30,7 +31,8 @@ final class LinkScanner {
     /**
      * What a page links to.
      *
-     * @param links   absolute links of {@code a}/{@code area} elements, in document order, without duplicates; not
+     * @param links   absolute links of {@code a}/{@code area} elements without their fragments (a crawler fetches
+     *                a page once, whatever part of it a link points at), in document order, without duplicates; not
      *                yet normalised
      * @param refresh the absolute target of the first {@code <meta http-equiv="refresh">} that names one, or null
      */
@@ -356,10 +358,18 @@ final class LinkScanner {
         }
         Base parsed = Base.of(baseUrl);
         Set<String> links = new LinkedHashSet<>();
+        Set<String> resolved = new HashSet<>();
         for (String href : hrefs) {
-            String abs = parsed.resolve(href);
-            if (!abs.isEmpty()) {
-                links.add(abs);
+            // A fragment plays no part in resolving the rest (RFC 3986 5.2, java.net.URL): a page's many links into
+            // one page ("#abs", "functions.html#len") are resolved once.
+            int hash = href.indexOf('#');
+            String target = hash < 0 ? href : href.substring(0, hash);
+            if (resolved.add(target)) {
+                String abs = parsed.resolve(target);
+                int absHash = abs.indexOf('#');
+                if (!abs.isEmpty()) {
+                    links.add(absHash < 0 ? abs : abs.substring(0, absHash));
+                }
             }
         }
         String target = refresh == null ? null : parsed.resolve(refresh);

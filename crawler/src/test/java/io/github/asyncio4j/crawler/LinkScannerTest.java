@@ -26,7 +26,7 @@ class LinkScannerTest {
             body = in.readAllBytes();
         }
         String url = "http://127.0.0.1:8080/docs/" + name;
-        List<String> dom = new ArrayList<>(Links.extract(body, null, url));
+        List<String> dom = withoutFragments(Links.extract(body, null, url));
         List<String> scanned = new ArrayList<>(LinkScanner.scan(body, null, url).links());
         assertThat(scanned).isNotEmpty().containsExactlyElementsOf(dom);
     }
@@ -62,11 +62,21 @@ class LinkScannerTest {
                 """;
         byte[] body = html.getBytes(StandardCharsets.UTF_8);
         assertThat(new ArrayList<>(LinkScanner.scan(body, StandardCharsets.UTF_8, PAGE).links()))
-                .containsExactlyElementsOf(Links.extract(body, StandardCharsets.UTF_8, PAGE))
+                .containsExactlyElementsOf(withoutFragments(Links.extract(body, StandardCharsets.UTF_8, PAGE)))
                 .contains("http://docs.example/dir/upper.html", "http://docs.example/dir/quoted-gt.html",
                         "http://docs.example/dir/unquoted.html?x=1&y=2", "http://docs.example/hex/dec",
                         "http://docs.example/dir/area.html")
                 .noneMatch(l -> l.contains("in-"));
+    }
+
+    /** jsoup's links as the scanner gives them: fragments dropped, then duplicates. */
+    private static List<String> withoutFragments(java.util.Collection<String> links) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        for (String l : links) {
+            int hash = l.indexOf('#');
+            out.add(hash < 0 ? l : l.substring(0, hash));
+        }
+        return new ArrayList<>(out);
     }
 
     @Test
