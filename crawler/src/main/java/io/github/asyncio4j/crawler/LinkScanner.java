@@ -39,8 +39,12 @@ final class LinkScanner {
     record Found(Set<String> links, String refresh) {
     }
 
+    /**
+     * Elements whose content holds no tags ({@code plaintext}: the rest of the page). Their first letters are in
+     * {@link #kind}.
+     */
     private static final String[] RAW_TEXT = {"script", "style", "title", "textarea", "xmp", "iframe", "noembed",
-            "noframes"};
+            "noframes", "plaintext"};
 
     private final byte[] b;
     private final int end;
@@ -169,7 +173,7 @@ final class LinkScanner {
      */
     private String tag(boolean start) {
         int nameStart = pos;
-        while (pos < end && !isSpace(b[pos]) && b[pos] != '/' && b[pos] != '>') {
+        while (pos < end && !is(b[pos], SPACE | SLASH | GT)) {
             pos++;
         }
         int kind = start ? kind(nameStart, pos - nameStart) : OTHER;
@@ -178,7 +182,7 @@ final class LinkScanner {
         String content = null;
         String metaCharset = null;
         while (true) {
-            while (pos < end && (isSpace(b[pos]) || b[pos] == '/')) {
+            while (pos < end && is(b[pos], SPACE | SLASH)) {
                 pos++;
             }
             if (pos >= end) {
@@ -189,18 +193,18 @@ final class LinkScanner {
                 break;
             }
             int an = pos++;                              // the first character may be '='
-            while (pos < end && !isSpace(b[pos]) && b[pos] != '/' && b[pos] != '>' && b[pos] != '=') {
+            while (pos < end && !is(b[pos], SPACE | SLASH | GT | EQUALS)) {
                 pos++;
             }
             int anEnd = pos;
-            while (pos < end && isSpace(b[pos])) {
+            while (pos < end && is(b[pos], SPACE)) {
                 pos++;
             }
             int vs = -1;
             int ve = -1;
             if (pos < end && b[pos] == '=') {
                 pos++;
-                while (pos < end && isSpace(b[pos])) {
+                while (pos < end && is(b[pos], SPACE)) {
                     pos++;
                 }
                 if (pos < end && (b[pos] == '"' || b[pos] == '\'')) {
@@ -210,7 +214,7 @@ final class LinkScanner {
                     pos = close < 0 ? end : close + 1;
                 } else {
                     vs = pos;
-                    while (pos < end && !isSpace(b[pos]) && b[pos] != '>') {
+                    while (pos < end && !is(b[pos], SPACE | GT)) {
                         pos++;
                     }
                     ve = pos;
@@ -497,30 +501,30 @@ final class LinkScanner {
     private static final int META = 3;
     private static final int RAW = 4;
 
+    /**
+     * What the start tag named by bytes {@code [start, start + length)} is to the scanner; most tags are OTHER at
+     * their first letter.
+     */
     private int kind(int start, int length) {
-        if (nameIs("a", start, start + length) || nameIs("area", start, start + length)) {
-            return LINK;
+        int to = start + length;
+        switch (b[start] | 0x20) {      // ASCII lower case (the first byte is a letter)
+            case 'a': return nameIs("a", start, to) || nameIs("area", start, to) ? LINK : OTHER;
+            case 'b': return nameIs("base", start, to) ? BASE : OTHER;
+            case 'm': return nameIs("meta", start, to) ? META : OTHER;
+            case 'i', 'n', 's', 't', 'x', 'p':
+                for (String raw : RAW_TEXT) {
+                    if (nameIs(raw, start, to)) {
+                        return RAW;
+                    }
+                }
+                return OTHER;
+            default: return OTHER;
         }
-        if (nameIs("base", start, start + length)) {
-            return BASE;
-        }
-        if (nameIs("meta", start, start + length)) {
-            return META;
-        }
-        for (String raw : RAW_TEXT) {
-            if (nameIs(raw, start, start + length)) {
-                return RAW;
-            }
-        }
-        if (nameIs("plaintext", start, start + length)) {
-            return RAW;
-        }
-        return OTHER;
     }
 
     private String lowerName(int start) {
         int e = start;
-        while (e < end && !isSpace(b[e]) && b[e] != '/' && b[e] != '>') {
+        while (e < end && !is(b[e], SPACE | SLASH | GT)) {
             e++;
         }
         return new String(b, start, e - start, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT);
@@ -660,6 +664,27 @@ final class LinkScanner {
 
     private static boolean isAlpha(byte c) {
         return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    private static final int SPACE = 1;
+    private static final int SLASH = 2;
+    private static final int GT = 4;
+    private static final int EQUALS = 8;
+    /** The tokenizer's delimiters by byte: one load per byte instead of a comparison per delimiter. */
+    private static final byte[] DELIMITER = new byte[256];
+
+    static {
+        for (char c : new char[] {' ', '\t', '\n', '\r', '\f'}) {
+            DELIMITER[c] = SPACE;
+        }
+        DELIMITER['/'] = SLASH;
+        DELIMITER['>'] = GT;
+        DELIMITER['='] = EQUALS;
+    }
+
+    /** True if byte {@code c} is one of the delimiters in {@code mask}. */
+    private static boolean is(byte c, int mask) {
+        return (DELIMITER[c & 0xff] & mask) != 0;
     }
 
     private static boolean isSpace(int c) {
