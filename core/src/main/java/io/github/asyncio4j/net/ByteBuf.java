@@ -102,6 +102,33 @@ final class ByteBuf {
         return out;
     }
 
+    /** Removes the first {@code n} bytes ({@code n <= size()}) into {@code dst} at {@code offset}. */
+    void takeInto(byte[] dst, int offset, int n) {
+        System.arraycopy(data, start, dst, offset, n);
+        drop(n);
+    }
+
+    /**
+     * Puts {@code length} bytes of {@code src} back in front of what is buffered (a read that gave them out and
+     * was then cancelled); in place when the front has room, else in a new array of exactly the new size.
+     */
+    void prepend(byte[] src, int offset, int length) {
+        if (start >= length) {
+            start -= length;
+        } else {
+            int size = size();
+            if ((long) size + length > Integer.MAX_VALUE - 8) {
+                throw new OutOfMemoryError("stream buffer too large");
+            }
+            byte[] bigger = new byte[size + length];
+            System.arraycopy(data, start, bigger, length, size);
+            data = bigger;
+            start = 0;
+            end = size + length;
+        }
+        System.arraycopy(src, offset, data, start, length);
+    }
+
     /** Removes and returns everything. */
     byte[] takeAll() {
         return take(size());

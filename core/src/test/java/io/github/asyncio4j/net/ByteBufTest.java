@@ -56,4 +56,19 @@ class ByteBufTest {
         assertThat(buf.indexOf(crlf, 3)).isEqualTo(-1);
         assertThat(text(buf.take(4))).isEqualTo("cd\r\n");
     }
+
+    @Test
+    void takeIntoCopiesTheFrontAndPrependPutsBytesBackBeforeTheRest() {
+        ByteBuf buf = new ByteBuf();
+        buf.append(bytes("abcdefgh"));
+        byte[] out = new byte[6];
+        buf.takeInto(out, 1, 4);
+        assertThat(new String(out, 1, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("abcd");
+        buf.prepend(out, 2, 2);            // in place: the front has room
+        assertThat(buf.size()).isEqualTo(6);
+        buf.prepend("XYZ".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 3);   // needs a new array
+        assertThat(text(buf.takeAll())).isEqualTo("XYZbcefgh");
+        buf.prepend(out, 1, 4);            // into an empty buffer
+        assertThat(text(buf.takeAll())).isEqualTo("abcd");
+    }
 }
