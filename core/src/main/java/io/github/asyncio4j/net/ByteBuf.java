@@ -9,7 +9,10 @@ import java.util.Arrays;
  *
  * <p>Bytes appended to an empty buffer go into a new array of exactly their size, so that taking all of them
  * hands that array over instead of copying it: a read of everything that arrived (an echo, a proxy) costs one
- * copy from the socket's buffer, not two.
+ * copy from the socket's buffer, not two. But once {@link #takeInto} has emptied the buffer, its reader copies
+ * into arrays of its own and gains nothing from a hand-over: from then on an emptied buffer keeps its array and
+ * refills it (no allocation per read; an array above {@link #KEEP} is still given back), until a take hands an
+ * array over again.
  */
 final class ByteBuf {
     private static final byte[] EMPTY = new byte[0];
@@ -19,6 +22,8 @@ final class ByteBuf {
     private byte[] data = EMPTY;
     private int start;
     private int end;
+    /** {@link #takeInto} emptied the buffer since the last hand-over: appends refill {@link #data} if it fits. */
+    private boolean refill;
 
     int size() {
         return end - start;
@@ -27,7 +32,9 @@ final class ByteBuf {
     void append(ByteBuffer src) {
         int n = src.remaining();
         if (start == end && n > 0) {
-            data = new byte[n];   // exactly sized: take(size()) can hand it over (see the class comment)
+            if (!refill || n > data.length) {
+                data = new byte[n];   // exactly sized: take(size()) can hand it over (see the class comment)
+            }
             start = 0;
             end = 0;
         }
@@ -94,6 +101,7 @@ final class ByteBuf {
         if (start == 0 && n == end && end == data.length && n > 0) {
             byte[] all = data;   // the array holds exactly these bytes: hand it over
             data = EMPTY;
+            refill = false;
             end = 0;
             return all;
         }
@@ -106,6 +114,9 @@ final class ByteBuf {
     void takeInto(byte[] dst, int offset, int n) {
         System.arraycopy(data, start, dst, offset, n);
         drop(n);
+        if (start == end) {
+            refill = true;
+        }
     }
 
     /**

@@ -71,4 +71,24 @@ class ByteBufTest {
         buf.prepend(out, 1, 4);            // into an empty buffer
         assertThat(text(buf.takeAll())).isEqualTo("abcd");
     }
+
+    @Test
+    void anArrayEmptiedByTakeIntoIsRefilledButNeverSharedWithATakenArray() {
+        ByteBuf buf = new ByteBuf();
+        byte[] out = new byte[8];
+        buf.append(bytes("hello"));
+        buf.takeInto(out, 0, 5);           // empties it: the array is kept for the next append
+        buf.append(bytes("abc"));
+        byte[] abc = buf.take(3);          // a copy: the kept array is larger than what it holds
+        buf.append(bytes("xyz"));
+        assertThat(text(abc)).isEqualTo("abc");
+        buf.takeInto(out, 0, 3);
+        buf.append(bytes("ABCDE"));        // fills the kept array exactly: taking it all hands it over
+        byte[] all = buf.take(5);
+        buf.append(bytes("zz"));
+        buf.takeInto(out, 0, 2);
+        buf.append(bytes("123"));
+        assertThat(text(all)).as("the handed-over array is the caller's alone").isEqualTo("ABCDE");
+        assertThat(text(buf.takeAll())).isEqualTo("123");
+    }
 }

@@ -423,4 +423,28 @@ class StreamReaderTest {
             return null;
         });
     }
+
+    @Test
+    void readingIntoItsOwnArrayAllocatesNoBufferPerRead() {
+        // no task: readInto of buffered bytes never waits, so its awaitable can run on this (platform) thread,
+        // whose allocation the JVM counts; a count of bytes does not depend on the machine's load
+        com.sun.management.ThreadMXBean mx =
+                (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        StreamReader r = new StreamReader();
+        java.nio.ByteBuffer arriving = java.nio.ByteBuffer.wrap(new byte[16 * 1024]);
+        byte[] into = new byte[16 * 1024];
+        for (int i = 0; i < 2_000; i++) {   // warm-up
+            r.feedData(arriving.clear());
+            r.readInto(into, 0, into.length).await();
+        }
+        int reads = 2_000;
+        long before = mx.getCurrentThreadAllocatedBytes();
+        for (int i = 0; i < reads; i++) {
+            r.feedData(arriving.clear());
+            assertThat(r.readInto(into, 0, into.length).await()).isEqualTo(into.length);
+        }
+        long perRead = (mx.getCurrentThreadAllocatedBytes() - before) / reads;
+        assertThat(perRead).as("bytes allocated per 16 KiB read (a new buffer array would be 16 KiB)")
+                .isLessThan(1024);
+    }
 }
