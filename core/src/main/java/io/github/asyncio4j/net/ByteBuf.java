@@ -32,8 +32,10 @@ final class ByteBuf {
     void append(ByteBuffer src) {
         int n = src.remaining();
         if (start == end && n > 0) {
-            if (!refill || n > data.length) {
+            if (!refill) {
                 data = new byte[n];   // exactly sized: take(size()) can hand it over (see the class comment)
+            } else if (n > data.length) {
+                data = new byte[Math.max(n, Math.min(2 * data.length, KEEP))];   // kept: grown geometrically
             }
             start = 0;
             end = 0;
