@@ -281,9 +281,11 @@ public final class StreamReader {
                     return received;
                 }
             }
-            int n = Math.min(length, buffer.size());
-            buffer.takeInto(b, offset, n);
-            maybeResumeTransport();
+            int n = Math.min(length, buffer.size());   // 0 only at EOF
+            if (n > 0) {
+                buffer.takeInto(b, offset, n);
+                maybeResumeTransport();
+            }
             return n;
         };
     }
