@@ -9,7 +9,10 @@ import java.util.Arrays;
  *
  * <p>Bytes appended to an empty buffer go into a new array of exactly their size, so that taking all of them
  * hands that array over instead of copying it: a read of everything that arrived (an echo, a proxy) costs one
- * copy from the socket's buffer, not two.
+ * copy from the socket's buffer, not two. But once {@link #takeInto} has emptied the buffer, its reader copies
+ * into arrays of its own and gains nothing from a hand-over: from then on an emptied buffer keeps its array and
+ * refills it (no allocation per read; an array above {@link #KEEP} is still given back), until a take hands an
+ * array over again.
  */
 final class ByteBuf {
     private static final byte[] EMPTY = new byte[0];
@@ -19,6 +22,8 @@ final class ByteBuf {
     private byte[] data = EMPTY;
     private int start;
     private int end;
+    /** {@link #takeInto} emptied the buffer since the last hand-over: appends refill {@link #data} if it fits. */
+    private boolean refill;
 
     int size() {
         return end - start;
@@ -27,7 +32,11 @@ final class ByteBuf {
     void append(ByteBuffer src) {
         int n = src.remaining();
         if (start == end && n > 0) {
-            data = new byte[n];   // exactly sized: take(size()) can hand it over (see the class comment)
+            if (!refill) {
+                data = new byte[n];   // exactly sized: take(size()) can hand it over (see the class comment)
+            } else if (n > data.length) {
+                data = new byte[Math.max(n, Math.min(2 * data.length, KEEP))];   // kept: grown geometrically
+            }
             start = 0;
             end = 0;
         }
@@ -94,12 +103,43 @@ final class ByteBuf {
         if (start == 0 && n == end && end == data.length && n > 0) {
             byte[] all = data;   // the array holds exactly these bytes: hand it over
             data = EMPTY;
+            refill = false;
             end = 0;
             return all;
         }
         byte[] out = Arrays.copyOfRange(data, start, start + n);
         drop(n);
         return out;
+    }
+
+    /** Removes the first {@code n} bytes ({@code n <= size()}) into {@code dst} at {@code offset}. */
+    void takeInto(byte[] dst, int offset, int n) {
+        System.arraycopy(data, start, dst, offset, n);
+        drop(n);
+        if (start == end) {
+            refill = true;
+        }
+    }
+
+    /**
+     * Puts {@code length} bytes of {@code src} back in front of what is buffered (a read that gave them out and
+     * was then cancelled); in place when the front has room, else in a new array of exactly the new size.
+     */
+    void prepend(byte[] src, int offset, int length) {
+        if (start >= length) {
+            start -= length;
+        } else {
+            int size = size();
+            if ((long) size + length > Integer.MAX_VALUE - 8) {
+                throw new OutOfMemoryError("stream buffer too large");
+            }
+            byte[] bigger = new byte[size + length];
+            System.arraycopy(data, start, bigger, length, size);
+            data = bigger;
+            start = 0;
+            end = size + length;
+        }
+        System.arraycopy(src, offset, data, start, length);
     }
 
     /** Removes and returns everything. */

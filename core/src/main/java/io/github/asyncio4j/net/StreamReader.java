@@ -28,8 +28,15 @@ import java.util.Objects;
  * every later read throws unchanged: a peer reset is the JDK's {@link java.net.SocketException} ("Connection
  * reset"), other I/O failures their {@link java.io.IOException}, TLS failures an {@link javax.net.ssl.SSLException}.
  *
+ * <p><b>Reading into the caller's array.</b> {@link #readInto} copies buffered bytes into an array the caller
+ * owns; when nothing is buffered it waits with that array as its target, and the bytes that arrive next are copied
+ * from the connection's read buffer straight into it (what does not fit is buffered as usual). A byte so goes from
+ * the socket to its final place in one copy, with no array allocated on the way.
+ *
  * <p>Loop-confined; only one coroutine may wait for data at a time (a second is an {@link IllegalStateException}).
- * A read cancelled while it waits consumes nothing: the data stays buffered for the next read.
+ * A read cancelled while it waits consumes nothing: the data stays buffered for the next read (bytes a
+ * {@code readInto} received just before its cancellation are put back in front of the buffer), and a cancelled
+ * {@code readInto}'s array is not written after the cancellation.
  */
 public final class StreamReader {
     private static final byte[] EMPTY = new byte[0];
@@ -42,6 +49,11 @@ public final class StreamReader {
     private boolean eof;
     private Throwable exception;
     private Future<Void> waiter;
+    /**
+     * The array of the {@link #readInto} that {@link #waiter} belongs to, or null. Invariant: it is written only
+     * while non-null and its waiter is not done, and then the buffer is empty: bytes reach it in arrival order.
+     */
+    private Target target;
 
     /** A reader with the default 64 KiB limit, not attached to any connection (fill it with {@link #feedData}). */
     public StreamReader() {
@@ -140,8 +152,21 @@ public final class StreamReader {
         if (!data.hasRemaining()) {
             return;
         }
+        Target t = target;
+        if (t != null && !waiter.isDone()) {
+            target = null;
+            t.fill(data);   // straight into the waiting reader's array
+            wakeUpWaiter();
+            if (!data.hasRemaining()) {
+                return;
+            }
+        }
         buffer.append(data);
         wakeUpWaiter();
+        pauseIfFull();
+    }
+
+    private void pauseIfFull() {
         if (transport != null && !paused && buffer.size() > 2L * limit) {
             paused = true;
             transport.pauseReading();
@@ -164,6 +189,11 @@ public final class StreamReader {
 
     /** Suspends until data or EOF arrives (or the connection fails). */
     private void waitForData(String function) {
+        waitForData(function, null);
+    }
+
+    /** Suspends until data or EOF arrives (or the connection fails); data goes into {@code into} if not null. */
+    private void waitForData(String function, Target into) {
         if (waiter != null) {
             throw new IllegalStateException(function
                     + "() called while another coroutine is already waiting for incoming data");
@@ -175,10 +205,12 @@ public final class StreamReader {
         }
         Future<Void> w = Async.getRunningLoop().createFuture();
         waiter = w;
+        target = into;
         try {
             w.await();
         } finally {
             waiter = null;
+            target = null;
         }
     }
 
@@ -223,6 +255,77 @@ public final class StreamReader {
         byte[] data = buffer.take(Math.min(n, buffer.size()));
         maybeResumeTransport();
         return data;
+    }
+
+    /**
+     * Reads up to {@code length} bytes into {@code b} at {@code offset} ({@code asyncio}'s {@code sock_recv_into},
+     * {@link java.io.InputStream#read(byte[], int, int)}'s contract for a stream): waits until at least one byte
+     * is there and returns how many were read (at most {@code length}), 0 at EOF; {@code length == 0} returns 0
+     * at once. Buffered bytes are copied first; when nothing is buffered, the bytes that arrive next are copied
+     * from the connection straight into {@code b} (see the class comment). {@code b} must not be touched until
+     * the read completes; if it is cancelled instead, no byte is lost and {@code b} is not written after the
+     * cancellation.
+     *
+     * @throws IndexOutOfBoundsException if {@code offset} and {@code length} do not fit {@code b} (at once)
+     */
+    public Awaitable<Integer> readInto(byte[] b, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, b.length);
+        return () -> {
+            throwIfFailed();
+            if (length == 0) {
+                return 0;
+            }
+            if (buffer.size() == 0 && !eof) {
+                int received = awaitInto(new Target(b, offset, length));
+                if (received > 0) {
+                    return received;
+                }
+            }
+            int n = Math.min(length, buffer.size());   // 0 only at EOF
+            if (n > 0) {
+                buffer.takeInto(b, offset, n);
+                maybeResumeTransport();
+            }
+            return n;
+        };
+    }
+
+    /**
+     * Waits with {@code into} as the target; returns how many bytes arrived in it (0 if woken by EOF). If the
+     * wait ends in an exception (a cancellation) after bytes arrived, they are put back in front of the buffer.
+     */
+    private int awaitInto(Target into) {
+        try {
+            waitForData("readInto", into);
+        } catch (Throwable e) {
+            if (into.filled > 0) {
+                buffer.prepend(into.array, into.offset, into.filled);
+                pauseIfFull();
+            }
+            throw e;
+        }
+        return into.filled;
+    }
+
+    /** Where a waiting {@link #readInto} wants its bytes, and how many it got. */
+    private static final class Target {
+        final byte[] array;
+        final int offset;
+        final int length;
+        int filled;
+
+        Target(byte[] array, int offset, int length) {
+            this.array = array;
+            this.offset = offset;
+            this.length = length;
+        }
+
+        /** Copies as many bytes of {@code data} as fit. */
+        void fill(ByteBuffer data) {
+            int n = Math.min(length, data.remaining());
+            data.get(array, offset, n);
+            filled = n;
+        }
     }
 
     /**

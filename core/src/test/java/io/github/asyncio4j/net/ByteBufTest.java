@@ -56,4 +56,39 @@ class ByteBufTest {
         assertThat(buf.indexOf(crlf, 3)).isEqualTo(-1);
         assertThat(text(buf.take(4))).isEqualTo("cd\r\n");
     }
+
+    @Test
+    void takeIntoCopiesTheFrontAndPrependPutsBytesBackBeforeTheRest() {
+        ByteBuf buf = new ByteBuf();
+        buf.append(bytes("abcdefgh"));
+        byte[] out = new byte[6];
+        buf.takeInto(out, 1, 4);
+        assertThat(new String(out, 1, 4, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("abcd");
+        buf.prepend(out, 2, 2);            // in place: the front has room
+        assertThat(buf.size()).isEqualTo(6);
+        buf.prepend("XYZ".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, 3);   // needs a new array
+        assertThat(text(buf.takeAll())).isEqualTo("XYZbcefgh");
+        buf.prepend(out, 1, 4);            // into an empty buffer
+        assertThat(text(buf.takeAll())).isEqualTo("abcd");
+    }
+
+    @Test
+    void anArrayEmptiedByTakeIntoIsRefilledButNeverSharedWithATakenArray() {
+        ByteBuf buf = new ByteBuf();
+        byte[] out = new byte[8];
+        buf.append(bytes("hello"));
+        buf.takeInto(out, 0, 5);           // empties it: the array is kept for the next append
+        buf.append(bytes("abc"));
+        byte[] abc = buf.take(3);          // a copy: the kept array is larger than what it holds
+        buf.append(bytes("xyz"));
+        assertThat(text(abc)).isEqualTo("abc");
+        buf.takeInto(out, 0, 3);
+        buf.append(bytes("ABCDE"));        // fills the kept array exactly: taking it all hands it over
+        byte[] all = buf.take(5);
+        buf.append(bytes("zz"));
+        buf.takeInto(out, 0, 2);
+        buf.append(bytes("123"));
+        assertThat(text(all)).as("the handed-over array is the caller's alone").isEqualTo("ABCDE");
+        assertThat(text(buf.takeAll())).isEqualTo("123");
+    }
 }

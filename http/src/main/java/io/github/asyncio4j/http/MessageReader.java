@@ -29,7 +29,10 @@ import java.util.function.Supplier;
  * Loop-confined; one per connection.
  */
 final class MessageReader {
+    /** What a body read until EOF asks for per read. */
     private static final int BLOCK = 64 * 1024;
+    /** The largest array a chunk's data is read into: a chunk declared larger is read in pieces of this size. */
+    private static final int PIECE = 1 << 20;
 
     private final StreamReader in;
     private final Duration readTimeout;
@@ -178,36 +181,37 @@ final class MessageReader {
         };
     }
 
+    /**
+     * A Content-Length body, read straight into its array of the exact size ({@link StreamReader#readInto}): each
+     * byte is copied once, from the stream's buffer or, once the reader waits, from the socket's.
+     */
     private byte[] readLength(long length, long maxBody) {
         if (length > maxBody) {
             throw new BodyTooLargeException("body of " + length + " bytes (Content-Length) exceeds the maximum of "
                     + maxBody + " bytes", maxBody);
         }
-        if (length <= BLOCK) {   // small bodies: one copy out of the stream's buffer
-            try {
-                byte[] body = await(in.readExactly((int) length));
-                consumed += length;
-                progress();
-                return body;
-            } catch (IncompleteReadError e) {
-                throw new HttpProtocolException("connection closed early: body shorter than its Content-Length ("
-                        + e.partial().length + " of " + length + " bytes)");
-            }
-        }
         byte[] body = new byte[(int) length];
-        int filled = 0;
-        while (filled < length) {
-            byte[] block = await(in.read((int) Math.min(BLOCK, length - filled)));
-            if (block.length == 0) {
-                throw new HttpProtocolException("connection closed early: body shorter than its Content-Length ("
-                        + filled + " of " + length + " bytes)");
-            }
-            System.arraycopy(block, 0, body, filled, block.length);
-            filled += block.length;
-            consumed += block.length;
-            progress();
+        int filled = readFully(body);
+        if (filled < length) {
+            throw new HttpProtocolException("connection closed early: body shorter than its Content-Length ("
+                    + filled + " of " + length + " bytes)");
         }
         return body;
+    }
+
+    /** Reads into all of {@code b} unless EOF comes first; returns how many bytes were read. */
+    private int readFully(byte[] b) {
+        int filled = 0;
+        while (filled < b.length) {
+            int n = await(in.readInto(b, filled, b.length - filled));
+            if (n == 0) {
+                break;
+            }
+            filled += n;
+            consumed += n;
+            progress();
+        }
+        return filled;
     }
 
     private byte[] readUntilEof(long maxBody) {
@@ -242,17 +246,15 @@ final class MessageReader {
                 return body.toArray();
             }
             body.reserve(size);
-            long left = size;
-            while (left > 0) {
-                byte[] block = await(in.read((int) Math.min(BLOCK, left)));
-                if (block.length == 0) {
+            for (long left = size; left > 0; ) {   // the chunk's data straight into arrays of its size
+                byte[] piece = new byte[(int) Math.min(PIECE, left)];
+                int n = readFully(piece);
+                left -= n;
+                if (n < piece.length) {
                     throw new HttpProtocolException("connection closed in the middle of a chunk (" + (size - left)
                             + " of " + size + " bytes)");
                 }
-                consumed += block.length;
-                left -= block.length;
-                progress();
-                body.addOwned(block);
+                body.addOwned(piece);
             }
             byte[] end;
             try {
@@ -268,7 +270,6 @@ final class MessageReader {
         }
     }
 
-    /** A growable body buffer that refuses to grow past {@code max}. */
     /**
      * A body of unknown length, kept as the blocks it arrived in and joined once at the end: every byte is copied
      * once (twice for a block the caller reuses), never again as the body grows. Bounded by {@code max}.

@@ -55,6 +55,22 @@ class HttpsTest {
     }
 
     @AsyncioTest
+    void largeBodiesCrossTlsExactlyBothWays() {
+        byte[] big = BodySizesTest.body((1 << 20) + 3);   // read with readInto from the TLS layer's plaintext
+        HttpServer server = await(HttpServer.start(request -> Coroutine.of(() -> HttpResponse.of(200,
+                "application/octet-stream", request.body().length == 0 ? big : request.body())),
+                HOST, 0, HttpServer.Options.defaults().withSsl(serverCtx)));
+        try (server; HttpClient client = HttpClient.builder().sslContext(clientCtx).build()) {
+            String url = "https://localhost:" + server.port() + "/big";
+            assertThat(await(client.get(url)).body()).isEqualTo(big);
+            byte[] up = BodySizesTest.body(300_000);
+            assertThat(await(client.send(HttpRequest.of("POST", java.net.URI.create(url), up))).body())
+                    .isEqualTo(up);
+        }
+        await(server.waitClosed());
+    }
+
+    @AsyncioTest
     void aCertificateForAnotherHostIsRefused() throws Exception {
         SSLContext otherServer = TestCerts.someoneElseServerContext();
         SSLContext trustsOther = TestCerts.untrustingClientContext();   // trusts the "someone-else" certificate
