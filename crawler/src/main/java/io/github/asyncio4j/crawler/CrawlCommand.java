@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.UsageMessageSpec;
 /**
  * {@code ./asyncio4j crawl [options] ROOT...}: the crawler as a command-line tool.
  *
- * <p>The command line is a picocli model built in code ({@link #OPTIONS}, {@link #commandLine}), not read from
+ * <p>The command line is a picocli model built in code (one table of options, {@code OPTIONS}), not read from
  * annotations: picocli's annotation scan (and the proxies the JDK makes for annotations) cost about a tenth of a
  * second at every start, which is a large part of a short crawl.
  */
