@@ -8,6 +8,7 @@ import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.http.HttpServer;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.io.Writer;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -17,95 +18,123 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.IGetter;
+import picocli.CommandLine.Model.ISetter;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Model.PositionalParamSpec;
+import picocli.CommandLine.Model.UsageMessageSpec;
 
-/** {@code ./asyncio4j crawl [options] ROOT...}: the crawler as a command-line tool. */
-@Command(name = "crawl", mixinStandardHelpOptions = true, version = "asyncio4j crawler 0.1",
-        sortOptions = false, usageHelpAutoWidth = true,
-        description = {"Crawls the web from ROOT URLs, concurrently: the network on one thread (asyncio4j's event "
-                + "loop), link extraction on --workers threads; reports what it found. Ctrl-C stops it and prints "
-                + "the partial report."},
-        exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:the crawl ran to its end", "1:a bad option value, or a failure (such as --state or "
-                + "--warc that cannot be written mid-crawl: what was written stays, and --state resumes from it)",
-                "2:bad usage, or the crawl cannot start as asked (an output file that cannot be written, its state "
-                        + "or its frontier: checked before the first request)",
-                "130:stopped by Ctrl-C"})
+/**
+ * {@code ./asyncio4j crawl [options] ROOT...}: the crawler as a command-line tool.
+ *
+ * <p>The command line is a picocli model built in code (one table of options, {@code OPTIONS}), not read from
+ * annotations: picocli's annotation scan (and the proxies the JDK makes for annotations) cost about a tenth of a
+ * second at every start, which is a large part of a short crawl.
+ */
 public final class CrawlCommand implements Callable<Integer> {
-    @Parameters(paramLabel = "ROOT", arity = "0..*", description = "where to start (http or https URLs)")
-    List<URI> roots = new ArrayList<>();
+    static final String VERSION = "asyncio4j crawler 0.1";
 
-    @Option(names = "--max-tasks", paramLabel = "N", defaultValue = "100", description = "worker coroutines (${DEFAULT-VALUE})")
+    /**
+     * The options in the order {@code --help} lists them: each declared once, with the field it sets. A default is
+     * the string picocli converts, as a user would type it; {@code ${DEFAULT-VALUE}} in a description shows it.
+     */
+    private static final List<Opt<?>> OPTIONS = List.of(
+            new Opt<>("--max-tasks", "N", "100", "worker coroutines (${DEFAULT-VALUE})",
+                    int.class, (c, v) -> c.maxTasks = v),
+            new Opt<>("--max-redirect", "N", "10", "redirects followed from one URL (${DEFAULT-VALUE})",
+                    int.class, (c, v) -> c.maxRedirect = v),
+            new Opt<>("--max-tries", "N", "4", "attempts per URL when fetching fails (${DEFAULT-VALUE})",
+                    int.class, (c, v) -> c.maxTries = v),
+            new Opt<>("--exclude", "REGEX", null, "do not fetch URLs that match",
+                    Pattern.class, (c, v) -> c.exclude = v),
+            Opt.flag("--strict", "a host must equal a root's host (the default)", (c, v) -> c.strict = v),
+            Opt.flag("--lenient", "ignore a leading 'www.' when matching hosts", (c, v) -> c.lenient = v),
+            new Opt<>("--max-pages", "N", null, "admit at most N URLs", Long.class, (c, v) -> c.maxPages = v),
+            new Opt<>("--timeout", "SECONDS", "10", "per request (${DEFAULT-VALUE})",
+                    double.class, (c, v) -> c.timeout = v),
+            new Opt<>("--per-host", "N", "0", "concurrent requests per host at most (0: no limit)",
+                    int.class, (c, v) -> c.perHost = v),
+            new Opt<>("--max-body", "BYTES", "10485760", "largest body accepted (${DEFAULT-VALUE})",
+                    long.class, (c, v) -> c.maxBody = v),
+            new Opt<>("--max-depth", "N", null, "follow links at most N deep from a root (a redirect keeps its depth)",
+                    Integer.class, (c, v) -> c.maxDepth = v),
+            new Opt<>("--delay", "SECONDS", "0", "between requests to one host at least (and at least robots.txt's "
+                    + "Crawl-delay) (${DEFAULT-VALUE})", double.class, (c, v) -> c.delay = v),
+            Opt.flag("--sitemaps", "also start from the sitemaps named in the roots' robots.txt",
+                    (c, v) -> c.sitemaps = v),
+            new Opt<>("--workers", "N", null, "threads extracting links (default: the number of cores)",
+                    Integer.class, (c, v) -> c.workers = v),
+            Opt.flag("--ignore-robots", "do not read robots.txt", (c, v) -> c.ignoreRobots = v),
+            new Opt<>("--user-agent", "UA", null, "the User-Agent header", String.class, (c, v) -> c.userAgent = v),
+            new Opt<>("--json", "FILE", null, "write the report as JSON", Path.class, (c, v) -> c.json = v),
+            new Opt<>("--html", "FILE", null, "write the report as an HTML page with charts",
+                    Path.class, (c, v) -> c.html = v),
+            new Opt<>("--state", "DIR", null, "keep the crawl in DIR (SQLite): the same command run again resumes it",
+                    Path.class, (c, v) -> c.stateDir = v),
+            new Opt<>("--frontier", "redis://HOST:PORT[/DB]", null, "share the crawl with other processes through "
+                    + "Redis", String.class, (c, v) -> c.frontier = v),
+            new Opt<>("--crawl-id", "NAME", "default", "which crawl of the shared frontier (${DEFAULT-VALUE})",
+                    String.class, (c, v) -> c.crawlId = v),
+            new Opt<>("--lease", "SECONDS", "30", "with --frontier: how long the URLs of a process that stopped "
+                    + "renewing its claims wait before others take them (${DEFAULT-VALUE})",
+                    double.class, (c, v) -> c.lease = v),
+            new Opt<>("--warc", "FILE", null, "write every request and response as WARC 1.1 records (gzip per record "
+                    + "if FILE ends in .gz)", Path.class, (c, v) -> c.warc = v),
+            new Opt<>("--warc-max-size", "BYTES", "1073741824", "start a new WARC file past this size "
+                    + "(${DEFAULT-VALUE})", long.class, (c, v) -> c.warcMaxSize = v),
+            Opt.flag("-v,--verbose", "a line per URL in the report", (c, v) -> c.verbose = v),
+            Opt.flag("-q,--quiet", "no progress display", (c, v) -> c.quiet = v),
+            Opt.flag("--demo", "crawl a generated site served on a free loopback port", (c, v) -> c.demo = v),
+            new Opt<>("--pages", "N", "2000", "pages of the demo site (${DEFAULT-VALUE})",
+                    int.class, (c, v) -> c.pages = v),
+            Opt.flag("--serve-demo", "only serve the demo site (for other crawlers), until Ctrl-C",
+                    (c, v) -> c.serveDemo = v),
+            new Opt<>("--port", "PORT", "0", "the demo server's port (0: any free one)",
+                    int.class, (c, v) -> c.port = v));
+
+    List<URI> roots = new ArrayList<>();
     int maxTasks;
-    @Option(names = "--max-redirect", paramLabel = "N", defaultValue = "10", description = "redirects followed from one URL (${DEFAULT-VALUE})")
     int maxRedirect;
-    @Option(names = "--max-tries", paramLabel = "N", defaultValue = "4", description = "attempts per URL when fetching fails (${DEFAULT-VALUE})")
     int maxTries;
-    @Option(names = "--exclude", paramLabel = "REGEX", description = "do not fetch URLs that match")
     Pattern exclude;
-    @Option(names = "--strict", negatable = false, description = "a host must equal a root's host (the default)")
     boolean strict;
-    @Option(names = "--lenient", description = "ignore a leading 'www.' when matching hosts")
     boolean lenient;
-    @Option(names = "--max-pages", paramLabel = "N", description = "admit at most N URLs")
     Long maxPages;
-    @Option(names = "--timeout", paramLabel = "SECONDS", defaultValue = "10", description = "per request (${DEFAULT-VALUE})")
     double timeout;
-    @Option(names = "--per-host", paramLabel = "N", defaultValue = "0", description = "concurrent requests per host at most (0: no limit)")
     int perHost;
-    @Option(names = "--max-body", paramLabel = "BYTES", defaultValue = "10485760", description = "largest body accepted (${DEFAULT-VALUE})")
     long maxBody;
-    @Option(names = "--max-depth", paramLabel = "N", description = "follow links at most N deep from a root (a redirect keeps its depth)")
     Integer maxDepth;
-    @Option(names = "--delay", paramLabel = "SECONDS", defaultValue = "0", description = "between requests to one host at least (and at least robots.txt's Crawl-delay) (${DEFAULT-VALUE})")
     double delay;
-    @Option(names = "--sitemaps", description = "also start from the sitemaps named in the roots' robots.txt")
     boolean sitemaps;
-    @Option(names = "--workers", paramLabel = "N", description = "threads extracting links (default: the number of cores)")
     Integer workers;
-    @Option(names = "--ignore-robots", description = "do not read robots.txt")
     boolean ignoreRobots;
-    @Option(names = "--user-agent", paramLabel = "UA", description = "the User-Agent header")
     String userAgent = CrawlConfig.DEFAULT_USER_AGENT;
-    @Option(names = "--json", paramLabel = "FILE", description = "write the report as JSON")
     Path json;
-    @Option(names = "--html", paramLabel = "FILE", description = "write the report as an HTML page with charts")
     Path html;
-    @Option(names = "--state", paramLabel = "DIR", description = "keep the crawl in DIR (SQLite): the same command run again resumes it")
     Path stateDir;
-    @Option(names = "--frontier", paramLabel = "redis://HOST:PORT[/DB]", description = "share the crawl with other processes through Redis")
     String frontier;
-    @Option(names = "--crawl-id", paramLabel = "NAME", defaultValue = "default", description = "which crawl of the shared frontier (${DEFAULT-VALUE})")
     String crawlId;
-    @Option(names = "--lease", paramLabel = "SECONDS", defaultValue = "30", description = "with --frontier: how long the URLs of a process that stopped renewing its claims wait before others take them (${DEFAULT-VALUE})")
     double lease;
-    @Option(names = "--warc", paramLabel = "FILE", description = "write every request and response as WARC 1.1 records (gzip per record if FILE ends in .gz)")
     Path warc;
-    @Option(names = "--warc-max-size", paramLabel = "BYTES", defaultValue = "1073741824", description = "start a new WARC file past this size (${DEFAULT-VALUE})")
     long warcMaxSize;
-    @Option(names = {"-v", "--verbose"}, description = "a line per URL in the report")
     boolean verbose;
-    @Option(names = {"-q", "--quiet"}, description = "no progress display")
     boolean quiet;
-    @Option(names = "--demo", description = "crawl a generated site served on a free loopback port")
     boolean demo;
-    @Option(names = "--pages", paramLabel = "N", defaultValue = "2000", description = "pages of the demo site (${DEFAULT-VALUE})")
     int pages;
-    @Option(names = "--serve-demo", description = "only serve the demo site (for other crawlers), until Ctrl-C")
     boolean serveDemo;
-    @Option(names = "--port", paramLabel = "PORT", defaultValue = "0", description = "the demo server's port (0: any free one)")
     int port;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
+    /** The model of this command's line ({@link #commandLine}): usage errors found after parsing name it. */
+    private CommandSpec spec;
     private final PrintStream out;
     private final PrintStream err;
 
+    /** The command on the standard streams. */
     public CrawlCommand() {
         this(System.out, System.err);
     }
@@ -115,6 +144,7 @@ public final class CrawlCommand implements Callable<Integer> {
         this.err = err;
     }
 
+    /** Runs {@code crawl} with {@code args} and exits with its code. */
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
     }
@@ -122,9 +152,9 @@ public final class CrawlCommand implements Callable<Integer> {
     /** Runs the command line; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
         CrawlCommand crawl = new CrawlCommand(out, err);
-        CommandLine cl = new CommandLine(crawl);
-        cl.setOut(new java.io.PrintWriter(out, true));
-        cl.setErr(new java.io.PrintWriter(err, true));
+        CommandLine cl = crawl.commandLine();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
             if (e instanceof CrawlSetupException || e instanceof OutputFile.UnwritableException) {
                 err.println("crawl: " + e.getMessage());    // the user can fix it: one line, no stack trace
@@ -145,6 +175,38 @@ public final class CrawlCommand implements Callable<Integer> {
             return 1;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * This command's line: picocli's model built from {@link #OPTIONS}, the same one picocli would read from
+     * {@code @Command(mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true, ...)}, with
+     * {@code -h}/{@code --help} and {@code -V}/{@code --version} last. Binds each value to this object's field.
+     */
+    private CommandLine commandLine() {
+        spec = CommandSpec.wrapWithoutInspection(this).name("crawl").version(VERSION);
+        spec.usageMessage().sortOptions(false).autoWidth(true)
+                .description("Crawls the web from ROOT URLs, concurrently: the network on one thread "
+                        + "(asyncio4j's event loop), link extraction on --workers threads; reports what it found. "
+                        + "Ctrl-C stops it and prints the partial report.")
+                .exitCodeListHeading("%nExit codes:%n")
+                .exitCodeList(UsageMessageSpec.keyValuesMap("0:the crawl ran to its end",
+                        "1:a bad option value, or a failure (such as --state or --warc that cannot be written "
+                                + "mid-crawl: what was written stays, and --state resumes from it)",
+                        "2:bad usage, or the crawl cannot start as asked (an output file that cannot be written, its "
+                                + "state or its frontier: checked before the first request)",
+                        "130:stopped by Ctrl-C"));
+        Binding<List<URI>> rootsBinding = new Binding<>(v -> roots = v);
+        spec.addPositional(PositionalParamSpec.builder().paramLabel("ROOT").arity("0..*")
+                .type(List.class).auxiliaryTypes(URI.class).description("where to start (http or https URLs)")
+                .hasInitialValue(false).getter(rootsBinding).setter(rootsBinding).build());
+        for (Opt<?> option : OPTIONS) {
+            spec.addOption(option.spec(this));
+        }
+        spec.addOption(OptionSpec.builder("-h", "--help").type(boolean.class).usageHelp(true)
+                .description("Show this help message and exit.").build());
+        spec.addOption(OptionSpec.builder("-V", "--version").type(boolean.class).versionHelp(true)
+                .description("Print version information and exit.").build());
+        return new CommandLine(spec);
     }
 
     @Override
@@ -272,5 +334,61 @@ public final class CrawlCommand implements Callable<Integer> {
             writer.write(w);
         }
         err.println("crawl: wrote " + file);
+    }
+
+    /**
+     * One option of {@link #OPTIONS}: its names (comma-separated), its value's label ({@code null} for a flag), its
+     * default ({@code null}: none, the field keeps its own), its description, its type and the field it sets.
+     */
+    private record Opt<T>(String names, String label, String defaultValue, String description, Class<T> type,
+                          BiConsumer<CrawlCommand, T> field) {
+        /** A flag: an option without a value, false unless given. */
+        static Opt<Boolean> flag(String names, String description, BiConsumer<CrawlCommand, Boolean> field) {
+            return new Opt<>(names, null, null, description, boolean.class, field);
+        }
+
+        /** This option in picocli's model, bound to {@code command}'s field. */
+        OptionSpec spec(CrawlCommand command) {
+            Binding<T> binding = new Binding<>(v -> field.accept(command, v));
+            OptionSpec.Builder b = OptionSpec.builder(names.split(",")).type(type).description(description)
+                    .hasInitialValue(false).getter(binding).setter(binding);
+            if (label != null) {
+                b.paramLabel(label);
+            }
+            if (defaultValue != null) {
+                b.defaultValue(defaultValue);
+            }
+            return b.build();
+        }
+    }
+
+    /**
+     * Where picocli puts one value: it keeps the value, as picocli's own binding does (picocli reads it back: a list
+     * of values is added to), and hands each new one to the command's field. A command parses one line only, so
+     * there is no initial value to reset the field to ({@code hasInitialValue(false)}): a field without a default
+     * keeps the value it was declared with.
+     */
+    private static final class Binding<T> implements IGetter, ISetter {
+        private final Consumer<T> field;
+        private T value;
+
+        Binding(Consumer<T> field) {
+            this.field = field;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <V> V get() {
+            return (V) value;
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <V> V set(V newValue) {
+            V old = (V) value;
+            value = (T) newValue;
+            field.accept(value);
+            return old;
+        }
     }
 }

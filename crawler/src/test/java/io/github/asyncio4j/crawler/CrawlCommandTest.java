@@ -13,6 +13,7 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,6 +23,75 @@ import org.junit.jupiter.api.io.TempDir;
 class CrawlCommandTest {
     @TempDir
     Path dir;
+
+    /** {@code crawl --help} at the default width (80 columns, no terminal), byte for byte. */
+    static final String HELP = """
+            Usage: crawl [-hqvV] [--demo] [--ignore-robots] [--lenient] [--serve-demo]
+                         [--sitemaps] [--strict] [--crawl-id=NAME] [--delay=SECONDS]
+                         [--exclude=REGEX] [--frontier=redis://HOST:PORT[/DB]]
+                         [--html=FILE] [--json=FILE] [--lease=SECONDS] [--max-body=BYTES]
+                         [--max-depth=N] [--max-pages=N] [--max-redirect=N] [--max-tasks=N]
+                         [--max-tries=N] [--pages=N] [--per-host=N] [--port=PORT]
+                         [--state=DIR] [--timeout=SECONDS] [--user-agent=UA] [--warc=FILE]
+                         [--warc-max-size=BYTES] [--workers=N] [ROOT...]
+            Crawls the web from ROOT URLs, concurrently: the network on one thread
+            (asyncio4j's event loop), link extraction on --workers threads; reports what it
+            found. Ctrl-C stops it and prints the partial report.
+                  [ROOT...]           where to start (http or https URLs)
+                  --max-tasks=N       worker coroutines (100)
+                  --max-redirect=N    redirects followed from one URL (10)
+                  --max-tries=N       attempts per URL when fetching fails (4)
+                  --exclude=REGEX     do not fetch URLs that match
+                  --strict            a host must equal a root's host (the default)
+                  --lenient           ignore a leading 'www.' when matching hosts
+                  --max-pages=N       admit at most N URLs
+                  --timeout=SECONDS   per request (10)
+                  --per-host=N        concurrent requests per host at most (0: no limit)
+                  --max-body=BYTES    largest body accepted (10485760)
+                  --max-depth=N       follow links at most N deep from a root (a redirect
+                                        keeps its depth)
+                  --delay=SECONDS     between requests to one host at least (and at least
+                                        robots.txt's Crawl-delay) (0)
+                  --sitemaps          also start from the sitemaps named in the roots'
+                                        robots.txt
+                  --workers=N         threads extracting links (default: the number of
+                                        cores)
+                  --ignore-robots     do not read robots.txt
+                  --user-agent=UA     the User-Agent header
+                  --json=FILE         write the report as JSON
+                  --html=FILE         write the report as an HTML page with charts
+                  --state=DIR         keep the crawl in DIR (SQLite): the same command run
+                                        again resumes it
+                  --frontier=redis://HOST:PORT[/DB]
+                                      share the crawl with other processes through Redis
+                  --crawl-id=NAME     which crawl of the shared frontier (default)
+                  --lease=SECONDS     with --frontier: how long the URLs of a process that
+                                        stopped renewing its claims wait before others take
+                                        them (30)
+                  --warc=FILE         write every request and response as WARC 1.1 records
+                                        (gzip per record if FILE ends in .gz)
+                  --warc-max-size=BYTES
+                                      start a new WARC file past this size (1073741824)
+              -v, --verbose           a line per URL in the report
+              -q, --quiet             no progress display
+                  --demo              crawl a generated site served on a free loopback port
+                  --pages=N           pages of the demo site (2000)
+                  --serve-demo        only serve the demo site (for other crawlers), until
+                                        Ctrl-C
+                  --port=PORT         the demo server's port (0: any free one)
+              -h, --help              Show this help message and exit.
+              -V, --version           Print version information and exit.
+
+            Exit codes:
+              0     the crawl ran to its end
+              1     a bad option value, or a failure (such as --state or --warc that cannot
+                      be written mid-crawl: what was written stays, and --state resumes
+                      from it)
+              2     bad usage, or the crawl cannot start as asked (an output file that
+                      cannot be written, its state or its frontier: checked before the
+                      first request)
+              130   stopped by Ctrl-C
+            """.replace("\n", System.lineSeparator());
 
     record Run(int code, String out, String err) {
     }
@@ -132,5 +202,64 @@ class CrawlCommandTest {
         Run badNumber = run("--max-tasks", "many", "http://example.invalid/");
         assertThat(badNumber.code()).isEqualTo(2);
         assertThat(badNumber.err()).contains("--max-tasks");
+    }
+
+    @Test
+    void helpPrintsTheWholeUsageText() {
+        for (String flag : new String[] {"--help", "-h", "-qh"}) {
+            Run r = run(flag);
+            assertThat(r.code()).as(flag).isZero();
+            assertThat(r.out()).as(flag).isEqualTo(HELP);
+            assertThat(r.err()).as(flag).isEmpty();
+        }
+        assertThat(run("-h", "--version").out()).as("help wins").isEqualTo(HELP);
+    }
+
+    @Test
+    void versionPrintsTheVersion() {
+        for (String flag : new String[] {"--version", "-V"}) {
+            Run r = run(flag);
+            assertThat(r.code()).as(flag).isZero();
+            assertThat(r.out()).as(flag).isEqualTo("asyncio4j crawler 0.1" + System.lineSeparator());
+            assertThat(r.err()).as(flag).isEmpty();
+        }
+    }
+
+    /** picocli's own messages for values it cannot convert, each followed by the usage text, exit code 2. */
+    @Test
+    void aValueThatCannotBeConvertedIsAUsageError() {
+        String[][] cases = {
+                {"Invalid value for option '--max-tasks': 'many' is not an int", "--max-tasks", "many", "http://x/"},
+                {"Invalid value for option '--max-tasks': 'many' is not an int", "--max-tasks=many", "http://x/"},
+                {"Invalid value for option '--max-pages': 'x' is not a long", "--max-pages", "x", "http://x/"},
+                {"Invalid value for option '--timeout': 'abc' is not a double", "--timeout", "abc", "http://x/"},
+                {"Unknown option: '--foo'", "--foo", "http://x/"},
+                {"Missing required parameter for option '--json' (FILE)", "--json"},
+                {"Unmatched argument at index 1: 'http://exa^mple/'", "-q", "http://exa^mple/"},
+                {"Invalid value for option '--max-tasks': 'many' is not an int", "--help", "--max-tasks", "many"}};
+        for (String[] c : cases) {
+            String[] args = Arrays.copyOfRange(c, 1, c.length);
+            Run r = run(args);
+            assertThat(r.code()).as(c[0]).isEqualTo(2);
+            assertThat(r.err()).isEqualTo(c[0] + System.lineSeparator() + HELP);
+            assertThat(r.out()).isEmpty();
+        }
+        Run regex = run("--exclude", "[a-z", "http://x/");
+        assertThat(regex.code()).isEqualTo(2);
+        assertThat(regex.err()).startsWith("Invalid value for option '--exclude': cannot convert '[a-z' to Pattern "
+                + "(java.util.regex.PatternSyntaxException: Unclosed character class near index 3").endsWith(HELP);
+    }
+
+    @Test
+    void booleanOptionsTakeNoValueAndClusterAsShortOptions() {
+        for (String[] args : new String[][] {{"-qv", "ftp://x/"}, {"-vq", "ftp://x/"},
+                {"--ignore-robots=false", "-q", "ftp://x/"}, {"--strict=true", "-q", "ftp://x/"}}) {
+            Run r = run(args);
+            assertThat(r.code()).as(String.join(" ", args)).isEqualTo(1);     // parsed: the root is refused
+            assertThat(r.err()).isEqualTo("crawl: a root must be an http or https URL with a host: ftp://x/"
+                    + System.lineSeparator());
+        }
+        Run both = run("--strict", "--lenient", "http://example.invalid/");
+        assertThat(both.err()).isEqualTo("--strict and --lenient exclude each other" + System.lineSeparator() + HELP);
     }
 }
