@@ -5,8 +5,9 @@
 # The Maven build spells it once more, as the property fast.engine.flag in pom.xml.
 FAST_FLAG="--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED"
 
-# The lookup runs on every command, so it forks nothing: the functions below return through variables, not
-# through $(...), and read files with bash's own `read`.
+# The lookup runs on every command, so it forks as little as it can: the functions below return through variables,
+# not through $(...), and read files with bash's own `read` (left: one readlink for the java on PATH when JAVA_HOME
+# is not a JDK 21+).
 
 jdk_version_of() {  # sets JDK_VERSION to the feature version of the JDK at $1, or to "" if it is not a JDK
   local home="$1" line

@@ -7,8 +7,10 @@ import java.net.URI;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -78,17 +80,13 @@ final class LinkExtractor implements AutoCloseable {
     /** The same, on the calling thread. */
     static PageLinks extractHere(byte[] body, Charset charset, URI url) {
         LinkScanner.Found found = LinkScanner.scan(body, charset, url.toString());
-        Map<String, URI> crawlable = new LinkedHashMap<>();   // by normal form: a page links to one page many times
+        Set<URI> crawlable = new LinkedHashSet<>();
         Map<String, String> rejected = new LinkedHashMap<>();
-        for (String href : found.links()) {
-            String plain = Urls.alreadyNormal(href);
-            if (plain != null && crawlable.containsKey(plain)) {
-                continue;             // another fragment of a page already found here: not parsed again
-            }
-            URI link = plain != null ? URI.create(plain) : Urls.normalizeFully(href);
+        for (String href : found.links()) {     // each target once: the scanner drops fragments and duplicates
+            URI link = Urls.normalize(href);
             String rule = rule(link);
             if (rule == null) {
-                crawlable.putIfAbsent(plain != null ? plain : link.toString(), link);
+                crawlable.add(link);
             } else {
                 rejected.putIfAbsent(link == null ? href : link.toString(), rule);
             }
@@ -105,7 +103,7 @@ final class LinkExtractor implements AutoCloseable {
                 rejected.putIfAbsent(refreshRejected, rule);
             }
         }
-        return new PageLinks(new ArrayList<>(crawlable.values()), rejected, refresh, refreshRejected);
+        return new PageLinks(new ArrayList<>(crawlable), rejected, refresh, refreshRejected);
     }
 
     private static String rule(URI link) {

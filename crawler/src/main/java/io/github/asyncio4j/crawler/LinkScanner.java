@@ -342,7 +342,7 @@ final class LinkScanner {
             }
             int after = lt + 2 + name.length();
             if (after <= end && regionMatchesIgnoreCase(lt + 2, name)
-                    && (after == end || isSpace(b[after]) || b[after] == '/' || b[after] == '>')) {
+                    && (after == end || is(b[after], SPACE | SLASH | GT))) {
                 pos = lt;       // the end tag is read as a tag
                 return;
             }
@@ -674,8 +674,10 @@ final class LinkScanner {
     private static final byte[] DELIMITER = new byte[256];
 
     static {
-        for (char c : new char[] {' ', '\t', '\n', '\r', '\f'}) {
-            DELIMITER[c] = SPACE;
+        for (int c = 0; c < DELIMITER.length; c++) {
+            if (isSpace(c)) {
+                DELIMITER[c] = SPACE;
+            }
         }
         DELIMITER['/'] = SLASH;
         DELIMITER['>'] = GT;
