@@ -62,7 +62,24 @@ public final class Coroutine<T> implements Awaitable<T> {
 
     private Coroutine(Callable<T> body) {
         this.body = body;
-        this.frame = new Frame<>(y -> body.call());
+        this.frame = new Frame<>(new Calling<>(body));
+    }
+
+    /**
+     * The frame's body: the coroutine's. A class and not a lambda: a {@link GeneratorBody} lambda is serializable,
+     * and such lambdas are linked at their first use in every JVM (the AOT cache holds only plain ones).
+     */
+    private static final class Calling<T> implements GeneratorBody<Trap, Object, T> {
+        private final Callable<T> body;
+
+        Calling(Callable<T> body) {
+            this.body = body;
+        }
+
+        @Override
+        public T run(Yielder<Trap, Object> y) throws Exception {
+            return body.call();
+        }
     }
 
     /** Makes a coroutine object from its body; nothing runs until it is awaited or scheduled. */

@@ -301,27 +301,34 @@ public class Task<T> extends Future<T> {
         loop.scheduleStep(this);
     }
 
-    /** The trap table: what each request of the coroutine means to the loop. */
+    /**
+     * The trap table: what each request of the coroutine means to the loop. (An {@code instanceof} chain over the
+     * sealed {@link Trap}: a pattern {@code switch} is linked through {@code invokedynamic} in every JVM at its
+     * first run, which an AOT cache cannot hold.)
+     */
     private void dispatch(Trap trap) {
-        switch (trap) {
-            case Trap.WaitFuture(Future<?> f) -> {
-                if (f.loop != loop) {
-                    rejectTrap(new IllegalStateException(
-                            "Task " + getName() + " got Future " + f + " attached to a different loop"));
-                } else if (f == this) {
-                    rejectTrap(new IllegalStateException("Task cannot await on itself: " + this));
-                } else {
-                    awaitedFuture = f;
-                    Waker waker = waker();
-                    waitingOn = waker;
-                    @SuppressWarnings({"unchecked", "rawtypes"})
-                    Consumer<Future<?>> cb = (Consumer) waker;
-                    ((Future<Object>) f).addDoneCallback(cb);
-                }
+        if (trap instanceof Trap.WaitFuture(Future<?> f)) {
+            if (f.loop != loop) {
+                rejectTrap(new IllegalStateException(
+                        "Task " + getName() + " got Future " + f + " attached to a different loop"));
+            } else if (f == this) {
+                rejectTrap(new IllegalStateException("Task cannot await on itself: " + this));
+            } else {
+                awaitedFuture = f;
+                Waker waker = waker();
+                waitingOn = waker;
+                @SuppressWarnings({"unchecked", "rawtypes"})
+                Consumer<Future<?>> cb = (Consumer) waker;
+                ((Future<Object>) f).addDoneCallback(cb);
             }
-            case Trap.Sleep(double deadline) -> waitingOn = new Sleeping(loop.scheduleTimer(deadline, waker(), context));
-            case Trap.YieldOnce() -> loop.scheduleStep(this);
-            case Trap.IoWait(var channel, int ops) -> waitingOn = loop.waitForIo(channel, ops, this);
+        } else if (trap instanceof Trap.Sleep(double deadline)) {
+            waitingOn = new Sleeping(loop.scheduleTimer(deadline, waker(), context));
+        } else if (trap instanceof Trap.IoWait(var channel, int ops)) {
+            waitingOn = loop.waitForIo(channel, ops, this);
+        } else if (trap instanceof Trap.YieldOnce) {
+            loop.scheduleStep(this);
+        } else {
+            throw new AssertionError("a trap kind the loop does not know: " + trap);   // Trap is sealed
         }
         if (pending != null) {
             abortWait();   // an exception entered while the task ran (it cancelled itself): end the new wait

@@ -78,9 +78,15 @@ public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String
         Map<String, Long> byHost = countBy(p -> host(p.url()));
         Map<String, Long> sorted = new LinkedHashMap<>();
         byHost.entrySet().stream()
-                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .sorted(CrawlReport::mostFirst)
                 .forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;
+    }
+
+    /** Most URLs first, then by name. (Not {@code Map.Entry.comparingByKey}: its lambdas are linked at run time.) */
+    private static int mostFirst(Map.Entry<String, Long> a, Map.Entry<String, Long> b) {
+        int byCount = Long.compare(b.getValue(), a.getValue());
+        return byCount != 0 ? byCount : a.getKey().compareTo(b.getKey());
     }
 
     private static String host(String url) {

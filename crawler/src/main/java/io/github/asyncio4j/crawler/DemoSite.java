@@ -29,7 +29,6 @@ import java.util.Arrays;
 public final class DemoSite implements RawHttpHandler {
     /** Size of {@code /huge}: over {@link HttpFetcher#DEFAULT_MAX_BODY}. */
     public static final int HUGE_BYTES = 12 << 20;
-    private static final byte[] HUGE = huge();
 
     private final int pages;
 
@@ -90,7 +89,7 @@ public final class DemoSite implements RawHttpHandler {
             case "/latin1" -> HttpResponse.of(200, "text/html; charset=utf-8",
                     "<html><body>caf\u00e9 <a href=\"/page/0\">home</a></body></html>"
                             .getBytes(StandardCharsets.ISO_8859_1));     // declared UTF-8, is not
-            case "/huge" -> HttpResponse.of(200, "text/html", HUGE);
+            case "/huge" -> HttpResponse.of(200, "text/html", Huge.BODY);
             case "/reset" -> {
                 connection.writer().write(("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10000\r\n"
                         + "\r\n<html><body>cut off here").getBytes(StandardCharsets.US_ASCII));
@@ -153,11 +152,16 @@ public final class DemoSite implements RawHttpHandler {
         }
     }
 
-    private static byte[] huge() {
-        byte[] b = new byte[HUGE_BYTES];
-        Arrays.fill(b, (byte) 'x');
-        byte[] head = "<html><body>".getBytes(StandardCharsets.US_ASCII);
-        System.arraycopy(head, 0, b, 0, head.length);
-        return b;
+    /** {@code /huge}'s body, made at its first request (a crawl stopped before it, one page say, never pays for it). */
+    private static final class Huge {
+        static final byte[] BODY = body();
+
+        private static byte[] body() {
+            byte[] b = new byte[HUGE_BYTES];
+            Arrays.fill(b, (byte) 'x');
+            byte[] head = "<html><body>".getBytes(StandardCharsets.US_ASCII);
+            System.arraycopy(head, 0, b, 0, head.length);
+            return b;
+        }
     }
 }

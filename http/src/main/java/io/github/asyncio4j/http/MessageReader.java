@@ -173,12 +173,17 @@ final class MessageReader {
     /** Reads a body in the given framing; trailers of a chunked body go to {@code trailers} (may be null). */
     byte[] readBody(Http1.Framing framing, long maxBody, Headers.Builder trailers) {
         reading = "reading the body";
-        return switch (framing) {
-            case Http1.Framing.None n -> new byte[0];
-            case Http1.Framing.Length l -> readLength(l.length(), maxBody);
-            case Http1.Framing.Chunked c -> readChunked(maxBody, trailers);
-            case Http1.Framing.UntilEof e -> readUntilEof(maxBody);
-        };
+        // An instanceof chain, not a pattern switch: that is linked at run time in every JVM (see Task#dispatch)
+        if (framing instanceof Http1.Framing.Length(long length)) {
+            return readLength(length, maxBody);
+        } else if (framing instanceof Http1.Framing.Chunked) {
+            return readChunked(maxBody, trailers);
+        } else if (framing instanceof Http1.Framing.UntilEof) {
+            return readUntilEof(maxBody);
+        } else if (framing instanceof Http1.Framing.None) {
+            return new byte[0];
+        }
+        throw new AssertionError("a framing the reader does not know: " + framing);     // Framing is sealed
     }
 
     /**

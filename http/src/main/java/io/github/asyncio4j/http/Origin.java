@@ -6,6 +6,10 @@ import java.util.Locale;
 /**
  * Where a request goes: scheme ({@code http} or {@code https}), lower-cased host and port (the scheme's default
  * when the URI has none). The connection pool keeps one set of connections per origin.
+ *
+ * <p>{@link #equals} and {@link #hashCode} are written out: a record's generated ones are linked through
+ * {@code invokedynamic} at their first call, which the crawler's AOT cache cannot hold (~10 ms of every crawl's
+ * start-up, on the connection pool's first lookup).
  */
 public record Origin(String scheme, String host, int port) {
 
@@ -39,6 +43,16 @@ public record Origin(String scheme, String host, int port) {
         String h = host.indexOf(':') >= 0 ? "[" + host + "]" : host;
         boolean defaultPort = port == (isHttps() ? 443 : 80);
         return defaultPort ? h : h + ":" + port;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Origin other && port == other.port && host.equals(other.host) && scheme.equals(other.scheme);
+    }
+
+    @Override
+    public int hashCode() {
+        return (scheme.hashCode() * 31 + host.hashCode()) * 31 + port;
     }
 
     @Override
