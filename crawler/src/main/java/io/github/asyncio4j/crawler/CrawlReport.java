@@ -1,5 +1,6 @@
 package io.github.asyncio4j.crawler;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -76,10 +77,10 @@ public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String
     /** Host (with its port, if any) to URLs handled there, fetched or failed; most first, then by name. */
     public Map<String, Long> hosts() {
         Map<String, Long> byHost = countBy(p -> host(p.url()));
+        List<Map.Entry<String, Long>> entries = new ArrayList<>(byHost.entrySet());
+        entries.sort(CrawlReport::mostFirst);   // not a sorted() stream: its spliterator links a JDK lambda at run time
         Map<String, Long> sorted = new LinkedHashMap<>();
-        byHost.entrySet().stream()
-                .sorted(CrawlReport::mostFirst)
-                .forEach(e -> sorted.put(e.getKey(), e.getValue()));
+        entries.forEach(e -> sorted.put(e.getKey(), e.getValue()));
         return sorted;
     }
 

@@ -21,6 +21,8 @@ import java.util.Arrays;
  * <li>{@code /loop/a} and {@code /loop/b}, redirecting to each other;</li>
  * <li>{@code /reset}: a response cut off mid-body by a connection reset;</li>
  * <li>{@code /huge}: a body of {@link #HUGE_BYTES}, over the crawler's default limit;</li>
+ * <li>{@code /long}: a page of about {@link #LONG_BYTES}, a documentation page's size (its links are extracted off
+ *     the loop's thread, as a real site's are);</li>
  * <li>{@code /data.json} (not HTML, so its links are not followed), {@code /latin1} (bytes that are not UTF-8),
  *     {@code /private/} (disallowed by {@code /robots.txt}) and a link to another host.</li>
  * </ul>
@@ -29,6 +31,8 @@ import java.util.Arrays;
 public final class DemoSite implements RawHttpHandler {
     /** Size of {@code /huge}: over {@link HttpFetcher#DEFAULT_MAX_BODY}. */
     public static final int HUGE_BYTES = 12 << 20;
+    /** Size of {@code /long}, about: over the size under which a page's links are extracted on the loop's thread. */
+    public static final int LONG_BYTES = 24 << 10;
 
     private final int pages;
 
@@ -47,8 +51,9 @@ public final class DemoSite implements RawHttpHandler {
         int redirects = count(50);
         int missing = count(40);
         int slow = count(100);
-        // "/", the pages, the index's extras (/loop/a, /loop/b, /reset, /huge, /data.json, /latin1), the linked ones
-        return 1 + pages + 6 + redirects + missing + slow;
+        // "/", the pages, the index's extras (/loop/a, /loop/b, /reset, /huge, /long, /data.json, /latin1), the
+        // linked ones
+        return 1 + pages + 7 + redirects + missing + slow;
     }
 
     private int count(int every) {
@@ -90,6 +95,7 @@ public final class DemoSite implements RawHttpHandler {
                     "<html><body>caf\u00e9 <a href=\"/page/0\">home</a></body></html>"
                             .getBytes(StandardCharsets.ISO_8859_1));     // declared UTF-8, is not
             case "/huge" -> HttpResponse.of(200, "text/html", Huge.BODY);
+            case "/long" -> HttpResponse.html(200, longPage());
             case "/reset" -> {
                 connection.writer().write(("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10000\r\n"
                         + "\r\n<html><body>cut off here").getBytes(StandardCharsets.US_ASCII));
@@ -116,6 +122,7 @@ public final class DemoSite implements RawHttpHandler {
         return "<html><head><title>asyncio4j demo site</title></head><body><h1>Demo site</h1><ul>"
                 + "<li><a href=\"/page/0\">pages</a></li><li><a href=\"/loop/a\">a redirect loop</a></li>"
                 + "<li><a href=\"/reset\">a reset</a></li><li><a href=\"/huge\">a huge page</a></li>"
+                + "<li><a href=\"/long\">a long page</a></li>"
                 + "<li><a href=\"/data.json\">JSON</a></li><li><a href=\"/latin1\">not UTF-8</a></li>"
                 + "<li><a href=\"/private/secret\">private</a></li>"
                 + "<li><a href=\"http://elsewhere.invalid/\">another host</a></li>"
@@ -144,6 +151,19 @@ public final class DemoSite implements RawHttpHandler {
         }
         b.append("<li><a href=\"/page/").append(i).append("#top\">this page</a></li>");
         return b.append("</ul></body></html>").toString();
+    }
+
+    private String longPage() {
+        StringBuilder b = new StringBuilder(LONG_BYTES + 512)
+                .append("<html><head><title>A long page</title></head><body><h1>A long page</h1>");
+        for (int i = 0; b.length() < LONG_BYTES; i++) {
+            b.append("<h2 id=\"s").append(i).append("\">Section ").append(i).append("</h2><p>Lorem ipsum dolor sit amet, ")
+                    .append("consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna ")
+                    .append("aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris.</p><p>See ")
+                    .append("<a href=\"/page/").append(i % pages).append("\">page ").append(i % pages)
+                    .append("</a> and <a href=\"#s").append(i).append("\">this section</a>.</p>");
+        }
+        return b.append("</body></html>").toString();
     }
 
     private void link(StringBuilder b, int target) {

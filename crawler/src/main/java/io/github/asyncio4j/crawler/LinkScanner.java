@@ -263,7 +263,11 @@ final class LinkScanner {
             } else if (equiv.equals("content-type") && metaCharset == null) {
                 int i = content.toLowerCase(Locale.ROOT).indexOf("charset=");
                 if (i >= 0) {
-                    metaCharset = content.substring(i + 8).split("[;\\s]", 2)[0];
+                    int end = i + 8;
+                    while (end < content.length() && content.charAt(end) != ';' && !isSpace(content.charAt(end))) {
+                        end++;
+                    }
+                    metaCharset = content.substring(i + 8, end);
                 }
             }
         }
@@ -459,8 +463,22 @@ final class LinkScanner {
         }
     }
 
-    /** Control characters, which browsers and jsoup drop from a URL before resolving it. */
-    private static final java.util.regex.Pattern CONTROL = java.util.regex.Pattern.compile("[\\x00-\\x1f]+");
+    /** {@code s} without control characters, which browsers and jsoup drop from a URL before resolving it. */
+    static String withoutControls(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < ' ') {
+                StringBuilder kept = new StringBuilder(s.length()).append(s, 0, i);
+                for (int j = i + 1; j < s.length(); j++) {
+                    if (s.charAt(j) >= ' ') {
+                        kept.append(s.charAt(j));
+                    }
+                }
+                return kept.toString();
+            }
+        }
+        return s;
+    }
+
     /** A scheme at the start: an absolute URL java.net.URL may have no handler for ({@code tel:}, ...). */
     private static final java.util.regex.Pattern SCHEME = java.util.regex.Pattern.compile("^[a-zA-Z][a-zA-Z0-9+\\-.]*:");
 
@@ -469,7 +487,7 @@ final class LinkScanner {
      * control characters dropped, a query-only reference kept on the base's path, then {@code java.net.URL}.
      */
     static URL resolveLikeJsoup(URL base, String href) throws MalformedURLException {
-        href = CONTROL.matcher(href).replaceAll("");
+        href = withoutControls(href);
         if (href.startsWith("?")) {
             href = base.getPath() + href;
         }
@@ -478,8 +496,8 @@ final class LinkScanner {
 
     /** The same from strings: the absolute URL, or "" when there is none (jsoup's fallbacks included). */
     static String resolveLikeJsoup(String base, String href) {
-        base = CONTROL.matcher(base).replaceAll("");
-        href = CONTROL.matcher(href).replaceAll("");
+        base = withoutControls(base);
+        href = withoutControls(href);
         try {
             URL b;
             try {

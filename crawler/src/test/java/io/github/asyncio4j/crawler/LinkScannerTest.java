@@ -124,6 +124,14 @@ class LinkScannerTest {
         assertThat(LinkScanner.scan(latin1, null, PAGE).links())
                 .containsExactlyElementsOf(Links.extract(latin1, null, PAGE))
                 .singleElement().asString().contains("caf\u00e9");
+        for (String equiv : new String[] {"text/html; charset=ISO-8859-1", "text/html;charset=iso-8859-1; x=y",
+                "text/html; charset=iso-8859-1 "}) {
+            byte[] legacy = ("<meta http-equiv=Content-Type content='" + equiv + "'><a href='caf\u00e9.html'>x</a>")
+                    .getBytes(StandardCharsets.ISO_8859_1);
+            assertThat(LinkScanner.scan(legacy, null, PAGE).links()).as(equiv)
+                    .containsExactlyElementsOf(Links.extract(legacy, null, PAGE))
+                    .singleElement().asString().contains("caf\u00e9");
+        }
         Charset utf16 = StandardCharsets.UTF_16;
         byte[] wide = "<a href='wide.html'>x</a>".getBytes(utf16);
         assertThat(LinkScanner.scan(wide, utf16, PAGE).links()).containsExactly("http://docs.example/dir/wide.html");
