@@ -1,5 +1,6 @@
 package io.github.asyncio4j;
 
+import io.github.asyncio4j.internal.Log;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -17,7 +18,6 @@ final class Compiled {
     /** The system property that selects the compiled engine, and its value. */
     static final String PROPERTY = "asyncio4j.generators";
 
-    private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
     private static final Function<Object, Function<Object, GeneratorStateMachine>> COMPILER = loadCompiler();
 
     /** A body class's verdict: a factory of machines, or the reason it runs on a strand. */
@@ -46,19 +46,19 @@ final class Compiled {
             return null;
         }
         if (!asked.equals("compiled")) {
-            LOG.log(System.Logger.Level.WARNING, "asyncio4j: -D" + PROPERTY + "=" + asked
+            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: -D" + PROPERTY + "=" + asked
                     + " is not understood (the only value is \"compiled\"); generators run on the strand engine");
             return null;
         }
         if (Runtime.version().feature() < 24) {
-            LOG.log(System.Logger.Level.WARNING, "asyncio4j: -D" + PROPERTY + "=compiled needs JDK 24 or newer "
+            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: -D" + PROPERTY + "=compiled needs JDK 24 or newer "
                     + "(the ClassFile API); this is JDK " + Runtime.version().feature() + ", so it is ignored");
             return null;
         }
         try {
             return newCompiler();
         } catch (ReflectiveOperationException | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "asyncio4j: the generator compiler cannot be loaded ("
+            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: the generator compiler cannot be loaded ("
                     + e + "); generators run on the strand engine");
             return null;
         }
@@ -128,7 +128,7 @@ final class Compiled {
         }
         if (!plan.reported[0] && debug()) {
             plan.reported[0] = true;
-            LOG.log(System.Logger.Level.INFO, "asyncio4j: generator body " + body.getClass().getName()
+            Log.asyncio4j().log(System.Logger.Level.INFO, "asyncio4j: generator body " + body.getClass().getName()
                     + " runs on the strand engine, not compiled: " + plan.whyNot);
         }
         return null;

@@ -1,6 +1,7 @@
 package io.github.asyncio4j;
 
 import io.github.asyncio4j.engine.CarrierLocal;
+import io.github.asyncio4j.internal.Log;
 import io.github.asyncio4j.net.Protocol;
 import io.github.asyncio4j.net.ProtocolConnection;
 import io.github.asyncio4j.net.Protocols;
@@ -58,7 +59,6 @@ public final class EventLoop implements AutoCloseable {
      * timeouts are mostly cancelled, and a small heap is never rebuilt for a handful.
      */
     private static final int MIN_CANCELLED_TIMERS_TO_PURGE = 100;
-    private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
     private static final AtomicInteger LOOPS = new AtomicInteger();
     /** Whether the JFR events can be used at all (the {@code jdk.jfr} module is present). */
     private static final boolean JFR = jfrAvailable();
@@ -272,7 +272,7 @@ public final class EventLoop implements AutoCloseable {
         try {
             selector.close();
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "closing the selector failed", e);
+            Log.asyncio4j().log(System.Logger.Level.WARNING, "closing the selector failed", e);
         }
         ExecutorService ex = defaultExecutor;
         if (ex != null) {
@@ -355,7 +355,7 @@ public final class EventLoop implements AutoCloseable {
                 double took = LoopClock.seconds(System.nanoTime() - start);
                 if (took >= slowCallbackDuration) {
                     slowCallbacks++;
-                    LOG.log(System.Logger.Level.WARNING,
+                    Log.asyncio4j().log(System.Logger.Level.WARNING,
                             String.format("Executing %s took %.3f seconds", h, took));
                 }
             } else if (JFR && LoopEvents.slowCallbackEnabled()) {
@@ -506,7 +506,7 @@ public final class EventLoop implements AutoCloseable {
                 try {
                     a.abandon();
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "abandoning " + h + " failed", e);
+                    Log.asyncio4j().log(System.Logger.Level.WARNING, "abandoning " + h + " failed", e);
                 }
             }
         }
@@ -750,7 +750,7 @@ public final class EventLoop implements AutoCloseable {
                             ? ex.awaitTermination(Long.MAX_VALUE, TimeUnit.DAYS)
                             : ex.awaitTermination(timeout.toNanos(), TimeUnit.NANOSECONDS);
                     if (!finished) {
-                        LOG.log(System.Logger.Level.WARNING, describeStuckJobs(timeout));
+                        Log.asyncio4j().log(System.Logger.Level.WARNING, describeStuckJobs(timeout));
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -1114,14 +1114,14 @@ public final class EventLoop implements AutoCloseable {
         try {
             h.handle(this, context);
         } catch (Throwable t) {
-            LOG.log(System.Logger.Level.ERROR, "Unhandled error in exception handler", t);
+            Log.asyncio4j().log(System.Logger.Level.ERROR, "Unhandled error in exception handler", t);
             defaultExceptionHandler(context);
         }
     }
 
     /** Logs the report at ERROR level through {@code System.Logger} "io.github.asyncio4j". */
     public void defaultExceptionHandler(ExceptionContext context) {
-        LOG.log(System.Logger.Level.ERROR, context.describe(), context.exception());
+        Log.asyncio4j().log(System.Logger.Level.ERROR, context.describe(), context.exception());
     }
 
     /**

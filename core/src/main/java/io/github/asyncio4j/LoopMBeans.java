@@ -1,5 +1,6 @@
 package io.github.asyncio4j;
 
+import io.github.asyncio4j.internal.Log;
 import java.lang.management.ManagementFactory;
 import java.util.Collections;
 import java.util.Iterator;
@@ -28,7 +29,6 @@ import javax.management.StandardMBean;
  */
 final class LoopMBeans {
     static final long POLL_MS = 1000;
-    private static final System.Logger LOG = System.getLogger("io.github.asyncio4j");
     private static final String DOMAIN = "io.github.asyncio4j";
     /** Set when JMX turned out to be unusable (no java.management); the property is read at each start. */
     private static volatile boolean disabled;
@@ -131,14 +131,14 @@ final class LoopMBeans {
         try {
             ManagementFactory.getPlatformMBeanServer().unregisterMBean((ObjectName) name);
         } catch (JMException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "unregistering " + name + " failed", e);
+            Log.asyncio4j().log(System.Logger.Level.DEBUG, "unregistering " + name + " failed", e);
         }
     }
 
     private static void disable(Throwable why) {
         if (!disabled) {
             disabled = true;
-            LOG.log(System.Logger.Level.DEBUG, "event loops are not registered with JMX", why);
+            Log.asyncio4j().log(System.Logger.Level.DEBUG, "event loops are not registered with JMX", why);
         }
     }
 

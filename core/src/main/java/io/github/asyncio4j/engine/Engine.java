@@ -1,5 +1,6 @@
 package io.github.asyncio4j.engine;
 
+import io.github.asyncio4j.internal.Log;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -78,7 +79,7 @@ public final class Engine {
                     "asyncio4j.engine=continuation was asked for, but " + why + "; start the JVM with " + flag());
         }
         if (!FAST && !forced.equals("thread")) {
-            System.getLogger("io.github.asyncio4j").log(System.Logger.Level.WARNING,
+            Log.asyncio4j().log(System.Logger.Level.WARNING,
                     "asyncio4j: using the fallback engine (a virtual thread per generator, much slower); "
                             + "for the fast engine start the JVM with " + flag());
         }

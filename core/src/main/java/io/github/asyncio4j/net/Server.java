@@ -42,7 +42,6 @@ import javax.net.ssl.SSLEngine;
  */
 public final class Server implements AutoCloseable {
     private static final double ACCEPT_RETRY_DELAY = 1.0;
-    private static final System.Logger LOG = System.getLogger("io.github.asyncio4j.net");
 
     private final EventLoop loop;
     /** What serves a connection: a streams handler, or else a protocol factory. */
@@ -238,8 +237,8 @@ public final class Server implements AutoCloseable {
                 if (failure == null) {
                     startHandler(client, w);
                 } else if (loop.getDebug()) {   // a failed handshake only closes the connection, as in asyncio
-                    LOG.log(System.Logger.Level.DEBUG, "TLS handshake with " + w.writer().peerAddress() + " failed",
-                            failure);
+                    System.getLogger("io.github.asyncio4j.net").log(System.Logger.Level.DEBUG,
+                            "TLS handshake with " + w.writer().peerAddress() + " failed", failure);
                 }
                 maybeFinished(client);
             });
