@@ -1,8 +1,6 @@
 package io.github.asyncio4j.crawler;
 
 import java.io.PrintStream;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.util.Locale;
 import java.util.Map;
 
@@ -103,12 +101,27 @@ public final class TextReport {
         return fixed(n / (1024.0 * 1024), 1) + " MiB";
     }
 
-    /** {@code String.format(Locale.ROOT, "%.<places>f", v)}, without a Formatter: the same half-up rounding. */
+    /**
+     * {@code String.format(Locale.ROOT, "%.<places>f", v)} for a report's numbers, without a Formatter (or
+     * BigDecimal, whose class initialisation costs more): the shortest decimal form of {@code v}, rounded half up,
+     * as the Formatter does. Other values (negative, below 0.001, 10^7 and over, not finite) go to the Formatter.
+     */
     static String fixed(double v, int places) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
+        String s = Double.toString(v);
+        if (!(v >= 0) || Double.isInfinite(v) || s.indexOf('E') >= 0 || places < 1 || places > 6) {
             return String.format(Locale.ROOT, "%." + places + "f", v);
         }
-        return BigDecimal.valueOf(v).setScale(places, RoundingMode.HALF_UP).toPlainString();
+        int dot = s.indexOf('.');
+        String fraction = s.substring(dot + 1);
+        long unscaled = Long.parseLong(s.substring(0, dot) + (fraction + "000000").substring(0, places));
+        if (fraction.length() > places && fraction.charAt(places) >= '5') {
+            unscaled++;
+        }
+        String digits = Long.toString(unscaled);
+        if (digits.length() <= places) {
+            digits = "0".repeat(places + 1 - digits.length()) + digits;
+        }
+        return digits.substring(0, digits.length() - places) + "." + digits.substring(digits.length() - places);
     }
 
     private static String padRight(String s, int width) {

@@ -59,6 +59,10 @@ class TextReportTest {
                         .isEqualTo(String.format(Locale.ROOT, "%." + places + "f", v));
             }
         }
+        for (double v : new double[] {0, 0.0004, 0.00049, 0.0005, 0.9995, 9.95, 99.95, 1e7, 1.5e9, -2.25}) {
+            assertThat(TextReport.fixed(v, 3)).as("%s", v).isEqualTo(String.format(Locale.ROOT, "%.3f", v));
+            assertThat(TextReport.fixed(v, 1)).as("%s", v).isEqualTo(String.format(Locale.ROOT, "%.1f", v));
+        }
         assertThat(TextReport.fixed(Double.NaN, 1)).isEqualTo("NaN");
         assertThat(TextReport.bytes(1023)).isEqualTo("1023 B");
         assertThat(TextReport.bytes(1024 + 51)).isEqualTo("1.0 KiB");
