@@ -9,7 +9,10 @@
   (real_sites.py), then the same behind a proxy that holds each response back 20 ms. asyncio4j (100 tasks), wget
   -r (one connection), Scrapy at 100 concurrent requests and at its defaults (16, 8 per domain): median wall time,
   CPU seconds (user + system) and peak RSS of each whole command (/usr/bin/time), pages found, and how the set of
-  URLs each found differs from wget's. The JVM's start-up is measured on its own (a crawl of one page).
+  URLs each found differs from wget's. The JVM's start-up is measured on its own (a crawl of one page). A floor
+  row, "curl, all URLs known": curl fetching every page asyncio4j found, 100 transfers at once, told every URL in
+  advance: no crawling, no parsing, no waiting for a page's links, no JVM. No crawler can beat it through the same
+  server and proxy, so it shows how much of a crawl's time the harness itself sets.
 """
 import argparse
 import json
@@ -112,6 +115,22 @@ def is_html_page(url):
     return last == "" or last.endswith((".html", ".htm")) or "." not in last
 
 
+def real_floor(urls, tmp):
+    """curl fetching `urls`, 100 at a time, all known in advance: the harness's floor for a 100-wide crawl."""
+    config = os.path.join(tmp, "floor.curl")
+    with open(config, "w") as f:
+        for u in sorted(urls):
+            f.write('url = "%s"\noutput = "/dev/null"\n' % u.replace('"', '%22'))
+    p, wall, cpu, rss = timed(["curl", "--silent", "--show-error", "--parallel", "--parallel-max", "100",
+                               "--config", config])
+    if p.returncode != 0:
+        raise RuntimeError("curl failed (%d): %s" % (p.returncode, p.stderr[-2000:]))
+    return {"wall": wall, "cpu": cpu, "rss_mb": rss, "found": set(urls)}
+
+
+FLOOR = "curl, all URLs known"
+
+
 def real_scrapy(default_concurrency):
     def crawl(url, tmp):
         urls = os.path.join(tmp, "scrapy-urls.txt")
@@ -167,6 +186,12 @@ def real_sites(args):
                             runs[name].append(r)
                             print("  run %d %-14s %5d pages %7.2f s wall %7.2f s CPU %6.0f MB" % (
                                 i + 1, name, len(r["found"]), r["wall"], r["cpu"], r["rss_mb"]), file=sys.stderr)
+                        if shutil.which("curl"):
+                            r = real_floor(runs["asyncio4j"][-1]["found"], tmp)
+                            runs.setdefault(FLOOR, []).append(r)
+                            print("  run %d %-14s %5d pages %7.2f s wall %7.2f s CPU %6.0f MB" % (
+                                i + 1, "floor (curl)", len(r["found"]), r["wall"], r["cpu"], r["rss_mb"]),
+                                file=sys.stderr)
                     reference = runs["wget"][0]["found"] if "wget" in runs else None
                     for name, rs_ in runs.items():
                         found = rs_[0]["found"]
@@ -176,7 +201,7 @@ def real_sites(args):
                                "rss_mb": max(r["rss_mb"] for r in rs_)}
                         if "bytes" in rs_[0]:
                             row["html_mb"] = rs_[0]["bytes"] / 1e6
-                        if reference is not None and name != "wget":
+                        if reference is not None and name not in ("wget", FLOOR):
                             only, missing = sorted(found - reference), sorted(reference - found)
                             row["vs_wget"] = {"only_here": len(only), "only_wget": len(missing),
                                               "examples_only_here": only[:5], "examples_only_wget": missing[:5]}

@@ -1,8 +1,6 @@
 package io.github.asyncio4j.crawler;
 
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import com.google.gson.stream.JsonWriter;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.Map;
@@ -10,60 +8,74 @@ import java.util.Map;
 /**
  * The report as JSON: {@code {"summary": {...}, "pages": [...], "excluded": {...}, "unfinished": [...]}} with the
  * field names of the crawler's documentation; a failed fetch has {@code "status": null} and {@code "error"} set.
+ * Written as it goes (Gson's {@link JsonWriter}), two-space indented, nulls kept: no tree of the whole report is
+ * built first (a crawl's excluded URLs alone are thousands of entries).
  */
 public final class JsonReport {
     private JsonReport() {
     }
 
     public static void write(CrawlReport r, Writer out) throws IOException {
-        JsonObject root = new JsonObject();
-        JsonObject summary = new JsonObject();
-        summary.addProperty("fetched", r.fetched());
-        summary.addProperty("errors", r.errors());
-        summary.addProperty("redirects", r.redirects());
-        summary.addProperty("bytes", r.bytes());
-        summary.addProperty("seconds", r.seconds());
-        summary.addProperty("pages_per_second", r.pagesPerSecond());
-        summary.add("statuses", counts(r.statuses()));
-        summary.add("content_types", counts(r.contentTypes()));
-        summary.add("excluded", counts(r.exclusions()));
-        summary.addProperty("interrupted", r.interrupted());
-        summary.add("hosts", counts(r.hosts()));
-        summary.add("response_times", counts(r.responseTimes()));
-        JsonObject sitemaps = new JsonObject();
-        r.sitemaps().forEach(sitemaps::addProperty);
-        summary.add("sitemaps", sitemaps);
-        root.add("summary", summary);
-        JsonArray pages = new JsonArray();
-        for (PageRecord p : r.pages()) {
-            JsonObject o = new JsonObject();
-            o.addProperty("url", p.url());
-            o.addProperty("status", p.status());
-            o.addProperty("content_type", p.contentType());
-            o.addProperty("bytes", p.bytes());
-            o.addProperty("links", p.links());
-            o.addProperty("new_links", p.newLinks());
-            o.addProperty("redirect_to", p.redirectTo());
-            o.addProperty("error", p.error());
-            o.addProperty("ms", p.ms());
-            o.addProperty("tries", p.tries());
-            o.addProperty("at", p.at());
-            pages.add(o);
+        JsonWriter w = new JsonWriter(out);
+        w.setIndent("  ");
+        w.setSerializeNulls(true);
+        w.setHtmlSafe(true);      // as Gson writes it: "<" as \u003c, the response-time buckets included
+        w.beginObject();
+        w.name("summary").beginObject();
+        w.name("fetched").value(r.fetched());
+        w.name("errors").value(r.errors());
+        w.name("redirects").value(r.redirects());
+        w.name("bytes").value(r.bytes());
+        w.name("seconds").value(r.seconds());
+        w.name("pages_per_second").value(r.pagesPerSecond());
+        counts(w.name("statuses"), r.statuses());
+        counts(w.name("content_types"), r.contentTypes());
+        counts(w.name("excluded"), r.exclusions());
+        w.name("interrupted").value(r.interrupted());
+        counts(w.name("hosts"), r.hosts());
+        counts(w.name("response_times"), r.responseTimes());
+        w.name("sitemaps").beginObject();
+        for (Map.Entry<String, String> e : r.sitemaps().entrySet()) {
+            w.name(e.getKey()).value(e.getValue());
         }
-        root.add("pages", pages);
-        JsonObject excluded = new JsonObject();
-        r.excluded().forEach(excluded::addProperty);
-        root.add("excluded", excluded);
-        JsonArray unfinished = new JsonArray();
-        r.unfinished().forEach(unfinished::add);
-        root.add("unfinished", unfinished);
-        new GsonBuilder().serializeNulls().setPrettyPrinting().create().toJson(root, out);
-        out.flush();
+        w.endObject();
+        w.endObject();
+        w.name("pages").beginArray();
+        for (PageRecord p : r.pages()) {
+            w.beginObject();
+            w.name("url").value(p.url());
+            w.name("status").value(p.status());
+            w.name("content_type").value(p.contentType());
+            w.name("bytes").value(p.bytes());
+            w.name("links").value(p.links());
+            w.name("new_links").value(p.newLinks());
+            w.name("redirect_to").value(p.redirectTo());
+            w.name("error").value(p.error());
+            w.name("ms").value(p.ms());
+            w.name("tries").value(p.tries());
+            w.name("at").value(p.at());
+            w.endObject();
+        }
+        w.endArray();
+        w.name("excluded").beginObject();
+        for (Map.Entry<String, String> e : r.excluded().entrySet()) {
+            w.name(e.getKey()).value(e.getValue());
+        }
+        w.endObject();
+        w.name("unfinished").beginArray();
+        for (String url : r.unfinished()) {
+            w.value(url);
+        }
+        w.endArray();
+        w.endObject();
+        w.flush();
     }
 
-    private static JsonObject counts(Map<?, Long> m) {
-        JsonObject o = new JsonObject();
-        m.forEach((k, v) -> o.addProperty(k.toString(), v));
-        return o;
+    private static void counts(JsonWriter w, Map<?, Long> m) throws IOException {
+        w.beginObject();
+        for (Map.Entry<?, Long> e : m.entrySet()) {
+            w.name(e.getKey().toString()).value(e.getValue());
+        }
+        w.endObject();
     }
 }
