@@ -51,7 +51,8 @@ final class Compiled {
             return null;
         }
         if (Runtime.version().feature() < 24) {
-            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: -D" + PROPERTY + "=compiled needs JDK 24 or newer "
+            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: -D" + PROPERTY
+                    + "=compiled needs JDK 24 or newer "
                     + "(the ClassFile API); this is JDK " + Runtime.version().feature() + ", so it is ignored");
             return null;
         }

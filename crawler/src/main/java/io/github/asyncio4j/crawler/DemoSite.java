@@ -157,7 +157,8 @@ public final class DemoSite implements RawHttpHandler {
         StringBuilder b = new StringBuilder(LONG_BYTES + 512)
                 .append("<html><head><title>A long page</title></head><body><h1>A long page</h1>");
         for (int i = 0; b.length() < LONG_BYTES; i++) {
-            b.append("<h2 id=\"s").append(i).append("\">Section ").append(i).append("</h2><p>Lorem ipsum dolor sit amet, ")
+            b.append("<h2 id=\"s").append(i).append("\">Section ").append(i)
+                    .append("</h2><p>Lorem ipsum dolor sit amet, ")
                     .append("consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna ")
                     .append("aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris.</p><p>See ")
                     .append("<a href=\"/page/").append(i % pages).append("\">page ").append(i % pages)

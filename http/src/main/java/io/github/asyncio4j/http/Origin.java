@@ -47,7 +47,8 @@ public record Origin(String scheme, String host, int port) {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Origin other && port == other.port && host.equals(other.host) && scheme.equals(other.scheme);
+        return o instanceof Origin other && port == other.port && host.equals(other.host)
+                && scheme.equals(other.scheme);
     }
 
     @Override

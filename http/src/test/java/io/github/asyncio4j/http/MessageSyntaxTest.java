@@ -33,6 +33,14 @@ class MessageSyntaxTest {
         assertThat(Origin.of(URI.create("https://example.org:8443/")).hostHeader()).isEqualTo("example.org:8443");
         assertThat(Origin.of(URI.create("http://[::1]:8080/")).hostHeader()).isEqualTo("[::1]:8080");
         assertThat(Origin.of(URI.create("http://[::1]/")).host()).isEqualTo("::1");
+        // equals and hashCode are written out (not the record's): every component counts, equal ones hash alike
+        Origin o = new Origin("http", "example.org", 80);
+        Origin same = new Origin("http", "example.org", 80);
+        assertThat(o).isEqualTo(same).hasSameHashCodeAs(same)
+                .isNotEqualTo(new Origin("https", "example.org", 80))
+                .isNotEqualTo(new Origin("http", "example.com", 80))
+                .isNotEqualTo(new Origin("http", "example.org", 8080))
+                .isNotEqualTo(null).isNotEqualTo("http://example.org");
     }
 
     @Test
