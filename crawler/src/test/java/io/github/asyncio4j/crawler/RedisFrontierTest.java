@@ -68,8 +68,11 @@ class RedisFrontierTest {
 
     @Test
     void threeProcessesFetchEveryPageOnceBetweenThem() throws Exception {
+        // 0.1 s per answer and 4 requests to the host at a time: one process alone needs some 4 s for the site, so
+        // the three JVMs, which start seconds apart on a loaded machine, all take part (without the delay, one
+        // crawler that started first could fetch all of it before the last one asked for a URL)
         try (RedisServer redis = new RedisServer(dir.resolve("redis"));
-             CountingServer server = new CountingServer(PAGES)) {
+             CountingServer server = new CountingServer(PAGES, 0.1)) {
             List<ChildCrawl> crawls = startAll(dir, List.of(args(redis, server, "p0"), args(redis, server, "p1"),
                     args(redis, server, "p2")));
             for (ChildCrawl c : crawls) {
