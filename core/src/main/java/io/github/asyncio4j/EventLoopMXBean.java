@@ -6,8 +6,8 @@ package io.github.asyncio4j;
  * creates it: attaching JConsole, JMC or {@code ./asyncio4j ps PID} does, as does
  * {@code -Dcom.sun.management.jmxremote} or a call to {@code ManagementFactory.getPlatformMBeanServer()}), within
  * about a second of that, and once the loop has run for a second (shorter-lived loops are never registered). Set
- * the system property {@code asyncio4j.jmx=false} to register nothing. The counts are read without stopping the loop, so they are a
- * moment's approximation; {@link #dumpTasks()} is exact (it is built on the loop's thread).
+ * the system property {@code asyncio4j.jmx=false} to register nothing. The counts are read without stopping the
+ * loop, so they are a moment's approximation; {@link #dumpTasks()} is exact (it is built on the loop's thread).
  */
 public interface EventLoopMXBean {
     /** The loop's name in the object name ({@code loop-N}). */

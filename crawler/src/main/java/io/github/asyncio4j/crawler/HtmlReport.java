@@ -35,8 +35,8 @@ public final class HtmlReport {
         row(b, "errors", Long.toString(r.errors()));
         row(b, "redirects", Long.toString(r.redirects()));
         row(b, "bytes", TextReport.bytes(r.bytes()));
-        row(b, "seconds", String.format(Locale.ROOT, "%.3f", r.seconds()));
-        row(b, "pages per second", String.format(Locale.ROOT, "%.1f", r.pagesPerSecond()));
+        row(b, "seconds", TextReport.fixed(r.seconds(), 3));
+        row(b, "pages per second", TextReport.fixed(r.pagesPerSecond(), 1));
         row(b, "max tasks", Integer.toString(r.config().maxTasks()));
         if (r.interrupted()) {
             row(b, "interrupted, unfinished", Integer.toString(r.unfinished().size()));

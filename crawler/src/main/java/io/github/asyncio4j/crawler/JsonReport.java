@@ -34,11 +34,7 @@ public final class JsonReport {
         w.name("interrupted").value(r.interrupted());
         counts(w.name("hosts"), r.hosts());
         counts(w.name("response_times"), r.responseTimes());
-        w.name("sitemaps").beginObject();
-        for (Map.Entry<String, String> e : r.sitemaps().entrySet()) {
-            w.name(e.getKey()).value(e.getValue());
-        }
-        w.endObject();
+        strings(w.name("sitemaps"), r.sitemaps());
         w.endObject();
         w.name("pages").beginArray();
         for (PageRecord p : r.pages()) {
@@ -57,11 +53,7 @@ public final class JsonReport {
             w.endObject();
         }
         w.endArray();
-        w.name("excluded").beginObject();
-        for (Map.Entry<String, String> e : r.excluded().entrySet()) {
-            w.name(e.getKey()).value(e.getValue());
-        }
-        w.endObject();
+        strings(w.name("excluded"), r.excluded());
         w.name("unfinished").beginArray();
         for (String url : r.unfinished()) {
             w.value(url);
@@ -69,6 +61,14 @@ public final class JsonReport {
         w.endArray();
         w.endObject();
         w.flush();
+    }
+
+    private static void strings(JsonWriter w, Map<String, String> m) throws IOException {
+        w.beginObject();
+        for (Map.Entry<String, String> e : m.entrySet()) {
+            w.name(e.getKey()).value(e.getValue());
+        }
+        w.endObject();
     }
 
     private static void counts(JsonWriter w, Map<?, Long> m) throws IOException {
