@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
@@ -62,6 +63,7 @@ public final class HttpClient implements AutoCloseable {
     private final int maxHeaderBytes;
     private final String userAgent;
     private final SSLContext sslContext;
+    private final List<String> preferredCipherSuites;
     private final ConnectionPool pool;
     private SSLContext defaultSsl;
     /** The loop this client's connections and waiters belong to: the first that used it. */
@@ -74,7 +76,8 @@ public final class HttpClient implements AutoCloseable {
         this.maxBodySize = b.maxBodySize;
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.userAgent = b.userAgent;
-        this.sslContext = b.sslContext;
+        this.preferredCipherSuites = b.preferredCipherSuites;
+        this.sslContext = b.sslContext == null ? null : PreferredCipherSuites.wrap(b.sslContext, preferredCipherSuites);
         this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleTimeout);
     }
 
@@ -226,7 +229,7 @@ public final class HttpClient implements AutoCloseable {
                 }
             }));
             if (defaultSsl == null) {
-                defaultSsl = loaded;
+                defaultSsl = PreferredCipherSuites.wrap(loaded, preferredCipherSuites);
             }
         }
         return defaultSsl;
@@ -311,6 +314,7 @@ public final class HttpClient implements AutoCloseable {
         private int maxConnectionsPerHost = 10;
         private String userAgent = "asyncio4j-http/0.1";
         private SSLContext sslContext;
+        private List<String> preferredCipherSuites = List.of();
 
         private Builder() {
         }
@@ -378,6 +382,17 @@ public final class HttpClient implements AutoCloseable {
         /** The TLS context for {@code https} (default: the JVM's default context and trust store). */
         public Builder sslContext(SSLContext context) {
             this.sslContext = context;
+            return this;
+        }
+
+        /**
+         * TLS cipher suites to offer first, where the context enables them (the rest follow in the context's order;
+         * none is added or removed). A JVM without C2 (the crawler's, {@code -XX:TieredStopAtLevel=1}) decrypts
+         * {@code TLS_CHACHA20_POLY1305_SHA256} about three times faster than AES-GCM, whose fast path is a C2
+         * intrinsic. Default: the context's own order.
+         */
+        public Builder preferredCipherSuites(String... suites) {
+            this.preferredCipherSuites = List.of(suites);
             return this;
         }
 
