@@ -21,7 +21,7 @@ public final class HttpFetcher implements Fetcher {
     /** The default bound on a body, after decoding. */
     public static final long DEFAULT_MAX_BODY = 10L << 20;
     /** What the client asks for unless told otherwise (see {@link HttpClient}). */
-    private static final String ACCEPT_ENCODING = "gzip, deflate";
+    private static final String ACCEPT_ENCODING = "gzip, deflate, br, zstd";
 
     /**
      * Set by the launcher when the crawler's JVM runs without C2 ({@code -XX:TieredStopAtLevel=1}): TLS then offers

@@ -1,20 +1,31 @@
 package io.github.asyncio4j.http;
 
+import com.aayushatharva.brotli4j.Brotli4jLoader;
+import com.aayushatharva.brotli4j.decoder.BrotliInputStream;
+import com.github.luben.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.zip.DataFormatException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
 
 /**
- * Decodes a {@code Content-Encoding} of {@code gzip}, {@code x-gzip} or {@code deflate} (zlib-wrapped, or raw
- * deflate as some servers send) through a fixed-size buffer, stopping as soon as the output would pass the
- * maximum body size (so a decompression bomb costs at most that much memory). In-memory work only: it never
- * blocks. Other codings are left as they are (the {@code Content-Encoding} header tells the caller).
+ * Decodes a {@code Content-Encoding} of {@code gzip}, {@code x-gzip}, {@code deflate} (zlib-wrapped, or raw
+ * deflate as some servers send), {@code br} (Brotli, RFC 7932, through brotli4j: Google's C decoder) or
+ * {@code zstd} (Zstandard, RFC 8878, through zstd-jni: the reference C library) as a stream, through a fixed-size
+ * buffer, stopping as soon as the output would pass the maximum body size (so a decompression bomb costs at most
+ * that much memory). In-memory work only: it never blocks. Other codings are left as they are (the
+ * {@code Content-Encoding} header tells the caller).
+ *
+ * <p>The two native decoders are loaded at the first body that needs one (never for a crawl that meets none); a
+ * platform without brotli4j's native library fails such a body with an {@link HttpProtocolException} saying so.
  */
 final class ContentDecoding {
+    /** The codings a client advertises in {@code Accept-Encoding}, most preferred last (as browsers list them). */
+    static final String ACCEPT_ENCODING = "gzip, deflate, br, zstd";
     private static final int BUFFER = 16 * 1024;
 
     private ContentDecoding() {
@@ -23,7 +34,7 @@ final class ContentDecoding {
     /** True if {@code coding} is one this class decodes. */
     static boolean supports(String coding) {
         return switch (coding.strip().toLowerCase(Locale.ROOT)) {
-            case "gzip", "x-gzip", "deflate" -> true;
+            case "gzip", "x-gzip", "deflate", "br", "zstd" -> true;
             default -> false;
         };
     }
@@ -35,11 +46,30 @@ final class ContentDecoding {
             if (c.equals("deflate")) {
                 return inflate(raw, max);
             }
-            try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(raw), BUFFER)) {
-                return drain(in, max, "gzip");
+            try (InputStream in = decoder(c, new ByteArrayInputStream(raw))) {
+                return drain(in, max, c);
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new HttpProtocolException("bad " + c + " body: " + e.getMessage(), e);
+        }
+    }
+
+    private static InputStream decoder(String coding, InputStream raw) throws IOException {
+        return switch (coding) {
+            case "br" -> {
+                loadBrotli();
+                yield new BrotliInputStream(raw, BUFFER);
+            }
+            case "zstd" -> new ZstdInputStream(raw);
+            default -> new GZIPInputStream(raw, BUFFER);
+        };
+    }
+
+    private static void loadBrotli() {
+        if (!Brotli4jLoader.isAvailable()) {
+            Throwable why = Brotli4jLoader.getUnavailabilityCause();
+            throw new HttpProtocolException("cannot decode a br body: brotli4j's native library is not available "
+                    + "on this platform (" + (why == null ? "unknown reason" : why.getMessage()) + ")", why);
         }
     }
 

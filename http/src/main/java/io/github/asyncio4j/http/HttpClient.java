@@ -32,10 +32,11 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  *
  * <p><b>Requests.</b> {@link #send} returns a coroutine: await it, or run many at once with {@code createTask}.
- * The client adds {@code Host}, {@code User-Agent}, {@code Accept-Encoding: gzip, deflate} and
- * {@code Content-Length} unless the request has them. Response bodies may be framed by {@code Content-Length},
- * chunked coding (trailers go to {@link HttpResponse#trailers()}) or the connection's end; gzip and deflate
- * bodies are decoded (headers stay as received). Both HTTP/1.1 and HTTP/1.0 servers work.
+ * The client adds {@code Host}, {@code User-Agent},
+ * {@code Accept-Encoding: gzip, deflate, br, zstd} and {@code Content-Length} unless the request has them.
+ * Response bodies may be framed by {@code Content-Length}, chunked coding (trailers go to
+ * {@link HttpResponse#trailers()}) or the connection's end; gzip, deflate, br and zstd bodies are decoded
+ * (headers stay as received). Both HTTP/1.1 and HTTP/1.0 servers work.
  *
  * <p><b>Connections.</b> A connection goes back to the pool after a response was read completely, unless either
  * side said {@code Connection: close}, the server spoke HTTP/1.0 without {@code keep-alive}, or the body ran to
@@ -257,7 +258,7 @@ public final class HttpClient implements AutoCloseable {
             Http1.appendField(head, "User-Agent", userAgent);
         }
         if (!h.contains("Accept-Encoding")) {
-            Http1.appendField(head, "Accept-Encoding", "gzip, deflate");
+            Http1.appendField(head, "Accept-Encoding", ContentDecoding.ACCEPT_ENCODING);
         }
         if (!h.contains("Content-Length") && !h.contains("Transfer-Encoding")
                 && (request.body().length > 0 || request.method().equals("POST") || request.method().equals("PUT"))) {
@@ -343,7 +344,7 @@ public final class HttpClient implements AutoCloseable {
             return this;
         }
 
-        /** The largest body accepted, after gzip/deflate decoding (default 10 MiB). */
+        /** The largest body accepted, after content decoding (default 10 MiB). */
         public Builder maxBodySize(long bytes) {
             if (bytes < 0 || bytes > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("maxBodySize out of range (0 to 2 GiB): " + bytes);
