@@ -109,7 +109,48 @@ public final class HttpClient implements AutoCloseable {
                 () -> exchange(request, origin, head)));
     }
 
-    private HttpResponse exchange(HttpRequest request, Origin origin, byte[] head) {
+    /**
+     * Opens a WebSocket to {@code url} ({@code ws://} or {@code wss://}) with default {@link WebSocket.Options}:
+     * connects with this client's connect timeout and TLS context, sends the upgrade request (with this client's
+     * {@code User-Agent}), and checks the server's {@code 101} response within the read timeout. The connection
+     * is the WebSocket's alone, never pooled. The URL is checked now.
+     *
+     * @throws WebSocketHandshakeException (when awaited) if the server refuses or answers wrongly
+     */
+    public Coroutine<WebSocket> websocket(String url) {
+        return websocket(url, WebSocket.Options.defaults());
+    }
+
+    /** {@link #websocket(String)} with the given options (subprotocols, compression, limits, extra headers). */
+    public Coroutine<WebSocket> websocket(String url, WebSocket.Options options) {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(options, "options");
+        return WebSocketHandshake.connect(this, url, options);
+    }
+
+    /** A new connection to {@code origin} for an upgrade (outside the pool), on the client's loop. */
+    Connection connectForUpgrade(Origin origin) {
+        claimLoop();
+        if (pool.isClosed()) {
+            throw new IllegalStateException("the HttpClient is closed");
+        }
+        return open(origin);
+    }
+
+    Duration readTimeout() {
+        return readTimeout;
+    }
+
+    int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    String userAgent() {
+        return userAgent;
+    }
+
+    /** Binds the client to the running loop at its first use; another loop is refused. */
+    private void claimLoop() {
         EventLoop loop = Async.getRunningLoop();
         if (owner == null) {
             owner = loop;
@@ -117,6 +158,10 @@ public final class HttpClient implements AutoCloseable {
             throw new IllegalStateException("an HttpClient belongs to the event loop that first used it ("
                     + owner + "); make one client per loop");
         }
+    }
+
+    private HttpResponse exchange(HttpRequest request, Origin origin, byte[] head) {
+        claimLoop();
         for (int attempt = 1; ; attempt++) {
             PooledConnection c = pool.acquire(origin, this::open);
             boolean reused = c.requests() > 0;
