@@ -3,16 +3,19 @@ package io.github.asyncio4j.http;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.util.Locale;
 import java.util.zip.DataFormatException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 /**
  * Decodes a {@code Content-Encoding} of {@code gzip}, {@code x-gzip} or {@code deflate} (zlib-wrapped, or raw
  * deflate as some servers send) through a fixed-size buffer, stopping as soon as the output would pass the
  * maximum body size (so a decompression bomb costs at most that much memory). In-memory work only: it never
  * blocks. Other codings are left as they are (the {@code Content-Encoding} header tells the caller).
+ * {@link #decoding} decodes a streamed body as it is read instead (the reads of its source may await).
  */
 final class ContentDecoding {
     private static final int BUFFER = 16 * 1024;
@@ -76,5 +79,63 @@ final class ContentDecoding {
         } finally {
             inflater.end();
         }
+    }
+
+    /**
+     * A stream of the decoded bytes of {@code raw}, a body in {@code coding} ({@link #supports supported}), made at
+     * its first read (a gzip stream reads its header when made). Reads of {@code raw} may await: the decoders'
+     * buffers are the only state, so a read suspends in the middle of theirs and goes on when bytes come. Closing
+     * it frees the decoder (not {@code raw}). Its {@link IOException}s other than {@code raw}'s are bad encodings.
+     */
+    static InputStream decoding(InputStream raw, String coding) {
+        String c = coding.strip().toLowerCase(Locale.ROOT);
+        return new InputStream() {
+            private InputStream decoder;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (decoder == null) {
+                    decoder = c.equals("deflate") ? inflating(raw) : new GZIPInputStream(raw, BUFFER);
+                }
+                return decoder.read(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (decoder != null) {
+                    decoder.close();
+                }
+            }
+        };
+    }
+
+    /** Deflate, zlib-wrapped or raw as the first two bytes say; closing it ends the inflater. */
+    private static InputStream inflating(InputStream raw) throws IOException {
+        PushbackInputStream in = new PushbackInputStream(raw, 2);
+        byte[] first = new byte[2];
+        int n = 0;
+        for (int r; n < 2 && (r = in.read(first, n, 2 - n)) > 0; ) {
+            n += r;
+        }
+        in.unread(first, 0, n);
+        boolean zlib = n == 2 && (first[0] & 0x0f) == 8 && ((first[0] & 0xff) << 8 | (first[1] & 0xff)) % 31 == 0;
+        Inflater inflater = new Inflater(!zlib);
+        return new InflaterInputStream(in, inflater, BUFFER) {
+            private boolean ended;
+
+            @Override
+            public void close() throws IOException {
+                if (!ended) {
+                    ended = true;
+                    inflater.end();
+                }
+            }
+        };
     }
 }
