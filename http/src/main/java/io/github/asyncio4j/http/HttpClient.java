@@ -5,6 +5,7 @@ import static io.github.asyncio4j.Async.await;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.LoopClock;
 import io.github.asyncio4j.net.Connection;
 import io.github.asyncio4j.net.StreamOptions;
 import io.github.asyncio4j.net.Streams;
@@ -205,6 +206,19 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private Exchanged roundTrip(StreamWriter out, MessageReader in, HttpRequest request, byte[] head) {
+        Head h = sendAndReadHead(out, in, request, head);
+        Headers.Builder trailers = Headers.builder();
+        byte[] body = in.readBody(h.framing(), maxBodySize, trailers);
+        return new Exchanged(new HttpResponse(h.status().status(), h.status().reason(), h.headers(), body,
+                h.status().version(), trailers.build()), h.keepAlive());
+    }
+
+    /** A response's head: its status line, fields, body framing, and whether the connection may be reused. */
+    record Head(Http1.StatusLine status, Headers headers, Http1.Framing framing, boolean keepAlive) {
+    }
+
+    /** Sends the request and reads the response up to its body (skipping 1xx interim responses). */
+    private Head sendAndReadHead(StreamWriter out, MessageReader in, HttpRequest request, byte[] head) {
         out.write(head);
         if (request.body().length > 0) {
             out.write(request.body());
@@ -230,16 +244,69 @@ public final class HttpClient implements AutoCloseable {
             throw new HttpProtocolException("unexpected 101 Switching Protocols (no upgrade was asked for)");
         }
         Http1.Framing framing = Http1.responseFraming(request.method(), status.status(), headers);
-        Headers.Builder trailers = Headers.builder();
-        byte[] body = in.readBody(framing, maxBodySize, trailers);
         boolean keepAlive = !(framing instanceof Http1.Framing.UntilEof)
                 && !(headers.contains("Transfer-Encoding") && headers.contains("Content-Length"))
                 && !request.headers().hasToken("Connection", "close")
                 && (status.version().equals("HTTP/1.1")
                     ? !headers.hasToken("Connection", "close")
                     : headers.hasToken("Connection", "keep-alive"));
-        return new Exchanged(new HttpResponse(status.status(), status.reason(), headers, body, status.version(),
-                trailers.build()), keepAlive);
+        return new Head(status, headers, framing, keepAlive);
+    }
+
+    /**
+     * Sends {@code request} and completes once the response's status line and headers are in; its body is then
+     * read piece by piece from the {@link StreamedResponse} (decoded as {@link #send} decodes it), which owns the
+     * connection until the body is read to its end (the connection goes back to the pool) or it is closed first
+     * (the connection is closed). The client's limits and timeouts hold as for {@link #send}: the read timeout for
+     * each read, the total timeout up to the last body byte, the maximum body size as the body is read. Close it
+     * (try-with-resources) whatever happens. Checks as {@link #send} does.
+     */
+    public Coroutine<StreamedResponse> stream(HttpRequest request) {
+        Objects.requireNonNull(request, "request");
+        Origin origin = Origin.of(request.uri());
+        byte[] head = requestHead(request, origin);
+        String what = "for " + request.method() + " " + request.uri();
+        return Coroutine.of(() -> {
+            double deadline = totalTimeout.isZero() ? Double.POSITIVE_INFINITY
+                    : Async.getRunningLoop().time() + LoopClock.seconds(totalTimeout);
+            Timeouts.Deadline total = new Timeouts.Deadline(deadline, totalTimeout, what);
+            return total.within(() -> openStream(request, origin, head, total));
+        });
+    }
+
+    private StreamedResponse openStream(HttpRequest request, Origin origin, byte[] head, Timeouts.Deadline total) {
+        claimLoop();
+        for (int attempt = 1; ; attempt++) {
+            PooledConnection c = pool.acquire(origin, this::open);
+            boolean reused = c.requests() > 0;
+            c.countRequest();
+            MessageReader in = new MessageReader(c.connection().reader(), readTimeout, maxHeaderBytes);
+            try {
+                Head h = in.guarded(() -> sendAndReadHead(c.connection().writer(), in, request, head));
+                return new StreamedResponse(h, in.bodyReader(h.framing(), maxBodySize), in, maxBodySize, total,
+                        new StreamedResponse.Owner() {
+                            @Override
+                            public void release() {
+                                if (h.keepAlive()) {
+                                    pool.release(c);
+                                } else {
+                                    pool.discard(c);
+                                }
+                            }
+
+                            @Override
+                            public void discard() {
+                                pool.discard(c);
+                            }
+                        });
+            } catch (Throwable e) {
+                pool.discard(c);
+                if (attempt == 1 && reused && !in.receivedAny() && isStale(e) && IDEMPOTENT.contains(request.method())) {
+                    continue;   // as in exchange: one retry on a new connection
+                }
+                throw e;
+            }
+        }
     }
 
     private HttpResponse decoded(HttpResponse r) {
