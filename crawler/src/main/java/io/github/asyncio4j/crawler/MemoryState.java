@@ -16,7 +16,7 @@ import java.util.Set;
  * last in-flight URL is done with none waiting, which wakes every idle worker with "complete".
  *
  * <p>Invariant: {@code seen} = waiting + in flight + {@code done}; the queue is shut down exactly when the first
- * two are empty. Loop-confined.
+ * two are empty and no feeder runs. Loop-confined.
  */
 final class MemoryState implements CrawlState {
     private final Queue<Item> queue = new Queue<>();
@@ -25,6 +25,8 @@ final class MemoryState implements CrawlState {
     private final Map<String, String> excluded = new LinkedHashMap<>();
     private final List<PageRecord> pages = new ArrayList<>();
     private int inFlight;
+    /** Feeders ({@link #startFeeding}) still running: the crawl is not complete while one is. */
+    private int feeders;
 
     @Override
     public boolean isSeen(String url) {
@@ -53,7 +55,7 @@ final class MemoryState implements CrawlState {
 
     @Override
     public Item claim() {
-        if (queue.empty() && inFlight == 0) {
+        if (queue.empty() && inFlight == 0 && feeders == 0) {
             queue.shutdown();
         }
         try {
@@ -80,9 +82,25 @@ final class MemoryState implements CrawlState {
     private void finish(Item item) {
         done.add(item.url().toString());
         inFlight--;
-        if (inFlight == 0 && queue.empty()) {
+        completeIfIdle();
+    }
+
+    private void completeIfIdle() {
+        if (inFlight == 0 && feeders == 0 && queue.empty()) {
             queue.shutdown();   // complete: the workers waiting in claim() return null
         }
+    }
+
+    @Override
+    public boolean startFeeding() {
+        feeders++;
+        return true;
+    }
+
+    @Override
+    public void endFeeding() {
+        feeders--;
+        completeIfIdle();
     }
 
     @Override
