@@ -109,6 +109,19 @@ public interface CrawlState extends AutoCloseable {
      */
     void awaitHostTurn(String host);
 
+    /**
+     * Keeps the crawl from completing while this process may still admit URLs that no fetch will bring (a seeds file
+     * being read): until {@link #endFeeding()}, {@link #claim()} waits instead of returning null. False (the
+     * default) if this state cannot: the caller then admits them all before the workers start.
+     */
+    default boolean startFeeding() {
+        return false;
+    }
+
+    /** Ends what {@link #startFeeding()} began; the crawl may complete. */
+    default void endFeeding() {
+    }
+
     /** Records why {@code url} is not fetched, unless it is seen (it is, or will be, fetched after all). */
     void exclude(String url, String rule);
 

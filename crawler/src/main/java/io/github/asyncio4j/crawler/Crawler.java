@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The crawler of the "500 Lines or Less" asyncio chapter: a frontier of (URL, redirects left, depth) in a
@@ -47,7 +48,15 @@ public final class Crawler {
 
     private final CrawlConfig config;
     private final Fetcher fetcher;
-    private final HostFilter hosts;
+    private final CrawlScope scope;
+    /** With {@code maxPagesPerHost}: host (authority) to URLs admitted there, this run's and a resumed state's. */
+    private final Map<String, Long> admittedPerHost = new HashMap<>();
+    /** Where a bad line of the seeds file is reported (its number and why), beside its exclusion. */
+    private Consumer<String> seedWarnings = w -> { };
+    /** What {@code --seeds -} reads. */
+    private java.io.InputStream standardInput = System.in;
+    /** The seeds file, open from the start of the crawl until it is read (or the crawl ends). */
+    private SeedFile seedFile;
     private final Robots robots;
     private final CrawlState state;
     /** Origins whose robots.txt this process read and applied to their host's policy. */
@@ -77,7 +86,7 @@ public final class Crawler {
         this.config = config;
         this.fetcher = fetcher;
         this.state = state;
-        this.hosts = new HostFilter(config.roots(), config.strict());
+        this.scope = CrawlScope.forCrawl(config);
         this.robots = new Robots(fetcher, config.userAgent());
         this.throttle = config.autoThrottle() ? new AutoThrottle(config.perHost() > 0 ? config.perHost()
                 : config.maxTasks(), seconds(config.delay())) : null;
@@ -85,6 +94,16 @@ public final class Crawler {
 
     private static double seconds(java.time.Duration d) {
         return d.toNanos() / 1e9;
+    }
+
+    /** Receives a line for each bad line of the seeds file ({@code "--seeds FILE line 7: ..."}); call before crawl. */
+    void seedWarnings(Consumer<String> warnings) {
+        this.seedWarnings = warnings;
+    }
+
+    /** What a seeds file named {@code -} reads (tests; default {@link System#in}); call before crawl. */
+    void standardInput(java.io.InputStream in) {
+        this.standardInput = in;
     }
 
     /** Live counters, for a progress display (read them on the loop's thread). */
@@ -105,6 +124,11 @@ public final class Crawler {
             loop = Async.getRunningLoop();
             stopRequested = loop.createFuture();
             started = loop.time();
+            if (config.maxPagesPerHost() != Long.MAX_VALUE) {
+                countAdmittedPerHost();
+            }
+            // opened before the first request: a missing file fails the crawl at once (CrawlSetupException)
+            seedFile = config.seeds() == null ? null : SeedFile.open(config.seeds(), standardInput);
             for (URI root : config.roots()) {
                 admit(Urls.normalize(root.toString()), config.maxRedirect(), 0);
             }
@@ -117,10 +141,23 @@ public final class Crawler {
                     seeding.cancel();
                 }
             }
+            boolean feeding = config.seeds() != null && state.startFeeding();
+            if (config.seeds() != null && !feeding) {   // a state that cannot wait for seeds: all of them first
+                Task<Void> seeding = loop.createTask(feed(false), "crawler-seeds");
+                await(Async.wait(List.of(seeding, stopRequested), ReturnWhen.FIRST_COMPLETED));
+                if (seeding.isDone()) {
+                    seeding.result();
+                } else {
+                    seeding.cancel();
+                }
+            }
             if (!stopRequested.isDone()) {
                 try (var extractor = new LinkExtractor(config.workers()); var workers = new TaskGroup()) {
                     this.extractor = extractor;
                     List<Task<Void>> tasks = new ArrayList<>();
+                    if (feeding) {
+                        workers.createTask(feed(true), "crawler-seeds");
+                    }
                     for (int i = 0; i < config.maxTasks(); i++) {
                         tasks.add(workers.createTask(work(), "crawler-worker-" + i));
                     }
@@ -130,10 +167,87 @@ public final class Crawler {
                 }
             }
             boolean interrupted = stopRequested.isDone();
+            if (seedFile != null) {
+                seedFile.close();   // read to its end, or the crawl was stopped
+            }
             return new CrawlReport(config, state.pages(), state.excluded(), state.unfinished(),
                     loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps),
                     new CrawlReport.Recovery(retries, paused, givenUp));
         });
+    }
+
+    /** Most URLs waiting while the seeds file is read: more, and reading pauses until the workers take some. */
+    private int seedHighWater() {
+        return Math.max(1000, 10 * config.maxTasks());
+    }
+
+    /**
+     * {@code --seeds}: reads the file a batch of lines at a time off the loop and admits each seed as a root
+     * (widening the scope by it); with {@code paced}, pauses while the frontier holds {@link #seedHighWater()} URLs
+     * (so the file is read as the crawl goes), and ends {@link CrawlState#startFeeding} when the file is read. A
+     * bad line is excluded (its text, by rule {@code invalid-url} or {@code scheme}) and reported with its number;
+     * a read that fails ends the reading, reported the same way, and the crawl goes on with what was read.
+     */
+    private Coroutine<Void> feed(boolean paced) {
+        return Coroutine.of(() -> {
+            SeedFile file = seedFile;
+            try {
+                while (true) {
+                    while (paced && state.waiting() >= seedHighWater()) {
+                        await(Async.sleep(0.05));
+                    }
+                    List<SeedFile.Line> lines;
+                    try {
+                        lines = await(Async.toThread(() -> file.next(512)));
+                    } catch (java.io.UncheckedIOException e) {
+                        seedWarnings.accept("--seeds " + file.name() + ": reading stopped ("
+                                + ErrorText.of(e.getCause()) + "); the seeds read before are crawled");
+                        return null;
+                    }
+                    if (lines.isEmpty()) {
+                        return null;
+                    }
+                    for (SeedFile.Line line : lines) {
+                        seed(file, line);
+                    }
+                }
+            } finally {
+                file.close();
+                if (paced) {
+                    state.endFeeding();
+                }
+            }
+        });
+    }
+
+    private void seed(SeedFile file, SeedFile.Line line) {
+        String text = line.text();
+        URI url = text.length() > SeedFile.MAX_LINE ? null : Urls.normalize(text);
+        String why = url == null ? (text.length() > SeedFile.MAX_LINE ? "longer than " + SeedFile.MAX_LINE
+                + " characters" : "not a URL") : !Urls.isCrawlable(url) ? "not an http(s) URL with a host" : null;
+        if (why != null) {
+            String shown = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+            seedWarnings.accept("--seeds " + file.name() + " line " + line.number() + ": '" + shown + "' is " + why
+                    + " (skipped)");
+            exclude(text.length() > SeedFile.MAX_LINE ? shown : text, url == null ? "invalid-url" : "scheme");
+            return;
+        }
+        scope.addRoot(url);
+        admit(url, config.maxRedirect(), 0);
+    }
+
+    /** Counts what a resumed state admitted per host, for {@code maxPagesPerHost}. */
+    private void countAdmittedPerHost() {
+        for (PageRecord p : state.pages()) {
+            countAdmitted(URI.create(p.url()));
+        }
+        for (String u : state.unfinished()) {
+            countAdmitted(URI.create(u));
+        }
+    }
+
+    private void countAdmitted(URI url) {
+        admittedPerHost.merge(String.valueOf(url.getRawAuthority()), 1L, Long::sum);
     }
 
     /** Stops the crawl soon: workers are cancelled, and the report lists what was left. Loop thread only. */
@@ -412,10 +526,15 @@ public final class Crawler {
     /** The chapter's {@code add_url()}, with its filters: true if {@code url} is new and was queued. */
     private boolean admit(URI url, int redirectsLeft, int depth) {
         String key = url.toString();
-        String rule = !hosts.accepts(url) ? "host"
+        String rule = !scope.accepts(url) ? "host"
                 : config.exclude() != null && config.exclude().matcher(key).find() ? "exclude"
                 : depth > config.maxDepth() ? "max-depth"
                 : null;
+        boolean capped = config.maxPagesPerHost() != Long.MAX_VALUE;
+        if (rule == null && capped && admittedPerHost.getOrDefault(String.valueOf(url.getRawAuthority()), 0L)
+                >= config.maxPagesPerHost() && !state.isSeen(key)) {
+            rule = "max-pages-per-host";
+        }
         if (rule != null) {
             exclude(key, rule);
             return false;
@@ -423,6 +542,8 @@ public final class Crawler {
         Admission admission = state.add(new Item(url, redirectsLeft, depth), config.maxPages());
         if (admission == Admission.FULL) {
             exclude(key, "max-pages");
+        } else if (admission == Admission.ADDED && capped) {
+            countAdmitted(url);
         }
         return admission == Admission.ADDED;
     }

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * The crawler's {@link Fetcher} on asyncio4j's {@link HttpClient}: keep-alive connections pooled per host (as
@@ -47,7 +48,17 @@ public final class HttpFetcher implements Fetcher {
 
     /** A fetcher that also hands every exchange to {@code recorder} (null for none). */
     HttpFetcher(CrawlConfig config, long maxBodyBytes, WarcRecorder recorder) {
+        this(config, maxBodyBytes, recorder, null);
+    }
+
+    /**
+     * A fetcher that also hands every exchange to {@code recorder} (null for none) and speaks TLS with {@code ssl}
+     * (null: the JVM's default context).
+     */
+    HttpFetcher(CrawlConfig config, long maxBodyBytes, WarcRecorder recorder, SSLContext ssl) {
         client = HttpClient.builder()
+                .sslContext(ssl)
+                .maxConnections(config.connectionLimit())
                 .connectTimeout(config.timeout())
                 .readTimeout(config.timeout())
                 .totalTimeout(config.timeout())

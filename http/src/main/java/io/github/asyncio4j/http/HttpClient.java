@@ -11,9 +11,12 @@ import io.github.asyncio4j.net.StreamOptions;
 import io.github.asyncio4j.net.Streams;
 import io.github.asyncio4j.net.StreamWriter;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -42,12 +45,16 @@ import javax.net.ssl.SSLContext;
  * <p><b>Connections.</b> A connection goes back to the pool after a response was read completely, unless either
  * side said {@code Connection: close}, the server spoke HTTP/1.0 without {@code keep-alive}, or the body ran to
  * the connection's end. At most {@link Builder#maxConnectionsPerHost} connections per origin; further requests
- * wait in FIFO order. A request sent on a reused connection that the server had closed meanwhile (no byte of the
- * response received) is retried once on a new connection, for idempotent methods only.
+ * wait in FIFO order; at most {@link Builder#maxConnections} in all, the connection idle longest closed to make room.
+ * Host names are resolved off the loop's thread and remembered (an answer for two minutes, a failure for 30
+ * seconds; tasks that need a name being looked up share the lookup). A request sent on a reused connection that
+ * the server had closed meanwhile (no byte of the response received) is retried once on a new connection, for
+ * idempotent methods only.
  *
  * <p><b>Failures.</b> A malformed response is an {@link HttpProtocolException}, a body over the maximum a
  * {@link BodyTooLargeException}, an expired timeout an {@link HttpTimeoutException} naming it, a TLS failure
- * (certificate or host name) the JDK's {@link javax.net.ssl.SSLHandshakeException}, I/O errors (refused, reset)
+ * (certificate or host name) the JDK's {@link javax.net.ssl.SSLHandshakeException}, a name that does not resolve
+ * a {@link DnsException} (an {@link java.net.UnknownHostException}), other I/O errors (refused, reset)
  * the JDK's {@link IOException}s, unchanged and undeclared. After any failure, and when the request is
  * cancelled at any await point, its connection is closed at once and never reused.
  *
@@ -67,6 +74,7 @@ public final class HttpClient implements AutoCloseable {
     private final SSLContext sslContext;
     private final List<String> preferredCipherSuites;
     private final ConnectionPool pool;
+    private final DnsCache dns;
     private SSLContext defaultSsl;
     /** The loop this client's connections and waiters belong to: the first that used it. */
     private EventLoop owner;
@@ -80,7 +88,8 @@ public final class HttpClient implements AutoCloseable {
         this.userAgent = b.userAgent;
         this.preferredCipherSuites = b.preferredCipherSuites;
         this.sslContext = b.sslContext == null ? null : PreferredCipherSuites.wrap(b.sslContext, preferredCipherSuites);
-        this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleTimeout);
+        this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.maxConnections, b.idleTimeout);
+        this.dns = b.dns != null ? b.dns : DnsCache.system();
     }
 
     /** A client with the defaults of {@link Builder}. */
@@ -324,8 +333,14 @@ public final class HttpClient implements AutoCloseable {
         if (origin.isHttps()) {
             options = options.withSsl(sslContext()).withServerHostname(origin.host());
         }
-        return Timeouts.within(connectTimeout, HttpTimeoutException.Kind.CONNECT, "connecting to " + origin,
-                Streams.openConnection(origin.host(), origin.port(), options));
+        StreamOptions connect = options;
+        return Timeouts.within(connectTimeout, HttpTimeoutException.Kind.CONNECT, "connecting to " + origin, () -> {
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            for (InetAddress a : dns.resolve(origin.host())) {
+                addresses.add(new InetSocketAddress(a, origin.port()));
+            }
+            return await(Streams.openConnection(addresses, connect));
+        });
     }
 
     /** The configured context, else the JVM's default, loaded once off the loop (it reads the trust store). */
@@ -425,6 +440,8 @@ public final class HttpClient implements AutoCloseable {
         private long maxBodySize = 10L << 20;
         private int maxHeaderBytes = 64 * 1024;
         private int maxConnectionsPerHost = 10;
+        private int maxConnections = Integer.MAX_VALUE;
+        private DnsCache dns;
         private String userAgent = "asyncio4j-http/0.1";
         private SSLContext sslContext;
         private List<String> preferredCipherSuites = List.of();
@@ -480,6 +497,25 @@ public final class HttpClient implements AutoCloseable {
                 throw new IllegalArgumentException("maxConnectionsPerHost must be positive: " + n);
             }
             this.maxConnectionsPerHost = n;
+            return this;
+        }
+
+        /**
+         * The bound on connections open in all, every origin together (default: none). A request that needs a new
+         * connection when this many are open closes the connection idle longest, of any origin, or, with none
+         * idle, waits for one to close.
+         */
+        public Builder maxConnections(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("maxConnections must be positive: " + n);
+            }
+            this.maxConnections = n;
+            return this;
+        }
+
+        /** The resolver's cache (tests: a lookup of their own, a short time-to-live). */
+        Builder dnsCache(DnsCache cache) {
+            this.dns = cache;
             return this;
         }
 
