@@ -39,6 +39,13 @@ public abstract class GeneratorStateMachine {
     }
 
     /**
+     * A new machine of the same body, from the body's captured values: called on a prototype (made by the
+     * generated no-argument constructor) by the compiler's factory, so that making a machine is a plain
+     * {@code new}. Public for the compiler's package only; applications never call it.
+     */
+    public abstract GeneratorStateMachine make(Object[] captured, StackTraceElement[] sites);
+
+    /**
      * Runs the body from its resume point to the next suspension: returns the yielded value, or the end marker
      * (see {@link #returned}) when the body returned. {@code thrown}, if not null, is raised at the suspension
      * point instead of the yield returning {@code sent}. What the body throws propagates unchanged.
