@@ -241,6 +241,21 @@ public final class Coroutine<T> implements Awaitable<T> {
         }
     }
 
+    /**
+     * {@link #resume} for a compiled coroutine whose step runs in {@code root}'s continuation, which is running:
+     * an await in a method its body calls suspends that continuation (see {@code Frame.stepHosted}).
+     */
+    Object resumeHosted(Frame<?, ?, ?> root, Object value, Throwable toThrow) {
+        Current current = currentSlot();
+        Frame<?, ?, ?> previous = current.frame;
+        current.frame = frame;
+        try {
+            return frame.stepHosted(root, value, toThrow);
+        } finally {
+            current.frame = previous;
+        }
+    }
+
     StackTraceElement[] stackTrace() {
         return frame.isCompiled() ? frame.bodyStack().toArray(new StackTraceElement[0]) : frame.stackTrace();
     }

@@ -100,6 +100,47 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         return compiled != null;
     }
 
+    /** True for a compiled coroutine whose steps run in a continuation, and which is not running or hosted. */
+    boolean isGuardedCoroutine() {
+        return compiled != null && compiled.mode == Compiled.GUARDED && host == null && strand == null
+                && (state == CREATED || state == SUSPENDED);
+    }
+
+    /** The frame whose strand carries this one: its host while it runs inline, else itself. */
+    Frame<?, ?, ?> root() {
+        return host != null ? host : this;
+    }
+
+    /**
+     * One step of a guarded compiled coroutine ({@link #isGuardedCoroutine()}) in the continuation of
+     * {@code root}, which is running: the machine steps on the caller's stack with {@code root} as its host, so
+     * an await in a method the body calls suspends {@code root}'s continuation, this step included, as an
+     * inline {@code await} on a strand does; the step goes on when {@code root} is resumed.
+     */
+    Object stepHosted(Frame<?, ?, ?> root, Object value, Throwable toThrow) {
+        if (state == CREATED && (value != null || toThrow != null)) {
+            return resumeOther(value, toThrow, null);   // the errors of a first resume
+        }
+        host = root;
+        state = RUNNING;
+        Object y;
+        try {
+            y = compiled.machine.step(value, toThrow);
+        } catch (Throwable t) {
+            host = null;
+            state = CLOSED;
+            throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
+        }
+        host = null;
+        if (y == DONE) {
+            state = CLOSED;
+            result = compiled.machine.takeResult();
+            return DONE;
+        }
+        state = SUSPENDED;
+        return y;
+    }
+
     /** True for a compiled coroutine whose steps run on the driver's stack (no call of its body can await). */
     boolean isBareCoroutine() {
         return compiled != null && compiled.mode == Compiled.BARE;

@@ -129,14 +129,15 @@ public abstract class GeneratorStateMachine {
             delegate = f;
             return new Trap.WaitFuture(f);
         }
-        if (x instanceof Coroutine<?> c) {
+        if (x instanceof Coroutine<?> c && (c.frame.isCompiled() || !inContinuation())) {
             c.claim();
             delegate = c;
             return stepCoroutine(c, null, null);
         }
         Awaitable<?> a = (Awaitable<?>) x;
-        Frame<?, ?, ?> running = Coroutine.runningFrame();
-        if (running != null && running.isCurrentStrand()) {
+        if (inContinuation()) {
+            // This step runs in a continuation: an uncompiled coroutine or other awaitable runs here, inline, as
+            // on a strand (its awaits suspend this continuation), instead of in a continuation of its own.
             delegateResult = a.await();
             return Frame.DONE;
         }
@@ -169,10 +170,27 @@ public abstract class GeneratorStateMachine {
         return Frame.DONE;
     }
 
+    /** True when this machine's step runs in a continuation (its body may call methods that await). */
+    private static boolean inContinuation() {
+        Frame<?, ?, ?> running = Coroutine.runningFrame();
+        return running != null && running.isCurrentStrand();
+    }
+
+    /**
+     * One step of an awaited coroutine. A compiled one whose steps need a continuation, awaited from a step that
+     * runs in one already, steps in that continuation ({@code Coroutine.resumeHosted}): a chain of such awaits
+     * costs stack as a chain of plain calls does, not a continuation per level.
+     */
     private Object stepCoroutine(Coroutine<?> c, Object sent, Throwable thrown) {
         Object y;
         try {
-            y = c.resume(sent, thrown);
+            Frame<?, ?, ?> running;
+            if (c.frame.isGuardedCoroutine() && (running = Coroutine.runningFrame()) != null
+                    && running.isCurrentStrand()) {
+                y = c.resumeHosted(running.root(), sent, thrown);
+            } else {
+                y = c.resume(sent, thrown);
+            }
         } catch (Throwable t) {
             delegate = null;
             throw Exceptions.sneakyThrow(t);
