@@ -68,7 +68,7 @@ public final class Coroutine<T> implements Awaitable<T> {
     /** A coroutine whose frame runs {@code machine} (the compiled {@code body}); {@code bare}: see {@code Frame}. */
     private Coroutine(Callable<T> body, GeneratorStateMachine machine, boolean bare) {
         this.body = body;
-        this.frame = new Frame<>(new Calling<>(body), machine, bare);
+        this.frame = new Frame<>(null, machine, bare);    // the machine is the body: no Calling to keep
     }
 
     /**

@@ -22,13 +22,13 @@ public abstract class GeneratorStateMachine {
      */
     protected int state;
     private final StackTraceElement[] sites;
+    /** The body's return value once it returned; until then, the finished delegation's or await's value. */
     private Object result;
     /**
      * What the machine delegates to at its suspension point: a generator ({@code yieldFrom}); for a coroutine's
      * {@code await}, the awaited {@link Future} or {@link Coroutine}, or null for a one-trap await ({@code sleep}).
      */
     private Object delegate;
-    private Object delegateResult;
 
     /**
      * For the generated constructor. {@code sites[k]} is the body's frame at resume point {@code k}, for
@@ -96,7 +96,7 @@ public abstract class GeneratorStateMachine {
             throw Exceptions.sneakyThrow(t);
         }
         if (y == Frame.DONE) {
-            delegateResult = sub.frame.takeResult();
+            result = sub.frame.takeResult();
             delegate = null;
         }
         return y;
@@ -104,8 +104,8 @@ public abstract class GeneratorStateMachine {
 
     /** The finished delegate's return value: what {@code yieldFrom} returns. Cleared by the call. */
     protected final Object yieldFromResult() {
-        Object r = delegateResult;
-        delegateResult = null;
+        Object r = result;
+        result = null;
         return r;
     }
 
@@ -123,7 +123,7 @@ public abstract class GeneratorStateMachine {
         }
         if (x instanceof Future<?> f) {
             if (f.isDone()) {
-                delegateResult = f.result();
+                result = f.result();
                 return Frame.DONE;
             }
             delegate = f;
@@ -138,7 +138,7 @@ public abstract class GeneratorStateMachine {
         if (inContinuation()) {
             // This step runs in a continuation: an uncompiled coroutine or other awaitable runs here, inline, as
             // on a strand (its awaits suspend this continuation), instead of in a continuation of its own.
-            delegateResult = a.await();
+            result = a.await();
             return Frame.DONE;
         }
         Coroutine<?> wrapped = Coroutine.awaiting(Objects.requireNonNull(a, "await of null"));
@@ -165,7 +165,7 @@ public abstract class GeneratorStateMachine {
                 return new Trap.WaitFuture(f);
             }
             delegate = null;
-            delegateResult = f.result();
+            result = f.result();
         }
         return Frame.DONE;
     }
@@ -197,16 +197,16 @@ public abstract class GeneratorStateMachine {
         }
         if (y == Frame.DONE) {
             delegate = null;
-            delegateResult = c.frame.takeResult();
+            result = c.frame.takeResult();
         }
         return y;
     }
 
     /** The finished await's value: what {@code await} returns. Cleared by the call. */
     protected final Object awaitResult() {
-        Object r = delegateResult;
+        Object r = result;
         if (r != null) {
-            delegateResult = null;
+            result = null;
         }
         return r;
     }
