@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -165,7 +166,7 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
     private static final class Factory implements Function<Object, GeneratorStateMachine>, Supplier<String>,
             BooleanSupplier {
         private static final Object[] NONE = new Object[0];
-        private final MethodHandle constructor;
+        private final BiFunction<Object[], StackTraceElement[], GeneratorStateMachine> constructor;
         private final StackTraceElement[] sites;
         private final MethodHandle[] captured;
         private final byte[] bytes;
@@ -191,7 +192,7 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
                         args[i] = (Object) captured[i].invokeExact(body);
                     }
                 }
-                return (GeneratorStateMachine) constructor.invokeExact(args, sites);
+                return constructor.apply(args, sites);
             } catch (Throwable t) {
                 throw new IllegalStateException("the generated constructor of " + bodyName + " failed", t);
             }
