@@ -835,15 +835,22 @@ public final class WebSocket implements AutoCloseable {
     }
 
     /**
-     * Closes TCP as RFC 6455 section 7.1.1 says: a server (or a side that failed the connection) at once; a
-     * client after the server did. Bounded by the close timer.
+     * Closes TCP as RFC 6455 section 7.1.1 says: the server first (and a side that failed the connection), by
+     * half-closing (a FIN after the close frame; TLS: close_notify), then reading to the peer's end so that unread
+     * bytes do not turn the close into a reset that could destroy the close frame; a client after the server's
+     * end. Bounded by the close timer.
      */
     private void closeTcp() {
         armCloseTimer();
-        if (client && receivedReason != null && !failed) {
-            while (in.read(64 * 1024).await().length > 0) {
-                // discard whatever comes before the server's FIN
+        if (!client || failed) {
+            if (out.canWriteEof()) {
+                out.writeEof();
+            } else {
+                out.close();
             }
+        }
+        while (in.read(64 * 1024).await().length > 0) {
+            // discard whatever comes before the peer's end
         }
         out.close();
         try {
