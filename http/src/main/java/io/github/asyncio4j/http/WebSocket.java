@@ -86,7 +86,7 @@ import java.util.zip.DataFormatException;
  * done and the TCP connection closed: the peer echoes the close frame, the server closes TCP first (a client waits
  * for that, then closes too). Whatever the peer does, the whole takes at most {@link Options#closeTimeout} from
  * the moment this side's close frame was queued: then the connection is cut ({@link #ABNORMAL_CLOSURE}, 1006,
- * when no close frame came back). A close frame from the peer is echoed with its code. Messages received before
+ * when no close frame came back). A close frame from the peer is echoed with its code and reason. Messages received before
  * the close can still be taken with {@code receive}; after them it throws {@link WebSocketClosedException}.
  *
  * <p>Invariant: the reader task ends (and {@link #closeCode()} is set) exactly once, after which the socket is
@@ -806,7 +806,7 @@ public final class WebSocket implements AutoCloseable {
         }
         receivedCode = code;
         receivedReason = reason;
-        sendClose(code, "");   // the echo (an empty one for NO_STATUS), unless this side closed first
+        sendClose(code, reason);   // the echo (an empty one for NO_STATUS), unless this side closed first
     }
 
     /** No more frames will be read: fixes the close code and wakes a waiting receive. */

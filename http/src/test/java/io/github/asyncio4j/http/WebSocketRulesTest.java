@@ -192,7 +192,8 @@ class WebSocketRulesTest {
             c.close();
         }
         await(server.waitClosed());
-        expectServer(1002, deflate, frame(0x01, utf8("abc"), true), frame(0xC0, hello, true));   // RSV1 on a continuation
+        // RSV1 on a continuation
+        expectServer(1002, deflate, frame(0x01, utf8("abc"), true), frame(0xC0, hello, true));
         expectServer(1002, deflate, frame(0xC9, new byte[0], true));                     // RSV1 on a control frame
         expectServer(1007, deflate, frame(0xC1, hex("ff ff ff ff"), true));              // no deflate stream
         Deflater d = new Deflater(9, true);

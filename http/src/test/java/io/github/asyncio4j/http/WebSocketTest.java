@@ -69,7 +69,7 @@ class WebSocketTest {
             }
             await(ws.close(WebSocket.NORMAL_CLOSURE, "done"));
             assertThat(ws.closeCode()).isEqualTo(WebSocket.NORMAL_CLOSURE);
-            assertThat(ws.closeReason()).isEmpty();   // the server's echo carries the code only
+            assertThat(ws.closeReason()).isEqualTo("done");   // the server's echo
         }
         await(server.waitClosed());
     }
