@@ -87,7 +87,8 @@ import java.util.zip.DataFormatException;
  * for that, then closes too). Whatever the peer does, the whole takes at most {@link Options#closeTimeout} from
  * the moment this side's close frame was queued: then the connection is cut ({@link #ABNORMAL_CLOSURE}, 1006,
  * when no close frame came back). A close frame from the peer is echoed with its code and reason. Messages received before
- * the close can still be taken with {@code receive}; after them it throws {@link WebSocketClosedException}.
+ * the close can still be taken with {@code receive}; after them it throws {@link WebSocketClosedException}. A
+ * {@code close} whose awaiter is cancelled goes on without it, bounded by the same timeout.
  *
  * <p>Invariant: the reader task ends (and {@link #closeCode()} is set) exactly once, after which the socket is
  * closed, every waiter woken and the compressor's native memory freed; nothing it meets (a reset, a protocol
@@ -442,7 +443,7 @@ public final class WebSocket implements AutoCloseable {
         checkClose(code, reason);
         return () -> {
             sendClose(code, reason);
-            closed.await();
+            awaitClosed();
             return null;
         };
     }
@@ -456,9 +457,19 @@ public final class WebSocket implements AutoCloseable {
     /** Waits until the connection is closed (by either side), without starting a close. */
     public Awaitable<Void> waitClosed() {
         return () -> {
-            closed.await();
+            awaitClosed();
             return null;
         };
+    }
+
+    /**
+     * Waits for {@link #closed} through a shield: a cancelled waiter must not cancel the future every other
+     * waiter (and {@link #isClosed()}) depends on.
+     */
+    private void awaitClosed() {
+        if (!closed.isDone()) {
+            Async.shield(closed).await();
+        }
     }
 
     static void checkClose(int code, String reason) {
@@ -879,7 +890,7 @@ public final class WebSocket implements AutoCloseable {
     /** Used by the server: ends the WebSocket its handler left, and waits until the connection is closed. */
     void endAfterHandler(boolean handlerFailed) {
         sendClose(handlerFailed ? INTERNAL_ERROR : NORMAL_CLOSURE, "");
-        closed.await();
+        awaitClosed();
     }
 
     /** Used by the server when it shuts down: a going-away close, finished by the reader task. */

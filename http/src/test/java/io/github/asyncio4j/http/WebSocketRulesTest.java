@@ -284,6 +284,58 @@ class WebSocketRulesTest {
         assertThat(times.get(0)).isBetween(5.0, 5.1);
     }
 
+    @AsyncioTest(virtualTime = true)
+    void aHandshakeTimesOutOrIsCancelledAndItsConnectionIsClosed() {
+        List<Integer> eofs = new ArrayList<>();
+        Server silent = await(io.github.asyncio4j.net.Streams.startServer((r, w) -> Coroutine.of(() -> {
+            RawWebSocket.readHead(r);
+            eofs.add(await(r.read(-1)).length);   // never answers; records the client's close
+            w.close();
+            return null;
+        }), HOST, 0));
+        try (silent; HttpClient client = HttpClient.builder().readTimeout(Duration.ofSeconds(3)).build()) {
+            String url = "ws://127.0.0.1:" + silent.port() + "/";
+            assertThatThrownBy(() -> await(client.websocket(url))).isInstanceOfSatisfying(
+                    HttpTimeoutException.class, e -> assertThat(e.kind()).isEqualTo(HttpTimeoutException.Kind.READ));
+            var task = Async.createTask(client.websocket(url));
+            await(Async.sleep(1));
+            task.cancel();
+            assertThatThrownBy(() -> await(task)).isInstanceOf(io.github.asyncio4j.CancelledError.class);
+            await(Async.sleep(1));
+            assertThat(eofs).containsExactly(0, 0);   // both connections were closed by the client
+        }
+        await(silent.waitClosed());
+    }
+
+    @AsyncioTest(virtualTime = true)
+    void aCancelledCloseOrPingLeavesTheWebSocketConsistent() {
+        Server raw = RawWebSocket.server(null, (r, w) -> {
+            RawWebSocket.Frame f = readFrame(r);   // a ping, never answered
+            assertThat(f.opcode()).isEqualTo(0x9);
+            w.write(frame(0x81, utf8("still here"), false));
+            assertThat(readUntilClose(r).closeCode()).isEqualTo(1000);
+            await(Async.sleep(3600));   // and never answers the close
+        });
+        try (raw; HttpClient client = HttpClient.create()) {
+            WebSocket ws = await(client.websocket("ws://127.0.0.1:" + raw.port() + "/",
+                    SMALL.withCloseTimeout(Duration.ofSeconds(5))));
+            assertThatThrownBy(() -> {
+                try (var t = Async.timeout(Duration.ofSeconds(1))) {
+                    await(ws.ping(utf8("anyone?")));
+                }
+            }).isInstanceOf(io.github.asyncio4j.TimeoutError.class);
+            assertThat(await(ws.receive()).text()).isEqualTo("still here");   // the connection stays usable
+            var closing = Async.createTask(Coroutine.of(() -> await(ws.close(1000, ""))));
+            await(Async.sleep(1));
+            closing.cancel();   // the closing handshake goes on without its awaiter
+            assertThat(ws.isClosed()).isFalse();
+            await(ws.waitClosed());   // cut by the close timeout
+            assertThat(ws.closeCode()).isEqualTo(WebSocket.ABNORMAL_CLOSURE);
+            raw.abortClients();
+        }
+        await(raw.waitClosed());
+    }
+
     @AsyncioTest
     void theClientChecksTheHandshake() {
         Server wrongExtension = RawWebSocket.server("permessage-deflate; client_max_window_bits=9", (r, w) -> { });
