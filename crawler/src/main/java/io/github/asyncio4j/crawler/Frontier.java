@@ -16,8 +16,8 @@ import java.util.PriorityQueue;
  * <p>Invariants (held by FrontierTest): {@link #poll} returns a URL whenever some host may start a request at
  * {@code now}, never one whose host's limit, delay or pause forbids it; every host with a URL it may hand out
  * (now or later) is in {@code ready} or {@code waiting}; within a host, URLs leave in the order they were added,
- * except that put-back ones go first, then retried ones in the order they came due; every URL added is exactly once either waiting (in a host
- * queue or delayed) or in flight, until released. Loop-confined.
+ * except that put-back ones go first, then retried ones in the order they came due; every URL added is exactly
+ * once either waiting (in a host queue or delayed) or in flight, until released. Loop-confined.
  */
 final class Frontier {
     /** A URL waiting for its retry time; {@code seq} keeps equal times in the order they were retried. */

@@ -19,11 +19,12 @@ import java.util.Set;
  * {@link Frontier}, in Redis. Under the prefix {@code asyncio4j:crawl:ID:} ({@code --crawl-id}): {@code seen} (a
  * set of every URL admitted), {@code q:HOST} (a host's waiting items, {@code "REDIRECTS:DEPTH:TRIES URL"} plus a
  * spider's label and metadata as JSON, breadth-first), {@code r:HOST} (its items due again, served first: retries
- * in the order they came due, put-back and orphaned items at the front), {@code h:HOST} (a hash: requests in flight, limit, delay
- * and last request (handed out or ended) in ms, paused until, given-up reason), {@code hosts} (a sorted set of the hosts with an item they
- * may hand out, scored by the time they may: the ready-host scheduler), {@code delayed} (items due for a retry,
- * scored by their not-before time), {@code leases} (claimed items, scored by the time their lease ends),
- * {@code count} (items waiting) and {@code scope} (the options of the crawl, which every process must share).
+ * in the order they came due, put-back and orphaned items at the front), {@code h:HOST} (a hash: requests in
+ * flight, limit, delay and last request (handed out or ended) in ms, paused until, given-up reason), {@code hosts}
+ * (a sorted set of the hosts with an item they may hand out, scored by the time they may: the ready-host
+ * scheduler), {@code delayed} (items due for a retry, scored by their not-before time), {@code leases} (claimed
+ * items, scored by the time their lease ends), {@code count} (items waiting) and {@code scope} (the options of
+ * the crawl, which every process must share).
  *
  * <p>Each step is one Lua script, so atomic across processes, on Redis's clock (machines need not agree on the
  * time): claiming first puts expired leases back at the front of their host's queue and due retries after them, then
