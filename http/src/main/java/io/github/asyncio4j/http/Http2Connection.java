@@ -10,6 +10,7 @@ import io.github.asyncio4j.net.IncompleteReadError;
 import io.github.asyncio4j.net.StreamReader;
 import io.github.asyncio4j.net.StreamWriter;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -407,15 +408,23 @@ final class Http2Connection {
                 writeRst(streamId, Http2.REFUSED_STREAM);
                 return;
             }
+            long length = -1;
+            if (!decoded.overLimit()) {   // checked before the stream exists: a malformed one costs no slot
+                Http2Headers.validate(decoded.fields(), true, false, streamId);
+                length = Http2Headers.contentLength(decoded.fields(), streamId);
+                if (end && length > 0) {
+                    throw Http2Exception.stream(Http2.PROTOCOL_ERROR, streamId, "END_STREAM with a content-length"
+                            + " of " + length);
+                }
+            }
             s = new Http2Stream(this, streamId, peerInitialWindow, config.streamWindow());
             streams.put(streamId, s);
             peerActive++;
             localActive++;
             s.headersTooLarge = decoded.overLimit();
             if (!decoded.overLimit()) {
-                Http2Headers.validate(decoded.fields(), true, false, streamId);
                 s.headers = decoded.fields();
-                s.expectedLength = Http2Headers.contentLength(decoded.fields(), streamId);
+                s.expectedLength = length;
             }
             if (end) {
                 endOfRemote(s);
@@ -463,12 +472,12 @@ final class Http2Connection {
         if (isIdle(streamId)) {
             throw Http2Exception.protocol("RST_STREAM on idle stream " + streamId);
         }
+        if (config.server()) {
+            resets.count();   // every reset counts, of streams refused or already done too (CVE-2023-44487)
+        }
         Http2Stream s = streams.get(streamId);
         if (s == null) {
             return;
-        }
-        if (config.server()) {
-            resets.count();
         }
         int code = int32(p, 0);
         s.error = code == Http2.REFUSED_STREAM ? new RefusedStreamException(streamId, "the server refused stream "
@@ -564,7 +573,7 @@ final class Http2Connection {
         }
         int last = int32(p, 0) & 0x7fffffff;
         int code = int32(p, 4);
-        String debug = new String(p, 8, Math.min(p.length - 8, 200), java.nio.charset.StandardCharsets.UTF_8);
+        String debug = new String(p, 8, Math.min(p.length - 8, 200), StandardCharsets.UTF_8);
         goAwayReceived = goAwayReceived < 0 ? last : Math.min(goAwayReceived, last);
         for (Http2Stream s : List.copyOf(streams.values())) {
             boolean ours = (s.id & 1) == (config.server() ? 0 : 1);
@@ -842,7 +851,7 @@ final class Http2Connection {
         }
         goAwaySent = true;
         byte[] debug = message == null ? new byte[0]
-                : message.substring(0, Math.min(message.length(), 200)).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                : message.substring(0, Math.min(message.length(), 200)).getBytes(StandardCharsets.UTF_8);
         byte[] p = new byte[8 + debug.length];
         int32(p, 0, lastPeerStreamId);
         int32(p, 4, code);

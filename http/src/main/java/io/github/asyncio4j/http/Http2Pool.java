@@ -120,14 +120,14 @@ final class Http2Pool {
         o.reader().cancel();
     }
 
-    /** HTTP/2 connections open to {@code origin}. */
+    /** HTTP/2 connections open or being opened to {@code origin}. */
     int open(Origin origin) {
         Host host = hosts.get(origin);
-        return host == null ? 0 : host.connections.size();
+        return host == null ? 0 : host.connections.size() + (host.opening ? 1 : 0);
     }
 
     int open() {
-        return hosts.values().stream().mapToInt(h -> h.connections.size()).sum();
+        return hosts.values().stream().mapToInt(h -> h.connections.size() + (h.opening ? 1 : 0)).sum();
     }
 
     /** Connections with no stream open. */
