@@ -21,7 +21,7 @@ import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
 /**
- * An HTTP/1.1 client on asyncio4j streams, with a keep-alive connection pool per {@link Origin}.
+ * An HTTP/1.1 and HTTP/2 client on asyncio4j streams, with a connection pool per {@link Origin}.
  *
  * <pre>{@code
  * HttpClient client = HttpClient.builder()
@@ -50,6 +50,14 @@ import javax.net.ssl.SSLContext;
  * (certificate or host name) the JDK's {@link javax.net.ssl.SSLHandshakeException}, I/O errors (refused, reset)
  * the JDK's {@link IOException}s, unchanged and undeclared. After any failure, and when the request is
  * cancelled at any await point, its connection is closed at once and never reused.
+ *
+ * <p><b>HTTP/2.</b> With {@link HttpVersion#AUTO} (the default) a TLS connection offers {@code h2} in ALPN and
+ * speaks HTTP/2 when the server agrees; {@link HttpVersion#HTTP_2} also speaks it on plain connections (prior
+ * knowledge). Requests to one origin then share one connection as streams, up to the server's
+ * SETTINGS_MAX_CONCURRENT_STREAMS (past it another connection opens, up to {@link Builder#maxConnectionsPerHost});
+ * timeouts, the body limit and decoding apply per stream, a cancelled request resets only its stream, and a request
+ * the server did not process (REFUSED_STREAM, a GOAWAY) is retried on another connection.
+ * {@link HttpResponse#version()} says {@code HTTP/2} or {@code HTTP/1.1}.
  *
  * <p>Loop-confined: use a client from one event loop. {@link #close()} closes the idle connections.
  */

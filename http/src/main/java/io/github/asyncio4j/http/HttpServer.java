@@ -34,7 +34,7 @@ import java.util.Objects;
 import javax.net.ssl.SSLContext;
 
 /**
- * A small HTTP/1.1 server on asyncio4j streams: enough for demos and tests.
+ * A small HTTP/1.1 and HTTP/2 server on asyncio4j streams: enough for demos and tests.
  *
  * <pre>{@code
  * HttpServer server = await(HttpServer.start(request -> Coroutine.of(() ->
@@ -56,6 +56,12 @@ import javax.net.ssl.SSLContext;
  * A malformed request gets
  * {@code 400} (a body over the limit {@code 413}) naming the problem, and the connection is closed. A handler
  * that throws gets {@code 500}, reported to the loop's exception handler.
+ *
+ * <p><b>HTTP/2.</b> A TLS listener offers {@code h2} beside {@code http/1.1} in ALPN ({@link Options#withHttp2});
+ * a plain one takes HTTP/2 from clients that start with its preface when {@link Options#withHttp2PriorKnowledge}
+ * is on. Each stream is a task running the same handler; the limits are those of HTTP/1.1 plus
+ * {@link Options#withMaxConcurrentStreams}, and known attacks end in GOAWAY (see {@code Http2Connection}). A
+ * {@link RawHttpHandler} gets a null connection on HTTP/2 (there are no raw streams per request).
  *
  * <p>Hostile behaviour for tests: {@link #startRaw} hands handlers the raw streams. Loop-confined.
  */
