@@ -27,10 +27,13 @@ import java.util.regex.Pattern;
  *                    {@code Crawl-delay} when robots.txt is obeyed); zero for none
  * @param sitemaps    also start from the sitemaps the roots' robots.txt files name
  * @param workers     threads that extract links from pages (the network stays on the crawl's loop)
+ * @param http2       speak HTTP/2 where a site offers it over TLS (ALPN {@code h2}: one connection per origin
+ *                    carries its requests as streams); false: HTTP/1.1 only
  */
 public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int maxTries, Pattern exclude,
                           boolean strict, long maxPages, int perHost, boolean obeyRobots, String userAgent,
-                          Duration timeout, int maxDepth, Duration delay, boolean sitemaps, int workers) {
+                          Duration timeout, int maxDepth, Duration delay, boolean sitemaps, int workers,
+                          boolean http2) {
     public static final String DEFAULT_USER_AGENT =
             "asyncio4j-crawler/0.1 (+https://github.com/asyncio4j/asyncio4j)";
 
@@ -71,7 +74,7 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
 
     /**
      * The chapter's defaults: 100 tasks, 10 redirects, 4 tries, strict hosts; robots.txt obeyed; 10 s timeout; no
-     * depth limit, no delay, no sitemaps; a link-extraction thread per core.
+     * depth limit, no delay, no sitemaps; a link-extraction thread per core; HTTP/2 where a site offers it.
      */
     public static Builder builder(List<URI> roots) {
         return new Builder(roots);
@@ -94,6 +97,7 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         private Duration delay = Duration.ZERO;
         private boolean sitemaps;
         private int workers = Runtime.getRuntime().availableProcessors();
+        private boolean http2 = true;
 
         private Builder(List<URI> roots) {
             this.roots = roots;
@@ -113,10 +117,11 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         public Builder delay(Duration d) { delay = d; return this; }
         public Builder sitemaps(boolean s) { sitemaps = s; return this; }
         public Builder workers(int n) { workers = n; return this; }
+        public Builder http2(boolean b) { http2 = b; return this; }
 
         public CrawlConfig build() {
             return new CrawlConfig(roots, maxTasks, maxRedirect, maxTries, exclude, strict, maxPages, perHost,
-                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers);
+                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers, http2);
         }
     }
 }

@@ -4,6 +4,7 @@ import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.http.HttpClient;
 import io.github.asyncio4j.http.HttpResponse;
+import io.github.asyncio4j.http.HttpVersion;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,7 @@ public final class HttpFetcher implements Fetcher {
                 .maxConnectionsPerHost(config.perHost() > 0 ? config.perHost() : config.maxTasks())
                 .maxBodySize(maxBodyBytes)
                 .userAgent(config.userAgent())
+                .version(config.http2() ? HttpVersion.AUTO : HttpVersion.HTTP_1_1)
                 .build();
         this.userAgent = config.userAgent();
         this.recorder = recorder;
