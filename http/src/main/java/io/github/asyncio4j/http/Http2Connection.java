@@ -91,6 +91,10 @@ final class Http2Connection {
     private final Future<Void> closed;
     private final Future<Void> firstSettings;
     private double idleSince;
+    /** When the last frame arrived (loop time). */
+    private double lastReceived;
+    private Future<Void> pingAck;
+    private int pingsSent;
 
     // what a header block in progress (HEADERS then CONTINUATION) has gathered
     private int continuingStream;
@@ -115,6 +119,7 @@ final class Http2Connection {
         this.closed = loop.createFuture();
         this.firstSettings = loop.createFuture();
         this.idleSince = loop.time();
+        this.lastReceived = idleSince;
     }
 
     int streamWindow() {
@@ -202,6 +207,7 @@ final class Http2Connection {
                     + length + " bytes, over our SETTINGS_MAX_FRAME_SIZE of " + Http2.DEFAULT_MAX_FRAME_SIZE);
         }
         byte[] payload = await(in.readExactly(length));
+        lastReceived = loop.time();
         if (!settingsReceived && type != Http2.SETTINGS) {
             throw Http2Exception.protocol("the peer's first frame is " + Http2.frameName(type) + ", not SETTINGS");
         }
@@ -561,6 +567,9 @@ final class Http2Connection {
         if ((flags & Http2.FLAG_ACK) == 0) {
             pings.count();
             writeControl(Http2.PING, Http2.FLAG_ACK, 0, p);
+        } else if (pingAck != null && int32(p, 0) == pingsSent) {
+            pingAck.setResult(null);
+            pingAck = null;
         }
     }
 
@@ -895,6 +904,40 @@ final class Http2Connection {
         if (!firstSettings.isDone()) {
             firstSettings.setResult(null);
         }
+        if (pingAck != null && !pingAck.isDone()) {
+            pingAck.setResult(null);   // the waiter sees the failure
+        }
+    }
+
+    /** When the last frame arrived from the peer (loop time). */
+    double lastReceived() {
+        return lastReceived;
+    }
+
+    /**
+     * Checks that the peer still answers: sends PING and waits at most {@code timeout} for its ACK. A peer that
+     * does not answer in time has its connection aborted (its streams fail). Returns whether it answered.
+     */
+    boolean ping(Duration timeout) {
+        if (failure != null) {
+            return false;
+        }
+        Future<Void> ack = loop.createFuture();
+        pingAck = ack;
+        byte[] p = new byte[8];
+        int32(p, 0, ++pingsSent);
+        writeFrame(Http2.PING, 0, 0, p);
+        try {
+            Timeouts.within(timeout, HttpTimeoutException.Kind.READ, "waiting for the answer to a PING", ack);
+        } catch (HttpTimeoutException e) {
+            abort("no answer to a PING within " + timeout.toMillis() + " ms");
+            return false;
+        } finally {
+            if (pingAck == ack) {
+                pingAck = null;
+            }
+        }
+        return failure == null;
     }
 
     /** Done when the peer's first SETTINGS frame was applied, or the connection ended. */

@@ -19,6 +19,9 @@ import java.util.function.Function;
  * runs at a time, so a burst of requests to a new origin opens one connection, not one each. An origin whose
  * server chose HTTP/1.1 in ALPN is remembered, and its requests go to the HTTP/1.1 pool.
  *
+ * <p>A connection that received nothing for {@code pingAfter} is checked with a PING before it carries a request;
+ * one that does not answer within {@code pingTimeout} is closed and another is used or opened.
+ *
  * <p>Invariants: a connection in {@code Host.connections} has its reader task running; one that failed, got
  * GOAWAY or sat idle past the idle timeout with no stream is taken out and closed at the next acquire. A waiter
  * is woken when a stream ends, a connection attempt ends or a connection closes. Loop-confined.
@@ -37,12 +40,17 @@ final class Http2Pool {
 
     private final int maxPerOrigin;
     private final Duration idleTimeout;
+    /** A connection silent this long is checked with PING before it carries a request. */
+    private final Duration pingAfter;
+    private final Duration pingTimeout;
     private final Map<Origin, Host> hosts = new HashMap<>();
     private boolean closed;
 
-    Http2Pool(int maxPerOrigin, Duration idleTimeout) {
+    Http2Pool(int maxPerOrigin, Duration idleTimeout, Duration pingAfter, Duration pingTimeout) {
         this.maxPerOrigin = maxPerOrigin;
         this.idleTimeout = idleTimeout;
+        this.pingAfter = pingAfter;
+        this.pingTimeout = pingTimeout;
     }
 
     /** True once the origin's server answered ALPN with HTTP/1.1. */
@@ -76,6 +84,13 @@ final class Http2Pool {
                 }
             }
             if (free != null) {
+                Http2Connection c = free.http2();
+                boolean silent = c.activeStreams() == 0 && now - c.lastReceived() >= LoopClock.seconds(pingAfter);
+                if (silent && !c.ping(pingTimeout)) {   // a peer gone quiet (NAT, a dead server): not reused
+                    host.connections.remove(free);
+                    shut(free);
+                    continue;
+                }
                 return free;
             }
             if (!host.opening && host.connections.size() < maxPerOrigin) {

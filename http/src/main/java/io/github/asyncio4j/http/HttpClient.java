@@ -69,6 +69,8 @@ public final class HttpClient implements AutoCloseable {
     private static final String[] ALPN_HTTP1 = {"http/1.1"};
     /** The receive window of each HTTP/2 stream: what one response may have in flight or unread. */
     private static final int STREAM_WINDOW = 1 << 20;
+    /** An HTTP/2 connection silent this long is checked with PING before it is reused. */
+    private static final Duration PING_AFTER = Duration.ofSeconds(10);
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -94,7 +96,8 @@ public final class HttpClient implements AutoCloseable {
         this.sslContext = b.sslContext;
         this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleTimeout);
         this.version = b.version;
-        this.http2 = new Http2Pool(b.maxConnectionsPerHost, b.idleTimeout);
+        this.http2 = new Http2Pool(b.maxConnectionsPerHost, b.idleTimeout, PING_AFTER,
+                readTimeout.isZero() || readTimeout.compareTo(PING_AFTER) > 0 ? PING_AFTER : readTimeout);
     }
 
     /** A client with the defaults of {@link Builder}. */

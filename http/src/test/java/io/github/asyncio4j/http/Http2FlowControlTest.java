@@ -152,4 +152,55 @@ class Http2FlowControlTest {
             await(raw.waitClosed());
         }
     }
+
+    /**
+     * A connection silent for 10 s is checked with PING before reuse: one whose server answers is reused; one whose
+     * server went quiet is closed and the request goes to a new connection.
+     */
+    @AsyncioTest(virtualTime = true)
+    void aSilentConnectionIsCheckedWithPingBeforeReuse() {
+        List<Integer> connections = new ArrayList<>();
+        Server raw = await(Streams.startServer((reader, writer) -> Coroutine.of(() -> {
+            connections.add(connections.size() + 1);
+            boolean quietAfterOne = connections.size() == 1;
+            Hpack.Encoder enc = new Hpack.Encoder();
+            try {
+                await(reader.readExactly(Http2.PREFACE.length));
+                writer.write(settings());
+                int answered = 0;
+                Frame f;
+                while ((f = read(reader)) != null) {
+                    boolean quiet = quietAfterOne && answered == 1;
+                    if (f.type() == Http2.HEADERS && !quiet) {
+                        writer.write(frame(Http2.HEADERS, Http2.FLAG_END_HEADERS | Http2.FLAG_END_STREAM,
+                                f.streamId(), block(enc, ":status", "200", "x-conn",
+                                        Integer.toString(connections.size()))));
+                        answered++;
+                    } else if (f.type() == Http2.PING && (f.flags() & Http2.FLAG_ACK) == 0 && !quiet) {
+                        writer.write(frame(Http2.PING, Http2.FLAG_ACK, 0, f.payload()));
+                    }
+                }
+            } finally {
+                writer.close();
+            }
+            return null;
+        }), HOST, 0));
+        HttpServer ours = await(HttpServer.start(request -> Coroutine.of(() -> HttpResponse.text(200, "ok")), HOST,
+                0, HttpServer.Options.defaults().withHttp2PriorKnowledge(true)
+                        .withKeepAliveTimeout(java.time.Duration.ofSeconds(60))));
+        try (HttpClient client = HttpClient.builder().version(HttpVersion.HTTP_2).build()) {
+            String url = "http://" + HOST + ":" + raw.port() + "/";
+            assertThat(await(client.get(url)).header("x-conn")).isEqualTo("1");
+            assertThat(await(client.get(ours.url("/"))).version()).isEqualTo("HTTP/2");
+            await(Async.sleep(11));
+            assertThat(await(client.get(url)).header("x-conn")).as("the quiet one was replaced").isEqualTo("2");
+            assertThat(await(client.get(ours.url("/"))).text()).isEqualTo("ok");
+            assertThat(ours.connectionsAccepted()).as("the answering one was reused").isEqualTo(1);
+        } finally {
+            raw.close();
+            ours.close();
+            await(raw.waitClosed());
+            await(ours.waitClosed());
+        }
+    }
 }
