@@ -157,4 +157,41 @@ class Http2Test {
         }
         await(server.waitClosed());
     }
+
+    /** Decoding, the body limit and the read timeout apply per stream; a stream that fails leaves the others. */
+    @AsyncioTest
+    void decodingAndLimitsApplyPerStream() throws Exception {
+        byte[] text = "hello ".repeat(1000).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.io.ByteArrayOutputStream gz = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream out = new java.util.zip.GZIPOutputStream(gz)) {
+            out.write(text);
+        }
+        Future<Void> never = Async.getRunningLoop().createFuture();
+        HttpServer server = await(HttpServer.start(request -> Coroutine.of(() -> switch (request.path()) {
+            case "/gz" -> HttpResponse.of(200, "text/plain", gz.toByteArray()).withHeader("Content-Encoding", "gzip");
+            case "/big" -> HttpResponse.of(200, "application/octet-stream", BodySizesTest.body(200_000));
+            case "/silent" -> {
+                await(Async.shield(never));
+                yield HttpResponse.text(200, "late");
+            }
+            default -> HttpResponse.text(200, "ok");
+        }), HOST, 0, h2c()));
+        try (server; HttpClient client = HttpClient.builder().version(HttpVersion.HTTP_2).maxBodySize(100_000)
+                .readTimeout(Duration.ofMillis(300)).build()) {
+            HttpResponse gzipped = await(client.get(server.url("/gz")));
+            assertThat(gzipped.body()).isEqualTo(text);
+            assertThat(gzipped.header("Content-Encoding")).isEqualTo("gzip");
+            assertThat(gzipped.version()).isEqualTo("HTTP/2");
+            Task<HttpResponse> big = Async.createTask(client.get(server.url("/big")));
+            Task<HttpResponse> silent = Async.createTask(client.get(server.url("/silent")));
+            assertThat(await(client.get(server.url("/ok"))).text()).isEqualTo("ok");
+            assertThatThrownBy(() -> await(big)).isInstanceOf(BodyTooLargeException.class);
+            assertThatThrownBy(() -> await(silent)).isInstanceOf(HttpTimeoutException.class)
+                    .hasMessageContaining("read");
+            assertThat(await(client.get(server.url("/ok"))).text()).isEqualTo("ok");
+            assertThat(server.connectionsAccepted()).as("one connection throughout").isEqualTo(1);
+        }
+        never.cancel();
+        await(server.waitClosed());
+    }
 }
