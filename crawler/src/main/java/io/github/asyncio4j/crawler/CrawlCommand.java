@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.IGetter;
@@ -48,8 +49,8 @@ public final class CrawlCommand implements Callable<Integer> {
                     int.class, (c, v) -> c.maxTasks = v),
             new Opt<>("--max-redirect", "N", "10", "redirects followed from one URL (${DEFAULT-VALUE})",
                     int.class, (c, v) -> c.maxRedirect = v),
-            new Opt<>("--max-tries", "N", "4", "attempts per URL when fetching fails (${DEFAULT-VALUE})",
-                    int.class, (c, v) -> c.maxTries = v),
+            new Opt<>("--max-tries", "N", "4", "attempts per URL when fetching fails or is answered 408, 429, 500, "
+                    + "502, 503 or 504 (${DEFAULT-VALUE})", int.class, (c, v) -> c.maxTries = v),
             new Opt<>("--exclude", "REGEX", null, "do not fetch URLs that match",
                     Pattern.class, (c, v) -> c.exclude = v),
             Opt.flag("--strict", "a host must equal a root's host (the default)", (c, v) -> c.strict = v),
@@ -65,6 +66,10 @@ public final class CrawlCommand implements Callable<Integer> {
                     Integer.class, (c, v) -> c.maxDepth = v),
             new Opt<>("--delay", "SECONDS", "0", "between requests to one host at least (and at least robots.txt's "
                     + "Crawl-delay) (${DEFAULT-VALUE})", double.class, (c, v) -> c.delay = v),
+            new Opt<>("--max-retry-after", "SECONDS", "120", "the longest Retry-After honoured by pausing the host; a "
+                    + "longer one fails the URL (${DEFAULT-VALUE})", double.class, (c, v) -> c.maxRetryAfter = v),
+            Opt.flag("--auto-throttle", "adapt each host's concurrency and delay to its response times and to "
+                    + "429/503 answers (within --per-host and --delay)", (c, v) -> c.autoThrottle = v),
             Opt.flag("--sitemaps", "also start from the sitemaps named in the roots' robots.txt",
                     (c, v) -> c.sitemaps = v),
             new Opt<>("--workers", "N", null, "threads extracting links (default: the number of cores)",
@@ -89,6 +94,16 @@ public final class CrawlCommand implements Callable<Integer> {
                     + "if FILE ends in .gz)", Path.class, (c, v) -> c.warc = v),
             new Opt<>("--warc-max-size", "BYTES", "1073741824", "start a new WARC file past this size "
                     + "(${DEFAULT-VALUE})", long.class, (c, v) -> c.warcMaxSize = v),
+            new Opt<>("--seeds", "FILE", null, "more roots, one URL a line ('-': standard input; blank lines and "
+                    + "# comments skipped), read as the crawl goes", Path.class, (c, v) -> c.seeds = v),
+            new Opt<>("--scope", "host|domain|any", "host", "which links are followed: to a root's host, a root's "
+                    + "registrable domain, or any (${DEFAULT-VALUE})", String.class, (c, v) -> c.scope = v),
+            new Opt<>("--max-pages-per-host", "N", null, "admit at most N URLs per host",
+                    Long.class, (c, v) -> c.maxPagesPerHost = v),
+            new Opt<>("--max-connections", "N", null, "open connections in all, idle ones closed oldest first "
+                    + "(default: twice --max-tasks, at least 256)", Integer.class, (c, v) -> c.maxConnections = v),
+            new Opt<>("--ca-cert", "FILE", null, "trust the PEM certificates in FILE beside the default ones",
+                    Path.class, (c, v) -> c.caCert = v),
             Opt.flag("-v,--verbose", "a line per URL in the report", (c, v) -> c.verbose = v),
             Opt.flag("-q,--quiet", "no progress display", (c, v) -> c.quiet = v),
             Opt.flag("--demo", "crawl a generated site served on a free loopback port", (c, v) -> c.demo = v),
@@ -112,6 +127,8 @@ public final class CrawlCommand implements Callable<Integer> {
     long maxBody;
     Integer maxDepth;
     double delay;
+    double maxRetryAfter;
+    boolean autoThrottle;
     boolean sitemaps;
     Integer workers;
     boolean ignoreRobots;
@@ -125,6 +142,11 @@ public final class CrawlCommand implements Callable<Integer> {
     double lease;
     Path warc;
     long warcMaxSize;
+    Path seeds;
+    String scope;
+    Long maxPagesPerHost;
+    Integer maxConnections;
+    Path caCert;
     boolean verbose;
     boolean quiet;
     boolean demo;
@@ -223,9 +245,10 @@ public final class CrawlCommand implements Callable<Integer> {
         if (serveDemo) {
             return Async.run(serve());
         }
-        if (demo != roots.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    demo ? "--demo crawls its own site: give no ROOT" : "give at least one ROOT URL, or --demo");
+        if (demo ? !roots.isEmpty() || seeds != null : roots.isEmpty() && seeds == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), demo
+                    ? "--demo crawls its own site: give no ROOT" + (seeds != null ? " and no --seeds" : "")
+                    : "give at least one ROOT URL, --seeds FILE, or --demo");
         }
         if (stateDir != null && frontier != null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -241,13 +264,46 @@ public final class CrawlCommand implements Callable<Integer> {
         if (!(delay >= 0) || Double.isInfinite(delay)) {
             throw new IllegalArgumentException("--delay must be a number of seconds, 0 or more, not " + delay);
         }
+        if (!(maxRetryAfter >= 0) || Double.isInfinite(maxRetryAfter)) {
+            throw new IllegalArgumentException("--max-retry-after must be a number of seconds, 0 or more, not "
+                    + maxRetryAfter);
+        }
+        CrawlScope.Kind scopeKind = checkBroadOptions();
         OutputFile.check("--json", json);     // before the first request: a report is never lost at the end
         OutputFile.check("--html", html);
         OutputFile.check("--warc", warc);
-        return Async.run(crawl());
+        SSLContext ssl = caCert == null ? null : CaCertificates.sslContext(caCert);
+        return Async.run(crawl(scopeKind, ssl));
     }
 
-    private Coroutine<Integer> crawl() {
+    /**
+     * The broad-crawl options' values, checked before the first request: each mistake is one line and exit code 2
+     * ({@link CrawlSetupException}). Returns the scope.
+     */
+    private CrawlScope.Kind checkBroadOptions() {
+        CrawlScope.Kind kind;
+        try {
+            kind = CrawlScope.Kind.parse(scope);
+        } catch (IllegalArgumentException e) {
+            throw new CrawlSetupException(e.getMessage());
+        }
+        if (maxPagesPerHost != null && maxPagesPerHost < 1) {
+            throw new CrawlSetupException("--max-pages-per-host must be at least 1, not " + maxPagesPerHost);
+        }
+        if (maxPagesPerHost != null && frontier != null) {
+            throw new CrawlSetupException("--max-pages-per-host counts what one process admits: it cannot be used "
+                    + "with --frontier yet");
+        }
+        if (maxConnections != null && maxConnections < 1) {
+            throw new CrawlSetupException("--max-connections must be at least 1, not " + maxConnections);
+        }
+        if (seeds != null && !seeds.toString().equals("-")) {
+            SeedFile.open(seeds, System.in).close();     // missing or unreadable: one line, before any request
+        }
+        return kind;
+    }
+
+    private Coroutine<Integer> crawl(CrawlScope.Kind scopeKind, SSLContext ssl) {
         return Coroutine.of(() -> {
             EventLoop loop = Async.getRunningLoop();
             HttpServer server = demo ? await(HttpServer.startRaw(new DemoSite(pages), "127.0.0.1", port)) : null;
@@ -257,7 +313,9 @@ public final class CrawlCommand implements Callable<Integer> {
                         .maxTries(maxTries).exclude(exclude).strict(!lenient).perHost(perHost)
                         .obeyRobots(!ignoreRobots).userAgent(userAgent).http2(!http1)
                         .timeout(Duration.ofNanos((long) (timeout * 1e9)))
-                        .delay(Duration.ofNanos((long) (delay * 1e9))).sitemaps(sitemaps);
+                        .delay(Duration.ofNanos((long) (delay * 1e9))).sitemaps(sitemaps)
+                        .maxRetryAfter(Duration.ofNanos((long) (maxRetryAfter * 1e9))).autoThrottle(autoThrottle)
+                        .scope(scopeKind).seeds(seeds);
                 if (maxPages != null) {
                     b.maxPages(maxPages);
                 }
@@ -267,6 +325,12 @@ public final class CrawlCommand implements Callable<Integer> {
                 if (workers != null) {
                     b.workers(workers);
                 }
+                if (maxPagesPerHost != null) {
+                    b.maxPagesPerHost(maxPagesPerHost);
+                }
+                if (maxConnections != null) {
+                    b.maxConnections(maxConnections);
+                }
                 CrawlConfig config = b.build();
                 if (demo && !quiet) {
                     err.println("crawl: demo site of " + pages + " pages at " + start.get(0));
@@ -274,8 +338,9 @@ public final class CrawlCommand implements Callable<Integer> {
                 CrawlReport report;
                 try (WarcRecorder recorder = warc == null ? null : WarcRecorder.open(warc, warcMaxSize);
                      CrawlState state = openState(config);
-                     Fetcher fetcher = new HttpFetcher(config, maxBody, recorder)) {
+                     Fetcher fetcher = new HttpFetcher(config, maxBody, recorder, ssl)) {
                     Crawler crawler = new Crawler(config, fetcher, state);
+                    crawler.seedWarnings(w -> err.println("crawl: " + w));
                     // Ctrl-C stops the crawl gracefully (partial report, exit 130) instead of Async.run's
                     // cancellation; the handler removes itself, so a second Ctrl-C ends the JVM.
                     loop.addSignalHandler("INT", () -> {
@@ -312,7 +377,7 @@ public final class CrawlCommand implements Callable<Integer> {
         if (frontier != null) {
             return RedisState.connect(RedisAddress.parse(frontier), crawlId, config, lease);
         }
-        return new MemoryState();
+        return new MemoryState(config);
     }
 
     private Coroutine<Integer> serve() {

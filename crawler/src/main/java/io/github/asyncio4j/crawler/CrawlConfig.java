@@ -1,6 +1,7 @@
 package io.github.asyncio4j.crawler;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -10,10 +11,12 @@ import java.util.regex.Pattern;
  * How a crawl runs; the chapter's {@code Crawler(roots, exclude, strict, max_redirect, max_tries, max_tasks)}
  * plus the tool's limits. Build one with {@link #builder(List)}.
  *
- * @param roots       where the crawl starts; their hosts bound it
+ * @param roots       where the crawl starts; their hosts (or domains: {@code scope}) bound it; may be empty if
+ *                    {@code seeds} is set
  * @param maxTasks    worker coroutines
  * @param maxRedirect redirects followed from one URL
- * @param maxTries    attempts per URL when fetching fails (HTTP error statuses are responses, not failures)
+ * @param maxTries    attempts per URL when fetching fails or is answered 408, 429, 500, 502, 503 or 504 (retried
+ *                    with backoff and jitter; after the last, the answer is the page's status)
  * @param exclude     URLs matching it (anywhere, {@code find()}) are not fetched; null for none
  * @param strict      true: a host must equal a root's host; false: a leading {@code www.} is ignored on both
  * @param maxPages    URLs admitted at most (roots included); later ones are excluded by rule {@code max-pages}
@@ -27,20 +30,33 @@ import java.util.regex.Pattern;
  *                    {@code Crawl-delay} when robots.txt is obeyed); zero for none
  * @param sitemaps    also start from the sitemaps the roots' robots.txt files name
  * @param workers     threads that extract links from pages (the network stays on the crawl's loop)
+ * @param maxRetryAfter the longest {@code Retry-After} honoured (the host is paused that long); a longer one
+ *                    fails the URL with that reason
+ * @param autoThrottle adapt each host's requests in flight and delay to its response times and to 429/503
+ *                    answers, within {@code perHost} and {@code delay}
+ * @param scope       which links are followed: to a root's host, a root's registrable domain, or any
+ * @param maxPagesPerHost URLs admitted per host at most; later ones are excluded by rule {@code max-pages-per-host}
+ * @param seeds       a file of more roots, one URL a line ({@code -}: standard input), read as the crawl goes; or
+ *                    null
+ * @param maxConnections open connections in all (idle ones closed oldest first); 0: twice {@code maxTasks}, at
+ *                    least 256
+ * @param recrawl     fetch every page a stored crawl recorded again, conditionally (a resumed {@code --state})
  * @param http2       speak HTTP/2 where a site offers it over TLS (ALPN {@code h2}: one connection per origin
  *                    carries its requests as streams); false: HTTP/1.1 only
  */
 public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int maxTries, Pattern exclude,
                           boolean strict, long maxPages, int perHost, boolean obeyRobots, String userAgent,
                           Duration timeout, int maxDepth, Duration delay, boolean sitemaps, int workers,
+                          Duration maxRetryAfter, boolean autoThrottle, CrawlScope.Kind scope,
+                          long maxPagesPerHost, Path seeds, int maxConnections, boolean recrawl,
                           boolean http2) {
     public static final String DEFAULT_USER_AGENT =
             "asyncio4j-crawler/0.1 (+https://github.com/asyncio4j/asyncio4j)";
 
     public CrawlConfig {
         roots = List.copyOf(roots);
-        if (roots.isEmpty()) {
-            throw new IllegalArgumentException("a crawl needs at least one root URL");
+        if (roots.isEmpty() && seeds == null) {
+            throw new IllegalArgumentException("a crawl needs at least one root URL or a seeds file");
         }
         for (URI r : roots) {
             if (!"http".equalsIgnoreCase(r.getScheme()) && !"https".equalsIgnoreCase(r.getScheme())
@@ -52,12 +68,21 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         positive("maxTries", maxTries);
         positive("maxPages", maxPages);
         positive("workers", workers);
+        positive("maxPagesPerHost", maxPagesPerHost);
+        Objects.requireNonNull(scope, "scope");
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("maxConnections cannot be negative: " + maxConnections);
+        }
         if (maxRedirect < 0 || perHost < 0 || maxDepth < 0) {
             throw new IllegalArgumentException("maxRedirect, perHost and maxDepth cannot be negative");
         }
         Objects.requireNonNull(delay, "delay");
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay cannot be negative: " + delay);
+        }
+        Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+        if (maxRetryAfter.isNegative()) {
+            throw new IllegalArgumentException("maxRetryAfter cannot be negative: " + maxRetryAfter);
         }
         Objects.requireNonNull(userAgent, "userAgent");
         Objects.requireNonNull(timeout, "timeout");
@@ -72,9 +97,16 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         }
     }
 
+    /** {@link #maxConnections}, with 0 read as its default: twice {@code maxTasks}, at least 256. */
+    public int connectionLimit() {
+        return maxConnections > 0 ? maxConnections : (int) Math.min(Integer.MAX_VALUE, Math.max(256L, 2L * maxTasks));
+    }
+
     /**
      * The chapter's defaults: 100 tasks, 10 redirects, 4 tries, strict hosts; robots.txt obeyed; 10 s timeout; no
-     * depth limit, no delay, no sitemaps; a link-extraction thread per core; HTTP/2 where a site offers it.
+     * depth limit, no delay, no sitemaps; a link-extraction thread per core; Retry-After honoured up to 120 s; no
+     * auto-throttle; host scope, no per-host limit, no seeds file, 0 connections (the default limit), no re-crawl;
+     * HTTP/2 where a site offers it.
      */
     public static Builder builder(List<URI> roots) {
         return new Builder(roots);
@@ -97,6 +129,13 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         private Duration delay = Duration.ZERO;
         private boolean sitemaps;
         private int workers = Runtime.getRuntime().availableProcessors();
+        private Duration maxRetryAfter = Duration.ofSeconds(120);
+        private boolean autoThrottle;
+        private CrawlScope.Kind scope = CrawlScope.Kind.HOST;
+        private long maxPagesPerHost = Long.MAX_VALUE;
+        private Path seeds;
+        private int maxConnections;
+        private boolean recrawl;
         private boolean http2 = true;
 
         private Builder(List<URI> roots) {
@@ -117,11 +156,20 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         public Builder delay(Duration d) { delay = d; return this; }
         public Builder sitemaps(boolean s) { sitemaps = s; return this; }
         public Builder workers(int n) { workers = n; return this; }
+        public Builder maxRetryAfter(Duration d) { maxRetryAfter = d; return this; }
+        public Builder autoThrottle(boolean b) { autoThrottle = b; return this; }
+        public Builder scope(CrawlScope.Kind k) { scope = k; return this; }
+        public Builder maxPagesPerHost(long n) { maxPagesPerHost = n; return this; }
+        /** A file of seeds, one URL a line; {@code Path.of("-")} reads standard input. */
+        public Builder seeds(Path file) { seeds = file; return this; }
+        public Builder maxConnections(int n) { maxConnections = n; return this; }
+        public Builder recrawl(boolean r) { recrawl = r; return this; }
         public Builder http2(boolean b) { http2 = b; return this; }
 
         public CrawlConfig build() {
             return new CrawlConfig(roots, maxTasks, maxRedirect, maxTries, exclude, strict, maxPages, perHost,
-                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers, http2);
+                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers, maxRetryAfter, autoThrottle,
+                    scope, maxPagesPerHost, seeds, maxConnections, recrawl, http2);
         }
     }
 }

@@ -17,16 +17,18 @@ import io.github.asyncio4j.Task;
 import io.github.asyncio4j.TaskGroup;
 import io.github.asyncio4j.crawler.CrawlState.Admission;
 import io.github.asyncio4j.crawler.CrawlState.Item;
-import io.github.asyncio4j.sync.Semaphore;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The crawler of the "500 Lines or Less" asyncio chapter: a frontier of (URL, redirects left, depth) in a
@@ -46,11 +48,29 @@ public final class Crawler {
 
     private final CrawlConfig config;
     private final Fetcher fetcher;
-    private final HostFilter hosts;
+    private final CrawlScope scope;
+    /** With {@code maxPagesPerHost}: host (authority) to URLs admitted there, this run's and a resumed state's. */
+    private final Map<String, Long> admittedPerHost = new HashMap<>();
+    /** Where a bad line of the seeds file is reported (its number and why), beside its exclusion. */
+    private Consumer<String> seedWarnings = w -> { };
+    /** What {@code --seeds -} reads. */
+    private java.io.InputStream standardInput = System.in;
+    /** The seeds file, open from the start of the crawl until it is read (or the crawl ends). */
+    private SeedFile seedFile;
     private final Robots robots;
     private final CrawlState state;
-    private final Map<String, Semaphore> hostLimits = new HashMap<>();
-    private final HostPacer pacer = new HostPacer();
+    /** Origins whose robots.txt this process read and applied to their host's policy. */
+    private final Set<String> policed = new HashSet<>();
+    /** Host to its connection failures in a row (an answer from it clears the count). */
+    private final Map<String, Integer> hostFailures = new HashMap<>();
+    private final Map<String, Long> retries = new TreeMap<>();
+    private final Map<String, Double> paused = new TreeMap<>();
+    private final Map<String, String> givenUp = new TreeMap<>();
+    private final AutoThrottle throttle;
+    /** Host to its least delay (the crawl's, or its robots.txt Crawl-delay), without auto-throttle. */
+    private final Map<String, Double> leastDelay = new HashMap<>();
+    /** Hosts paused by a Retry-After and not answered well since: one request at a time. */
+    private final Set<String> probing = new HashSet<>();
     /** Sitemap URL to what reading it gave ({@code "N URLs"}, {@code "N sitemaps"} or the error). */
     private final Map<String, String> sitemaps = new LinkedHashMap<>();
     private final CrawlProgress progress = new CrawlProgress();
@@ -62,7 +82,7 @@ public final class Crawler {
 
     /** A crawler whose state lives in memory. */
     public Crawler(CrawlConfig config, Fetcher fetcher) {
-        this(config, fetcher, new MemoryState());
+        this(config, fetcher, new MemoryState(config));
     }
 
     /** A crawler keeping its frontier, seen set and records in {@code state} (which its owner closes). */
@@ -70,8 +90,24 @@ public final class Crawler {
         this.config = config;
         this.fetcher = fetcher;
         this.state = state;
-        this.hosts = new HostFilter(config.roots(), config.strict());
+        this.scope = CrawlScope.forCrawl(config);
         this.robots = new Robots(fetcher, config.userAgent());
+        this.throttle = config.autoThrottle() ? new AutoThrottle(config.perHost() > 0 ? config.perHost()
+                : config.maxTasks(), seconds(config.delay())) : null;
+    }
+
+    private static double seconds(java.time.Duration d) {
+        return d.toNanos() / 1e9;
+    }
+
+    /** Receives a line for each bad line of the seeds file ({@code "--seeds FILE line 7: ..."}); call before crawl. */
+    void seedWarnings(Consumer<String> warnings) {
+        this.seedWarnings = warnings;
+    }
+
+    /** What a seeds file named {@code -} reads (tests; default {@link System#in}); call before crawl. */
+    void standardInput(java.io.InputStream in) {
+        this.standardInput = in;
     }
 
     /** Live counters, for a progress display (read them on the loop's thread). */
@@ -92,6 +128,11 @@ public final class Crawler {
             loop = Async.getRunningLoop();
             stopRequested = loop.createFuture();
             started = loop.time();
+            if (config.maxPagesPerHost() != Long.MAX_VALUE) {
+                countAdmittedPerHost();
+            }
+            // opened before the first request: a missing file fails the crawl at once (CrawlSetupException)
+            seedFile = config.seeds() == null ? null : SeedFile.open(config.seeds(), standardInput);
             for (URI root : config.roots()) {
                 admit(Urls.normalize(root.toString()), config.maxRedirect(), 0);
             }
@@ -104,10 +145,23 @@ public final class Crawler {
                     seeding.cancel();
                 }
             }
+            boolean feeding = config.seeds() != null && state.startFeeding();
+            if (config.seeds() != null && !feeding) {   // a state that cannot wait for seeds: all of them first
+                Task<Void> seeding = loop.createTask(feed(false), "crawler-seeds");
+                await(Async.wait(List.of(seeding, stopRequested), ReturnWhen.FIRST_COMPLETED));
+                if (seeding.isDone()) {
+                    seeding.result();
+                } else {
+                    seeding.cancel();
+                }
+            }
             if (!stopRequested.isDone()) {
                 try (var extractor = new LinkExtractor(config.workers()); var workers = new TaskGroup()) {
                     this.extractor = extractor;
                     List<Task<Void>> tasks = new ArrayList<>();
+                    if (feeding) {
+                        workers.createTask(feed(true), "crawler-seeds");
+                    }
                     for (int i = 0; i < config.maxTasks(); i++) {
                         tasks.add(workers.createTask(work(), "crawler-worker-" + i));
                     }
@@ -117,9 +171,87 @@ public final class Crawler {
                 }
             }
             boolean interrupted = stopRequested.isDone();
+            if (seedFile != null) {
+                seedFile.close();   // read to its end, or the crawl was stopped
+            }
             return new CrawlReport(config, state.pages(), state.excluded(), state.unfinished(),
-                    loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps));
+                    loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps),
+                    new CrawlReport.Recovery(retries, paused, givenUp));
         });
+    }
+
+    /** Most URLs waiting while the seeds file is read: more, and reading pauses until the workers take some. */
+    private int seedHighWater() {
+        return Math.max(1000, 10 * config.maxTasks());
+    }
+
+    /**
+     * {@code --seeds}: reads the file a batch of lines at a time off the loop and admits each seed as a root
+     * (widening the scope by it); with {@code paced}, pauses while the frontier holds {@link #seedHighWater()} URLs
+     * (so the file is read as the crawl goes), and ends {@link CrawlState#startFeeding} when the file is read. A
+     * bad line is excluded (its text, by rule {@code invalid-url} or {@code scheme}) and reported with its number;
+     * a read that fails ends the reading, reported the same way, and the crawl goes on with what was read.
+     */
+    private Coroutine<Void> feed(boolean paced) {
+        return Coroutine.of(() -> {
+            SeedFile file = seedFile;
+            try {
+                while (true) {
+                    while (paced && state.waiting() >= seedHighWater()) {
+                        await(Async.sleep(0.05));
+                    }
+                    List<SeedFile.Line> lines;
+                    try {
+                        lines = await(Async.toThread(() -> file.next(512)));
+                    } catch (java.io.UncheckedIOException e) {
+                        seedWarnings.accept("--seeds " + file.name() + ": reading stopped ("
+                                + ErrorText.of(e.getCause()) + "); the seeds read before are crawled");
+                        return null;
+                    }
+                    if (lines.isEmpty()) {
+                        return null;
+                    }
+                    for (SeedFile.Line line : lines) {
+                        seed(file, line);
+                    }
+                }
+            } finally {
+                file.close();
+                if (paced) {
+                    state.endFeeding();
+                }
+            }
+        });
+    }
+
+    private void seed(SeedFile file, SeedFile.Line line) {
+        String text = line.text();
+        URI url = text.length() > SeedFile.MAX_LINE ? null : Urls.normalize(text);
+        String why = url == null ? (text.length() > SeedFile.MAX_LINE ? "longer than " + SeedFile.MAX_LINE
+                + " characters" : "not a URL") : !Urls.isCrawlable(url) ? "not an http(s) URL with a host" : null;
+        if (why != null) {
+            String shown = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+            seedWarnings.accept("--seeds " + file.name() + " line " + line.number() + ": '" + shown + "' is " + why
+                    + " (skipped)");
+            exclude(text.length() > SeedFile.MAX_LINE ? shown : text, url == null ? "invalid-url" : "scheme");
+            return;
+        }
+        scope.addRoot(url);
+        admit(url, config.maxRedirect(), 0);
+    }
+
+    /** Counts what a resumed state admitted per host, for {@code maxPagesPerHost}. */
+    private void countAdmittedPerHost() {
+        for (PageRecord p : state.pages()) {
+            countAdmitted(URI.create(p.url()));
+        }
+        for (String u : state.unfinished()) {
+            countAdmitted(URI.create(u));
+        }
+    }
+
+    private void countAdmitted(URI url) {
+        admittedPerHost.merge(String.valueOf(url.getRawAuthority()), 1L, Long::sum);
     }
 
     /** Stops the crawl soon: workers are cancelled, and the report lists what was left. Loop thread only. */
@@ -141,59 +273,108 @@ public final class Crawler {
         });
     }
 
+    /**
+     * One claimed URL: failed at once if its host was given up; if its origin's robots.txt is not read yet, read
+     * (the claim's request slot is robots.txt's) and the URL put back; else kept out by robots.txt or fetched.
+     */
     private void handle(Item item) {
         URI url = item.url();
-        String key = url.toString();
+        String reason = state.givenUp(item.host());
+        if (reason != null) {
+            fail(item, reason, item.tries(), 0);
+            return;
+        }
         if (config.obeyRobots()) {
-            BaseRobotRules rules = robots.rulesFor(url);
-            if (!rules.isAllowed(key)) {
+            if (!robots.isRead(url) || !policed.contains(Urls.origin(url))) {
+                rules(url);
+                state.putBack(item);
+                return;
+            }
+            if (!robots.rulesFor(url).isAllowed(url.toString())) {
                 state.refused(item, "robots");     // admitted, then kept out: done, with its rule
                 return;
             }
         }
-        Semaphore limit = config.perHost() == 0 ? null
-                : hostLimits.computeIfAbsent(url.getRawAuthority(), h -> new Semaphore(config.perHost()));
-        if (limit == null) {
-            pace(url);
-            fetch(item);
-        } else {
-            try (var held = limit.hold()) {
-                Runnable shared = state.holdHost(url.getRawAuthority(), config.perHost());
-                try {
-                    pace(url);      // once the host's slot is held: the request starts when its turn comes
-                    fetch(item);
-                } finally {
-                    if (shared != null) {
-                        shared.run();
-                    }
-                }
-            }
-        }
+        fetch(item);
     }
 
-    /** The chapter's {@code fetch()}: tries up to {@code maxTries} times, then records the page or the failure. */
+    /**
+     * robots.txt's rules for {@code url} (read the first time), and, the first time for its origin, its host's
+     * policy: the crawl's per-host limit, and its delay or the Crawl-delay, whichever is longer.
+     */
+    private BaseRobotRules rules(URI url) {
+        BaseRobotRules rules = robots.rulesFor(url);
+        if (policed.add(Urls.origin(url))) {
+            double least = seconds(config.delay());
+            if (rules.getCrawlDelay() > 0) {
+                least = Math.max(least, rules.getCrawlDelay() / 1000.0);
+            }
+            String host = CrawlState.hostOf(url);
+            if (throttle != null) {
+                throttle.least(host, least);
+            } else {
+                leastDelay.put(host, least);
+            }
+            tell(host, policy(host));
+        }
+        return rules;
+    }
+
+    /** {@code host}'s requests in flight at most and delay: the auto-throttle's, or the crawl's and Crawl-delay. */
+    private AutoThrottle.Policy policy(String host) {
+        return throttle != null ? throttle.policy(host)
+                : new AutoThrottle.Policy(config.perHost(), leastDelay.getOrDefault(host, seconds(config.delay())));
+    }
+
+    /** Hands {@code host}'s policy to the frontier; one request at a time while the host is probed after a pause. */
+    private void tell(String host, AutoThrottle.Policy p) {
+        state.hostPolicy(host, probing.contains(host) ? 1 : p.limit(), p.delay());
+    }
+
+    /**
+     * The chapter's {@code fetch()}, one try: records the page, or the failure after the last try; an answer
+     * 408, 429, 500, 502, 503 or 504, or a failure, before the last try sends the URL back to its host's queue
+     * for a later try ({@link RetryPolicy}); a {@code Retry-After} pauses the whole host.
+     */
     private void fetch(Item item) {
         URI url = item.url();
+        String host = item.host();
+        int tries = item.tries() + 1;
         double start = loop.time();
-        FetchResponse response = null;
-        Exception last = null;
-        int tries = 0;
-        while (tries < config.maxTries()) {
-            tries++;
-            try {
-                response = fetcher.fetch(url);
-                break;
-            } catch (CrawlWriteException e) {
-                throw e;        // the crawl's own records failed, not the page: the crawl ends
-            } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
-                last = e;
-            }
+        FetchResponse response;
+        try {
+            response = fetcher.fetch(url);
+        } catch (CrawlWriteException e) {
+            throw e;        // the crawl's own records failed, not the page: the crawl ends
+        } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
+            failed(item, tries, e, start);
+            return;
         }
-        long ms = Math.round((loop.time() - start) * 1000);
-        if (response == null) {
-            progress.errors++;
-            state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null, ErrorText.of(last), ms, tries,
-                    loop.time() - started));
+        double latency = loop.time() - start;
+        long ms = Math.round(latency * 1000);
+        hostFailures.remove(host);
+        boolean overloaded = response.status() == 429 || response.status() == 503;
+        boolean probed = !overloaded && probing.remove(host);
+        AutoThrottle.Policy changed = throttle == null ? null : throttle.observe(host, latency, response.status());
+        if (probed || changed != null) {
+            tell(host, policy(host));
+        }
+        if (RetryPolicy.retriable(response.status()) && tries < config.maxTries()) {
+            double after = RetryPolicy.retryAfter(response.retryAfter(), System.currentTimeMillis());
+            double most = seconds(config.maxRetryAfter());
+            if (after > most) {
+                fail(item, "Retry-After " + TextReport.fixed(after, 0) + " s (status " + response.status()
+                        + ") is over --max-retry-after " + TextReport.fixed(most, 0) + " s", tries, ms);
+                return;
+            }
+            if (after >= 0) {
+                state.pauseHost(host, after);
+                paused.merge(host, after, Double::sum);
+                if (probing.add(host)) {    // after the pause, one request until an answer says the host is well
+                    tell(host, policy(host));
+                }
+            }
+            retry(item, tries, after >= 0 ? after : RetryPolicy.backoff(tries), RetryPolicy.cause(response.status()));
             return;
         }
         String redirectTo = null;
@@ -232,6 +413,43 @@ public final class Crawler {
                 response.body().length, links, newLinks, redirectTo, null, ms, tries, loop.time() - started));
     }
 
+    /** Try {@code tries} of {@code item} threw {@code e}: a retry, the host given up, or the URL failed. */
+    private void failed(Item item, int tries, Exception e, double start) {
+        long ms = Math.round((loop.time() - start) * 1000);
+        String host = item.host();
+        if (RetryPolicy.isConnectionFailure(e)) {
+            int inARow = hostFailures.merge(host, 1, Integer::sum);
+            if (inARow >= RetryPolicy.GIVE_UP_AFTER) {
+                String reason = state.givenUp(host);
+                if (reason == null) {
+                    reason = "host given up after " + inARow + " connection failures in a row: " + ErrorText.of(e);
+                    state.giveUpHost(host, reason);
+                }
+                givenUp.putIfAbsent(host, reason);
+                fail(item, reason, tries, ms);
+                return;
+            }
+        }
+        if (tries < config.maxTries()) {
+            retry(item, tries, RetryPolicy.backoff(tries), RetryPolicy.cause(e));
+        } else {
+            fail(item, ErrorText.of(e), tries, ms);
+        }
+    }
+
+    private void retry(Item item, int tries, double after, String cause) {
+        retries.merge(cause, 1L, Long::sum);
+        progress.retries++;
+        state.retry(item.withTries(tries), after);
+    }
+
+    /** Records {@code item} as failed with {@code error} after {@code tries}. */
+    private void fail(Item item, String error, int tries, long ms) {
+        progress.errors++;
+        state.done(item, new PageRecord(item.url().toString(), null, null, 0, 0, 0, null, error, ms, tries,
+                loop.time() - started));
+    }
+
     /** Follows a redirect (or a meta refresh) from {@code item} to {@code next}, at the same depth. */
     private void redirect(Item item, URI next) {
         if (item.redirectsLeft() > 0) {
@@ -241,21 +459,9 @@ public final class Crawler {
         }
     }
 
-    /**
-     * {@code --delay}: waits for this host's turn, at least the delay (and robots.txt's Crawl-delay) apart: across
-     * every process of a shared state, else in this one.
-     */
+    /** {@code --delay} for a request outside the frontier (a sitemap): waits for its host's turn. */
     private void pace(URI url) {
-        double delay = config.delay().toNanos() / 1e9;
-        if (config.obeyRobots()) {
-            long crawlDelayMs = robots.rulesFor(url).getCrawlDelay();
-            if (crawlDelayMs > 0) {
-                delay = Math.max(delay, crawlDelayMs / 1000.0);
-            }
-        }
-        if (!state.awaitHostTurn(url.getRawAuthority(), delay)) {
-            pacer.awaitTurn(url.getRawAuthority(), delay);
-        }
+        state.awaitHostTurn(CrawlState.hostOf(url));
     }
 
     /**
@@ -268,7 +474,7 @@ public final class Crawler {
             Set<String> origins = new LinkedHashSet<>();
             for (URI root : config.roots()) {
                 if (origins.add(Urls.origin(root))) {
-                    for (String s : robots.rulesFor(root).getSitemaps()) {
+                    for (String s : (config.obeyRobots() ? rules(root) : robots.rulesFor(root)).getSitemaps()) {
                         URI sitemap = Urls.normalize(s);
                         if (sitemap == null || !Urls.isCrawlable(sitemap)) {
                             sitemaps.putIfAbsent(s, "not an http(s) URL");
@@ -338,10 +544,15 @@ public final class Crawler {
     /** The chapter's {@code add_url()}, with its filters: true if {@code url} is new and was queued. */
     private boolean admit(URI url, int redirectsLeft, int depth) {
         String key = url.toString();
-        String rule = !hosts.accepts(url) ? "host"
+        String rule = !scope.accepts(url) ? "host"
                 : config.exclude() != null && config.exclude().matcher(key).find() ? "exclude"
                 : depth > config.maxDepth() ? "max-depth"
                 : null;
+        boolean capped = config.maxPagesPerHost() != Long.MAX_VALUE;
+        if (rule == null && capped && admittedPerHost.getOrDefault(String.valueOf(url.getRawAuthority()), 0L)
+                >= config.maxPagesPerHost() && !state.isSeen(key)) {
+            rule = "max-pages-per-host";
+        }
         if (rule != null) {
             exclude(key, rule);
             return false;
@@ -349,6 +560,8 @@ public final class Crawler {
         Admission admission = state.add(new Item(url, redirectsLeft, depth), config.maxPages());
         if (admission == Admission.FULL) {
             exclude(key, "max-pages");
+        } else if (admission == Admission.ADDED && capped) {
+            countAdmitted(url);
         }
         return admission == Admission.ADDED;
     }

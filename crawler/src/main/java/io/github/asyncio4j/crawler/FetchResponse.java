@@ -11,8 +11,15 @@ import java.util.Locale;
  * @param charset     the charset the {@code Content-Type} names, or null
  * @param body        the (decoded) body
  * @param location    the {@code Location} header, or null
+ * @param retryAfter  the {@code Retry-After} header, or null
  */
-public record FetchResponse(int status, String contentType, Charset charset, byte[] body, String location) {
+public record FetchResponse(int status, String contentType, Charset charset, byte[] body, String location,
+                            String retryAfter) {
+    /** A response without {@code Retry-After}. */
+    public FetchResponse(int status, String contentType, Charset charset, byte[] body, String location) {
+        this(status, contentType, charset, body, location, null);
+    }
+
     public FetchResponse {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("not an HTTP status: " + status);
