@@ -262,10 +262,10 @@ public final class CrawlCommand implements Callable<Integer> {
                     "--warc-max-size must be positive, not " + warcMaxSize);
         }
         if (!(delay >= 0) || Double.isInfinite(delay)) {
-            throw new IllegalArgumentException("--delay must be a number of seconds, 0 or more, not " + delay);
+            throw new CrawlSetupException("--delay must be a number of seconds, 0 or more, not " + delay);
         }
         if (!(maxRetryAfter >= 0) || Double.isInfinite(maxRetryAfter)) {
-            throw new IllegalArgumentException("--max-retry-after must be a number of seconds, 0 or more, not "
+            throw new CrawlSetupException("--max-retry-after must be a number of seconds, 0 or more, not "
                     + maxRetryAfter);
         }
         CrawlScope.Kind scopeKind = checkBroadOptions();

@@ -205,10 +205,10 @@ class CrawlCommandTest {
     @Test
     void newOptionsAreChecked() {
         Run delay = run("--delay", "-1", "http://example.invalid/");
-        assertThat(delay.code()).isEqualTo(1);
+        assertThat(delay.code()).isEqualTo(2);      // a mistake on the command line: one line, exit 2
         assertThat(delay.err()).contains("--delay must be");
         Run retryAfter = run("--max-retry-after", "-1", "http://example.invalid/");
-        assertThat(retryAfter.code()).isEqualTo(1);
+        assertThat(retryAfter.code()).isEqualTo(2);
         assertThat(retryAfter.err()).contains("--max-retry-after must be a number of seconds, 0 or more, not -1");
         Run workers = run("-q", "--workers", "0", "http://example.invalid/");
         assertThat(workers.code()).isEqualTo(1);
