@@ -16,8 +16,16 @@ import java.util.Map;
  */
 public interface CrawlState extends AutoCloseable {
 
-    /** A URL to fetch, how many more redirects may be followed from it, and its depth (links from a root). */
-    record Item(URI url, int redirectsLeft, int depth) {
+    /**
+     * A URL to fetch, how many more redirects may be followed from it, its depth (links from a root), and the
+     * spider's {@link Request} that led to it (its label and metadata; after a redirect, the URL it started
+     * from), or null for a plain one: the URL itself, no label, no metadata.
+     */
+    record Item(URI url, int redirectsLeft, int depth, Request request) {
+        /** A plain item. */
+        public Item(URI url, int redirectsLeft, int depth) {
+            this(url, redirectsLeft, depth, null);
+        }
     }
 
     /** What {@link #add} did. */
@@ -44,6 +52,15 @@ public interface CrawlState extends AutoCloseable {
 
     /** {@code item} is handled: fetched or failed, as {@code page} says. */
     void done(Item item, PageRecord page);
+
+    /**
+     * {@code item} is handled, and its page's items end at {@code itemsOffset} in the crawl's {@code --output}
+     * file (-1: none to record). A durable state commits the offset with the page's record, so that a resumed
+     * crawl's file holds the items of the pages recorded done, no more, no fewer. By default, {@link #done}.
+     */
+    default void done(Item item, PageRecord page, long itemsOffset) {
+        done(item, page);
+    }
 
     /** {@code item} is handled: kept out after it was admitted, by {@code rule} (robots.txt). */
     void refused(Item item, String rule);

@@ -36,9 +36,14 @@ import java.util.Set;
  * frontier stay on the crawl's loop; link extraction runs on {@code workers} threads ({@link LinkExtractor}).
  * With {@code sitemaps}, the roots' robots.txt sitemaps are read first and seed the crawl.
  *
+ * <p>What is followed is a {@link Spider}'s choice: each fetched page (not a redirect) goes to its {@code parse}, in
+ * the worker's task, before the page is recorded done; the default spider follows every in-scope link. The items
+ * it emits go to the {@link ItemSink}s from the same task, after {@code parse} returned.
+ *
  * <p>Invariant: every URL the crawl meets ends in exactly one place: {@link CrawlReport#pages()} (fetched, or
  * failed after every try), {@link CrawlReport#excluded()} (with the rule that kept it out), or, if the crawl was
- * stopped, {@link CrawlReport#unfinished()}. A crawler runs once, on one loop.
+ * stopped, {@link CrawlReport#unfinished()}. A page is recorded done only after its spider's method returned and
+ * its items were written: a crawl stopped in between lists it as unfinished. A crawler runs once, on one loop.
  */
 public final class Crawler {
     /** Sitemaps read from one crawl at most (an index can name many; each is fetched). */
@@ -49,6 +54,14 @@ public final class Crawler {
     private final HostFilter hosts;
     private final Robots robots;
     private final CrawlState state;
+    private final Spider spider;
+    private final List<ItemSink> sinks;
+    /** The first built-in file among the sinks: its length goes into the state with each page ({@link ItemFile}). */
+    private final ItemFile output;
+    /** Whether this crawler made the fetcher (and closes it). */
+    private final boolean ownsFetcher;
+    /** Hears every request a spider follows, with its depth (the offline runner's record); null for none. */
+    private final java.util.function.Consumer<Request> followed;
     private final Map<String, Semaphore> hostLimits = new HashMap<>();
     private final HostPacer pacer = new HostPacer();
     /** Sitemap URL to what reading it gave ({@code "N URLs"}, {@code "N sitemaps"} or the error). */
@@ -67,11 +80,79 @@ public final class Crawler {
 
     /** A crawler keeping its frontier, seen set and records in {@code state} (which its owner closes). */
     public Crawler(CrawlConfig config, Fetcher fetcher, CrawlState state) {
-        this.config = config;
-        this.fetcher = fetcher;
-        this.state = state;
+        this(builder(config).fetcher(fetcher).state(state));
+    }
+
+    private Crawler(Builder b) {
+        this.config = b.config;
+        this.ownsFetcher = b.fetcher == null;
+        this.fetcher = b.fetcher != null ? b.fetcher : new HttpFetcher(config);
+        this.state = b.state != null ? b.state : new MemoryState();
+        this.spider = b.spider;
+        this.sinks = List.copyOf(b.sinks);
+        this.output = (ItemFile) sinks.stream().filter(s -> s instanceof ItemFile f && f.position() >= 0)
+                .findFirst().orElse(null);
+        this.followed = b.followed;
         this.hosts = new HostFilter(config.roots(), config.strict());
         this.robots = new Robots(fetcher, config.userAgent());
+    }
+
+    /**
+     * A crawler of {@code config}: by default the {@code crawl} command's (the default spider, no item sinks,
+     * HTTP through an {@link HttpFetcher} it closes at the end, the state in memory).
+     */
+    public static Builder builder(CrawlConfig config) {
+        return new Builder(config);
+    }
+
+    /** What a {@link Crawler} is made of; {@link #build()} makes it. */
+    public static final class Builder {
+        private final CrawlConfig config;
+        private Spider spider = Spider.followingLinks();
+        private final List<ItemSink> sinks = new ArrayList<>();
+        private Fetcher fetcher;
+        private CrawlState state;
+        private java.util.function.Consumer<Request> followed;
+
+        private Builder(CrawlConfig config) {
+            this.config = java.util.Objects.requireNonNull(config, "config");
+        }
+
+        /** What to do with each page (default: {@link Spider#followingLinks()}). */
+        public Builder spider(Spider spider) {
+            this.spider = java.util.Objects.requireNonNull(spider, "spider");
+            return this;
+        }
+
+        /** Where emitted items go, each in turn; the crawl closes them when it ends. */
+        public Builder items(ItemSink... sinks) {
+            for (ItemSink s : sinks) {
+                this.sinks.add(java.util.Objects.requireNonNull(s, "an item sink"));
+            }
+            return this;
+        }
+
+        /** How pages are fetched (its owner closes it); default: an {@link HttpFetcher} the crawler closes. */
+        public Builder fetcher(Fetcher fetcher) {
+            this.fetcher = fetcher;
+            return this;
+        }
+
+        /** Where the crawl keeps its frontier and records (its owner closes it); default: in memory. */
+        public Builder state(CrawlState state) {
+            this.state = state;
+            return this;
+        }
+
+        /** Hears every request the spider follows (admitted or not), with the depth it would have. */
+        Builder followed(java.util.function.Consumer<Request> listener) {
+            this.followed = listener;
+            return this;
+        }
+
+        public Crawler build() {
+            return new Crawler(this);
+        }
     }
 
     /** Live counters, for a progress display (read them on the loop's thread). */
@@ -89,6 +170,37 @@ public final class Crawler {
                 throw new IllegalStateException("a Crawler runs once; make a new one");
             }
             ran = true;
+            try {
+                return run();
+            } finally {
+                closeOwned();
+            }
+        });
+    }
+
+    /** Closes the item sinks (all of them; the first failure is thrown) and a fetcher the crawler made. */
+    private void closeOwned() {
+        RuntimeException first = null;
+        for (ItemSink s : sinks) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            } catch (Exception e) {
+                first = first == null ? new CrawlWriteException("an item sink failed to close ("
+                        + ErrorText.of(e) + ")", e) : first;
+            }
+        }
+        if (ownsFetcher) {
+            fetcher.close();
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private CrawlReport run() {
+        {
             loop = Async.getRunningLoop();
             stopRequested = loop.createFuture();
             started = loop.time();
@@ -119,7 +231,7 @@ public final class Crawler {
             boolean interrupted = stopRequested.isDone();
             return new CrawlReport(config, state.pages(), state.excluded(), state.unfinished(),
                     loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps));
-        });
+        }
     }
 
     /** Stops the crawl soon: workers are cancelled, and the report lists what was left. Loop thread only. */
@@ -171,7 +283,10 @@ public final class Crawler {
         }
     }
 
-    /** The chapter's {@code fetch()}: tries up to {@code maxTries} times, then records the page or the failure. */
+    /**
+     * The chapter's {@code fetch()}: tries up to {@code maxTries} times; then the spider takes the page (or the
+     * failure), its items are written, and the page is recorded.
+     */
     private void fetch(Item item) {
         URI url = item.url();
         double start = loop.time();
@@ -190,15 +305,25 @@ public final class Crawler {
             }
         }
         long ms = Math.round((loop.time() - start) * 1000);
+        Request request = requestOf(item);
         if (response == null) {
             progress.errors++;
-            state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null, ErrorText.of(last), ms, tries,
-                    loop.time() - started));
+            String error = ErrorText.of(last);
+            Page page = new Page(request, url, null, error, List.of(), pageCrawl);
+            Exception failure = runSpider(page, true);
+            long offset = writeItems(page);
+            failure = failure != null ? failure : sinkFailure;
+            sinkFailure = null;
+            state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null,
+                    failure == null ? error : error + "; spider: " + ErrorText.of(failure), ms, tries,
+                    loop.time() - started, stackOf(failure)), offset);
             return;
         }
         String redirectTo = null;
         int links = 0;
         int newLinks = 0;
+        Exception failure = null;
+        long offset = -1;
         if (response.isRedirect()) {
             progress.redirects++;
             URI next = Urls.resolve(url, response.location());
@@ -207,35 +332,151 @@ public final class Crawler {
                 exclude(response.location(), next == null ? "invalid-url" : "scheme");
             } else {
                 redirectTo = next.toString();
-                redirect(item, next);
+                redirect(item, request, next);
             }
-        } else if (response.isHtml()) {
-            LinkExtractor.PageLinks found = extractor.extract(response.body(), response.charset(), url);
-            found.rejected().forEach(this::exclude);
-            if (found.refresh() != null) {    // a meta refresh: a redirect, and the page's links are still links
-                progress.redirects++;
-                redirectTo = found.refresh().toString();
-                redirect(item, found.refresh());
-            } else if (found.refreshRejected() != null) {
-                redirectTo = found.refreshRejected();
-            }
-            links = found.crawlable().size();
-            for (URI link : found.crawlable()) {
-                if (admit(link, config.maxRedirect(), item.depth() + 1)) {
-                    newLinks++;
+        } else {
+            List<URI> inScope = List.of();
+            if (response.isHtml()) {
+                LinkExtractor.PageLinks found = extractor.extract(response.body(), response.charset(), url);
+                found.rejected().forEach(this::exclude);
+                if (found.refresh() != null) {    // a meta refresh: a redirect, and the page's links are still links
+                    progress.redirects++;
+                    redirectTo = found.refresh().toString();
+                    redirect(item, request, found.refresh());
+                } else if (found.refreshRejected() != null) {
+                    redirectTo = found.refreshRejected();
                 }
+                links = found.crawlable().size();
+                inScope = inScope(found.crawlable());
             }
+            Page page = new Page(request, url, response, null, inScope, pageCrawl);
+            failure = runSpider(page, false);
+            newLinks = page.newLinks();
+            offset = writeItems(page);
+            failure = failure != null ? failure : sinkFailure;
+            sinkFailure = null;
         }
         progress.fetched++;     // counted when handled: a crawl stopped before this lists the URL as unfinished
         progress.bytes += response.body().length;
         state.done(item, new PageRecord(url.toString(), response.status(), response.contentType(),
-                response.body().length, links, newLinks, redirectTo, null, ms, tries, loop.time() - started));
+                response.body().length, links, newLinks, redirectTo, failure == null ? null : ErrorText.of(failure),
+                ms, tries, loop.time() - started, stackOf(failure)), offset);
     }
 
-    /** Follows a redirect (or a meta refresh) from {@code item} to {@code next}, at the same depth. */
-    private void redirect(Item item, URI next) {
+    /** The request a page of {@code item} returns: the spider's, or a plain one, at the item's depth. */
+    private static Request requestOf(Item item) {
+        Request r = item.request();
+        return r == null ? new Request(item.url(), null, null, item.depth()) : r.at(r.url(), item.depth());
+    }
+
+    /** {@code links} that the scope lets through; the others are recorded as excluded, with their rule. */
+    private List<URI> inScope(List<URI> links) {
+        List<URI> in = new ArrayList<>(links.size());
+        for (URI link : links) {
+            String rule = scopeRule(link, link.toString());
+            if (rule == null) {
+                in.add(link);
+            } else {
+                exclude(link.toString(), rule);
+            }
+        }
+        return in;
+    }
+
+    /**
+     * The spider's turn for {@code page}: its exception is returned (the page's error), the crawl's own write
+     * failures and a cancellation go through.
+     */
+    private Exception runSpider(Page page, boolean failed) {
+        try {
+            if (failed) {
+                spider.failed(page);
+            } else {
+                spider.parse(page);
+            }
+            return null;
+        } catch (CrawlWriteException e) {
+            throw e;
+        } catch (Exception e) {     // CancelledError is an Error: a stop leaves the page unfinished
+            return e;
+        } finally {
+            page.close();
+        }
+    }
+
+    /** The first failure of a user's sink while writing the current page's items (read right after). */
+    private Exception sinkFailure;
+
+    /**
+     * Writes {@code page}'s items: to each user sink (which may await), then to the built-in files, with no await
+     * between them and the page's record; returns the output file's length after them, or -1.
+     */
+    private long writeItems(Page page) {
+        List<Object> emitted = page.emitted();
+        if (!emitted.isEmpty()) {
+            for (ItemSink sink : sinks) {
+                if (!(sink instanceof ItemFile)) {
+                    for (Object item : emitted) {
+                        try {
+                            sink.write(item);
+                        } catch (CrawlWriteException e) {
+                            throw e;
+                        } catch (Exception e) {     // recorded as the page's error; the crawl goes on
+                            sinkFailure = sinkFailure == null ? e : sinkFailure;
+                        }
+                    }
+                }
+            }
+            for (ItemSink sink : sinks) {
+                if (sink instanceof ItemFile file) {
+                    for (var json : page.items()) {
+                        file.writeTree(json);
+                    }
+                    file.flush();
+                }
+            }
+        }
+        return output == null ? -1 : output.position();
+    }
+
+    private static String stackOf(Exception e) {
+        if (e == null) {
+            return null;
+        }
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+
+    /** What a {@link Page} asks of this crawl (not the crawler's own API: an object of its own). */
+    private final Page.Crawl pageCrawl = new Page.Crawl() {
+        @Override
+        public boolean follow(Page page, Request request) {
+            return Crawler.this.follow(page, request);
+        }
+
+        @Override
+        public void exclude(String url, String rule) {
+            Crawler.this.exclude(url, rule);
+        }
+    };
+
+    private boolean follow(Page page, Request request) {
+        int depth = page.request().depth() + 1;
+        if (followed != null) {
+            followed.accept(request.at(request.url(), depth));
+        }
+        boolean plain = request.label() == null && request.meta().isEmpty();
+        return admit(request.url(), config.maxRedirect(), depth, plain ? null : request, true);
+    }
+
+    /**
+     * Follows a redirect (or a meta refresh) from {@code item} to {@code next}, at the same depth, with the same
+     * request (its label and metadata).
+     */
+    private void redirect(Item item, Request request, URI next) {
         if (item.redirectsLeft() > 0) {
-            admit(next, item.redirectsLeft() - 1, item.depth());
+            admit(next, item.redirectsLeft() - 1, item.depth(), request, false);   // with the URL it started from
         } else {
             exclude(next.toString(), "max-redirect");   // unless it is (or will be) fetched by another way
         }
@@ -335,22 +576,39 @@ public final class Crawler {
         }
     }
 
-    /** The chapter's {@code add_url()}, with its filters: true if {@code url} is new and was queued. */
     private boolean admit(URI url, int redirectsLeft, int depth) {
+        return admit(url, redirectsLeft, depth, null, false);
+    }
+
+    /**
+     * The chapter's {@code add_url()}, with its filters: true if {@code url} is new and was queued. A URL the spider
+     * followed ({@code followed}) is also the spider's to refuse ({@link Spider#shouldVisit}), after the scope.
+     */
+    private boolean admit(URI url, int redirectsLeft, int depth, Request request, boolean followed) {
         String key = url.toString();
-        String rule = !hosts.accepts(url) ? "host"
-                : config.exclude() != null && config.exclude().matcher(key).find() ? "exclude"
-                : depth > config.maxDepth() ? "max-depth"
-                : null;
+        String rule = scopeRule(url, key);
+        if (rule == null && followed && !state.isSeen(key) && !spider.shouldVisit(url)) {
+            rule = "spider";
+        }
+        if (rule == null && depth > config.maxDepth()) {
+            rule = "max-depth";
+        }
         if (rule != null) {
             exclude(key, rule);
             return false;
         }
-        Admission admission = state.add(new Item(url, redirectsLeft, depth), config.maxPages());
+        Admission admission = state.add(new Item(url, redirectsLeft, depth, request), config.maxPages());
         if (admission == Admission.FULL) {
             exclude(key, "max-pages");
         }
         return admission == Admission.ADDED;
+    }
+
+    /** The rule of the crawl's scope that keeps {@code url} out ({@code host}, {@code exclude}), or null. */
+    private String scopeRule(URI url, String key) {
+        return !hosts.accepts(url) ? "host"
+                : config.exclude() != null && config.exclude().matcher(key).find() ? "exclude"
+                : null;
     }
 
     /** Records why {@code url} is not fetched, unless it is (or will be) fetched after all. */

@@ -1,5 +1,6 @@
 package io.github.asyncio4j.crawler;
 
+import io.github.asyncio4j.http.Headers;
 import java.nio.charset.Charset;
 import java.util.Locale;
 
@@ -11,14 +12,22 @@ import java.util.Locale;
  * @param charset     the charset the {@code Content-Type} names, or null
  * @param body        the (decoded) body
  * @param location    the {@code Location} header, or null
+ * @param headers     every header field as received (for a {@link Page}; empty if the fetcher keeps none)
  */
-public record FetchResponse(int status, String contentType, Charset charset, byte[] body, String location) {
+public record FetchResponse(int status, String contentType, Charset charset, byte[] body, String location,
+                            Headers headers) {
     public FetchResponse {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("not an HTTP status: " + status);
         }
         contentType = contentType == null ? null : contentType.toLowerCase(Locale.ROOT);
         body = body == null ? new byte[0] : body;
+        headers = headers == null ? Headers.empty() : headers;
+    }
+
+    /** A response without its header fields. */
+    public FetchResponse(int status, String contentType, Charset charset, byte[] body, String location) {
+        this(status, contentType, charset, body, location, null);
     }
 
     /** True for a 3xx with a {@code Location}. */
