@@ -8,9 +8,10 @@ import java.net.URI;
 /**
  * Every SQL command's synopsis from the PostgreSQL docs:
  * {@code ./asyncio4j spider examples/src/main/java/io/github/asyncio4j/examples/spiders/SqlSynopses.java
- * --output synopses.jsonl https://www.postgresql.org/docs/current/}. Labels route: a link to a reference page of
- * an SQL command ({@code sql-NAME.html}) is followed with the label {@code command}, and only those pages are
- * read for a synopsis; every other in-scope link is followed plain, to find them.
+ * --output synopses.jsonl https://www.postgresql.org/docs/current/}. Labels route: a link to a page named
+ * {@code sql-NAME.html} (the commands' reference pages, and a few chapters such as {@code sql-syntax.html}) is
+ * followed with the label {@code command}, and only those pages are read: one with a name and a synopsis is a
+ * command. Every other in-scope link is followed plain, to find them.
  */
 public class SqlSynopses implements Spider {
     /** A command, its synopsis (as the docs lay it out, line breaks kept) and its page. */
