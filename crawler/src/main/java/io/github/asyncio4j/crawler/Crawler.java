@@ -459,6 +459,11 @@ public final class Crawler {
         public void exclude(String url, String rule) {
             Crawler.this.exclude(url, rule);
         }
+
+        @Override
+        public org.jsoup.nodes.Document parse(int bytes, java.util.function.Supplier<org.jsoup.nodes.Document> parse) {
+            return extractor == null ? parse.get() : extractor.offload(bytes, parse);
+        }
     };
 
     private boolean follow(Page page, Request request) {

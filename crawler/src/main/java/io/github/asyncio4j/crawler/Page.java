@@ -32,6 +32,12 @@ public final class Page {
 
         /** Records {@code url} as kept out by {@code rule} (it could not be followed). */
         void exclude(String url, String rule);
+
+        /**
+         * Runs {@code parse} for a body of {@code bytes}: off the loop, awaited, for a large one (the crawl's
+         * extraction threads), so that jsoup's DOM does not hold up the network; here for a small one.
+         */
+        Document parse(int bytes, java.util.function.Supplier<Document> parse);
     }
 
     private final Request request;
@@ -104,21 +110,27 @@ public final class Page {
 
     /**
      * The page as a jsoup document, parsed at the first call (XML for an XML media type, HTML otherwise), with the
-     * page's URL as its base: {@code absUrl("href")} resolves.
+     * page's URL as its base: {@code absUrl("href")} resolves. A large page is parsed on one of the crawl's
+     * extraction threads while the spider's task awaits it, so the first call may await (it is made in the
+     * spider's method, in a task); after the method returned, it parses on the calling thread.
      */
     public Document document() {
         if (document == null) {
-            Charset cs = response == null ? null : response.charset();
-            Parser parser = contentType() != null && contentType().endsWith("xml") ? Parser.xmlParser()
-                    : Parser.htmlParser();
-            try {
-                document = Jsoup.parse(new ByteArrayInputStream(body()), cs == null ? null : cs.name(),
-                        url.toString(), parser);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);     // reading a byte array does not fail
-            }
+            document = closed ? parse() : crawl.parse(body().length, this::parse);
         }
         return document;
+    }
+
+    private Document parse() {
+        Charset cs = response == null ? null : response.charset();
+        Parser parser = contentType() != null && contentType().endsWith("xml") ? Parser.xmlParser()
+                : Parser.htmlParser();
+        try {
+            return Jsoup.parse(new ByteArrayInputStream(body()), cs == null ? null : cs.name(), url.toString(),
+                    parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);     // reading a byte array does not fail
+        }
     }
 
     /** The elements {@code css} selects in {@link #document()}. */
