@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * @param roots       where the crawl starts; their hosts bound it
  * @param maxTasks    worker coroutines
  * @param maxRedirect redirects followed from one URL
- * @param maxTries    attempts per URL when fetching fails (HTTP error statuses are responses, not failures)
+ * @param maxTries    attempts per URL when fetching fails or is answered 408, 429, 500, 502, 503 or 504 (retried
+ *                    with backoff and jitter; after the last, the answer is the page's status)
  * @param exclude     URLs matching it (anywhere, {@code find()}) are not fetched; null for none
  * @param strict      true: a host must equal a root's host; false: a leading {@code www.} is ignored on both
  * @param maxPages    URLs admitted at most (roots included); later ones are excluded by rule {@code max-pages}
@@ -27,10 +28,15 @@ import java.util.regex.Pattern;
  *                    {@code Crawl-delay} when robots.txt is obeyed); zero for none
  * @param sitemaps    also start from the sitemaps the roots' robots.txt files name
  * @param workers     threads that extract links from pages (the network stays on the crawl's loop)
+ * @param maxRetryAfter the longest {@code Retry-After} honoured (the host is paused that long); a longer one
+ *                    fails the URL with that reason
+ * @param autoThrottle adapt each host's requests in flight and delay to its response times and to 429/503
+ *                    answers, within {@code perHost} and {@code delay}
  */
 public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int maxTries, Pattern exclude,
                           boolean strict, long maxPages, int perHost, boolean obeyRobots, String userAgent,
-                          Duration timeout, int maxDepth, Duration delay, boolean sitemaps, int workers) {
+                          Duration timeout, int maxDepth, Duration delay, boolean sitemaps, int workers,
+                          Duration maxRetryAfter, boolean autoThrottle) {
     public static final String DEFAULT_USER_AGENT =
             "asyncio4j-crawler/0.1 (+https://github.com/asyncio4j/asyncio4j)";
 
@@ -56,6 +62,10 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay cannot be negative: " + delay);
         }
+        Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+        if (maxRetryAfter.isNegative()) {
+            throw new IllegalArgumentException("maxRetryAfter cannot be negative: " + maxRetryAfter);
+        }
         Objects.requireNonNull(userAgent, "userAgent");
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
@@ -71,7 +81,8 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
 
     /**
      * The chapter's defaults: 100 tasks, 10 redirects, 4 tries, strict hosts; robots.txt obeyed; 10 s timeout; no
-     * depth limit, no delay, no sitemaps; a link-extraction thread per core.
+     * depth limit, no delay, no sitemaps; a link-extraction thread per core; Retry-After honoured up to 120 s; no
+     * auto-throttle.
      */
     public static Builder builder(List<URI> roots) {
         return new Builder(roots);
@@ -94,6 +105,8 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         private Duration delay = Duration.ZERO;
         private boolean sitemaps;
         private int workers = Runtime.getRuntime().availableProcessors();
+        private Duration maxRetryAfter = Duration.ofSeconds(120);
+        private boolean autoThrottle;
 
         private Builder(List<URI> roots) {
             this.roots = roots;
@@ -113,10 +126,12 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         public Builder delay(Duration d) { delay = d; return this; }
         public Builder sitemaps(boolean s) { sitemaps = s; return this; }
         public Builder workers(int n) { workers = n; return this; }
+        public Builder maxRetryAfter(Duration d) { maxRetryAfter = d; return this; }
+        public Builder autoThrottle(boolean b) { autoThrottle = b; return this; }
 
         public CrawlConfig build() {
             return new CrawlConfig(roots, maxTasks, maxRedirect, maxTries, exclude, strict, maxPages, perHost,
-                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers);
+                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers, maxRetryAfter, autoThrottle);
         }
     }
 }

@@ -17,16 +17,17 @@ import io.github.asyncio4j.Task;
 import io.github.asyncio4j.TaskGroup;
 import io.github.asyncio4j.crawler.CrawlState.Admission;
 import io.github.asyncio4j.crawler.CrawlState.Item;
-import io.github.asyncio4j.sync.Semaphore;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The crawler of the "500 Lines or Less" asyncio chapter: a frontier of (URL, redirects left, depth) in a
@@ -38,12 +39,13 @@ import java.util.Set;
  *
  * <p>What is followed is a {@link Spider}'s choice: each fetched page (not a redirect) goes to its {@code parse}, in
  * the worker's task, before the page is recorded done; the default spider follows every in-scope link. The items
- * it emits go to the {@link ItemSink}s from the same task, after {@code parse} returned.
+ * it emits go to the {@link ItemSink}s from the same task, after {@code parse} returned; a URL that failed after
+ * its last try goes to {@link Spider#failed}.
  *
  * <p>Invariant: every URL the crawl meets ends in exactly one place: {@link CrawlReport#pages()} (fetched, or
  * failed after every try), {@link CrawlReport#excluded()} (with the rule that kept it out), or, if the crawl was
- * stopped, {@link CrawlReport#unfinished()}. A page is recorded done only after its spider's method returned and
- * its items were written: a crawl stopped in between lists it as unfinished. A crawler runs once, on one loop.
+ * stopped, {@link CrawlReport#unfinished()}. A page is recorded done only after its spider's method returned and its
+ * items were written: a crawl stopped in between lists it as unfinished. A crawler runs once, on one loop.
  */
 public final class Crawler {
     /** Sitemaps read from one crawl at most (an index can name many; each is fetched). */
@@ -62,8 +64,14 @@ public final class Crawler {
     private final boolean ownsFetcher;
     /** Hears every request a spider follows, with its depth (the offline runner's record); null for none. */
     private final java.util.function.Consumer<Request> followed;
-    private final Map<String, Semaphore> hostLimits = new HashMap<>();
-    private final HostPacer pacer = new HostPacer();
+    /** Origins whose robots.txt this process read and applied to their host's policy. */
+    private final Set<String> policed = new HashSet<>();
+    /** Host to its connection failures in a row (an answer from it clears the count). */
+    private final Map<String, Integer> hostFailures = new HashMap<>();
+    private final Map<String, Long> retries = new TreeMap<>();
+    private final Map<String, Double> paused = new TreeMap<>();
+    private final Map<String, String> givenUp = new TreeMap<>();
+    private final AutoThrottle throttle;
     /** Sitemap URL to what reading it gave ({@code "N URLs"}, {@code "N sitemaps"} or the error). */
     private final Map<String, String> sitemaps = new LinkedHashMap<>();
     private final CrawlProgress progress = new CrawlProgress();
@@ -75,7 +83,7 @@ public final class Crawler {
 
     /** A crawler whose state lives in memory. */
     public Crawler(CrawlConfig config, Fetcher fetcher) {
-        this(config, fetcher, new MemoryState());
+        this(config, fetcher, new MemoryState(config));
     }
 
     /** A crawler keeping its frontier, seen set and records in {@code state} (which its owner closes). */
@@ -87,7 +95,7 @@ public final class Crawler {
         this.config = b.config;
         this.ownsFetcher = b.fetcher == null;
         this.fetcher = b.fetcher != null ? b.fetcher : new HttpFetcher(config);
-        this.state = b.state != null ? b.state : new MemoryState();
+        this.state = b.state != null ? b.state : new MemoryState(config);
         this.spider = b.spider;
         this.sinks = List.copyOf(b.sinks);
         this.output = (ItemFile) sinks.stream().filter(s -> s instanceof ItemFile f && f.position() >= 0)
@@ -95,6 +103,12 @@ public final class Crawler {
         this.followed = b.followed;
         this.hosts = new HostFilter(config.roots(), config.strict());
         this.robots = new Robots(fetcher, config.userAgent());
+        this.throttle = config.autoThrottle() ? new AutoThrottle(config.perHost() > 0 ? config.perHost()
+                : config.maxTasks(), seconds(config.delay())) : null;
+    }
+
+    private static double seconds(java.time.Duration d) {
+        return d.toNanos() / 1e9;
     }
 
     /**
@@ -230,7 +244,8 @@ public final class Crawler {
             }
             boolean interrupted = stopRequested.isDone();
             return new CrawlReport(config, state.pages(), state.excluded(), state.unfinished(),
-                    loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps));
+                    loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps),
+                    new CrawlReport.Recovery(retries, paused, givenUp));
         }
     }
 
@@ -253,70 +268,94 @@ public final class Crawler {
         });
     }
 
+    /**
+     * One claimed URL: failed at once if its host was given up; if its origin's robots.txt is not read yet, read
+     * (the claim's request slot is robots.txt's) and the URL put back; else kept out by robots.txt or fetched.
+     */
     private void handle(Item item) {
         URI url = item.url();
-        String key = url.toString();
+        String reason = state.givenUp(item.host());
+        if (reason != null) {
+            fail(item, reason, item.tries(), 0);
+            return;
+        }
         if (config.obeyRobots()) {
-            BaseRobotRules rules = robots.rulesFor(url);
-            if (!rules.isAllowed(key)) {
+            if (!robots.isRead(url) || !policed.contains(Urls.origin(url))) {
+                rules(url);
+                state.putBack(item);
+                return;
+            }
+            if (!robots.rulesFor(url).isAllowed(url.toString())) {
                 state.refused(item, "robots");     // admitted, then kept out: done, with its rule
                 return;
             }
         }
-        Semaphore limit = config.perHost() == 0 ? null
-                : hostLimits.computeIfAbsent(url.getRawAuthority(), h -> new Semaphore(config.perHost()));
-        if (limit == null) {
-            pace(url);
-            fetch(item);
-        } else {
-            try (var held = limit.hold()) {
-                Runnable shared = state.holdHost(url.getRawAuthority(), config.perHost());
-                try {
-                    pace(url);      // once the host's slot is held: the request starts when its turn comes
-                    fetch(item);
-                } finally {
-                    if (shared != null) {
-                        shared.run();
-                    }
-                }
-            }
-        }
+        fetch(item);
     }
 
     /**
-     * The chapter's {@code fetch()}: tries up to {@code maxTries} times; then the spider takes the page (or the
-     * failure), its items are written, and the page is recorded.
+     * robots.txt's rules for {@code url} (read the first time), and, the first time for its origin, its host's
+     * policy: the crawl's per-host limit, and its delay or the Crawl-delay, whichever is longer.
+     */
+    private BaseRobotRules rules(URI url) {
+        BaseRobotRules rules = robots.rulesFor(url);
+        if (policed.add(Urls.origin(url))) {
+            double least = seconds(config.delay());
+            if (rules.getCrawlDelay() > 0) {
+                least = Math.max(least, rules.getCrawlDelay() / 1000.0);
+            }
+            String host = CrawlState.hostOf(url);
+            if (throttle != null) {
+                AutoThrottle.Policy p = throttle.least(host, least);
+                state.hostPolicy(host, p.limit(), p.delay());
+            } else {
+                state.hostPolicy(host, config.perHost(), least);
+            }
+        }
+        return rules;
+    }
+
+    /**
+     * The chapter's {@code fetch()}, one try: records the page, or the failure after the last try; an answer
+     * 408, 429, 500, 502, 503 or 504, or a failure, before the last try sends the URL back to its host's queue
+     * for a later try ({@link RetryPolicy}); a {@code Retry-After} pauses the whole host.
      */
     private void fetch(Item item) {
         URI url = item.url();
+        String host = item.host();
+        int tries = item.tries() + 1;
         double start = loop.time();
-        FetchResponse response = null;
-        Exception last = null;
-        int tries = 0;
-        while (tries < config.maxTries()) {
-            tries++;
-            try {
-                response = fetcher.fetch(url);
-                break;
-            } catch (CrawlWriteException e) {
-                throw e;        // the crawl's own records failed, not the page: the crawl ends
-            } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
-                last = e;
+        FetchResponse response;
+        try {
+            response = fetcher.fetch(url);
+        } catch (CrawlWriteException e) {
+            throw e;        // the crawl's own records failed, not the page: the crawl ends
+        } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
+            failed(item, tries, e, start);
+            return;
+        }
+        double latency = loop.time() - start;
+        long ms = Math.round(latency * 1000);
+        hostFailures.remove(host);
+        if (throttle != null) {
+            AutoThrottle.Policy p = throttle.observe(host, latency, response.status());
+            if (p != null) {
+                state.hostPolicy(host, p.limit(), p.delay());
             }
         }
-        long ms = Math.round((loop.time() - start) * 1000);
-        Request request = requestOf(item);
-        if (response == null) {
-            progress.errors++;
-            String error = ErrorText.of(last);
-            Page page = new Page(request, url, null, error, List.of(), pageCrawl);
-            Exception failure = runSpider(page, true);
-            long offset = writeItems(page);
-            failure = failure != null ? failure : sinkFailure;
-            sinkFailure = null;
-            state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null,
-                    failure == null ? error : error + "; spider: " + ErrorText.of(failure), ms, tries,
-                    loop.time() - started, stackOf(failure)), offset);
+        if (RetryPolicy.retriable(response.status()) && tries < config.maxTries()) {
+            double after = RetryPolicy.retryAfter(response.retryAfter(), System.currentTimeMillis());
+            double most = seconds(config.maxRetryAfter());
+            if (after > most) {
+                fail(item, "Retry-After " + TextReport.fixed(after, 0) + " s (status " + response.status()
+                        + ") is over --max-retry-after " + TextReport.fixed(most, 0) + " s", tries, ms);
+                return;
+            }
+            if (after >= 0) {
+                state.pauseHost(host, after);
+                paused.merge(host, after, Double::sum);
+            }
+            retry(item, tries, after >= 0 ? after : RetryPolicy.backoff(tries), RetryPolicy.cause(response.status()));
             return;
         }
         String redirectTo = null;
@@ -332,7 +371,7 @@ public final class Crawler {
                 exclude(response.location(), next == null ? "invalid-url" : "scheme");
             } else {
                 redirectTo = next.toString();
-                redirect(item, request, next);
+                redirect(item, next);
             }
         } else {
             List<URI> inScope = List.of();
@@ -342,14 +381,14 @@ public final class Crawler {
                 if (found.refresh() != null) {    // a meta refresh: a redirect, and the page's links are still links
                     progress.redirects++;
                     redirectTo = found.refresh().toString();
-                    redirect(item, request, found.refresh());
+                    redirect(item, found.refresh());
                 } else if (found.refreshRejected() != null) {
                     redirectTo = found.refreshRejected();
                 }
                 links = found.crawlable().size();
                 inScope = inScope(found.crawlable());
             }
-            Page page = new Page(request, url, response, null, inScope, pageCrawl);
+            Page page = new Page(requestOf(item), url, response, null, inScope, pageCrawl);
             failure = runSpider(page, false);
             newLinks = page.newLinks();
             offset = writeItems(page);
@@ -363,10 +402,55 @@ public final class Crawler {
                 ms, tries, loop.time() - started, stackOf(failure)), offset);
     }
 
-    /** The request a page of {@code item} returns: the spider's, or a plain one, at the item's depth. */
+    /** Try {@code tries} of {@code item} threw {@code e}: a retry, the host given up, or the URL failed. */
+    private void failed(Item item, int tries, Exception e, double start) {
+        long ms = Math.round((loop.time() - start) * 1000);
+        String host = item.host();
+        if (RetryPolicy.isConnectionFailure(e)) {
+            int inARow = hostFailures.merge(host, 1, Integer::sum);
+            if (inARow >= RetryPolicy.GIVE_UP_AFTER) {
+                String reason = state.givenUp(host);
+                if (reason == null) {
+                    reason = "host given up after " + inARow + " connection failures in a row: " + ErrorText.of(e);
+                    state.giveUpHost(host, reason);
+                }
+                givenUp.putIfAbsent(host, reason);
+                fail(item, reason, tries, ms);
+                return;
+            }
+        }
+        if (tries < config.maxTries()) {
+            retry(item, tries, RetryPolicy.backoff(tries), RetryPolicy.cause(e));
+        } else {
+            fail(item, ErrorText.of(e), tries, ms);
+        }
+    }
+
+    private void retry(Item item, int tries, double after, String cause) {
+        retries.merge(cause, 1L, Long::sum);
+        progress.retries++;
+        state.retry(item.withTries(tries), after);
+    }
+
+    /**
+     * Records {@code item} as failed with {@code error} after {@code tries}, once the spider had its turn
+     * ({@link Spider#failed}) and its items were written.
+     */
+    private void fail(Item item, String error, int tries, long ms) {
+        progress.errors++;
+        Page page = new Page(requestOf(item), item.url(), null, error, List.of(), pageCrawl);
+        Exception failure = runSpider(page, true);
+        long offset = writeItems(page);
+        failure = failure != null ? failure : sinkFailure;
+        sinkFailure = null;
+        state.done(item, new PageRecord(item.url().toString(), null, null, 0, 0, 0, null,
+                failure == null ? error : error + "; spider: " + ErrorText.of(failure), ms, tries,
+                loop.time() - started, stackOf(failure)), offset);
+    }
+
+    /** The request a page of {@code item} returns: its URL, label, metadata and depth. */
     private static Request requestOf(Item item) {
-        Request r = item.request();
-        return r == null ? new Request(item.url(), null, null, item.depth()) : r.at(r.url(), item.depth());
+        return new Request(item.url(), item.label(), item.meta(), item.depth());
     }
 
     /** {@code links} that the scope lets through; the others are recorded as excluded, with their rule. */
@@ -471,37 +555,24 @@ public final class Crawler {
         if (followed != null) {
             followed.accept(request.at(request.url(), depth));
         }
-        boolean plain = request.label() == null && request.meta().isEmpty();
-        return admit(request.url(), config.maxRedirect(), depth, plain ? null : request, true);
+        return admit(request.url(), config.maxRedirect(), depth, request.label(), request.meta(), true);
     }
 
     /**
-     * Follows a redirect (or a meta refresh) from {@code item} to {@code next}, at the same depth, with the same
-     * request (its label and metadata).
+     * Follows a redirect (or a meta refresh) from {@code item} to {@code next}, at the same depth, with its label
+     * and metadata.
      */
-    private void redirect(Item item, Request request, URI next) {
+    private void redirect(Item item, URI next) {
         if (item.redirectsLeft() > 0) {
-            admit(next, item.redirectsLeft() - 1, item.depth(), request, false);   // with the URL it started from
+            admit(next, item.redirectsLeft() - 1, item.depth(), item.label(), item.meta(), false);
         } else {
             exclude(next.toString(), "max-redirect");   // unless it is (or will be) fetched by another way
         }
     }
 
-    /**
-     * {@code --delay}: waits for this host's turn, at least the delay (and robots.txt's Crawl-delay) apart: across
-     * every process of a shared state, else in this one.
-     */
+    /** {@code --delay} for a request outside the frontier (a sitemap): waits for its host's turn. */
     private void pace(URI url) {
-        double delay = config.delay().toNanos() / 1e9;
-        if (config.obeyRobots()) {
-            long crawlDelayMs = robots.rulesFor(url).getCrawlDelay();
-            if (crawlDelayMs > 0) {
-                delay = Math.max(delay, crawlDelayMs / 1000.0);
-            }
-        }
-        if (!state.awaitHostTurn(url.getRawAuthority(), delay)) {
-            pacer.awaitTurn(url.getRawAuthority(), delay);
-        }
+        state.awaitHostTurn(CrawlState.hostOf(url));
     }
 
     /**
@@ -514,7 +585,7 @@ public final class Crawler {
             Set<String> origins = new LinkedHashSet<>();
             for (URI root : config.roots()) {
                 if (origins.add(Urls.origin(root))) {
-                    for (String s : robots.rulesFor(root).getSitemaps()) {
+                    for (String s : (config.obeyRobots() ? rules(root) : robots.rulesFor(root)).getSitemaps()) {
                         URI sitemap = Urls.normalize(s);
                         if (sitemap == null || !Urls.isCrawlable(sitemap)) {
                             sitemaps.putIfAbsent(s, "not an http(s) URL");
@@ -582,14 +653,15 @@ public final class Crawler {
     }
 
     private boolean admit(URI url, int redirectsLeft, int depth) {
-        return admit(url, redirectsLeft, depth, null, false);
+        return admit(url, redirectsLeft, depth, null, Map.of(), false);
     }
 
     /**
      * The chapter's {@code add_url()}, with its filters: true if {@code url} is new and was queued. A URL the spider
      * followed ({@code followed}) is also the spider's to refuse ({@link Spider#shouldVisit}), after the scope.
      */
-    private boolean admit(URI url, int redirectsLeft, int depth, Request request, boolean followed) {
+    private boolean admit(URI url, int redirectsLeft, int depth, String label, Map<String, String> meta,
+                          boolean followed) {
         String key = url.toString();
         String rule = scopeRule(url, key);
         if (rule == null && followed && !state.isSeen(key) && !spider.shouldVisit(url)) {
@@ -602,13 +674,14 @@ public final class Crawler {
             exclude(key, rule);
             return false;
         }
-        Admission admission = state.add(new Item(url, redirectsLeft, depth, request), config.maxPages());
+        Admission admission = state.add(new Item(url, redirectsLeft, depth, 0, label, meta), config.maxPages());
         if (admission == Admission.FULL) {
             exclude(key, "max-pages");
         }
         return admission == Admission.ADDED;
     }
 
+    /** Records why {@code url} is not fetched, unless it is (or will be) fetched after all. */
     /** The rule of the crawl's scope that keeps {@code url} out ({@code host}, {@code exclude}), or null. */
     private String scopeRule(URI url, String key) {
         return !hosts.accepts(url) ? "host"
@@ -616,7 +689,6 @@ public final class Crawler {
                 : null;
     }
 
-    /** Records why {@code url} is not fetched, unless it is (or will be) fetched after all. */
     private void exclude(String url, String rule) {
         state.exclude(url, rule);
     }

@@ -12,10 +12,22 @@ import java.util.Locale;
  * @param charset     the charset the {@code Content-Type} names, or null
  * @param body        the (decoded) body
  * @param location    the {@code Location} header, or null
+ * @param retryAfter  the {@code Retry-After} header, or null
  * @param headers     every header field as received (for a {@link Page}; empty if the fetcher keeps none)
  */
 public record FetchResponse(int status, String contentType, Charset charset, byte[] body, String location,
-                            Headers headers) {
+                            String retryAfter, Headers headers) {
+    /** A response without {@code Retry-After} or header fields. */
+    public FetchResponse(int status, String contentType, Charset charset, byte[] body, String location) {
+        this(status, contentType, charset, body, location, null, null);
+    }
+
+    /** A response without header fields. */
+    public FetchResponse(int status, String contentType, Charset charset, byte[] body, String location,
+                         String retryAfter) {
+        this(status, contentType, charset, body, location, retryAfter, null);
+    }
+
     public FetchResponse {
         if (status < 100 || status > 999) {
             throw new IllegalArgumentException("not an HTTP status: " + status);
@@ -23,11 +35,6 @@ public record FetchResponse(int status, String contentType, Charset charset, byt
         contentType = contentType == null ? null : contentType.toLowerCase(Locale.ROOT);
         body = body == null ? new byte[0] : body;
         headers = headers == null ? Headers.empty() : headers;
-    }
-
-    /** A response without its header fields. */
-    public FetchResponse(int status, String contentType, Charset charset, byte[] body, String location) {
-        this(status, contentType, charset, body, location, null);
     }
 
     /** True for a 3xx with a {@code Location}. */

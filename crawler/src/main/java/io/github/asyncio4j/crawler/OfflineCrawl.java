@@ -162,7 +162,8 @@ public final class OfflineCrawl {
             }
         }
         return new FetchResponse(http.status(), type == null ? null : type.base().toString(), charset, body,
-                http.headers().first("Location").orElse(null), headers.build());
+                http.headers().first("Location").orElse(null), http.headers().first("Retry-After").orElse(null),
+                headers.build());
     }
 
     /** Changes the crawl's configuration (default: robots.txt obeyed, 4 tasks, one extraction thread). */

@@ -12,7 +12,7 @@ package io.github.asyncio4j.crawler;
  * @param redirectTo  the normalised redirect target, or null
  * @param error       why the fetch failed (after every try; then status is null), or why the spider failed on the
  *                    page (its exception on one line; status set), or null
- * @param ms          time from the first try to the end, in milliseconds
+ * @param ms          the last try's time, in milliseconds (a retried URL waits between tries)
  * @param tries       attempts made
  * @param at          seconds from the start of the crawl to the end of this fetch
  * @param stack       the stack trace of the spider's exception, or null

@@ -97,7 +97,7 @@ class OfflineCrawlTest {
                 .configure(c -> c.maxTries(1).obeyRobots(false))
                 .run(spider, "http://s.test/");
         assertThat(seen).containsExactlyInAnyOrder("http://s.test/ 200 via http://s.test/",
-                "http://s.test/new 200 via http://s.test/old", "http://s.test/err 503 via http://s.test/err",
+                "http://s.test/new 200 via http://s.test/new", "http://s.test/err 503 via http://s.test/err",
                 "http://s.test/down failed: IOException: connection refused");
         assertThat(r.items()).isEmpty();
         assertThatThrownBy(() -> OfflineCrawl.pages().html("mailto:x", "")).isInstanceOf(IllegalArgumentException.class);

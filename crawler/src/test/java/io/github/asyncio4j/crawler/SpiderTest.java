@@ -79,16 +79,19 @@ class SpiderTest {
     }
 
     @Test
-    void theRequestAfterARedirectKeepsTheUrlItStartedFrom() {
-        FakeSite site = new FakeSite().page(ROOT, "/moved").redirect("http://site.test/moved", 302, "/b")
+    void aRedirectsTargetIsFetchedWithTheRequestsLabelAndMetadata() {
+        FakeSite site = new FakeSite().page(ROOT).redirect("http://site.test/moved", 302, "/b")
                 .html("http://site.test/b", "b");
         List<String> seen = new ArrayList<>();
         run(config(ROOT).build(), site, page -> {
-            seen.add(page.url() + " via " + page.request().url());
-            page.followAll(page.links());
+            Request r = page.request();
+            seen.add(page.url() + " " + r.url() + " " + r.label() + " " + r.meta() + " " + r.depth());
+            if (r.depth() == 0) {
+                page.follow(Request.of("/moved").withLabel("L").withMeta("link", "/moved"));
+            }
         });
-        assertThat(seen).containsExactlyInAnyOrder(ROOT + " via " + ROOT,
-                "http://site.test/b via http://site.test/moved");
+        assertThat(seen).containsExactlyInAnyOrder(ROOT + " " + ROOT + " null {} 0",
+                "http://site.test/b http://site.test/b L {link=/moved} 1");
     }
 
     @Test
@@ -249,6 +252,30 @@ class SpiderTest {
         assertThat(r.unfinished()).contains("http://site.test/slow");
         assertThat(sink.items).isEmpty();
         assertThat(sink.closed).isTrue();
+    }
+
+    @Test
+    void labelsAndMetadataPersistInTheStateAcrossAResume(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        FakeSite site = new FakeSite().page(ROOT).page("http://site.test/a").page("http://site.test/b");
+        CrawlConfig config = config(ROOT).maxTasks(1).build();
+        try (SqliteState state = SqliteState.open(dir, config)) {
+            Crawler[] crawler = new Crawler[1];
+            crawler[0] = Crawler.builder(config).fetcher(site).state(state).spider(page -> {
+                page.follow(Request.of("/a").withLabel("A").withMeta("k", "1").withMeta("j", "2"));
+                page.follow(Request.of("/b").withLabel("B"));
+                crawler[0].stop();      // the root is recorded done; /a and /b wait in the state
+            }).build();
+            assertThat(Async.run(crawler[0].crawl()).unfinished()).containsExactlyInAnyOrder("http://site.test/a",
+                    "http://site.test/b");
+        }
+        List<String> seen = new ArrayList<>();
+        try (SqliteState state = SqliteState.open(dir, config)) {
+            assertThat(state.resumed()).isTrue();
+            Async.run(Crawler.builder(config).fetcher(site).state(state).spider(page -> seen.add(page.url().getPath()
+                    + " " + page.request().label() + " " + page.request().meta() + " " + page.request().depth()))
+                    .build().crawl());
+        }
+        assertThat(seen).containsExactlyInAnyOrder("/a A {k=1, j=2} 1", "/b B {} 1");
     }
 
     @Test

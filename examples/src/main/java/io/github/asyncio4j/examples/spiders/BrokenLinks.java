@@ -1,6 +1,7 @@
 package io.github.asyncio4j.examples.spiders;
 
 import io.github.asyncio4j.crawler.Page;
+import io.github.asyncio4j.crawler.Request;
 import io.github.asyncio4j.crawler.Spider;
 import java.net.URI;
 import java.util.ArrayList;
@@ -16,14 +17,16 @@ import java.util.Map;
  *
  * <p>A URL is fetched once however many pages link to it, so the spider remembers which pages link where
  * ({@code referrers}) until the link's fate is known, and which links were broken ({@code broken}) for the pages
- * found later. A link that redirects is judged by where it ends: the page that ends it carries the request that
- * started it ({@code page.request().url()}). The spider's maps need no locks: its methods run on the crawl's loop.
+ * found later. A link that redirects is judged by where it ends: each link is followed with its own URL in the
+ * request's metadata ({@code link}), which travels through redirects to the page that ends it. The spider's maps
+ * need no locks: its methods run on the crawl's loop.
  */
 public class BrokenLinks implements Spider {
     /** A link on {@code page} to {@code link} that ended in {@code status} (0: no response, {@code error} why). */
     public record BrokenLink(String page, String link, int status, String error) {
     }
 
+    private static final String LINK = "link";
     /** Link to the pages that link to it, while its fate is not known. */
     private final Map<URI, List<URI>> referrers = new HashMap<>();
     /** Broken link to its status and error. */
@@ -32,10 +35,10 @@ public class BrokenLinks implements Spider {
     @Override
     public void parse(Page page) {
         if (page.status() >= 400) {
-            judged(page, new BrokenLink(null, page.request().url().toString(), page.status(), null));
+            judged(page, new BrokenLink(null, link(page).toString(), page.status(), null));
             return;
         }
-        referrers.remove(page.request().url());     // it works: forget who linked to it
+        referrers.remove(link(page));     // it works: forget who linked to it
         for (URI link : page.links()) {
             BrokenLink b = broken.get(link);
             if (b != null) {
@@ -44,16 +47,24 @@ public class BrokenLinks implements Spider {
                 referrers.computeIfAbsent(link, k -> new ArrayList<>()).add(page.url());
             }
         }
-        page.followAll(page.links());
+        for (URI link : page.links()) {
+            page.follow(new Request(link, null, Map.of(LINK, link.toString())));
+        }
     }
 
     @Override
     public void failed(Page page) {
-        judged(page, new BrokenLink(null, page.request().url().toString(), 0, page.error()));
+        judged(page, new BrokenLink(null, link(page).toString(), 0, page.error()));
+    }
+
+    /** The link that led to {@code page}: before any redirect. */
+    private static URI link(Page page) {
+        String link = page.request().meta().get(LINK);
+        return link != null ? URI.create(link) : page.request().url();
     }
 
     private void judged(Page page, BrokenLink link) {
-        URI url = page.request().url();
+        URI url = link(page);
         broken.put(url, link);
         for (URI from : referrers.getOrDefault(url, List.of())) {
             page.emit(new BrokenLink(from.toString(), link.link(), link.status(), link.error()));
