@@ -61,7 +61,10 @@ public final class Page {
         this.crawl = crawl;
     }
 
-    /** The page's URL: the one fetched, after redirects (the request's URL is where they started). */
+    /**
+     * The page's URL: the one fetched. The crawl follows a redirect as a request of its own, to the target, with
+     * the label and metadata of the request that was redirected: after one, this is the target.
+     */
     public URI url() {
         return url;
     }

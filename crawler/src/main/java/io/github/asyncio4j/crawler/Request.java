@@ -8,8 +8,10 @@ import java.util.Objects;
 
 /**
  * A URL a spider asks the crawl to fetch, with a {@code label} that routes it (the spider's {@code parse} looks at
- * {@code page.request().label()}) and metadata that travel with it to the page it leads to, through redirects.
- * Equal requests have the same URL, label and metadata; {@link #depth()} is not compared.
+ * {@code page.request().label()}) and metadata that travel with it to the page it leads to, through redirects (a
+ * redirect's target is fetched as a request with the same label and metadata). Both are kept with the URL in the
+ * crawl's state ({@code --state}, {@code --frontier}): a resumed crawl has them. Equal requests have the same URL,
+ * label and metadata; {@link #depth()} is not compared.
  *
  * @param url   the URL (resolved against the page when followed from one, then normalised by the crawl)
  * @param label a name the spider routes on, or null
