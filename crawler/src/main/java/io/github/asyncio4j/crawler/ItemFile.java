@@ -44,7 +44,8 @@ final class ItemFile implements ItemSink {
 
     /** The format {@code file}'s extension names: {@code .jsonl} (or {@code .ndjson}), {@code .csv}; else null. */
     static Format formatOf(Path file) {
-        String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        String name = file.getFileName() == null ? ""
+                : file.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
         return name.endsWith(".jsonl") || name.endsWith(".ndjson") ? Format.JSON_LINES
                 : name.endsWith(".csv") ? Format.CSV : null;
     }

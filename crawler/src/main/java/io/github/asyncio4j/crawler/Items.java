@@ -19,7 +19,8 @@ final class Items {
             .serializeNulls()
             .disableHtmlEscaping()
             .registerTypeHierarchyAdapter(URI.class, (JsonSerializer<URI>) (u, t, c) -> new JsonPrimitive(u.toString()))
-            .registerTypeHierarchyAdapter(Path.class, (JsonSerializer<Path>) (p, t, c) -> new JsonPrimitive(p.toString()))
+            .registerTypeHierarchyAdapter(Path.class,
+                    (JsonSerializer<Path>) (p, t, c) -> new JsonPrimitive(p.toString()))
             .create();
 
     private Items() {

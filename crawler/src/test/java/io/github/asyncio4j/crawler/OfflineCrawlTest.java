@@ -100,7 +100,8 @@ class OfflineCrawlTest {
                 "http://s.test/new 200 via http://s.test/new", "http://s.test/err 503 via http://s.test/err",
                 "http://s.test/down failed: IOException: connection refused");
         assertThat(r.items()).isEmpty();
-        assertThatThrownBy(() -> OfflineCrawl.pages().html("mailto:x", "")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> OfflineCrawl.pages().html("mailto:x", ""))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

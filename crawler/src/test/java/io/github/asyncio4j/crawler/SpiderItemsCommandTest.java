@@ -95,8 +95,9 @@ class SpiderItemsCommandTest {
                 int kills = 0;
                 for (int run = 0; ; run++) {
                     assertThat(run).as("runs").isLessThan(30);
-                    ChildCrawl crawl = ChildCrawl.startCommand(dir, format + run, ChildCrawl.command(
-                            List.of("-Dasyncio4j.crawler.stateLingerMillis=20"), ItemsSpiderMain.class.getName(), args));
+                    List<String> jvm = List.of("-Dasyncio4j.crawler.stateLingerMillis=20");
+                    ChildCrawl crawl = ChildCrawl.startCommand(dir, format + run,
+                            ChildCrawl.command(jvm, ItemsSpiderMain.class.getName(), args));
                     if (kills < 4) {
                         long lines = 0;
                         long target = 2 + random.nextInt(20);

@@ -126,7 +126,8 @@ class SpiderTest {
         CrawlReport r = run(config(ROOT).exclude(Pattern.compile("/secret")).build(), site, page -> {
             if (page.request().depth() == 0) {
                 links.add(page.links());
-                for (String u : List.of("http://other.test/y", "/secret/y", "ftp://site.test/f", "http://[bad", "/in")) {
+                for (String u : List.of("http://other.test/y", "/secret/y", "ftp://site.test/f", "http://[bad",
+                        "/in")) {
                     followed.put(u, page.follow(u));
                 }
             }
