@@ -31,6 +31,13 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * this one object so that a strand's frame (one per coroutine) stays as small as it was before machines.
      */
     private final Compiled compiled;
+    /**
+     * A compiled coroutine's machine (null otherwise), and how its steps run: {@link #BARE} or {@link #GUARDED}.
+     * In the frame itself, not in a {@link Compiled}: a suspended task is one object smaller.
+     */
+    private final GeneratorStateMachine coroutineMachine;
+    private final byte mode;
+    private static final byte BARE = 1, GUARDED = 2;
     private Strand strand;
     /**
      * Where the frame stands: a {@link State}'s ordinal ({@link #CREATED} ... {@link #CLOSED}). A byte, not the
@@ -55,6 +62,20 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine) {
         this.body = body;
         this.compiled = machine == null ? null : new Compiled(machine);
+        this.coroutineMachine = null;
+        this.mode = 0;
+    }
+
+    /**
+     * A compiled coroutine's frame ({@code body} null: the machine is the body). {@code bare}: no call of the body
+     * can await, so each step runs on the driver's stack; otherwise each step runs in a continuation of its own
+     * ({@link #guardedStep}), which is frozen only when a method the body calls awaits.
+     */
+    Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine, boolean bare) {
+        this.body = body;
+        this.compiled = null;
+        this.coroutineMachine = machine;
+        this.mode = bare ? BARE : GUARDED;
     }
 
     /** A compiled body: the machine, and the thread that last drove it with that thread's coroutine slot. */
@@ -83,7 +104,53 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** True when the body runs as a compiled state machine. */
     boolean isCompiled() {
-        return compiled != null;
+        return compiled != null || coroutineMachine != null;
+    }
+
+    /** True for a compiled coroutine whose steps run in a continuation, and which is not running or hosted. */
+    boolean isGuardedCoroutine() {
+        return mode == GUARDED && host == null && strand == null
+                && (state == CREATED || state == SUSPENDED);
+    }
+
+    /** The frame whose strand carries this one: its host while it runs inline, else itself. */
+    Frame<?, ?, ?> root() {
+        return host != null ? host : this;
+    }
+
+    /**
+     * One step of a guarded compiled coroutine ({@link #isGuardedCoroutine()}) in the continuation of
+     * {@code root}, which is running: the machine steps on the caller's stack with {@code root} as its host, so
+     * an await in a method the body calls suspends {@code root}'s continuation, this step included, as an
+     * inline {@code await} on a strand does; the step goes on when {@code root} is resumed.
+     */
+    Object stepHosted(Frame<?, ?, ?> root, Object value, Throwable toThrow) {
+        if (state == CREATED && (value != null || toThrow != null)) {
+            return resumeOther(value, toThrow, null);   // the errors of a first resume
+        }
+        host = root;
+        state = RUNNING;
+        Object y;
+        try {
+            y = coroutineMachine.step(value, toThrow);
+        } catch (Throwable t) {
+            host = null;
+            state = CLOSED;
+            throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
+        }
+        host = null;
+        if (y == DONE) {
+            state = CLOSED;
+            result = coroutineMachine.takeResult();
+            return DONE;
+        }
+        state = SUSPENDED;
+        return y;
+    }
+
+    /** True for a compiled coroutine whose steps run on the driver's stack (no call of its body can await). */
+    boolean isBareCoroutine() {
+        return mode == BARE;
     }
 
     State state() {
@@ -100,6 +167,10 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         Compiled m = compiled;
         if (m != null && state == SUSPENDED) {
             return step(m, value, toThrow);    // the per-value path of a compiled body (host is null: see above)
+        }
+        GeneratorStateMachine c = coroutineMachine;
+        if (c != null && state == SUSPENDED) {
+            return coroutineStep(c, value, toThrow);     // a compiled coroutine's step
         }
         return resumeOther(value, toThrow, owner);
     }
@@ -131,7 +202,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                     throw new IllegalStateException(
                             "can't send non-null value to a just-created generator; call next() first");
                 }
-                if (compiled != null) {
+                if (compiled != null || coroutineMachine != null) {
                     break;
                 }
                 strand = Strand.of(this);
@@ -142,6 +213,9 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         }
         if (m != null) {
             return step(m, value, toThrow);
+        }
+        if (coroutineMachine != null) {
+            return coroutineStep(coroutineMachine, value, toThrow);
         }
         sent = value;
         thrown = toThrow;
@@ -207,6 +281,77 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     }
 
     /**
+     * One step of a compiled coroutine. Its driver, {@code Coroutine.resume}, has set the coroutine slot to this
+     * frame: a bare step runs the machine on the driver's stack, a guarded one in a continuation.
+     */
+    private Object coroutineStep(GeneratorStateMachine m, Object value, Throwable toThrow) {
+        if (mode == GUARDED) {
+            return guardedStep(m, value, toThrow);
+        }
+        state = RUNNING;
+        Object y;
+        try {
+            y = m.step(value, toThrow);
+        } catch (Throwable t) {
+            state = CLOSED;
+            throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
+        }
+        if (y == DONE) {
+            state = CLOSED;
+            result = m.takeResult();
+            return DONE;
+        }
+        state = SUSPENDED;
+        return y;
+    }
+
+    /**
+     * One step of a compiled coroutine some call of whose body may await: the step runs in a continuation (a
+     * strand running {@link #run}, which is one {@code machine.step}). Unless a called method awaits, the step
+     * ends inside it and the continuation is dropped, never frozen: the cost is entering it. If one does, the
+     * continuation is frozen there like any strand, its trap is returned, and the next resume thaws it; the
+     * step then goes on to the machine's next suspension point.
+     */
+    private Object guardedStep(GeneratorStateMachine m, Object value, Throwable toThrow) {
+        Strand s = strand;
+        if (s == null) {
+            s = Strand.of(this);
+            strand = s;
+        }
+        sent = value;
+        thrown = toThrow;
+        state = RUNNING;
+        try {
+            s.resume();
+        } catch (Throwable engineFailure) {
+            state = CLOSED;
+            strand = null;
+            throw engineFailure;
+        }
+        Object y = yielded;
+        yielded = null;
+        if (!finished) {
+            state = SUSPENDED;     // a method the body called awaits: its continuation waits in `strand`
+            return y;
+        }
+        finished = false;
+        strand = null;
+        Throwable f = failure;
+        if (f != null) {
+            failure = null;
+            state = CLOSED;
+            throw Exceptions.sneakyThrow(f);
+        }
+        if (y == DONE) {
+            state = CLOSED;
+            result = m.takeResult();
+            return DONE;
+        }
+        state = SUSPENDED;
+        return y;
+    }
+
+    /**
      * {@code close()} of a generator or coroutine (one copy for both): a created body is just marked closed; a
      * suspended one gets {@link GeneratorExit} at its suspension point through {@code throwIn} (which resumes
      * this frame as its owner does), so its {@code finally} blocks run. {@code kind} ("generator", "coroutine")
@@ -249,9 +394,28 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         return r;
     }
 
-    /** The strand's body: runs the generator function and records how it ended. */
+    /**
+     * The strand's body: runs the generator function and records how it ended; for a compiled coroutine, one
+     * step of its machine, whose outcome (a trap or {@link #DONE}) is left in {@code yielded}.
+     */
     @Override
     public void run() {
+        GeneratorStateMachine m = coroutineMachine;
+        if (m != null) {
+            Object s = sent;
+            Throwable t = thrown;
+            sent = null;
+            thrown = null;
+            try {
+                yielded = m.step(s, t);
+            } catch (StopIteration e) {
+                failure = raisedStopIteration(e);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            finished = true;
+            return;
+        }
         try {
             result = body.run(this);
         } catch (StopIteration e) {
@@ -370,7 +534,29 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** The body's frames while suspended, innermost first, without the engine's. */
     List<StackTraceElement> bodyStack() {
-        return compiled != null ? compiled.machine.stack() : bodyFrames(stackTrace());
+        if (compiled != null) {
+            return compiled.machine.stack();
+        }
+        GeneratorStateMachine m = coroutineMachine;
+        if (m == null) {
+            return bodyFrames(stackTrace());
+        }
+        Strand s = strand;
+        if (s == null) {
+            return m.stack();
+        }
+        // A method the body called awaits: its frames down to the machine's step, which stands for the body.
+        List<StackTraceElement> all = new java.util.ArrayList<>();
+        for (StackTraceElement e : s.stackTrace()) {
+            if (e.getMethodName().equals("step") && e.getClassName().contains("$$Coroutine")) {
+                break;
+            }
+            if (!isMachinery(e)) {
+                all.add(e);
+            }
+        }
+        all.addAll(m.stack());
+        return all;
     }
 
     StackTraceElement[] stackTrace() {

@@ -82,22 +82,47 @@ public final class Streams {
         Objects.requireNonNull(host, "host");
         Objects.requireNonNull(options, "options");
         checkPort(port);
-        return () -> {
-            EventLoop loop = Async.getRunningLoop();
-            SocketChannel channel = connect(host, port, options);
-            Wiring w;
-            try {
-                SSLEngine engine = null;
-                if (options.ssl() != null) {
-                    engine = clientEngine(options, host, port);
-                }
-                w = wire(loop, channel, options, engine);
-            } catch (RuntimeException | Error e) {
-                closeQuietly(channel);
-                throw e;
+        return () -> connected(host, port, options, connect(host, port, options));
+    }
+
+    /**
+     * Opens a connection to one of {@code addresses}, already resolved (by a caller with a resolver or a cache of
+     * its own), tried as {@link #openConnection(String, int, StreamOptions)} tries a host's; for TLS,
+     * {@link StreamOptions#serverHostname()} names the server (else the first address, as a literal).
+     *
+     * @throws IllegalArgumentException if {@code addresses} is empty or holds an unresolved address
+     */
+    public static Awaitable<Connection> openConnection(List<InetSocketAddress> addresses, StreamOptions options) {
+        Objects.requireNonNull(options, "options");
+        List<InetSocketAddress> all = List.copyOf(addresses);
+        if (all.isEmpty()) {
+            throw new IllegalArgumentException("no address to connect to");
+        }
+        for (InetSocketAddress a : all) {
+            if (a.isUnresolved()) {
+                throw new IllegalArgumentException("an unresolved address: " + a);
             }
-            return connected(w);
-        };
+        }
+        InetSocketAddress first = all.get(0);
+        return () -> connected(first.getAddress().getHostAddress(), first.getPort(), options,
+                HappyEyeballs.connect(HappyEyeballs.interleave(all), options));
+    }
+
+    /** Wires a connected {@code channel} up (with TLS for {@code host} if {@code options} say so). */
+    private static Connection connected(String host, int port, StreamOptions options, SocketChannel channel) {
+        EventLoop loop = Async.getRunningLoop();
+        Wiring w;
+        try {
+            SSLEngine engine = null;
+            if (options.ssl() != null) {
+                engine = clientEngine(options, host, port);
+            }
+            w = wire(loop, channel, options, engine);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(channel);
+            throw e;
+        }
+        return connected(w);
     }
 
     /** Connects to {@code host:port}: its addresses tried with Happy Eyeballs ({@link HappyEyeballs}). */
@@ -115,6 +140,9 @@ public final class Streams {
         }
         if (!name.isEmpty() && !Resolver.isLiteral(name)) {
             parameters.setServerNames(List.of(new SNIHostName(name)));
+        }
+        if (!options.applicationProtocols().isEmpty()) {
+            parameters.setApplicationProtocols(options.applicationProtocols().toArray(new String[0]));
         }
         engine.setSSLParameters(parameters);
         return engine;

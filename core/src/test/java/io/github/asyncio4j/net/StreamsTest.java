@@ -70,6 +70,33 @@ class StreamsTest {
     }
 
     @Test
+    void connectsToOneOfResolvedAddressesTheFirstThatAccepts() throws Exception {
+        int refused;
+        try (java.net.ServerSocket closed = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(HOST))) {
+            refused = closed.getLocalPort();
+        }
+        int port = refused;
+        run(() -> {
+            try (Server server = await(Streams.startServer(lineEcho(), "127.0.0.2", 0))) {
+                List<InetSocketAddress> addresses = List.of(new InetSocketAddress(HOST, port),
+                        new InetSocketAddress("127.0.0.2", server.port()));
+                Connection c = await(Streams.openConnection(addresses, StreamOptions.defaults()));
+                c.writer().write(bytes("hi\n"));
+                assertThat(text(await(c.reader().readLine()))).isEqualTo("hi\n");
+                assertThat(c.writer().peerAddress()).isEqualTo(addresses.get(1));
+                c.close();
+                await(c.writer().waitClosed());
+            }
+            assertThatThrownBy(() -> Streams.openConnection(List.of(), StreamOptions.defaults()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessage("no address to connect to");
+            assertThatThrownBy(() -> Streams.openConnection(List.of(InetSocketAddress.createUnresolved("x", 1)),
+                    StreamOptions.defaults())).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("an unresolved address");
+            return null;
+        });
+    }
+
+    @Test
     void aLineProtocolWithPipelinedCommands() {
         List<String> replies = run(() -> {
             ConnectionHandler calculator = (r, w) -> Coroutine.of(() -> {

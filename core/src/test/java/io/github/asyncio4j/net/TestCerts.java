@@ -48,6 +48,17 @@ public final class TestCerts {
         return ctx;
     }
 
+    /**
+     * The localhost certificate of {@link #serverContext()} in PEM ({@code -----BEGIN CERTIFICATE-----}), as a
+     * client that is told to trust it reads it.
+     */
+    public static synchronized String serverCertificatePem() throws Exception {
+        serverContext();
+        String base64 = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(serverStore.getCertificate("test").getEncoded());
+        return "-----BEGIN CERTIFICATE-----\n" + base64 + "\n-----END CERTIFICATE-----\n";
+    }
+
     /** A client context that trusts exactly the localhost certificate of {@link #serverContext()}. */
     public static synchronized SSLContext clientContext() throws Exception {
         serverContext();

@@ -21,6 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.IGetter;
@@ -93,6 +94,16 @@ public final class CrawlCommand implements Callable<Integer> {
                     + "if FILE ends in .gz)", Path.class, (c, v) -> c.warc = v),
             new Opt<>("--warc-max-size", "BYTES", "1073741824", "start a new WARC file past this size "
                     + "(${DEFAULT-VALUE})", long.class, (c, v) -> c.warcMaxSize = v),
+            new Opt<>("--seeds", "FILE", null, "more roots, one URL a line ('-': standard input; blank lines and "
+                    + "# comments skipped), read as the crawl goes", Path.class, (c, v) -> c.seeds = v),
+            new Opt<>("--scope", "host|domain|any", "host", "which links are followed: to a root's host, a root's "
+                    + "registrable domain, or any (${DEFAULT-VALUE})", String.class, (c, v) -> c.scope = v),
+            new Opt<>("--max-pages-per-host", "N", null, "admit at most N URLs per host",
+                    Long.class, (c, v) -> c.maxPagesPerHost = v),
+            new Opt<>("--max-connections", "N", null, "open connections in all, idle ones closed oldest first "
+                    + "(default: twice --max-tasks, at least 256)", Integer.class, (c, v) -> c.maxConnections = v),
+            new Opt<>("--ca-cert", "FILE", null, "trust the PEM certificates in FILE beside the default ones",
+                    Path.class, (c, v) -> c.caCert = v),
             Opt.flag("-v,--verbose", "a line per URL in the report", (c, v) -> c.verbose = v),
             Opt.flag("-q,--quiet", "no progress display", (c, v) -> c.quiet = v),
             Opt.flag("--demo", "crawl a generated site served on a free loopback port", (c, v) -> c.demo = v),
@@ -131,6 +142,11 @@ public final class CrawlCommand implements Callable<Integer> {
     Path warc;
     String output;
     long warcMaxSize;
+    Path seeds;
+    String scope;
+    Long maxPagesPerHost;
+    Integer maxConnections;
+    Path caCert;
     boolean verbose;
     boolean quiet;
     boolean demo;
@@ -251,9 +267,10 @@ public final class CrawlCommand implements Callable<Integer> {
         if (serveDemo) {
             return Async.run(serve());
         }
-        if (demo != roots.isEmpty()) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    demo ? "--demo crawls its own site: give no ROOT" : "give at least one ROOT URL, or --demo");
+        if (demo ? !roots.isEmpty() || seeds != null : roots.isEmpty() && seeds == null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), demo
+                    ? "--demo crawls its own site: give no ROOT" + (seeds != null ? " and no --seeds" : "")
+                    : "give at least one ROOT URL, --seeds FILE, or --demo");
         }
         if (stateDir != null && frontier != null) {
             throw new CommandLine.ParameterException(spec.commandLine(),
@@ -273,6 +290,7 @@ public final class CrawlCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--max-retry-after must be a number of seconds, 0 or more, not "
                     + maxRetryAfter);
         }
+        CrawlScope.Kind scopeKind = checkBroadOptions();
         OutputFile.check("--json", json);     // before the first request: a report is never lost at the end
         OutputFile.check("--html", html);
         OutputFile.check("--warc", warc);
@@ -286,10 +304,38 @@ public final class CrawlCommand implements Callable<Integer> {
                 }
             }
         }
-        return Async.run(crawl());
+        SSLContext ssl = caCert == null ? null : CaCertificates.sslContext(caCert);
+        return Async.run(crawl(scopeKind, ssl));
     }
 
-    private Coroutine<Integer> crawl() {
+    /**
+     * The broad-crawl options' values, checked before the first request: each mistake is one line and exit code 2
+     * ({@link CrawlSetupException}). Returns the scope.
+     */
+    private CrawlScope.Kind checkBroadOptions() {
+        CrawlScope.Kind kind;
+        try {
+            kind = CrawlScope.Kind.parse(scope);
+        } catch (IllegalArgumentException e) {
+            throw new CrawlSetupException(e.getMessage());
+        }
+        if (maxPagesPerHost != null && maxPagesPerHost < 1) {
+            throw new CrawlSetupException("--max-pages-per-host must be at least 1, not " + maxPagesPerHost);
+        }
+        if (maxPagesPerHost != null && frontier != null) {
+            throw new CrawlSetupException("--max-pages-per-host counts what one process admits: it cannot be used "
+                    + "with --frontier yet");
+        }
+        if (maxConnections != null && maxConnections < 1) {
+            throw new CrawlSetupException("--max-connections must be at least 1, not " + maxConnections);
+        }
+        if (seeds != null && !seeds.toString().equals("-")) {
+            SeedFile.open(seeds, System.in).close();     // missing or unreadable: one line, before any request
+        }
+        return kind;
+    }
+
+    private Coroutine<Integer> crawl(CrawlScope.Kind scopeKind, SSLContext ssl) {
         return Coroutine.of(() -> {
             EventLoop loop = Async.getRunningLoop();
             HttpServer server = demo ? await(HttpServer.startRaw(new DemoSite(pages), "127.0.0.1", port)) : null;
@@ -300,7 +346,8 @@ public final class CrawlCommand implements Callable<Integer> {
                         .obeyRobots(!ignoreRobots).userAgent(userAgent)
                         .timeout(Duration.ofNanos((long) (timeout * 1e9)))
                         .delay(Duration.ofNanos((long) (delay * 1e9))).sitemaps(sitemaps)
-                        .maxRetryAfter(Duration.ofNanos((long) (maxRetryAfter * 1e9))).autoThrottle(autoThrottle);
+                        .maxRetryAfter(Duration.ofNanos((long) (maxRetryAfter * 1e9))).autoThrottle(autoThrottle)
+                        .scope(scopeKind).seeds(seeds);
                 if (maxPages != null) {
                     b.maxPages(maxPages);
                 }
@@ -310,6 +357,12 @@ public final class CrawlCommand implements Callable<Integer> {
                 if (workers != null) {
                     b.workers(workers);
                 }
+                if (maxPagesPerHost != null) {
+                    b.maxPagesPerHost(maxPagesPerHost);
+                }
+                if (maxConnections != null) {
+                    b.maxConnections(maxConnections);
+                }
                 CrawlConfig config = b.build();
                 if (demo && !quiet) {
                     err.println(name + ": demo site of " + pages + " pages at " + start.get(0));
@@ -318,7 +371,7 @@ public final class CrawlCommand implements Callable<Integer> {
                 try (WarcRecorder recorder = warc == null ? null : WarcRecorder.open(warc, warcMaxSize);
                      CrawlState state = openState(config);
                      ItemFile items = openItems(state);
-                     Fetcher fetcher = new HttpFetcher(config, maxBody, recorder)) {
+                     Fetcher fetcher = new HttpFetcher(config, maxBody, recorder, ssl)) {
                     Crawler.Builder builder = Crawler.builder(config).fetcher(fetcher).state(state);
                     if (spider != null) {
                         builder.spider(spider);
@@ -327,6 +380,7 @@ public final class CrawlCommand implements Callable<Integer> {
                         builder.items(items);
                     }
                     Crawler crawler = builder.build();
+                    crawler.seedWarnings(w -> err.println(name + ": " + w));
                     // Ctrl-C stops the crawl gracefully (partial report, exit 130) instead of Async.run's
                     // cancellation; the handler removes itself, so a second Ctrl-C ends the JVM.
                     loop.addSignalHandler("INT", () -> {

@@ -1,6 +1,7 @@
 package io.github.asyncio4j.crawler;
 
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
@@ -10,7 +11,8 @@ import java.util.regex.Pattern;
  * How a crawl runs; the chapter's {@code Crawler(roots, exclude, strict, max_redirect, max_tries, max_tasks)}
  * plus the tool's limits. Build one with {@link #builder(List)}.
  *
- * @param roots       where the crawl starts; their hosts bound it
+ * @param roots       where the crawl starts; their hosts (or domains: {@code scope}) bound it; may be empty if
+ *                    {@code seeds} is set
  * @param maxTasks    worker coroutines
  * @param maxRedirect redirects followed from one URL
  * @param maxTries    attempts per URL when fetching fails or is answered 408, 429, 500, 502, 503 or 504 (retried
@@ -32,18 +34,26 @@ import java.util.regex.Pattern;
  *                    fails the URL with that reason
  * @param autoThrottle adapt each host's requests in flight and delay to its response times and to 429/503
  *                    answers, within {@code perHost} and {@code delay}
+ * @param scope       which links are followed: to a root's host, a root's registrable domain, or any
+ * @param maxPagesPerHost URLs admitted per host at most; later ones are excluded by rule {@code max-pages-per-host}
+ * @param seeds       a file of more roots, one URL a line ({@code -}: standard input), read as the crawl goes; or
+ *                    null
+ * @param maxConnections open connections in all (idle ones closed oldest first); 0: twice {@code maxTasks}, at
+ *                    least 256
+ * @param recrawl     fetch every page a stored crawl recorded again, conditionally (a resumed {@code --state})
  */
 public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int maxTries, Pattern exclude,
                           boolean strict, long maxPages, int perHost, boolean obeyRobots, String userAgent,
                           Duration timeout, int maxDepth, Duration delay, boolean sitemaps, int workers,
-                          Duration maxRetryAfter, boolean autoThrottle) {
+                          Duration maxRetryAfter, boolean autoThrottle, CrawlScope.Kind scope,
+                          long maxPagesPerHost, Path seeds, int maxConnections, boolean recrawl) {
     public static final String DEFAULT_USER_AGENT =
             "asyncio4j-crawler/0.1 (+https://github.com/asyncio4j/asyncio4j)";
 
     public CrawlConfig {
         roots = List.copyOf(roots);
-        if (roots.isEmpty()) {
-            throw new IllegalArgumentException("a crawl needs at least one root URL");
+        if (roots.isEmpty() && seeds == null) {
+            throw new IllegalArgumentException("a crawl needs at least one root URL or a seeds file");
         }
         for (URI r : roots) {
             if (!"http".equalsIgnoreCase(r.getScheme()) && !"https".equalsIgnoreCase(r.getScheme())
@@ -55,6 +65,11 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         positive("maxTries", maxTries);
         positive("maxPages", maxPages);
         positive("workers", workers);
+        positive("maxPagesPerHost", maxPagesPerHost);
+        Objects.requireNonNull(scope, "scope");
+        if (maxConnections < 0) {
+            throw new IllegalArgumentException("maxConnections cannot be negative: " + maxConnections);
+        }
         if (maxRedirect < 0 || perHost < 0 || maxDepth < 0) {
             throw new IllegalArgumentException("maxRedirect, perHost and maxDepth cannot be negative");
         }
@@ -79,10 +94,15 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         }
     }
 
+    /** {@link #maxConnections}, with 0 read as its default: twice {@code maxTasks}, at least 256. */
+    public int connectionLimit() {
+        return maxConnections > 0 ? maxConnections : (int) Math.min(Integer.MAX_VALUE, Math.max(256L, 2L * maxTasks));
+    }
+
     /**
      * The chapter's defaults: 100 tasks, 10 redirects, 4 tries, strict hosts; robots.txt obeyed; 10 s timeout; no
      * depth limit, no delay, no sitemaps; a link-extraction thread per core; Retry-After honoured up to 120 s; no
-     * auto-throttle.
+     * auto-throttle; host scope, no per-host limit, no seeds file, 0 connections (the default limit), no re-crawl.
      */
     public static Builder builder(List<URI> roots) {
         return new Builder(roots);
@@ -107,6 +127,11 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         private int workers = Runtime.getRuntime().availableProcessors();
         private Duration maxRetryAfter = Duration.ofSeconds(120);
         private boolean autoThrottle;
+        private CrawlScope.Kind scope = CrawlScope.Kind.HOST;
+        private long maxPagesPerHost = Long.MAX_VALUE;
+        private Path seeds;
+        private int maxConnections;
+        private boolean recrawl;
 
         private Builder(List<URI> roots) {
             this.roots = roots;
@@ -128,10 +153,17 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         public Builder workers(int n) { workers = n; return this; }
         public Builder maxRetryAfter(Duration d) { maxRetryAfter = d; return this; }
         public Builder autoThrottle(boolean b) { autoThrottle = b; return this; }
+        public Builder scope(CrawlScope.Kind k) { scope = k; return this; }
+        public Builder maxPagesPerHost(long n) { maxPagesPerHost = n; return this; }
+        /** A file of seeds, one URL a line; {@code Path.of("-")} reads standard input. */
+        public Builder seeds(Path file) { seeds = file; return this; }
+        public Builder maxConnections(int n) { maxConnections = n; return this; }
+        public Builder recrawl(boolean r) { recrawl = r; return this; }
 
         public CrawlConfig build() {
             return new CrawlConfig(roots, maxTasks, maxRedirect, maxTries, exclude, strict, maxPages, perHost,
-                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers, maxRetryAfter, autoThrottle);
+                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers, maxRetryAfter, autoThrottle,
+                    scope, maxPagesPerHost, seeds, maxConnections, recrawl);
         }
     }
 }

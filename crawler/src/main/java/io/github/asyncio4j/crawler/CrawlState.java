@@ -115,9 +115,22 @@ public interface CrawlState extends AutoCloseable {
 
     /**
      * Waits until a request outside the frontier (a sitemap) may go to {@code host}, as its limit's delay and
-     * pause allow, and records it as the host's last start.
+     * pause allow, and records it as the host's last request.
      */
     void awaitHostTurn(String host);
+
+    /**
+     * Keeps the crawl from completing while this process may still admit URLs that no fetch will bring (a seeds file
+     * being read): until {@link #endFeeding()}, {@link #claim()} waits instead of returning null. False (the
+     * default) if this state cannot: the caller then admits them all before the workers start.
+     */
+    default boolean startFeeding() {
+        return false;
+    }
+
+    /** Ends what {@link #startFeeding()} began; the crawl may complete. */
+    default void endFeeding() {
+    }
 
     /** Records why {@code url} is not fetched, unless it is seen (it is, or will be, fetched after all). */
     void exclude(String url, String rule);

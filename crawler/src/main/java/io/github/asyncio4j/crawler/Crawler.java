@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The crawler of the "500 Lines or Less" asyncio chapter: a frontier of (URL, redirects left, depth) in a
@@ -53,7 +54,15 @@ public final class Crawler {
 
     private final CrawlConfig config;
     private final Fetcher fetcher;
-    private final HostFilter hosts;
+    private final CrawlScope scope;
+    /** With {@code maxPagesPerHost}: host (authority) to URLs admitted there, this run's and a resumed state's. */
+    private final Map<String, Long> admittedPerHost = new HashMap<>();
+    /** Where a bad line of the seeds file is reported (its number and why), beside its exclusion. */
+    private Consumer<String> seedWarnings = w -> { };
+    /** What {@code --seeds -} reads. */
+    private java.io.InputStream standardInput = System.in;
+    /** The seeds file, open from the start of the crawl until it is read (or the crawl ends). */
+    private SeedFile seedFile;
     private final Robots robots;
     private final CrawlState state;
     private final Spider spider;
@@ -72,6 +81,10 @@ public final class Crawler {
     private final Map<String, Double> paused = new TreeMap<>();
     private final Map<String, String> givenUp = new TreeMap<>();
     private final AutoThrottle throttle;
+    /** Host to its least delay (the crawl's, or its robots.txt Crawl-delay), without auto-throttle. */
+    private final Map<String, Double> leastDelay = new HashMap<>();
+    /** Hosts paused by a Retry-After and not answered well since: one request at a time. */
+    private final Set<String> probing = new HashSet<>();
     /** Sitemap URL to what reading it gave ({@code "N URLs"}, {@code "N sitemaps"} or the error). */
     private final Map<String, String> sitemaps = new LinkedHashMap<>();
     private final CrawlProgress progress = new CrawlProgress();
@@ -101,7 +114,7 @@ public final class Crawler {
         this.output = (ItemFile) sinks.stream().filter(s -> s instanceof ItemFile f && f.position() >= 0)
                 .findFirst().orElse(null);
         this.followed = b.followed;
-        this.hosts = new HostFilter(config.roots(), config.strict());
+        this.scope = CrawlScope.forCrawl(config);
         this.robots = new Robots(fetcher, config.userAgent());
         this.throttle = config.autoThrottle() ? new AutoThrottle(config.perHost() > 0 ? config.perHost()
                 : config.maxTasks(), seconds(config.delay())) : null;
@@ -169,6 +182,16 @@ public final class Crawler {
         }
     }
 
+    /** Receives a line for each bad line of the seeds file ({@code "--seeds FILE line 7: ..."}); call before crawl. */
+    void seedWarnings(Consumer<String> warnings) {
+        this.seedWarnings = warnings;
+    }
+
+    /** What a seeds file named {@code -} reads (tests; default {@link System#in}); call before crawl. */
+    void standardInput(java.io.InputStream in) {
+        this.standardInput = in;
+    }
+
     /** Live counters, for a progress display (read them on the loop's thread). */
     public CrawlProgress progress() {
         return progress;
@@ -218,6 +241,11 @@ public final class Crawler {
             loop = Async.getRunningLoop();
             stopRequested = loop.createFuture();
             started = loop.time();
+            if (config.maxPagesPerHost() != Long.MAX_VALUE) {
+                countAdmittedPerHost();
+            }
+            // opened before the first request: a missing file fails the crawl at once (CrawlSetupException)
+            seedFile = config.seeds() == null ? null : SeedFile.open(config.seeds(), standardInput);
             for (URI root : config.roots()) {
                 admit(Urls.normalize(root.toString()), config.maxRedirect(), 0);
             }
@@ -230,10 +258,23 @@ public final class Crawler {
                     seeding.cancel();
                 }
             }
+            boolean feeding = config.seeds() != null && state.startFeeding();
+            if (config.seeds() != null && !feeding) {   // a state that cannot wait for seeds: all of them first
+                Task<Void> seeding = loop.createTask(feed(false), "crawler-seeds");
+                await(Async.wait(List.of(seeding, stopRequested), ReturnWhen.FIRST_COMPLETED));
+                if (seeding.isDone()) {
+                    seeding.result();
+                } else {
+                    seeding.cancel();
+                }
+            }
             if (!stopRequested.isDone()) {
                 try (var extractor = new LinkExtractor(config.workers()); var workers = new TaskGroup()) {
                     this.extractor = extractor;
                     List<Task<Void>> tasks = new ArrayList<>();
+                    if (feeding) {
+                        workers.createTask(feed(true), "crawler-seeds");
+                    }
                     for (int i = 0; i < config.maxTasks(); i++) {
                         tasks.add(workers.createTask(work(), "crawler-worker-" + i));
                     }
@@ -243,10 +284,87 @@ public final class Crawler {
                 }
             }
             boolean interrupted = stopRequested.isDone();
+            if (seedFile != null) {
+                seedFile.close();   // read to its end, or the crawl was stopped
+            }
             return new CrawlReport(config, state.pages(), state.excluded(), state.unfinished(),
                     loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps),
                     new CrawlReport.Recovery(retries, paused, givenUp));
         }
+    }
+
+    /** Most URLs waiting while the seeds file is read: more, and reading pauses until the workers take some. */
+    private int seedHighWater() {
+        return Math.max(1000, 10 * config.maxTasks());
+    }
+
+    /**
+     * {@code --seeds}: reads the file a batch of lines at a time off the loop and admits each seed as a root
+     * (widening the scope by it); with {@code paced}, pauses while the frontier holds {@link #seedHighWater()} URLs
+     * (so the file is read as the crawl goes), and ends {@link CrawlState#startFeeding} when the file is read. A
+     * bad line is excluded (its text, by rule {@code invalid-url} or {@code scheme}) and reported with its number;
+     * a read that fails ends the reading, reported the same way, and the crawl goes on with what was read.
+     */
+    private Coroutine<Void> feed(boolean paced) {
+        return Coroutine.of(() -> {
+            SeedFile file = seedFile;
+            try {
+                while (true) {
+                    while (paced && state.waiting() >= seedHighWater()) {
+                        await(Async.sleep(0.05));
+                    }
+                    List<SeedFile.Line> lines;
+                    try {
+                        lines = await(Async.toThread(() -> file.next(512)));
+                    } catch (java.io.UncheckedIOException e) {
+                        seedWarnings.accept("--seeds " + file.name() + ": reading stopped ("
+                                + ErrorText.of(e.getCause()) + "); the seeds read before are crawled");
+                        return null;
+                    }
+                    if (lines.isEmpty()) {
+                        return null;
+                    }
+                    for (SeedFile.Line line : lines) {
+                        seed(file, line);
+                    }
+                }
+            } finally {
+                file.close();
+                if (paced) {
+                    state.endFeeding();
+                }
+            }
+        });
+    }
+
+    private void seed(SeedFile file, SeedFile.Line line) {
+        String text = line.text();
+        URI url = text.length() > SeedFile.MAX_LINE ? null : Urls.normalize(text);
+        String why = url == null ? (text.length() > SeedFile.MAX_LINE ? "longer than " + SeedFile.MAX_LINE
+                + " characters" : "not a URL") : !Urls.isCrawlable(url) ? "not an http(s) URL with a host" : null;
+        if (why != null) {
+            String shown = text.length() > 200 ? text.substring(0, 200) + "..." : text;
+            seedWarnings.accept("--seeds " + file.name() + " line " + line.number() + ": '" + shown + "' is " + why
+                    + " (skipped)");
+            exclude(text.length() > SeedFile.MAX_LINE ? shown : text, url == null ? "invalid-url" : "scheme");
+            return;
+        }
+        scope.addRoot(url);
+        admit(url, config.maxRedirect(), 0);
+    }
+
+    /** Counts what a resumed state admitted per host, for {@code maxPagesPerHost}. */
+    private void countAdmittedPerHost() {
+        for (PageRecord p : state.pages()) {
+            countAdmitted(URI.create(p.url()));
+        }
+        for (String u : state.unfinished()) {
+            countAdmitted(URI.create(u));
+        }
+    }
+
+    private void countAdmitted(URI url) {
+        admittedPerHost.merge(String.valueOf(url.getRawAuthority()), 1L, Long::sum);
     }
 
     /** Stops the crawl soon: workers are cancelled, and the report lists what was left. Loop thread only. */
@@ -306,13 +424,24 @@ public final class Crawler {
             }
             String host = CrawlState.hostOf(url);
             if (throttle != null) {
-                AutoThrottle.Policy p = throttle.least(host, least);
-                state.hostPolicy(host, p.limit(), p.delay());
+                throttle.least(host, least);
             } else {
-                state.hostPolicy(host, config.perHost(), least);
+                leastDelay.put(host, least);
             }
+            tell(host, policy(host));
         }
         return rules;
+    }
+
+    /** {@code host}'s requests in flight at most and delay: the auto-throttle's, or the crawl's and Crawl-delay. */
+    private AutoThrottle.Policy policy(String host) {
+        return throttle != null ? throttle.policy(host)
+                : new AutoThrottle.Policy(config.perHost(), leastDelay.getOrDefault(host, seconds(config.delay())));
+    }
+
+    /** Hands {@code host}'s policy to the frontier; one request at a time while the host is probed after a pause. */
+    private void tell(String host, AutoThrottle.Policy p) {
+        state.hostPolicy(host, probing.contains(host) ? 1 : p.limit(), p.delay());
     }
 
     /**
@@ -337,11 +466,11 @@ public final class Crawler {
         double latency = loop.time() - start;
         long ms = Math.round(latency * 1000);
         hostFailures.remove(host);
-        if (throttle != null) {
-            AutoThrottle.Policy p = throttle.observe(host, latency, response.status());
-            if (p != null) {
-                state.hostPolicy(host, p.limit(), p.delay());
-            }
+        boolean overloaded = response.status() == 429 || response.status() == 503;
+        boolean probed = !overloaded && probing.remove(host);
+        AutoThrottle.Policy changed = throttle == null ? null : throttle.observe(host, latency, response.status());
+        if (probed || changed != null) {
+            tell(host, policy(host));
         }
         if (RetryPolicy.retriable(response.status()) && tries < config.maxTries()) {
             double after = RetryPolicy.retryAfter(response.retryAfter(), System.currentTimeMillis());
@@ -354,6 +483,9 @@ public final class Crawler {
             if (after >= 0) {
                 state.pauseHost(host, after);
                 paused.merge(host, after, Double::sum);
+                if (probing.add(host)) {    // after the pause, one request until an answer says the host is well
+                    tell(host, policy(host));
+                }
             }
             retry(item, tries, after >= 0 ? after : RetryPolicy.backoff(tries), RetryPolicy.cause(response.status()));
             return;
@@ -670,6 +802,11 @@ public final class Crawler {
         if (rule == null && depth > config.maxDepth()) {
             rule = "max-depth";
         }
+        boolean capped = config.maxPagesPerHost() != Long.MAX_VALUE;
+        if (rule == null && capped && admittedPerHost.getOrDefault(String.valueOf(url.getRawAuthority()), 0L)
+                >= config.maxPagesPerHost() && !state.isSeen(key)) {
+            rule = "max-pages-per-host";
+        }
         if (rule != null) {
             exclude(key, rule);
             return false;
@@ -677,18 +814,20 @@ public final class Crawler {
         Admission admission = state.add(new Item(url, redirectsLeft, depth, 0, label, meta), config.maxPages());
         if (admission == Admission.FULL) {
             exclude(key, "max-pages");
+        } else if (admission == Admission.ADDED && capped) {
+            countAdmitted(url);
         }
         return admission == Admission.ADDED;
     }
 
-    /** Records why {@code url} is not fetched, unless it is (or will be) fetched after all. */
     /** The rule of the crawl's scope that keeps {@code url} out ({@code host}, {@code exclude}), or null. */
     private String scopeRule(URI url, String key) {
-        return !hosts.accepts(url) ? "host"
+        return !scope.accepts(url) ? "host"
                 : config.exclude() != null && config.exclude().matcher(key).find() ? "exclude"
                 : null;
     }
 
+    /** Records why {@code url} is not fetched, unless it is (or will be) fetched after all. */
     private void exclude(String url, String rule) {
         state.exclude(url, rule);
     }

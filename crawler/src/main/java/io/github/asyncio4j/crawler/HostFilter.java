@@ -21,6 +21,11 @@ final class HostFilter {
         }
     }
 
+    /** Adds {@code host} (a seed's) to the roots' hosts. */
+    void add(String host) {
+        hosts.add(key(host));
+    }
+
     boolean accepts(URI url) {
         String host = url.getHost();
         return host != null && hosts.contains(key(host));

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
 
 /**
  * The crawler's {@link Fetcher} on asyncio4j's {@link HttpClient}: keep-alive connections pooled per host (as
@@ -21,7 +22,17 @@ public final class HttpFetcher implements Fetcher {
     /** The default bound on a body, after decoding. */
     public static final long DEFAULT_MAX_BODY = 10L << 20;
     /** What the client asks for unless told otherwise (see {@link HttpClient}). */
-    private static final String ACCEPT_ENCODING = "gzip, deflate";
+    private static final String ACCEPT_ENCODING = "gzip, deflate, br, zstd";
+
+    /**
+     * Set by the launcher when the crawler's JVM runs without C2 ({@code -XX:TieredStopAtLevel=1}): TLS then offers
+     * ChaCha20-Poly1305 first, which C1-compiled code decrypts about three times faster than AES-GCM (whose fast
+     * path is a C2 intrinsic). Python docs over HTTPS on loopback, loaded machine, three interleaved runs each:
+     * 5.2 -> 3.3 s of CPU.
+     */
+    static final String PREFER_CHACHA20 = "asyncio4j.crawler.preferChaCha20";
+    private static final String[] CHACHA20_SUITES = {"TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
 
     private final HttpClient client;
     private final String userAgent;
@@ -37,13 +48,24 @@ public final class HttpFetcher implements Fetcher {
 
     /** A fetcher that also hands every exchange to {@code recorder} (null for none). */
     HttpFetcher(CrawlConfig config, long maxBodyBytes, WarcRecorder recorder) {
+        this(config, maxBodyBytes, recorder, null);
+    }
+
+    /**
+     * A fetcher that also hands every exchange to {@code recorder} (null for none) and speaks TLS with {@code ssl}
+     * (null: the JVM's default context).
+     */
+    HttpFetcher(CrawlConfig config, long maxBodyBytes, WarcRecorder recorder, SSLContext ssl) {
         client = HttpClient.builder()
+                .sslContext(ssl)
+                .maxConnections(config.connectionLimit())
                 .connectTimeout(config.timeout())
                 .readTimeout(config.timeout())
                 .totalTimeout(config.timeout())
                 .maxConnectionsPerHost(config.perHost() > 0 ? config.perHost() : config.maxTasks())
                 .maxBodySize(maxBodyBytes)
                 .userAgent(config.userAgent())
+                .preferredCipherSuites(Boolean.getBoolean(PREFER_CHACHA20) ? CHACHA20_SUITES : new String[0])
                 .build();
         this.userAgent = config.userAgent();
         this.recorder = recorder;

@@ -20,8 +20,9 @@ import java.util.Set;
  * added or released, or the frontier's next wake time, for which one timer is armed. A worker that got a URL wakes
  * the next waiter if another host is ready, so no worker waits while a host may be fetched.
  *
- * <p>Invariant: {@code seen} = waiting + in flight + {@code done}; when the first two are empty, every waiting
- * worker is woken and told "complete". Loop-confined.
+ * <p>Invariant: {@code seen} = waiting + in flight + {@code done}; when the first two are empty and no feeder runs
+ * ({@link #startFeeding}: a seeds file being read), every waiting worker is woken and told "complete".
+ * Loop-confined.
  */
 final class MemoryState implements CrawlState {
     private final Frontier frontier;
@@ -30,6 +31,8 @@ final class MemoryState implements CrawlState {
     private final Map<String, String> excluded = new LinkedHashMap<>();
     private final List<PageRecord> pages = new ArrayList<>();
     private final ArrayDeque<Future<Void>> waiters = new ArrayDeque<>();
+    /** Feeders ({@link #startFeeding}) still running: the crawl is not complete while one is. */
+    private int feeders;
     /** Hosts paused by an earlier run, not yet handed to the frontier: host to the pause's end, epoch ms. */
     private final Map<String, Long> restoredPauses = new LinkedHashMap<>();
     /** URLs an earlier run retried, not yet handed to the frontier: URL to its not-before time, epoch ms. */
@@ -101,7 +104,7 @@ final class MemoryState implements CrawlState {
                 changed();      // another host may be ready too: its waiter goes on
                 return item;
             }
-            if (frontier.isEmpty()) {
+            if (frontier.isEmpty() && feeders == 0) {
                 wakeAll();      // complete
                 return null;
             }
@@ -118,7 +121,7 @@ final class MemoryState implements CrawlState {
             return;
         }
         double now = now();
-        if (frontier.hasReady(now) || frontier.isEmpty()) {
+        if (frontier.hasReady(now) || frontier.isEmpty() && feeders == 0) {
             wakeOne();
         } else {
             arm();
@@ -222,6 +225,18 @@ final class MemoryState implements CrawlState {
         while ((wait = frontier.reserve(host, now())) > 0) {
             await(Async.sleep(wait));
         }
+    }
+
+    @Override
+    public boolean startFeeding() {
+        feeders++;
+        return true;
+    }
+
+    @Override
+    public void endFeeding() {
+        feeders--;
+        changed();      // the last feeder's end may complete the crawl
     }
 
     @Override

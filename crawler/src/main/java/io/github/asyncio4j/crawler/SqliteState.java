@@ -391,6 +391,16 @@ final class SqliteState implements CrawlState {
     }
 
     @Override
+    public boolean startFeeding() {
+        return memory.startFeeding();
+    }
+
+    @Override
+    public void endFeeding() {
+        memory.endFeeding();
+    }
+
+    @Override
     public void exclude(String url, String rule) {
         if (memory.recordExclusion(url, rule)) {
             writer.submit(new Excluded(url, rule));

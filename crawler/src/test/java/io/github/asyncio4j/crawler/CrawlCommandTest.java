@@ -27,68 +27,82 @@ class CrawlCommandTest {
     /** {@code crawl --help} at the default width (80 columns, no terminal), byte for byte. */
     static final String HELP = """
             Usage: crawl [-hqvV] [--auto-throttle] [--demo] [--ignore-robots] [--lenient]
-                         [--serve-demo] [--sitemaps] [--strict] [--crawl-id=NAME]
-                         [--delay=SECONDS] [--exclude=REGEX] [--frontier=redis://HOST:PORT
-                         [/DB]] [--html=FILE] [--json=FILE] [--lease=SECONDS]
-                         [--max-body=BYTES] [--max-depth=N] [--max-pages=N]
+                         [--serve-demo] [--sitemaps] [--strict] [--ca-cert=FILE]
+                         [--crawl-id=NAME] [--delay=SECONDS] [--exclude=REGEX]
+                         [--frontier=redis://HOST:PORT[/DB]] [--html=FILE] [--json=FILE]
+                         [--lease=SECONDS] [--max-body=BYTES] [--max-connections=N]
+                         [--max-depth=N] [--max-pages=N] [--max-pages-per-host=N]
                          [--max-redirect=N] [--max-retry-after=SECONDS] [--max-tasks=N]
                          [--max-tries=N] [--pages=N] [--per-host=N] [--port=PORT]
-                         [--state=DIR] [--timeout=SECONDS] [--user-agent=UA] [--warc=FILE]
+                         [--scope=host|domain|any] [--seeds=FILE] [--state=DIR]
+                         [--timeout=SECONDS] [--user-agent=UA] [--warc=FILE]
                          [--warc-max-size=BYTES] [--workers=N] [ROOT...]
             Crawls the web from ROOT URLs, concurrently: the network on one thread
             (asyncio4j's event loop), link extraction on --workers threads; reports what it
             found. Ctrl-C stops it and prints the partial report.
-                  [ROOT...]           where to start (http or https URLs)
-                  --max-tasks=N       worker coroutines (100)
-                  --max-redirect=N    redirects followed from one URL (10)
-                  --max-tries=N       attempts per URL when fetching fails or is answered
-                                        408, 429, 500, 502, 503 or 504 (4)
-                  --exclude=REGEX     do not fetch URLs that match
-                  --strict            a host must equal a root's host (the default)
-                  --lenient           ignore a leading 'www.' when matching hosts
-                  --max-pages=N       admit at most N URLs
-                  --timeout=SECONDS   per request (10)
-                  --per-host=N        concurrent requests per host at most (0: no limit)
-                  --max-body=BYTES    largest body accepted (10485760)
-                  --max-depth=N       follow links at most N deep from a root (a redirect
-                                        keeps its depth)
-                  --delay=SECONDS     between requests to one host at least (and at least
-                                        robots.txt's Crawl-delay) (0)
+                  [ROOT...]             where to start (http or https URLs)
+                  --max-tasks=N         worker coroutines (100)
+                  --max-redirect=N      redirects followed from one URL (10)
+                  --max-tries=N         attempts per URL when fetching fails or is answered
+                                          408, 429, 500, 502, 503 or 504 (4)
+                  --exclude=REGEX       do not fetch URLs that match
+                  --strict              a host must equal a root's host (the default)
+                  --lenient             ignore a leading 'www.' when matching hosts
+                  --max-pages=N         admit at most N URLs
+                  --timeout=SECONDS     per request (10)
+                  --per-host=N          concurrent requests per host at most (0: no limit)
+                  --max-body=BYTES      largest body accepted (10485760)
+                  --max-depth=N         follow links at most N deep from a root (a redirect
+                                          keeps its depth)
+                  --delay=SECONDS       between requests to one host at least (and at least
+                                          robots.txt's Crawl-delay) (0)
                   --max-retry-after=SECONDS
-                                      the longest Retry-After honoured by pausing the host;
-                                        a longer one fails the URL (120)
-                  --auto-throttle     adapt each host's concurrency and delay to its
-                                        response times and to 429/503 answers (within
-                                        --per-host and --delay)
-                  --sitemaps          also start from the sitemaps named in the roots'
-                                        robots.txt
-                  --workers=N         threads extracting links (default: the number of
-                                        cores)
-                  --ignore-robots     do not read robots.txt
-                  --user-agent=UA     the User-Agent header
-                  --json=FILE         write the report as JSON
-                  --html=FILE         write the report as an HTML page with charts
-                  --state=DIR         keep the crawl in DIR (SQLite): the same command run
-                                        again resumes it
+                                        the longest Retry-After honoured by pausing the
+                                          host; a longer one fails the URL (120)
+                  --auto-throttle       adapt each host's concurrency and delay to its
+                                          response times and to 429/503 answers (within
+                                          --per-host and --delay)
+                  --sitemaps            also start from the sitemaps named in the roots'
+                                          robots.txt
+                  --workers=N           threads extracting links (default: the number of
+                                          cores)
+                  --ignore-robots       do not read robots.txt
+                  --user-agent=UA       the User-Agent header
+                  --json=FILE           write the report as JSON
+                  --html=FILE           write the report as an HTML page with charts
+                  --state=DIR           keep the crawl in DIR (SQLite): the same command
+                                          run again resumes it
                   --frontier=redis://HOST:PORT[/DB]
-                                      share the crawl with other processes through Redis
-                  --crawl-id=NAME     which crawl of the shared frontier (default)
-                  --lease=SECONDS     with --frontier: how long the URLs of a process that
-                                        stopped renewing its claims wait before others take
-                                        them (30)
-                  --warc=FILE         write every request and response as WARC 1.1 records
-                                        (gzip per record if FILE ends in .gz)
-                  --warc-max-size=BYTES
-                                      start a new WARC file past this size (1073741824)
-              -v, --verbose           a line per URL in the report
-              -q, --quiet             no progress display
-                  --demo              crawl a generated site served on a free loopback port
-                  --pages=N           pages of the demo site (2000)
-                  --serve-demo        only serve the demo site (for other crawlers), until
-                                        Ctrl-C
-                  --port=PORT         the demo server's port (0: any free one)
-              -h, --help              Show this help message and exit.
-              -V, --version           Print version information and exit.
+                                        share the crawl with other processes through Redis
+                  --crawl-id=NAME       which crawl of the shared frontier (default)
+                  --lease=SECONDS       with --frontier: how long the URLs of a process
+                                          that stopped renewing its claims wait before
+                                          others take them (30)
+                  --warc=FILE           write every request and response as WARC 1.1
+                                          records (gzip per record if FILE ends in .gz)
+                  --warc-max-size=BYTES start a new WARC file past this size (1073741824)
+                  --seeds=FILE          more roots, one URL a line ('-': standard input;
+                                          blank lines and # comments skipped), read as the
+                                          crawl goes
+                  --scope=host|domain|any
+                                        which links are followed: to a root's host, a
+                                          root's registrable domain, or any (host)
+                  --max-pages-per-host=N
+                                        admit at most N URLs per host
+                  --max-connections=N   open connections in all, idle ones closed oldest
+                                          first (default: twice --max-tasks, at least 256)
+                  --ca-cert=FILE        trust the PEM certificates in FILE beside the
+                                          default ones
+              -v, --verbose             a line per URL in the report
+              -q, --quiet               no progress display
+                  --demo                crawl a generated site served on a free loopback
+                                          port
+                  --pages=N             pages of the demo site (2000)
+                  --serve-demo          only serve the demo site (for other crawlers),
+                                          until Ctrl-C
+                  --port=PORT           the demo server's port (0: any free one)
+              -h, --help                Show this help message and exit.
+              -V, --version             Print version information and exit.
 
             Exit codes:
               0     the crawl ran to its end
@@ -203,7 +217,7 @@ class CrawlCommandTest {
     void usageErrorsNameTheMistake() {
         Run none = run();
         assertThat(none.code()).isEqualTo(2);
-        assertThat(none.err()).contains("give at least one ROOT URL, or --demo");
+        assertThat(none.err()).contains("give at least one ROOT URL, --seeds FILE, or --demo");
         Run both = run("--strict", "--lenient", "http://example.invalid/");
         assertThat(both.code()).isEqualTo(2);
         assertThat(both.err()).contains("--strict and --lenient exclude each other");

@@ -1,7 +1,7 @@
 package io.github.asyncio4j.http;
 
 /**
- * A body is larger than the configured maximum (after gzip/deflate decoding, for a client). The connection it
+ * A body is larger than the configured maximum (after content decoding, for a client). The connection it
  * came on is closed, not reused.
  */
 public class BodyTooLargeException extends HttpException {

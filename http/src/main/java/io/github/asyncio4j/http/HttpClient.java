@@ -5,14 +5,19 @@ import static io.github.asyncio4j.Async.await;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.LoopClock;
 import io.github.asyncio4j.net.Connection;
 import io.github.asyncio4j.net.StreamOptions;
 import io.github.asyncio4j.net.Streams;
 import io.github.asyncio4j.net.StreamWriter;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import javax.net.ssl.SSLContext;
@@ -31,20 +36,25 @@ import javax.net.ssl.SSLContext;
  * }</pre>
  *
  * <p><b>Requests.</b> {@link #send} returns a coroutine: await it, or run many at once with {@code createTask}.
- * The client adds {@code Host}, {@code User-Agent}, {@code Accept-Encoding: gzip, deflate} and
- * {@code Content-Length} unless the request has them. Response bodies may be framed by {@code Content-Length},
- * chunked coding (trailers go to {@link HttpResponse#trailers()}) or the connection's end; gzip and deflate
- * bodies are decoded (headers stay as received). Both HTTP/1.1 and HTTP/1.0 servers work.
+ * The client adds {@code Host}, {@code User-Agent},
+ * {@code Accept-Encoding: gzip, deflate, br, zstd} and {@code Content-Length} unless the request has them.
+ * Response bodies may be framed by {@code Content-Length}, chunked coding (trailers go to
+ * {@link HttpResponse#trailers()}) or the connection's end; gzip, deflate, br and zstd bodies are decoded
+ * (headers stay as received). Both HTTP/1.1 and HTTP/1.0 servers work.
  *
  * <p><b>Connections.</b> A connection goes back to the pool after a response was read completely, unless either
  * side said {@code Connection: close}, the server spoke HTTP/1.0 without {@code keep-alive}, or the body ran to
  * the connection's end. At most {@link Builder#maxConnectionsPerHost} connections per origin; further requests
- * wait in FIFO order. A request sent on a reused connection that the server had closed meanwhile (no byte of the
- * response received) is retried once on a new connection, for idempotent methods only.
+ * wait in FIFO order; at most {@link Builder#maxConnections} in all, the connection idle longest closed to make room.
+ * Host names are resolved off the loop's thread and remembered (an answer for two minutes, a failure for 30
+ * seconds; tasks that need a name being looked up share the lookup). A request sent on a reused connection that
+ * the server had closed meanwhile (no byte of the response received) is retried once on a new connection, for
+ * idempotent methods only.
  *
  * <p><b>Failures.</b> A malformed response is an {@link HttpProtocolException}, a body over the maximum a
  * {@link BodyTooLargeException}, an expired timeout an {@link HttpTimeoutException} naming it, a TLS failure
- * (certificate or host name) the JDK's {@link javax.net.ssl.SSLHandshakeException}, I/O errors (refused, reset)
+ * (certificate or host name) the JDK's {@link javax.net.ssl.SSLHandshakeException}, a name that does not resolve
+ * a {@link DnsException} (an {@link java.net.UnknownHostException}), other I/O errors (refused, reset)
  * the JDK's {@link IOException}s, unchanged and undeclared. After any failure, and when the request is
  * cancelled at any await point, its connection is closed at once and never reused.
  *
@@ -62,7 +72,9 @@ public final class HttpClient implements AutoCloseable {
     private final int maxHeaderBytes;
     private final String userAgent;
     private final SSLContext sslContext;
+    private final List<String> preferredCipherSuites;
     private final ConnectionPool pool;
+    private final DnsCache dns;
     private SSLContext defaultSsl;
     /** The loop this client's connections and waiters belong to: the first that used it. */
     private EventLoop owner;
@@ -74,8 +86,10 @@ public final class HttpClient implements AutoCloseable {
         this.maxBodySize = b.maxBodySize;
         this.maxHeaderBytes = b.maxHeaderBytes;
         this.userAgent = b.userAgent;
-        this.sslContext = b.sslContext;
-        this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.idleTimeout);
+        this.preferredCipherSuites = b.preferredCipherSuites;
+        this.sslContext = b.sslContext == null ? null : PreferredCipherSuites.wrap(b.sslContext, preferredCipherSuites);
+        this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.maxConnections, b.idleTimeout);
+        this.dns = b.dns != null ? b.dns : DnsCache.system();
     }
 
     /** A client with the defaults of {@link Builder}. */
@@ -105,7 +119,48 @@ public final class HttpClient implements AutoCloseable {
                 () -> exchange(request, origin, head)));
     }
 
-    private HttpResponse exchange(HttpRequest request, Origin origin, byte[] head) {
+    /**
+     * Opens a WebSocket to {@code url} ({@code ws://} or {@code wss://}) with default {@link WebSocket.Options}:
+     * connects with this client's connect timeout and TLS context, sends the upgrade request (with this client's
+     * {@code User-Agent}), and checks the server's {@code 101} response within the read timeout. The connection
+     * is the WebSocket's alone, never pooled. The URL is checked now.
+     *
+     * @throws WebSocketHandshakeException (when awaited) if the server refuses or answers wrongly
+     */
+    public Coroutine<WebSocket> websocket(String url) {
+        return websocket(url, WebSocket.Options.defaults());
+    }
+
+    /** {@link #websocket(String)} with the given options (subprotocols, compression, limits, extra headers). */
+    public Coroutine<WebSocket> websocket(String url, WebSocket.Options options) {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(options, "options");
+        return WebSocketHandshake.connect(this, url, options);
+    }
+
+    /** A new connection to {@code origin} for an upgrade (outside the pool), on the client's loop. */
+    Connection connectForUpgrade(Origin origin) {
+        claimLoop();
+        if (pool.isClosed()) {
+            throw new IllegalStateException("the HttpClient is closed");
+        }
+        return open(origin);
+    }
+
+    Duration readTimeout() {
+        return readTimeout;
+    }
+
+    int maxHeaderBytes() {
+        return maxHeaderBytes;
+    }
+
+    String userAgent() {
+        return userAgent;
+    }
+
+    /** Binds the client to the running loop at its first use; another loop is refused. */
+    private void claimLoop() {
         EventLoop loop = Async.getRunningLoop();
         if (owner == null) {
             owner = loop;
@@ -113,6 +168,10 @@ public final class HttpClient implements AutoCloseable {
             throw new IllegalStateException("an HttpClient belongs to the event loop that first used it ("
                     + owner + "); make one client per loop");
         }
+    }
+
+    private HttpResponse exchange(HttpRequest request, Origin origin, byte[] head) {
+        claimLoop();
         for (int attempt = 1; ; attempt++) {
             PooledConnection c = pool.acquire(origin, this::open);
             boolean reused = c.requests() > 0;
@@ -156,6 +215,19 @@ public final class HttpClient implements AutoCloseable {
     }
 
     private Exchanged roundTrip(StreamWriter out, MessageReader in, HttpRequest request, byte[] head) {
+        Head h = sendAndReadHead(out, in, request, head);
+        Headers.Builder trailers = Headers.builder();
+        byte[] body = in.readBody(h.framing(), maxBodySize, trailers);
+        return new Exchanged(new HttpResponse(h.status().status(), h.status().reason(), h.headers(), body,
+                h.status().version(), trailers.build()), h.keepAlive());
+    }
+
+    /** A response's head: its status line, fields, body framing, and whether the connection may be reused. */
+    record Head(Http1.StatusLine status, Headers headers, Http1.Framing framing, boolean keepAlive) {
+    }
+
+    /** Sends the request and reads the response up to its body (skipping 1xx interim responses). */
+    private Head sendAndReadHead(StreamWriter out, MessageReader in, HttpRequest request, byte[] head) {
         out.write(head);
         if (request.body().length > 0) {
             out.write(request.body());
@@ -181,16 +253,69 @@ public final class HttpClient implements AutoCloseable {
             throw new HttpProtocolException("unexpected 101 Switching Protocols (no upgrade was asked for)");
         }
         Http1.Framing framing = Http1.responseFraming(request.method(), status.status(), headers);
-        Headers.Builder trailers = Headers.builder();
-        byte[] body = in.readBody(framing, maxBodySize, trailers);
         boolean keepAlive = !(framing instanceof Http1.Framing.UntilEof)
                 && !(headers.contains("Transfer-Encoding") && headers.contains("Content-Length"))
                 && !request.headers().hasToken("Connection", "close")
                 && (status.version().equals("HTTP/1.1")
                     ? !headers.hasToken("Connection", "close")
                     : headers.hasToken("Connection", "keep-alive"));
-        return new Exchanged(new HttpResponse(status.status(), status.reason(), headers, body, status.version(),
-                trailers.build()), keepAlive);
+        return new Head(status, headers, framing, keepAlive);
+    }
+
+    /**
+     * Sends {@code request} and completes once the response's status line and headers are in; its body is then
+     * read piece by piece from the {@link StreamedResponse} (decoded as {@link #send} decodes it), which owns the
+     * connection until the body is read to its end (the connection goes back to the pool) or it is closed first
+     * (the connection is closed). The client's limits and timeouts hold as for {@link #send}: the read timeout for
+     * each read, the total timeout up to the last body byte, the maximum body size as the body is read. Close it
+     * (try-with-resources) whatever happens. Checks as {@link #send} does.
+     */
+    public Coroutine<StreamedResponse> stream(HttpRequest request) {
+        Objects.requireNonNull(request, "request");
+        Origin origin = Origin.of(request.uri());
+        byte[] head = requestHead(request, origin);
+        String what = "for " + request.method() + " " + request.uri();
+        return Coroutine.of(() -> {
+            double deadline = totalTimeout.isZero() ? Double.POSITIVE_INFINITY
+                    : Async.getRunningLoop().time() + LoopClock.seconds(totalTimeout);
+            Timeouts.Deadline total = new Timeouts.Deadline(deadline, totalTimeout, what);
+            return total.within(() -> openStream(request, origin, head, total));
+        });
+    }
+
+    private StreamedResponse openStream(HttpRequest request, Origin origin, byte[] head, Timeouts.Deadline total) {
+        claimLoop();
+        for (int attempt = 1; ; attempt++) {
+            PooledConnection c = pool.acquire(origin, this::open);
+            boolean reused = c.requests() > 0;
+            c.countRequest();
+            MessageReader in = new MessageReader(c.connection().reader(), readTimeout, maxHeaderBytes);
+            try {
+                Head h = in.guarded(() -> sendAndReadHead(c.connection().writer(), in, request, head));
+                return new StreamedResponse(h, in.bodyReader(h.framing(), maxBodySize), in, maxBodySize, total,
+                        new StreamedResponse.Owner() {
+                            @Override
+                            public void release() {
+                                if (h.keepAlive()) {
+                                    pool.release(c);
+                                } else {
+                                    pool.discard(c);
+                                }
+                            }
+
+                            @Override
+                            public void discard() {
+                                pool.discard(c);
+                            }
+                        });
+            } catch (Throwable e) {
+                pool.discard(c);
+                if (attempt == 1 && reused && !in.receivedAny() && isStale(e) && IDEMPOTENT.contains(request.method())) {
+                    continue;   // as in exchange: one retry on a new connection
+                }
+                throw e;
+            }
+        }
     }
 
     private HttpResponse decoded(HttpResponse r) {
@@ -208,8 +333,14 @@ public final class HttpClient implements AutoCloseable {
         if (origin.isHttps()) {
             options = options.withSsl(sslContext()).withServerHostname(origin.host());
         }
-        return Timeouts.within(connectTimeout, HttpTimeoutException.Kind.CONNECT, "connecting to " + origin,
-                Streams.openConnection(origin.host(), origin.port(), options));
+        StreamOptions connect = options;
+        return Timeouts.within(connectTimeout, HttpTimeoutException.Kind.CONNECT, "connecting to " + origin, () -> {
+            List<InetSocketAddress> addresses = new ArrayList<>();
+            for (InetAddress a : dns.resolve(origin.host())) {
+                addresses.add(new InetSocketAddress(a, origin.port()));
+            }
+            return await(Streams.openConnection(addresses, connect));
+        });
     }
 
     /** The configured context, else the JVM's default, loaded once off the loop (it reads the trust store). */
@@ -226,7 +357,7 @@ public final class HttpClient implements AutoCloseable {
                 }
             }));
             if (defaultSsl == null) {
-                defaultSsl = loaded;
+                defaultSsl = PreferredCipherSuites.wrap(loaded, preferredCipherSuites);
             }
         }
         return defaultSsl;
@@ -254,7 +385,7 @@ public final class HttpClient implements AutoCloseable {
             Http1.appendField(head, "User-Agent", userAgent);
         }
         if (!h.contains("Accept-Encoding")) {
-            Http1.appendField(head, "Accept-Encoding", "gzip, deflate");
+            Http1.appendField(head, "Accept-Encoding", ContentDecoding.ACCEPT_ENCODING);
         }
         if (!h.contains("Content-Length") && !h.contains("Transfer-Encoding")
                 && (request.body().length > 0 || request.method().equals("POST") || request.method().equals("PUT"))) {
@@ -309,8 +440,11 @@ public final class HttpClient implements AutoCloseable {
         private long maxBodySize = 10L << 20;
         private int maxHeaderBytes = 64 * 1024;
         private int maxConnectionsPerHost = 10;
+        private int maxConnections = Integer.MAX_VALUE;
+        private DnsCache dns;
         private String userAgent = "asyncio4j-http/0.1";
         private SSLContext sslContext;
+        private List<String> preferredCipherSuites = List.of();
 
         private Builder() {
         }
@@ -339,7 +473,7 @@ public final class HttpClient implements AutoCloseable {
             return this;
         }
 
-        /** The largest body accepted, after gzip/deflate decoding (default 10 MiB). */
+        /** The largest body accepted, after content decoding (default 10 MiB). */
         public Builder maxBodySize(long bytes) {
             if (bytes < 0 || bytes > Integer.MAX_VALUE - 8) {
                 throw new IllegalArgumentException("maxBodySize out of range (0 to 2 GiB): " + bytes);
@@ -366,6 +500,25 @@ public final class HttpClient implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The bound on connections open in all, every origin together (default: none). A request that needs a new
+         * connection when this many are open closes the connection idle longest, of any origin, or, with none
+         * idle, waits for one to close.
+         */
+        public Builder maxConnections(int n) {
+            if (n <= 0) {
+                throw new IllegalArgumentException("maxConnections must be positive: " + n);
+            }
+            this.maxConnections = n;
+            return this;
+        }
+
+        /** The resolver's cache (tests: a lookup of their own, a short time-to-live). */
+        Builder dnsCache(DnsCache cache) {
+            this.dns = cache;
+            return this;
+        }
+
         /** The {@code User-Agent} sent unless a request has its own; null sends none. */
         public Builder userAgent(String userAgent) {
             if (userAgent != null) {
@@ -378,6 +531,17 @@ public final class HttpClient implements AutoCloseable {
         /** The TLS context for {@code https} (default: the JVM's default context and trust store). */
         public Builder sslContext(SSLContext context) {
             this.sslContext = context;
+            return this;
+        }
+
+        /**
+         * TLS cipher suites to offer first, where the context enables them (the rest follow in the context's order;
+         * none is added or removed). A JVM without C2 (the crawler's, {@code -XX:TieredStopAtLevel=1}) decrypts
+         * {@code TLS_CHACHA20_POLY1305_SHA256} about three times faster than AES-GCM, whose fast path is a C2
+         * intrinsic. Default: the context's own order.
+         */
+        public Builder preferredCipherSuites(String... suites) {
+            this.preferredCipherSuites = List.of(suites);
             return this;
         }
 

@@ -43,7 +43,7 @@ class HttpClientTest {
                 assertThat(sent).startsWith("GET /a/b?q=1 HTTP/1.1\r\n")
                         .contains("Host: 127.0.0.1:" + server.server.port() + "\r\n")
                         .contains("User-Agent: test-agent/1\r\n")
-                        .contains("Accept-Encoding: gzip, deflate\r\n")
+                        .contains("Accept-Encoding: gzip, deflate, br, zstd\r\n")
                         .contains("X-Mine: yes\r\n")
                         .doesNotContain("frag");
             }
