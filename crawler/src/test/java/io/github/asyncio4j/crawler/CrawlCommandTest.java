@@ -26,17 +26,17 @@ class CrawlCommandTest {
 
     /** {@code crawl --help} at the default width (80 columns, no terminal), byte for byte. */
     static final String HELP = """
-            Usage: crawl [-hqvV] [--auto-throttle] [--demo] [--ignore-robots] [--lenient]
-                         [--serve-demo] [--sitemaps] [--strict] [--ca-cert=FILE]
-                         [--crawl-id=NAME] [--delay=SECONDS] [--exclude=REGEX]
-                         [--frontier=redis://HOST:PORT[/DB]] [--html=FILE] [--json=FILE]
-                         [--lease=SECONDS] [--max-body=BYTES] [--max-connections=N]
-                         [--max-depth=N] [--max-pages=N] [--max-pages-per-host=N]
-                         [--max-redirect=N] [--max-retry-after=SECONDS] [--max-tasks=N]
-                         [--max-tries=N] [--pages=N] [--per-host=N] [--port=PORT]
-                         [--scope=host|domain|any] [--seeds=FILE] [--state=DIR]
-                         [--timeout=SECONDS] [--user-agent=UA] [--warc=FILE]
-                         [--warc-max-size=BYTES] [--workers=N] [ROOT...]
+            Usage: crawl [-hqvV] [--auto-throttle] [--demo] [--http1] [--ignore-robots]
+                         [--lenient] [--serve-demo] [--sitemaps] [--strict]
+                         [--ca-cert=FILE] [--crawl-id=NAME] [--delay=SECONDS]
+                         [--exclude=REGEX] [--frontier=redis://HOST:PORT[/DB]]
+                         [--html=FILE] [--json=FILE] [--lease=SECONDS] [--max-body=BYTES]
+                         [--max-connections=N] [--max-depth=N] [--max-pages=N]
+                         [--max-pages-per-host=N] [--max-redirect=N]
+                         [--max-retry-after=SECONDS] [--max-tasks=N] [--max-tries=N]
+                         [--pages=N] [--per-host=N] [--port=PORT] [--scope=host|domain|any]
+                         [--seeds=FILE] [--state=DIR] [--timeout=SECONDS] [--user-agent=UA]
+                         [--warc=FILE] [--warc-max-size=BYTES] [--workers=N] [ROOT...]
             Crawls the web from ROOT URLs, concurrently: the network on one thread
             (asyncio4j's event loop), link extraction on --workers threads; reports what it
             found. Ctrl-C stops it and prints the partial report.
@@ -67,6 +67,8 @@ class CrawlCommandTest {
                   --workers=N           threads extracting links (default: the number of
                                           cores)
                   --ignore-robots       do not read robots.txt
+                  --http1               speak HTTP/1.1 only (default: HTTP/2 where a site
+                                          offers it over TLS)
                   --user-agent=UA       the User-Agent header
                   --json=FILE           write the report as JSON
                   --html=FILE           write the report as an HTML page with charts
