@@ -90,6 +90,8 @@ public final class CrawlCommand implements Callable<Integer> {
             new Opt<>("--lease", "SECONDS", "30", "with --frontier: how long the URLs of a process that stopped "
                     + "renewing its claims wait before others take them (${DEFAULT-VALUE})",
                     double.class, (c, v) -> c.lease = v),
+            new Opt<>("--output", "FILE", null, "write the items to FILE (.jsonl: JSON Lines, .csv: CSV; "
+                    + "-: JSON Lines on stdout)", String.class, (c, v) -> c.output = v),
             new Opt<>("--warc", "FILE", null, "write every request and response as WARC 1.1 records (gzip per record "
                     + "if FILE ends in .gz)", Path.class, (c, v) -> c.warc = v),
             new Opt<>("--warc-max-size", "BYTES", "1073741824", "start a new WARC file past this size "
@@ -141,6 +143,7 @@ public final class CrawlCommand implements Callable<Integer> {
     String crawlId;
     double lease;
     Path warc;
+    String output;
     long warcMaxSize;
     Path seeds;
     String scope;
@@ -158,6 +161,10 @@ public final class CrawlCommand implements Callable<Integer> {
     private CommandSpec spec;
     private final PrintStream out;
     private final PrintStream err;
+    /** The command's name in its messages and usage ({@code crawl}, or {@code spider} with a user's spider). */
+    private final String name;
+    /** The spider, or null: the {@code crawl} command's own. */
+    private final Spider spider;
 
     /** The command on the standard streams. */
     public CrawlCommand() {
@@ -165,8 +172,14 @@ public final class CrawlCommand implements Callable<Integer> {
     }
 
     CrawlCommand(PrintStream out, PrintStream err) {
+        this(out, err, "crawl", null);
+    }
+
+    CrawlCommand(PrintStream out, PrintStream err, String name, Spider spider) {
         this.out = out;
         this.err = err;
+        this.name = name;
+        this.spider = spider;
     }
 
     /** Runs {@code crawl} with {@code args} and exits with its code. */
@@ -179,25 +192,34 @@ public final class CrawlCommand implements Callable<Integer> {
 
     /** Runs the command line; returns the exit code. */
     static int run(String[] args, PrintStream out, PrintStream err) {
-        CrawlCommand crawl = new CrawlCommand(out, err);
+        return run(new CrawlCommand(out, err), args, out, err);
+    }
+
+    /** Runs the command line with {@code spider} (the {@code spider} command); returns the exit code. */
+    static int run(String[] args, PrintStream out, PrintStream err, Spider spider) {
+        return run(new CrawlCommand(out, err, "spider", spider), args, out, err);
+    }
+
+    private static int run(CrawlCommand crawl, String[] args, PrintStream out, PrintStream err) {
+        String name = crawl.name;
         CommandLine cl = crawl.commandLine();
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         cl.setExecutionExceptionHandler((e, command, parsed) -> {
             if (e instanceof CrawlSetupException || e instanceof OutputFile.UnwritableException) {
-                err.println("crawl: " + e.getMessage());    // the user can fix it: one line, no stack trace
+                err.println(name + ": " + e.getMessage());    // the user can fix it: one line, no stack trace
                 return 2;
             }
             CrawlWriteException write = CrawlWriteException.in(e);
             if (write != null) {
-                err.println("crawl: " + write.getMessage() + ": the crawl stopped; what was written before stays"
+                err.println(name + ": " + write.getMessage() + ": the crawl stopped; what was written before stays"
                         + (crawl.stateDir != null ? ", and the same command resumes the crawl" : ""));
                 return 1;
             }
             if (e instanceof IllegalArgumentException) {
-                err.println("crawl: " + e.getMessage());    // a bad value: the message says which
+                err.println(name + ": " + e.getMessage());    // a bad value: the message says which
             } else {
-                err.print("crawl: failed: ");
+                err.print(name + ": failed: ");
                 e.printStackTrace(err);
             }
             return 1;
@@ -211,7 +233,8 @@ public final class CrawlCommand implements Callable<Integer> {
      * {@code -h}/{@code --help} and {@code -V}/{@code --version} last. Binds each value to this object's field.
      */
     private CommandLine commandLine() {
-        spec = CommandSpec.wrapWithoutInspection(this).name("crawl").version(VERSION);
+        spec = CommandSpec.wrapWithoutInspection(this).name(spider == null ? "crawl" : "spider FILE.java")
+                .version(VERSION);
         spec.usageMessage().sortOptions(false).autoWidth(true)
                 .description("Crawls the web from ROOT URLs, concurrently: the network on one thread "
                         + "(asyncio4j's event loop), link extraction on --workers threads; reports what it found. "
@@ -228,7 +251,9 @@ public final class CrawlCommand implements Callable<Integer> {
                 .type(List.class).auxiliaryTypes(URI.class).description("where to start (http or https URLs)")
                 .hasInitialValue(false).getter(rootsBinding).setter(rootsBinding).build());
         for (Opt<?> option : OPTIONS) {
-            spec.addOption(option.spec(this));
+            if (spider != null || !option.names().equals("--output")) {   // items are a spider's
+                spec.addOption(option.spec(this));
+            }
         }
         spec.addOption(OptionSpec.builder("-h", "--help").type(boolean.class).usageHelp(true)
                 .description("Show this help message and exit.").build());
@@ -272,6 +297,16 @@ public final class CrawlCommand implements Callable<Integer> {
         OutputFile.check("--json", json);     // before the first request: a report is never lost at the end
         OutputFile.check("--html", html);
         OutputFile.check("--warc", warc);
+        if (output != null) {
+            if (!output.equals("-")) {
+                Path file = Path.of(output);
+                OutputFile.check("--output", file);
+                if (ItemFile.formatOf(file) == null) {
+                    throw new CrawlSetupException("--output " + output + ": the format is taken from the extension: "
+                            + ".jsonl (JSON Lines) or .csv (or - for JSON Lines on stdout)");
+                }
+            }
+        }
         SSLContext ssl = caCert == null ? null : CaCertificates.sslContext(caCert);
         return Async.run(crawl(scopeKind, ssl));
     }
@@ -333,14 +368,22 @@ public final class CrawlCommand implements Callable<Integer> {
                 }
                 CrawlConfig config = b.build();
                 if (demo && !quiet) {
-                    err.println("crawl: demo site of " + pages + " pages at " + start.get(0));
+                    err.println(name + ": demo site of " + pages + " pages at " + start.get(0));
                 }
                 CrawlReport report;
                 try (WarcRecorder recorder = warc == null ? null : WarcRecorder.open(warc, warcMaxSize);
                      CrawlState state = openState(config);
+                     ItemFile items = openItems(state);
                      Fetcher fetcher = new HttpFetcher(config, maxBody, recorder, ssl)) {
-                    Crawler crawler = new Crawler(config, fetcher, state);
-                    crawler.seedWarnings(w -> err.println("crawl: " + w));
+                    Crawler.Builder builder = Crawler.builder(config).fetcher(fetcher).state(state);
+                    if (spider != null) {
+                        builder.spider(spider);
+                    }
+                    if (items != null) {
+                        builder.items(items);
+                    }
+                    Crawler crawler = builder.build();
+                    crawler.seedWarnings(w -> err.println(name + ": " + w));
                     // Ctrl-C stops the crawl gracefully (partial report, exit 130) instead of Async.run's
                     // cancellation; the handler removes itself, so a second Ctrl-C ends the JVM.
                     loop.addSignalHandler("INT", () -> {
@@ -353,7 +396,8 @@ public final class CrawlCommand implements Callable<Integer> {
                         loop.removeSignalHandler("INT");
                     }
                 }
-                TextReport.write(report, out, verbose);
+                // Items on stdout: the report goes to stderr, so that stdout is the items alone.
+                TextReport.write(report, "-".equals(output) ? err : out, verbose);
                 write(json, w -> JsonReport.write(report, w));
                 write(html, w -> HtmlReport.write(report, w));
                 return report.interrupted() ? 130 : 0;
@@ -365,12 +409,32 @@ public final class CrawlCommand implements Callable<Integer> {
         });
     }
 
+    /**
+     * The {@code --output} file (null without one), opened before the first request: with a resumed {@code --state},
+     * cut back to the items of the pages that state recorded done.
+     */
+    private ItemFile openItems(CrawlState state) {
+        if (output == null) {
+            return null;
+        }
+        if (output.equals("-")) {
+            return ItemFile.stream(out);
+        }
+        Path file = Path.of(output);
+        long offset = state instanceof SqliteState s ? s.itemsOutput(file) : 0;
+        ItemFile items = ItemFile.open(file, ItemFile.formatOf(file), null, offset);
+        if (state instanceof SqliteState s) {
+            s.syncItems(items);
+        }
+        return items;
+    }
+
     /** The crawl's state: in memory, in SQLite ({@code --state}), or shared in Redis ({@code --frontier}). */
     private CrawlState openState(CrawlConfig config) {
         if (stateDir != null) {
             SqliteState state = SqliteState.open(stateDir, config);
             if (state.resumed() && !quiet) {
-                err.println("crawl: resuming the crawl in " + stateDir);
+                err.println(name + ": resuming the crawl in " + stateDir);
             }
             return state;
         }
@@ -404,7 +468,7 @@ public final class CrawlCommand implements Callable<Integer> {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             writer.write(w);
         }
-        err.println("crawl: wrote " + file);
+        err.println(name + ": wrote " + file);
     }
 
     /**

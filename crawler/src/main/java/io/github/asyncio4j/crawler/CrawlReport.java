@@ -73,6 +73,11 @@ public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String
         return pages.stream().filter(PageRecord::failed).count();
     }
 
+    /** Pages whose spider method threw (a response came: they count as fetched too). */
+    public long spiderErrors() {
+        return pages.stream().filter(PageRecord::spiderFailed).count();
+    }
+
     public long redirects() {
         return pages.stream().filter(p -> p.redirectTo() != null).count();
     }

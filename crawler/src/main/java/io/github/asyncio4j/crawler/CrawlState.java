@@ -23,7 +23,8 @@ public interface CrawlState extends AutoCloseable {
      */
     record Item(URI url, int redirectsLeft, int depth, int tries, String label, Map<String, String> meta) {
         public Item {
-            meta = meta == null ? Map.of() : Map.copyOf(meta);
+            meta = meta == null || meta.isEmpty() ? Map.of()      // in the order given: a spider may rely on it
+                    : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(meta));
         }
 
         /** A URL not tried yet, with no label or metadata. */
@@ -74,6 +75,15 @@ public interface CrawlState extends AutoCloseable {
 
     /** {@code item} is handled: fetched or failed, as {@code page} says. Its host's slot is free again. */
     void done(Item item, PageRecord page);
+
+    /**
+     * {@code item} is handled, and its page's items end at {@code itemsOffset} in the crawl's {@code --output}
+     * file (-1: none to record). A durable state commits the offset with the page's record, so that a resumed
+     * crawl's file holds the items of the pages recorded done, no more, no fewer. By default, {@link #done}.
+     */
+    default void done(Item item, PageRecord page, long itemsOffset) {
+        done(item, page);
+    }
 
     /** {@code item} is handled: kept out after it was admitted, by {@code rule} (robots.txt). */
     void refused(Item item, String rule);

@@ -38,9 +38,15 @@ import java.util.function.Consumer;
  * frontier stay on the crawl's loop; link extraction runs on {@code workers} threads ({@link LinkExtractor}).
  * With {@code sitemaps}, the roots' robots.txt sitemaps are read first and seed the crawl.
  *
+ * <p>What is followed is a {@link Spider}'s choice: each fetched page (not a redirect) goes to its {@code parse}, in
+ * the worker's task, before the page is recorded done; the default spider follows every in-scope link. The items
+ * it emits go to the {@link ItemSink}s from the same task, after {@code parse} returned; a URL that failed after
+ * its last try goes to {@link Spider#failed}.
+ *
  * <p>Invariant: every URL the crawl meets ends in exactly one place: {@link CrawlReport#pages()} (fetched, or
  * failed after every try), {@link CrawlReport#excluded()} (with the rule that kept it out), or, if the crawl was
- * stopped, {@link CrawlReport#unfinished()}. A crawler runs once, on one loop.
+ * stopped, {@link CrawlReport#unfinished()}. A page is recorded done only after its spider's method returned and its
+ * items were written: a crawl stopped in between lists it as unfinished. A crawler runs once, on one loop.
  */
 public final class Crawler {
     /** Sitemaps read from one crawl at most (an index can name many; each is fetched). */
@@ -59,6 +65,14 @@ public final class Crawler {
     private SeedFile seedFile;
     private final Robots robots;
     private final CrawlState state;
+    private final Spider spider;
+    private final List<ItemSink> sinks;
+    /** The first built-in file among the sinks: its length goes into the state with each page ({@link ItemFile}). */
+    private final ItemFile output;
+    /** Whether this crawler made the fetcher (and closes it). */
+    private final boolean ownsFetcher;
+    /** Hears every request a spider follows, with its depth (the offline runner's record); null for none. */
+    private final java.util.function.Consumer<Request> followed;
     /** Origins whose robots.txt this process read and applied to their host's policy. */
     private final Set<String> policed = new HashSet<>();
     /** Host to its connection failures in a row (an answer from it clears the count). */
@@ -87,9 +101,19 @@ public final class Crawler {
 
     /** A crawler keeping its frontier, seen set and records in {@code state} (which its owner closes). */
     public Crawler(CrawlConfig config, Fetcher fetcher, CrawlState state) {
-        this.config = config;
-        this.fetcher = fetcher;
-        this.state = state;
+        this(builder(config).fetcher(fetcher).state(state));
+    }
+
+    private Crawler(Builder b) {
+        this.config = b.config;
+        this.ownsFetcher = b.fetcher == null;
+        this.fetcher = b.fetcher != null ? b.fetcher : new HttpFetcher(config);
+        this.state = b.state != null ? b.state : new MemoryState(config);
+        this.spider = b.spider;
+        this.sinks = List.copyOf(b.sinks);
+        this.output = (ItemFile) sinks.stream().filter(s -> s instanceof ItemFile f && f.position() >= 0)
+                .findFirst().orElse(null);
+        this.followed = b.followed;
         this.scope = CrawlScope.forCrawl(config);
         this.robots = new Robots(fetcher, config.userAgent());
         this.throttle = config.autoThrottle() ? new AutoThrottle(config.perHost() > 0 ? config.perHost()
@@ -98,6 +122,64 @@ public final class Crawler {
 
     private static double seconds(java.time.Duration d) {
         return d.toNanos() / 1e9;
+    }
+
+    /**
+     * A crawler of {@code config}: by default the {@code crawl} command's (the default spider, no item sinks,
+     * HTTP through an {@link HttpFetcher} it closes at the end, the state in memory).
+     */
+    public static Builder builder(CrawlConfig config) {
+        return new Builder(config);
+    }
+
+    /** What a {@link Crawler} is made of; {@link #build()} makes it. */
+    public static final class Builder {
+        private final CrawlConfig config;
+        private Spider spider = Spider.followingLinks();
+        private final List<ItemSink> sinks = new ArrayList<>();
+        private Fetcher fetcher;
+        private CrawlState state;
+        private java.util.function.Consumer<Request> followed;
+
+        private Builder(CrawlConfig config) {
+            this.config = java.util.Objects.requireNonNull(config, "config");
+        }
+
+        /** What to do with each page (default: {@link Spider#followingLinks()}). */
+        public Builder spider(Spider spider) {
+            this.spider = java.util.Objects.requireNonNull(spider, "spider");
+            return this;
+        }
+
+        /** Where emitted items go, each in turn; the crawl closes them when it ends. */
+        public Builder items(ItemSink... sinks) {
+            for (ItemSink s : sinks) {
+                this.sinks.add(java.util.Objects.requireNonNull(s, "an item sink"));
+            }
+            return this;
+        }
+
+        /** How pages are fetched (its owner closes it); default: an {@link HttpFetcher} the crawler closes. */
+        public Builder fetcher(Fetcher fetcher) {
+            this.fetcher = fetcher;
+            return this;
+        }
+
+        /** Where the crawl keeps its frontier and records (its owner closes it); default: in memory. */
+        public Builder state(CrawlState state) {
+            this.state = state;
+            return this;
+        }
+
+        /** Hears every request the spider follows (admitted or not), with the depth it would have. */
+        Builder followed(java.util.function.Consumer<Request> listener) {
+            this.followed = listener;
+            return this;
+        }
+
+        public Crawler build() {
+            return new Crawler(this);
+        }
     }
 
     /** Receives a line for each bad line of the seeds file ({@code "--seeds FILE line 7: ..."}); call before crawl. */
@@ -125,6 +207,37 @@ public final class Crawler {
                 throw new IllegalStateException("a Crawler runs once; make a new one");
             }
             ran = true;
+            try {
+                return run();
+            } finally {
+                closeOwned();
+            }
+        });
+    }
+
+    /** Closes the item sinks (all of them; the first failure is thrown) and a fetcher the crawler made. */
+    private void closeOwned() {
+        RuntimeException first = null;
+        for (ItemSink s : sinks) {
+            try {
+                s.close();
+            } catch (RuntimeException e) {
+                first = first == null ? e : first;
+            } catch (Exception e) {
+                first = first == null ? new CrawlWriteException("an item sink failed to close ("
+                        + ErrorText.of(e) + ")", e) : first;
+            }
+        }
+        if (ownsFetcher) {
+            fetcher.close();
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private CrawlReport run() {
+        {
             loop = Async.getRunningLoop();
             stopRequested = loop.createFuture();
             started = loop.time();
@@ -177,7 +290,7 @@ public final class Crawler {
             return new CrawlReport(config, state.pages(), state.excluded(), state.unfinished(),
                     loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps),
                     new CrawlReport.Recovery(retries, paused, givenUp));
-        });
+        }
     }
 
     /** Most URLs waiting while the seeds file is read: more, and reading pauses until the workers take some. */
@@ -380,6 +493,8 @@ public final class Crawler {
         String redirectTo = null;
         int links = 0;
         int newLinks = 0;
+        Exception failure = null;
+        long offset = -1;
         if (response.isRedirect()) {
             progress.redirects++;
             URI next = Urls.resolve(url, response.location());
@@ -390,27 +505,33 @@ public final class Crawler {
                 redirectTo = next.toString();
                 redirect(item, next);
             }
-        } else if (response.isHtml()) {
-            LinkExtractor.PageLinks found = extractor.extract(response.body(), response.charset(), url);
-            found.rejected().forEach(this::exclude);
-            if (found.refresh() != null) {    // a meta refresh: a redirect, and the page's links are still links
-                progress.redirects++;
-                redirectTo = found.refresh().toString();
-                redirect(item, found.refresh());
-            } else if (found.refreshRejected() != null) {
-                redirectTo = found.refreshRejected();
-            }
-            links = found.crawlable().size();
-            for (URI link : found.crawlable()) {
-                if (admit(link, config.maxRedirect(), item.depth() + 1)) {
-                    newLinks++;
+        } else {
+            List<URI> inScope = List.of();
+            if (response.isHtml()) {
+                LinkExtractor.PageLinks found = extractor.extract(response.body(), response.charset(), url);
+                found.rejected().forEach(this::exclude);
+                if (found.refresh() != null) {    // a meta refresh: a redirect, and the page's links are still links
+                    progress.redirects++;
+                    redirectTo = found.refresh().toString();
+                    redirect(item, found.refresh());
+                } else if (found.refreshRejected() != null) {
+                    redirectTo = found.refreshRejected();
                 }
+                links = found.crawlable().size();
+                inScope = inScope(found.crawlable());
             }
+            Page page = new Page(requestOf(item), url, response, null, inScope, pageCrawl);
+            failure = runSpider(page, false);
+            newLinks = page.newLinks();
+            offset = writeItems(page);
+            failure = failure != null ? failure : sinkFailure;
+            sinkFailure = null;
         }
         progress.fetched++;     // counted when handled: a crawl stopped before this lists the URL as unfinished
         progress.bytes += response.body().length;
         state.done(item, new PageRecord(url.toString(), response.status(), response.contentType(),
-                response.body().length, links, newLinks, redirectTo, null, ms, tries, loop.time() - started));
+                response.body().length, links, newLinks, redirectTo, failure == null ? null : ErrorText.of(failure),
+                ms, tries, loop.time() - started, stackOf(failure)), offset);
     }
 
     /** Try {@code tries} of {@code item} threw {@code e}: a retry, the host given up, or the URL failed. */
@@ -443,17 +564,139 @@ public final class Crawler {
         state.retry(item.withTries(tries), after);
     }
 
-    /** Records {@code item} as failed with {@code error} after {@code tries}. */
+    /**
+     * Records {@code item} as failed with {@code error} after {@code tries}, once the spider had its turn
+     * ({@link Spider#failed}) and its items were written.
+     */
     private void fail(Item item, String error, int tries, long ms) {
         progress.errors++;
-        state.done(item, new PageRecord(item.url().toString(), null, null, 0, 0, 0, null, error, ms, tries,
-                loop.time() - started));
+        Page page = new Page(requestOf(item), item.url(), null, error, List.of(), pageCrawl);
+        Exception failure = runSpider(page, true);
+        long offset = writeItems(page);
+        failure = failure != null ? failure : sinkFailure;
+        sinkFailure = null;
+        state.done(item, new PageRecord(item.url().toString(), null, null, 0, 0, 0, null,
+                failure == null ? error : error + "; spider: " + ErrorText.of(failure), ms, tries,
+                loop.time() - started, stackOf(failure)), offset);
     }
 
-    /** Follows a redirect (or a meta refresh) from {@code item} to {@code next}, at the same depth. */
+    /** The request a page of {@code item} returns: its URL, label, metadata and depth. */
+    private static Request requestOf(Item item) {
+        return new Request(item.url(), item.label(), item.meta(), item.depth());
+    }
+
+    /** {@code links} that the scope lets through; the others are recorded as excluded, with their rule. */
+    private List<URI> inScope(List<URI> links) {
+        List<URI> in = new ArrayList<>(links.size());
+        for (URI link : links) {
+            String rule = scopeRule(link, link.toString());
+            if (rule == null) {
+                in.add(link);
+            } else {
+                exclude(link.toString(), rule);
+            }
+        }
+        return in;
+    }
+
+    /**
+     * The spider's turn for {@code page}: its exception is returned (the page's error), the crawl's own write
+     * failures and a cancellation go through.
+     */
+    private Exception runSpider(Page page, boolean failed) {
+        try {
+            if (failed) {
+                spider.failed(page);
+            } else {
+                spider.parse(page);
+            }
+            return null;
+        } catch (CrawlWriteException e) {
+            throw e;
+        } catch (Exception e) {     // CancelledError is an Error: a stop leaves the page unfinished
+            return e;
+        } finally {
+            page.close();
+        }
+    }
+
+    /** The first failure of a user's sink while writing the current page's items (read right after). */
+    private Exception sinkFailure;
+
+    /**
+     * Writes {@code page}'s items: to each user sink (which may await), then to the built-in files, with no await
+     * between them and the page's record; returns the output file's length after them, or -1.
+     */
+    private long writeItems(Page page) {
+        List<Object> emitted = page.emitted();
+        if (!emitted.isEmpty()) {
+            for (ItemSink sink : sinks) {
+                if (!(sink instanceof ItemFile)) {
+                    for (Object item : emitted) {
+                        try {
+                            sink.write(item);
+                        } catch (CrawlWriteException e) {
+                            throw e;
+                        } catch (Exception e) {     // recorded as the page's error; the crawl goes on
+                            sinkFailure = sinkFailure == null ? e : sinkFailure;
+                        }
+                    }
+                }
+            }
+            for (ItemSink sink : sinks) {
+                if (sink instanceof ItemFile file) {
+                    for (var json : page.items()) {
+                        file.writeTree(json);
+                    }
+                    file.flush();
+                }
+            }
+        }
+        return output == null ? -1 : output.position();
+    }
+
+    private static String stackOf(Exception e) {
+        if (e == null) {
+            return null;
+        }
+        java.io.StringWriter w = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(w));
+        return w.toString();
+    }
+
+    /** What a {@link Page} asks of this crawl (not the crawler's own API: an object of its own). */
+    private final Page.Crawl pageCrawl = new Page.Crawl() {
+        @Override
+        public boolean follow(Page page, Request request) {
+            return Crawler.this.follow(page, request);
+        }
+
+        @Override
+        public void exclude(String url, String rule) {
+            Crawler.this.exclude(url, rule);
+        }
+
+        @Override
+        public org.jsoup.nodes.Document parse(int bytes, java.util.function.Supplier<org.jsoup.nodes.Document> parse) {
+            return extractor == null ? parse.get() : extractor.offload(bytes, parse);
+        }
+    };
+
+    private boolean follow(Page page, Request request) {
+        int depth = page.request().depth() + 1;
+        if (followed != null) {
+            followed.accept(request.at(request.url(), depth));
+        }
+        return admit(request.url(), config.maxRedirect(), depth, request.label(), request.meta(), true);
+    }
+
+    /**
+     * Follows a redirect (or a meta refresh) from {@code item} to {@code next}, at the same depth, with its label
+     * and metadata.
+     */
     private void redirect(Item item, URI next) {
         if (item.redirectsLeft() > 0) {
-            admit(next, item.redirectsLeft() - 1, item.depth());
+            admit(next, item.redirectsLeft() - 1, item.depth(), item.label(), item.meta(), false);
         } else {
             exclude(next.toString(), "max-redirect");   // unless it is (or will be) fetched by another way
         }
@@ -541,13 +784,24 @@ public final class Crawler {
         }
     }
 
-    /** The chapter's {@code add_url()}, with its filters: true if {@code url} is new and was queued. */
     private boolean admit(URI url, int redirectsLeft, int depth) {
+        return admit(url, redirectsLeft, depth, null, Map.of(), false);
+    }
+
+    /**
+     * The chapter's {@code add_url()}, with its filters: true if {@code url} is new and was queued. A URL the spider
+     * followed ({@code followed}) is also the spider's to refuse ({@link Spider#shouldVisit}), after the scope.
+     */
+    private boolean admit(URI url, int redirectsLeft, int depth, String label, Map<String, String> meta,
+                          boolean followed) {
         String key = url.toString();
-        String rule = !scope.accepts(url) ? "host"
-                : config.exclude() != null && config.exclude().matcher(key).find() ? "exclude"
-                : depth > config.maxDepth() ? "max-depth"
-                : null;
+        String rule = scopeRule(url, key);
+        if (rule == null && followed && !state.isSeen(key) && !spider.shouldVisit(url)) {
+            rule = "spider";
+        }
+        if (rule == null && depth > config.maxDepth()) {
+            rule = "max-depth";
+        }
         boolean capped = config.maxPagesPerHost() != Long.MAX_VALUE;
         if (rule == null && capped && admittedPerHost.getOrDefault(String.valueOf(url.getRawAuthority()), 0L)
                 >= config.maxPagesPerHost() && !state.isSeen(key)) {
@@ -557,13 +811,20 @@ public final class Crawler {
             exclude(key, rule);
             return false;
         }
-        Admission admission = state.add(new Item(url, redirectsLeft, depth), config.maxPages());
+        Admission admission = state.add(new Item(url, redirectsLeft, depth, 0, label, meta), config.maxPages());
         if (admission == Admission.FULL) {
             exclude(key, "max-pages");
         } else if (admission == Admission.ADDED && capped) {
             countAdmitted(url);
         }
         return admission == Admission.ADDED;
+    }
+
+    /** The rule of the crawl's scope that keeps {@code url} out ({@code host}, {@code exclude}), or null. */
+    private String scopeRule(URI url, String key) {
+        return !scope.accepts(url) ? "host"
+                : config.exclude() != null && config.exclude().matcher(key).find() ? "exclude"
+                : null;
     }
 
     /** Records why {@code url} is not fetched, unless it is (or will be) fetched after all. */

@@ -1,5 +1,6 @@
 package io.github.asyncio4j.crawler;
 
+import io.github.asyncio4j.http.Headers;
 import java.nio.charset.Charset;
 import java.util.Locale;
 
@@ -12,12 +13,19 @@ import java.util.Locale;
  * @param body        the (decoded) body
  * @param location    the {@code Location} header, or null
  * @param retryAfter  the {@code Retry-After} header, or null
+ * @param headers     every header field as received (for a {@link Page}; empty if the fetcher keeps none)
  */
 public record FetchResponse(int status, String contentType, Charset charset, byte[] body, String location,
-                            String retryAfter) {
-    /** A response without {@code Retry-After}. */
+                            String retryAfter, Headers headers) {
+    /** A response without {@code Retry-After} or header fields. */
     public FetchResponse(int status, String contentType, Charset charset, byte[] body, String location) {
-        this(status, contentType, charset, body, location, null);
+        this(status, contentType, charset, body, location, null, null);
+    }
+
+    /** A response without header fields. */
+    public FetchResponse(int status, String contentType, Charset charset, byte[] body, String location,
+                         String retryAfter) {
+        this(status, contentType, charset, body, location, retryAfter, null);
     }
 
     public FetchResponse {
@@ -26,6 +34,7 @@ public record FetchResponse(int status, String contentType, Charset charset, byt
         }
         contentType = contentType == null ? null : contentType.toLowerCase(Locale.ROOT);
         body = body == null ? new byte[0] : body;
+        headers = headers == null ? Headers.empty() : headers;
     }
 
     /** True for a 3xx with a {@code Location}. */

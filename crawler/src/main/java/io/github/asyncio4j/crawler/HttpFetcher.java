@@ -88,7 +88,7 @@ public final class HttpFetcher implements Fetcher {
             throw e;
         }
         FetchResponse response = new FetchResponse(r.status(), r.contentType(), r.charset(), r.body(), r.location(),
-                r.header("Retry-After"));
+                r.header("Retry-After"), r.headers());
         if (recorder != null) {
             URI redirectTo = response.isRedirect() ? Urls.resolve(url, r.location()) : null;
             recorder.record(new WarcRecorder.Exchange(url, date, requestHead(url), responseBytes(r), r.body(),

@@ -24,6 +24,9 @@ public final class JsonReport {
         w.name("summary").beginObject();
         w.name("fetched").value(r.fetched());
         w.name("errors").value(r.errors());
+        if (r.spiderErrors() > 0) {
+            w.name("spider_errors").value(r.spiderErrors());
+        }
         w.name("redirects").value(r.redirects());
         w.name("bytes").value(r.bytes());
         w.name("seconds").value(r.seconds());
@@ -57,6 +60,9 @@ public final class JsonReport {
             w.name("ms").value(p.ms());
             w.name("tries").value(p.tries());
             w.name("at").value(p.at());
+            if (p.stack() != null) {
+                w.name("stack").value(p.stack());
+            }
             w.endObject();
         }
         w.endArray();

@@ -77,6 +77,17 @@ final class LinkExtractor implements AutoCloseable {
         return await(Async.getRunningLoop().runInExecutor(pool, () -> extractHere(body, charset, url)));
     }
 
+    /**
+     * {@code work} on a body of {@code bytes}: on a worker thread, awaited (inside a task), or right here for one
+     * under {@link #INLINE_BYTES}: a spider's jsoup document, for one.
+     */
+    <T> T offload(int bytes, java.util.function.Supplier<T> work) {
+        if (bytes < INLINE_BYTES) {
+            return work.get();
+        }
+        return await(Async.getRunningLoop().runInExecutor(pool, work::get));
+    }
+
     /** The same, on the calling thread. */
     static PageLinks extractHere(byte[] body, Charset charset, URI url) {
         LinkScanner.Found found = LinkScanner.scan(body, charset, url.toString());

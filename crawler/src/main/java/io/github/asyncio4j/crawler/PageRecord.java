@@ -10,13 +10,15 @@ package io.github.asyncio4j.crawler;
  * @param links       distinct crawlable links found on the page
  * @param newLinks    of those, how many were new to the crawl and admitted
  * @param redirectTo  the normalised redirect target, or null
- * @param error       why the fetch failed (after every try), or null
+ * @param error       why the fetch failed (after every try; then status is null), or why the spider failed on the
+ *                    page (its exception on one line; status set), or null
  * @param ms          the last try's time, in milliseconds (a retried URL waits between tries)
  * @param tries       attempts made
  * @param at          seconds from the start of the crawl to the end of this fetch
+ * @param stack       the stack trace of the spider's exception, or null
  */
 public record PageRecord(String url, Integer status, String contentType, long bytes, int links, int newLinks,
-                         String redirectTo, String error, long ms, int tries, double at) {
+                         String redirectTo, String error, long ms, int tries, double at, String stack) {
     /** Boxed statuses 100-999, shared: a crawl keeps one record per URL, often a million. */
     private static final Integer[] STATUSES = new Integer[900];
 
@@ -32,6 +34,17 @@ public record PageRecord(String url, Integer status, String contentType, long by
             status = STATUSES[status - 100];
         }
         contentType = contentType == null ? null : contentType.intern();
+    }
+
+    /** A record without a spider's stack trace. */
+    public PageRecord(String url, Integer status, String contentType, long bytes, int links, int newLinks,
+                      String redirectTo, String error, long ms, int tries, double at) {
+        this(url, status, contentType, bytes, links, newLinks, redirectTo, error, ms, tries, at, null);
+    }
+
+    /** True if a response arrived and the spider's method for it threw. */
+    public boolean spiderFailed() {
+        return status != null && error != null;
     }
 
     /** True if no response arrived. */

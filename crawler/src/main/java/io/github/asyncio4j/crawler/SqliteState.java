@@ -56,7 +56,8 @@ final class SqliteState implements CrawlState {
     private record HostState(String host, long until, String givenUp) implements Op {
     }
 
-    private record Done(PageRecord page) implements Op {
+    /** {@code itemsOffset}: the {@code --output} file's length after the page's items, or -1. */
+    private record Done(PageRecord page, long itemsOffset) implements Op {
     }
 
     private record Refused(String url, String rule) implements Op {
@@ -70,14 +71,20 @@ final class SqliteState implements CrawlState {
     private final Path dir;
     private final FileChannel lockChannel;
     private final boolean resumed;
+    private final String storedItemsPath;
+    private final long itemsOffset;
+    private final Sink sink;
 
-    private SqliteState(Path dir, FileChannel lockChannel, Connection db, boolean resumed, CrawlConfig config) {
+    private SqliteState(Path dir, FileChannel lockChannel, Connection db, boolean resumed, CrawlConfig config,
+                        String itemsPath, long itemsOffset) {
         this.memory = new MemoryState(config);
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.resumed = resumed;
-        this.writer = new BatchWriter<>("crawl-state-writer", "--state " + dir, new Sink(db), LINGER_MILLIS,
-                MAX_BATCH);
+        this.storedItemsPath = itemsPath;
+        this.itemsOffset = itemsOffset;
+        this.sink = new Sink(db);
+        this.writer = new BatchWriter<>("crawl-state-writer", "--state " + dir, sink, LINGER_MILLIS, MAX_BATCH);
     }
 
     /**
@@ -123,6 +130,7 @@ final class SqliteState implements CrawlState {
                 s.execute("CREATE TABLE IF NOT EXISTS hosts (host TEXT PRIMARY KEY,"
                         + " paused_until INTEGER NOT NULL DEFAULT 0, given_up TEXT)");
                 addColumns(s);
+                addColumnIfMissing(db, "pages", "stack", "TEXT");
             }
             Map<String, String> stored = new LinkedHashMap<>();
             try (Statement s = db.createStatement();
@@ -148,7 +156,19 @@ final class SqliteState implements CrawlState {
                     }
                 }
             }
-            SqliteState state = new SqliteState(dir, lock, db, resumed, config);
+            String itemsPath = null;
+            long itemsOffset = 0;
+            try (Statement s = db.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT key, value FROM meta WHERE key LIKE 'items:%'")) {
+                while (rs.next()) {
+                    switch (rs.getString(1)) {
+                        case "items:path" -> itemsPath = rs.getString(2);
+                        case "items:offset" -> itemsOffset = Long.parseLong(rs.getString(2));
+                        default -> { }
+                    }
+                }
+            }
+            SqliteState state = new SqliteState(dir, lock, db, resumed, config, itemsPath, itemsOffset);
             state.load(db);
             return state;
         } catch (SQLException e) {
@@ -209,6 +229,47 @@ final class SqliteState implements CrawlState {
         }
     }
 
+    /** Adds a column that states written by an earlier version lack. */
+    private static void addColumnIfMissing(Connection db, String table, String column, String type)
+            throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                if (rs.getString("name").equals(column)) {
+                    return;
+                }
+            }
+        }
+        try (Statement s = db.createStatement()) {
+            s.execute("ALTER TABLE " + table + " ADD COLUMN " + column + " " + type);
+        }
+    }
+
+    /**
+     * Where the items of this crawl go ({@code --output}), and how long that file is to be when the crawl resumes:
+     * the length recorded with the last page committed, so the file is cut back to the items of the pages recorded
+     * done. Blocking; before the crawl starts. Null {@code file} (or standard output): no items are tracked.
+     *
+     * @return the offset to open {@code file} at (0: from the start)
+     * @throws CrawlSetupException if the state's items went to another file
+     */
+    long itemsOutput(Path file) {
+        if (file == null) {
+            return 0;
+        }
+        String path = file.toAbsolutePath().normalize().toString();
+        if (storedItemsPath != null && !storedItemsPath.equals(path) && itemsOffset > 0) {
+            throw new CrawlSetupException("--state " + dir + " wrote its items to " + storedItemsPath
+                    + ": give that --output to resume the crawl, or use another state directory");
+        }
+        sink.itemsPath = path;
+        return storedItemsPath == null || !storedItemsPath.equals(path) ? 0 : itemsOffset;
+    }
+
+    /** The file whose bytes are made durable before each commit that records its length. */
+    void syncItems(ItemFile file) {
+        sink.itemsFile = file;
+    }
+
     /** Reads what earlier runs recorded into the memory state (on the opening thread, before the writer runs). */
     private void load(Connection db) throws SQLException {
         try (Statement s = db.createStatement()) {
@@ -230,13 +291,13 @@ final class SqliteState implements CrawlState {
                 }
             }
             try (ResultSet rs = s.executeQuery("SELECT url, status, content_type, bytes, links, new_links,"
-                    + " redirect_to, error, ms, tries, at FROM pages ORDER BY seq")) {
+                    + " redirect_to, error, ms, tries, at, stack FROM pages ORDER BY seq")) {
                 while (rs.next()) {
                     int status = rs.getInt(2);
                     Integer st = rs.wasNull() ? null : status;
                     memory.restorePage(new PageRecord(rs.getString(1), st, rs.getString(3), rs.getLong(4),
                             rs.getInt(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getLong(9),
-                            rs.getInt(10), rs.getDouble(11)));
+                            rs.getInt(10), rs.getDouble(11), rs.getString(12)));
                 }
             }
             try (ResultSet rs = s.executeQuery("SELECT url, rule FROM excluded ORDER BY rowid")) {
@@ -275,7 +336,12 @@ final class SqliteState implements CrawlState {
 
     @Override
     public void done(Item item, PageRecord page) {
-        writer.submit(new Done(page));
+        done(item, page, -1);
+    }
+
+    @Override
+    public void done(Item item, PageRecord page, long itemsOffset) {
+        writer.submit(new Done(page, itemsOffset));
         memory.done(item, page);
     }
 
@@ -387,6 +453,11 @@ final class SqliteState implements CrawlState {
         private final PreparedStatement page;
         private final PreparedStatement exclusion;
         private final PreparedStatement refusal;
+        private final PreparedStatement setMeta;
+        /** Set before the writer's first batch (then read on its thread: the queue's hand-off publishes it). */
+        volatile String itemsPath;
+        volatile ItemFile itemsFile;
+        private boolean itemsPathWritten;
         private final PreparedStatement retried;
         private final PreparedStatement paused;
         private final PreparedStatement gaveUp;
@@ -405,16 +476,19 @@ final class SqliteState implements CrawlState {
                 unexclude = db.prepareStatement("DELETE FROM excluded WHERE url = ?");
                 markDone = db.prepareStatement("UPDATE urls SET done = 1 WHERE url = ?");
                 page = db.prepareStatement("INSERT INTO pages (url, status, content_type, bytes, links,"
-                        + " new_links, redirect_to, error, ms, tries, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        + " new_links, redirect_to, error, ms, tries, at, stack)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
                 exclusion = db.prepareStatement("INSERT OR IGNORE INTO excluded (url, rule) VALUES (?, ?)");
                 refusal = db.prepareStatement("INSERT OR REPLACE INTO excluded (url, rule) VALUES (?, ?)");
+                setMeta = db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
             } catch (SQLException e) {
                 throw new CrawlSetupException("cannot prepare the state database: " + e.getMessage(), e);
             }
         }
 
         @Override
-        public void write(List<Op> batch) throws SQLException {
+        public void write(List<Op> batch) throws Exception {
+            long offset = -1;
             for (Op op : batch) {
                 switch (op) {
                     case Admitted a -> {
@@ -465,7 +539,11 @@ final class SqliteState implements CrawlState {
                         page.setLong(9, p.ms());
                         page.setInt(10, p.tries());
                         page.setDouble(11, p.at());
+                        page.setString(12, p.stack());
                         page.executeUpdate();
+                        if (d.itemsOffset() >= 0) {
+                            offset = d.itemsOffset();
+                        }
                         markDone.setString(1, p.url());
                         markDone.executeUpdate();
                     }
@@ -483,7 +561,24 @@ final class SqliteState implements CrawlState {
                     }
                 }
             }
+            if (offset >= 0 && itemsPath != null) {
+                ItemFile file = itemsFile;
+                if (file != null) {
+                    file.sync();    // the items before the length that says they are there
+                }
+                if (!itemsPathWritten) {
+                    meta("items:path", itemsPath);
+                    itemsPathWritten = true;
+                }
+                meta("items:offset", Long.toString(offset));
+            }
             db.commit();
+        }
+
+        private void meta(String key, String value) throws SQLException {
+            setMeta.setString(1, key);
+            setMeta.setString(2, value);
+            setMeta.executeUpdate();
         }
 
         @Override

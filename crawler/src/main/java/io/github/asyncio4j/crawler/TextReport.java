@@ -23,8 +23,9 @@ public final class TextReport {
         // No printf in what every crawl prints: java.util.Formatter's first use costs a crawl ~9 ms of start-up
         out.println("Finished " + r.pages().size() + " URLs in " + fixed(r.seconds(), 3) + " s (max-tasks="
                 + r.config().maxTasks() + "): " + fixed(r.pagesPerSecond(), 1) + " pages/s");
+        long spiderErrors = r.spiderErrors();
         out.println("  fetched " + r.fetched() + ", errors " + r.errors() + ", redirects " + r.redirects() + ", "
-                + bytes(r.bytes()));
+                + bytes(r.bytes()) + (spiderErrors == 0 ? "" : ", spider errors " + spiderErrors));
         table(out, "Statuses", r.statuses());
         table(out, "Content types", r.contentTypes());
         table(out, "Excluded", r.exclusions());
@@ -60,7 +61,8 @@ public final class TextReport {
             return String.format(Locale.ROOT, "%s %d redirect to %s", p.url(), p.status(), p.redirectTo());
         }
         return String.format(Locale.ROOT, "%s %d %s %d bytes %d/%d links %d ms", p.url(), p.status(),
-                p.contentType() == null ? "-" : p.contentType(), p.bytes(), p.newLinks(), p.links(), p.ms());
+                p.contentType() == null ? "-" : p.contentType(), p.bytes(), p.newLinks(), p.links(), p.ms())
+                + (p.error() == null ? "" : " spider error: " + p.error());
     }
 
     private static void table(PrintStream out, String title, Map<?, Long> counts) {

@@ -29,6 +29,11 @@ final class ChildCrawl {
 
     /** The same, with JVM options ({@code -Dname=value}) before the class name. */
     static List<String> command(List<String> jvmArgs, List<String> args) {
+        return command(jvmArgs, CrawlCommand.class.getName(), args);
+    }
+
+    /** The same with another main class (one that runs the command with a spider). */
+    static List<String> command(List<String> jvmArgs, String mainClass, List<String> args) {
         String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         List<String> cmd = new ArrayList<>(DEFAULT_SIGINT);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -37,7 +42,7 @@ final class ChildCrawl {
         }
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-cp", classPath, CrawlCommand.class.getName()));
+        cmd.addAll(List.of("-cp", classPath, mainClass));
         cmd.addAll(args);
         return cmd;
     }
@@ -64,9 +69,14 @@ final class ChildCrawl {
     }
 
     static ChildCrawl start(Path dir, String name, List<String> jvmArgs, List<String> args) throws IOException {
+        return startCommand(dir, name, command(jvmArgs, args));
+    }
+
+    /** A child running {@code command}. */
+    static ChildCrawl startCommand(Path dir, String name, List<String> command) throws IOException {
         Path out = dir.resolve(name + ".out");
         Path err = dir.resolve(name + ".err");
-        Process p = new ProcessBuilder(command(jvmArgs, args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         return new ChildCrawl(p, out, err);
     }
 

@@ -1,0 +1,258 @@
+package io.github.asyncio4j.crawler;
+
+import com.google.gson.JsonObject;
+import io.github.asyncio4j.http.Headers;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Document;
+import org.jsoup.parser.Parser;
+import org.jsoup.select.Elements;
+
+/**
+ * A fetched page as a {@link Spider} sees it: the response, the {@link Request} that led to it, the in-scope links
+ * the crawl's streaming scanner found, a jsoup {@link Document} parsed at the first call that needs one (a spider
+ * that never asks pays nothing for it), and the page's two outputs: requests to follow and items to emit.
+ *
+ * <p>A page is open while its spider method runs: {@link #follow} and {@link #emit} after it returned throw. Loop
+ * thread only, like the spider.
+ */
+public final class Page {
+    /** What a page asks of its crawl. */
+    interface Crawl {
+        /** Admits {@code request} (absolute, normalised) followed from {@code page}: true if new and queued. */
+        boolean follow(Page page, Request request);
+
+        /** Records {@code url} as kept out by {@code rule} (it could not be followed). */
+        void exclude(String url, String rule);
+
+        /**
+         * Runs {@code parse} for a body of {@code bytes}: off the loop, awaited, for a large one (the crawl's
+         * extraction threads), so that jsoup's DOM does not hold up the network; here for a small one.
+         */
+        Document parse(int bytes, java.util.function.Supplier<Document> parse);
+    }
+
+    private final Request request;
+    private final URI url;
+    private final FetchResponse response;
+    private final String error;
+    private final List<URI> links;
+    private final Crawl crawl;
+    private final List<JsonObject> items = new ArrayList<>();
+    private final List<Object> emitted = new ArrayList<>();
+    private Document document;
+    private boolean closed;
+    private int newLinks;
+
+    Page(Request request, URI url, FetchResponse response, String error, List<URI> links, Crawl crawl) {
+        this.request = request;
+        this.url = url;
+        this.response = response;
+        this.error = error;
+        this.links = List.copyOf(links);
+        this.crawl = crawl;
+    }
+
+    /**
+     * The page's URL: the one fetched. The crawl follows a redirect as a request of its own, to the target, with
+     * the label and metadata of the request that was redirected: after one, this is the target.
+     */
+    public URI url() {
+        return url;
+    }
+
+    /** The request that led here, with its label, metadata and {@link Request#depth() depth}. */
+    public Request request() {
+        return request;
+    }
+
+    /** The response's status; 0 when no response came ({@link Spider#failed}). */
+    public int status() {
+        return response == null ? 0 : response.status();
+    }
+
+    /** The response's header fields (empty when no response came). */
+    public Headers headers() {
+        return response == null ? Headers.empty() : response.headers();
+    }
+
+    /** The media type without parameters, lower case ({@code "text/html"}), or null. */
+    public String contentType() {
+        return response == null ? null : response.contentType();
+    }
+
+    /** The body, decoded from its content coding (the array itself: do not change it). */
+    public byte[] body() {
+        return response == null ? new byte[0] : response.body();
+    }
+
+    /** Why the fetch failed, for {@link Spider#failed}; null when a response came. */
+    public String error() {
+        return error;
+    }
+
+    /**
+     * The body as text: in the charset the response named, else (an HTML page) the one its document declares,
+     * else UTF-8; bytes that do not decode become replacement characters.
+     */
+    public String text() {
+        Charset cs = response == null ? null : response.charset();
+        if (cs == null && isHtml()) {
+            cs = document().charset();
+        }
+        return new String(body(), cs == null ? StandardCharsets.UTF_8 : cs);
+    }
+
+    /**
+     * The page as a jsoup document, parsed at the first call (XML for an XML media type, HTML otherwise), with the
+     * page's URL as its base: {@code absUrl("href")} resolves. A large page is parsed on one of the crawl's
+     * extraction threads while the spider's task awaits it, so the first call may await (it is made in the
+     * spider's method, in a task); after the method returned, it parses on the calling thread.
+     */
+    public Document document() {
+        if (document == null) {
+            document = closed ? parse() : crawl.parse(body().length, this::parse);
+        }
+        return document;
+    }
+
+    private Document parse() {
+        Charset cs = response == null ? null : response.charset();
+        Parser parser = contentType() != null && contentType().endsWith("xml") ? Parser.xmlParser()
+                : Parser.htmlParser();
+        try {
+            return Jsoup.parse(new ByteArrayInputStream(body()), cs == null ? null : cs.name(), url.toString(),
+                    parser);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);     // reading a byte array does not fail
+        }
+    }
+
+    /** The elements {@code css} selects in {@link #document()}. */
+    public Elements select(String css) {
+        return document().select(css);
+    }
+
+    /**
+     * The page's links that the crawl's scope lets through ({@code host} and {@code --exclude}): resolved,
+     * normalised, in document order, without duplicates; empty for a page that is not a 2xx HTML page.
+     */
+    public List<URI> links() {
+        return links;
+    }
+
+    /**
+     * Asks the crawl to fetch {@code url} (resolved against this page), with no label and no metadata.
+     * @return true if it was new and is queued; false if it was seen already or is kept out (then the report says
+     *         by which rule)
+     */
+    public boolean follow(String url) {
+        Objects.requireNonNull(url, "url");
+        open();
+        URI target = Urls.resolve(this.url, url);
+        if (target == null) {
+            crawl.exclude(url, "invalid-url");
+            return false;
+        }
+        return admit(new Request(target, null, null));
+    }
+
+    /** Asks the crawl to fetch {@code request} (its URL resolved against this page), label and metadata with it. */
+    public boolean follow(Request request) {
+        Objects.requireNonNull(request, "request");
+        open();
+        URI target = request.url().isAbsolute() ? Urls.normalize(request.url().toString())
+                : Urls.resolve(this.url, request.url().toString());
+        if (target == null) {
+            crawl.exclude(request.url().toString(), "invalid-url");
+            return false;
+        }
+        return admit(request.at(target, -1));
+    }
+
+    private boolean admit(Request r) {
+        if (!Urls.isCrawlable(r.url())) {
+            crawl.exclude(r.url().toString(), "scheme");
+            return false;
+        }
+        if (crawl.follow(this, r)) {
+            newLinks++;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * {@link #follow} for each of {@code urls}: {@code String}s (resolved against this page), {@code URI}s or
+     * {@link Request}s. Returns how many were new.
+     * @throws IllegalArgumentException for an element of another type (nothing after it is followed)
+     */
+    public int followAll(Iterable<?> urls) {
+        int added = 0;
+        for (Object u : urls) {
+            boolean isNew = switch (u) {
+                case String s -> follow(s);
+                case URI uri -> follow(new Request(uri, null, null));
+                case Request r -> follow(r);
+                case null -> throw new NullPointerException("followAll: a null URL");
+                default -> throw new IllegalArgumentException("followAll takes Strings, URIs or Requests, not "
+                        + u.getClass().getName());
+            };
+            if (isNew) {
+                added++;
+            }
+        }
+        return added;
+    }
+
+    /**
+     * Emits {@code item}: a record, a {@code Map} or any object Gson writes as a JSON object. It goes to the
+     * crawl's item sinks when the spider method returns, with the page's record.
+     * @throws IllegalArgumentException if {@code item} is not written as a JSON object (a string, a number, a
+     *                                  list), or Gson cannot write it
+     */
+    public void emit(Object item) {
+        open();
+        items.add(Items.toJson(item));
+        emitted.add(item);
+    }
+
+    private void open() {
+        if (closed) {
+            throw new IllegalStateException("the page " + url + " is done: follow and emit work only while the "
+                    + "spider's method for it runs");
+        }
+    }
+
+    boolean isHtml() {
+        return response != null && response.isHtml();
+    }
+
+    /** Ends the spider's turn: later follows and emits throw. */
+    void close() {
+        closed = true;
+    }
+
+    /** The items emitted, as JSON objects, in order. */
+    List<JsonObject> items() {
+        return items;
+    }
+
+    /** The items emitted, as the spider gave them, in order. */
+    List<Object> emitted() {
+        return emitted;
+    }
+
+    /** Requests followed from this page that were new. */
+    int newLinks() {
+        return newLinks;
+    }
+}
