@@ -18,9 +18,15 @@ import java.util.function.Function;
  * @param seconds     wall time
  * @param interrupted true if the crawl was stopped before the queue ran dry
  * @param sitemaps    sitemap URL to what reading it gave (with {@code sitemaps}; empty otherwise)
+ * @param recrawl     with {@code recrawl}: {@code changed} (a full response), {@code unchanged} (304 Not Modified:
+ *                    the record kept) and {@code gone} (404 or 410) to URLs, each listed; empty otherwise
  */
 public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
-                          List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps) {
+                          List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps,
+                          Map<String, Long> recrawl) {
+    /** The outcomes a re-crawl counts, in the order reports list them. */
+    public static final List<String> RECRAWL_OUTCOMES = List.of("changed", "unchanged", "gone");
+
     /** Upper bounds (exclusive, in ms) of the response-time histogram's buckets; the last bucket has none. */
     static final long[] TIME_BUCKETS_MS = {10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
 
@@ -28,6 +34,22 @@ public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String
     public CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
                        List<String> unfinished, double seconds, boolean interrupted) {
         this(config, pages, excluded, unfinished, seconds, interrupted, Map.of());
+    }
+
+    /** A report of a crawl that is not a re-crawl. */
+    public CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
+                       List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps) {
+        this(config, pages, excluded, unfinished, seconds, interrupted, sitemaps, Map.of());
+    }
+
+    public CrawlReport {
+        if (!recrawl.isEmpty()) {
+            Map<String, Long> all = new LinkedHashMap<>();
+            for (String outcome : RECRAWL_OUTCOMES) {
+                all.put(outcome, recrawl.getOrDefault(outcome, 0L));
+            }
+            recrawl = all;
+        }
     }
 
     /** Responses received, redirects and error statuses included. */

@@ -158,7 +158,8 @@ public final class Crawler {
                 seedFile.close();   // read to its end, or the crawl was stopped
             }
             return new CrawlReport(config, state.pages(), state.excluded(), state.unfinished(),
-                    loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps));
+                    loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps),
+                    config.recrawl() ? state.recrawlOutcomes() : Map.of());
         });
     }
 
@@ -292,10 +293,12 @@ public final class Crawler {
         FetchResponse response = null;
         Exception last = null;
         int tries = 0;
+        CrawlState.Previous previous = config.recrawl() ? state.previous(url.toString()) : null;
         while (tries < config.maxTries()) {
             tries++;
             try {
-                response = fetcher.fetch(url);
+                response = previous == null ? fetcher.fetch(url)
+                        : fetcher.fetch(url, previous.etag(), previous.lastModified());
                 break;
             } catch (CrawlWriteException e) {
                 throw e;        // the crawl's own records failed, not the page: the crawl ends
@@ -309,6 +312,13 @@ public final class Crawler {
             state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null, ErrorText.of(last), ms, tries,
                     loop.time() - started));
             return;
+        }
+        if (previous != null && recrawled(item, previous, response, ms, tries)) {
+            return;
+        }
+        if (response.status() >= 200 && response.status() < 300
+                && (response.etag() != null || response.lastModified() != null)) {
+            state.validators(url.toString(), response.etag(), response.lastModified());
         }
         String redirectTo = null;
         int links = 0;
@@ -344,6 +354,31 @@ public final class Crawler {
         progress.bytes += response.body().length;
         state.done(item, new PageRecord(url.toString(), response.status(), response.contentType(),
                 response.body().length, links, newLinks, redirectTo, null, ms, tries, loop.time() - started));
+    }
+
+    /**
+     * {@code --recrawl}: counts {@code response} to a conditional GET of a page recorded before: a 304 is
+     * {@code unchanged} and keeps the page's record (its status, type, size and links; this fetch's time and tries),
+     * which is recorded here (true: handled); any other 2xx is {@code changed}, a 404 or 410 {@code gone}, and the
+     * response is handled as in a first crawl (false).
+     */
+    private boolean recrawled(Item item, CrawlState.Previous previous, FetchResponse response, long ms, int tries) {
+        String url = item.url().toString();
+        int status = response.status();
+        if (status == 304) {
+            PageRecord p = previous.page();
+            state.recrawled(url, "unchanged");
+            progress.fetched++;
+            state.done(item, new PageRecord(url, p.status(), p.contentType(), p.bytes(), p.links(), 0,
+                    p.redirectTo(), p.error(), ms, tries, loop.time() - started));
+            return true;
+        }
+        if (status >= 200 && status < 300) {
+            state.recrawled(url, "changed");
+        } else if (status == 404 || status == 410) {
+            state.recrawled(url, "gone");
+        }
+        return false;
     }
 
     /** Follows a redirect (or a meta refresh) from {@code item} to {@code next}, at the same depth. */

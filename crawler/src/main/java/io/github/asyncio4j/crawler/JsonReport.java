@@ -35,6 +35,9 @@ public final class JsonReport {
         counts(w.name("hosts"), r.hosts());
         counts(w.name("response_times"), r.responseTimes());
         strings(w.name("sitemaps"), r.sitemaps());
+        if (!r.recrawl().isEmpty()) {
+            counts(w.name("recrawl"), r.recrawl());     // changed, unchanged, gone
+        }
         w.endObject();
         w.name("pages").beginArray();
         for (PageRecord p : r.pages()) {

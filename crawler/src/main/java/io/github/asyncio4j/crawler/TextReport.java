@@ -25,6 +25,7 @@ public final class TextReport {
                 + r.config().maxTasks() + "): " + fixed(r.pagesPerSecond(), 1) + " pages/s");
         out.println("  fetched " + r.fetched() + ", errors " + r.errors() + ", redirects " + r.redirects() + ", "
                 + bytes(r.bytes()));
+        table(out, "Re-crawl", r.recrawl());
         table(out, "Statuses", r.statuses());
         table(out, "Content types", r.contentTypes());
         table(out, "Excluded", r.exclusions());

@@ -26,16 +26,16 @@ class CrawlCommandTest {
 
     /** {@code crawl --help} at the default width (80 columns, no terminal), byte for byte. */
     static final String HELP = """
-            Usage: crawl [-hqvV] [--demo] [--ignore-robots] [--lenient] [--serve-demo]
-                         [--sitemaps] [--strict] [--ca-cert=FILE] [--crawl-id=NAME]
-                         [--delay=SECONDS] [--exclude=REGEX] [--frontier=redis://HOST:PORT
-                         [/DB]] [--html=FILE] [--json=FILE] [--lease=SECONDS]
-                         [--max-body=BYTES] [--max-connections=N] [--max-depth=N]
-                         [--max-pages=N] [--max-pages-per-host=N] [--max-redirect=N]
-                         [--max-tasks=N] [--max-tries=N] [--pages=N] [--per-host=N]
-                         [--port=PORT] [--scope=host|domain|any] [--seeds=FILE]
-                         [--state=DIR] [--timeout=SECONDS] [--user-agent=UA] [--warc=FILE]
-                         [--warc-max-size=BYTES] [--workers=N] [ROOT...]
+            Usage: crawl [-hqvV] [--demo] [--ignore-robots] [--lenient] [--recrawl]
+                         [--serve-demo] [--sitemaps] [--strict] [--ca-cert=FILE]
+                         [--crawl-id=NAME] [--delay=SECONDS] [--exclude=REGEX]
+                         [--frontier=redis://HOST:PORT[/DB]] [--html=FILE] [--json=FILE]
+                         [--lease=SECONDS] [--max-body=BYTES] [--max-connections=N]
+                         [--max-depth=N] [--max-pages=N] [--max-pages-per-host=N]
+                         [--max-redirect=N] [--max-tasks=N] [--max-tries=N] [--pages=N]
+                         [--per-host=N] [--port=PORT] [--scope=host|domain|any]
+                         [--seeds=FILE] [--state=DIR] [--timeout=SECONDS] [--user-agent=UA]
+                         [--warc=FILE] [--warc-max-size=BYTES] [--workers=N] [ROOT...]
             Crawls the web from ROOT URLs, concurrently: the network on one thread
             (asyncio4j's event loop), link extraction on --workers threads; reports what it
             found. Ctrl-C stops it and prints the partial report.
@@ -83,6 +83,9 @@ class CrawlCommandTest {
                                         admit at most N URLs per host
                   --max-connections=N   open connections in all, idle ones closed oldest
                                           first (default: twice --max-tasks, at least 256)
+                  --recrawl             with --state: fetch every recorded page again,
+                                          conditionally (If-None-Match, If-Modified-Since);
+                                          a 304 keeps the record
                   --ca-cert=FILE        trust the PEM certificates in FILE beside the
                                           default ones
               -v, --verbose             a line per URL in the report
