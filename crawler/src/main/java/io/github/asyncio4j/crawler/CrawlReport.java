@@ -19,7 +19,8 @@ import java.util.function.Function;
  * @param interrupted true if the crawl was stopped before the queue ran dry
  * @param sitemaps    sitemap URL to what reading it gave (with {@code sitemaps}; empty otherwise)
  * @param recrawl     with {@code recrawl}: {@code changed} (a full response), {@code unchanged} (304 Not Modified:
- *                    the record kept) and {@code gone} (404 or 410) to URLs, each listed; empty otherwise
+ *                    the record kept; or a 404 or 410 again) and {@code gone} (404 or 410, not so before) to
+ *                    URLs, each listed; empty otherwise
  */
 public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
                           List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps,

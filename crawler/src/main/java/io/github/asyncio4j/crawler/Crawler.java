@@ -359,8 +359,8 @@ public final class Crawler {
     /**
      * {@code --recrawl}: counts {@code response} to a conditional GET of a page recorded before: a 304 is
      * {@code unchanged} and keeps the page's record (its status, type, size and links; this fetch's time and tries),
-     * which is recorded here (true: handled); any other 2xx is {@code changed}, a 404 or 410 {@code gone}, and the
-     * response is handled as in a first crawl (false).
+     * which is recorded here (true: handled); any other 2xx is {@code changed}, a 404 or 410 {@code gone} (or
+     * {@code unchanged} if it was one before), and the response is handled as in a first crawl (false).
      */
     private boolean recrawled(Item item, CrawlState.Previous previous, FetchResponse response, long ms, int tries) {
         String url = item.url().toString();
@@ -376,7 +376,8 @@ public final class Crawler {
         if (status >= 200 && status < 300) {
             state.recrawled(url, "changed");
         } else if (status == 404 || status == 410) {
-            state.recrawled(url, "gone");
+            Integer before = previous.page().status();
+            state.recrawled(url, before != null && (before == 404 || before == 410) ? "unchanged" : "gone");
         }
         return false;
     }

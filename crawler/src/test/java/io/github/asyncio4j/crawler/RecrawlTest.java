@@ -155,7 +155,9 @@ class RecrawlTest {
             assertThat(r3.code()).as(r3.err()).isZero();
             assertThat(site.requests).contains("/b If-None-Match: \"/b-v2\"", "/c");
             JsonObject recrawl3 = report(third).getAsJsonObject("summary").getAsJsonObject("recrawl");
-            assertThat(recrawl3.get("unchanged").getAsInt()).as("/, /a, /b, /d").isEqualTo(4);
+            assertThat(recrawl3.get("unchanged").getAsInt()).as("/, /a, /b, /d; /c and /new still 404")
+                    .isEqualTo(6);
+            assertThat(recrawl3.get("gone").getAsInt()).isZero();
         }
     }
 
@@ -170,8 +172,10 @@ class RecrawlTest {
                     json.toString(), server.root());
             assertThat(r2.code()).as(r2.err()).isZero();
             JsonObject summary = report(json).getAsJsonObject("summary");
-            assertThat(summary.getAsJsonObject("recrawl").get("unchanged").getAsInt()).as("/ and the 60 pages")
-                    .isEqualTo(61);
+            JsonObject recrawl = summary.getAsJsonObject("recrawl");
+            assertThat(recrawl.get("unchanged").getAsInt()).as("/ and the 60 pages (304), /missing/0 and /40 (404)")
+                    .isEqualTo(61 + 2);
+            assertThat(recrawl.get("gone").getAsInt()).isZero();
             JsonArray pages = report(json).getAsJsonArray("pages");
             assertThat(pages).hasSize(new DemoSite(60).expectedUrls());
         }
