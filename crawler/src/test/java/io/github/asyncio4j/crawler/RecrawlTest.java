@@ -182,6 +182,38 @@ class RecrawlTest {
     }
 
     @Test
+    void aRecrawlStoppedHalfWayResumesItsRoundWithItsValidators() {
+        CrawlerTest.FakeSite site = new CrawlerTest.FakeSite()
+                .route("http://a.test/", u -> new FetchResponse(200, "text/html", null,
+                        "<a href=/x>x</a>".getBytes(java.nio.charset.StandardCharsets.UTF_8), null, "\"e1\"", null))
+                .route("http://a.test/x", u -> new FetchResponse(200, "text/plain", null, new byte[3], null, null,
+                        "Mon, 01 Jan 2024 00:00:00 GMT"));
+        Path state = dir.resolve("unit-state");
+        CrawlConfig first = CrawlerTest.config("http://a.test/").build();
+        try (SqliteState s = SqliteState.open(state, first)) {
+            Async.run(new Crawler(first, site, s).crawl());
+        }
+        CrawlConfig again = CrawlerTest.config("http://a.test/").recrawl(true).build();
+        try (SqliteState s = SqliteState.open(state, again)) {       // a round starts, and stops at once
+            assertThat(s.waiting()).isEqualTo(2);
+            assertThat(s.pages()).isEmpty();
+            assertThat(s.previous("http://a.test/").etag()).isEqualTo("\"e1\"");
+            assertThat(s.previous("http://a.test/x").lastModified()).isEqualTo("Mon, 01 Jan 2024 00:00:00 GMT");
+        }
+        try (SqliteState s = SqliteState.open(state, again)) {       // the same round resumes
+            assertThat(s.waiting()).isEqualTo(2);
+            assertThat(s.previous("http://a.test/").page().status()).isEqualTo(200);
+            CrawlReport r = Async.run(new Crawler(again, site, s).crawl());
+            assertThat(r.recrawl()).containsEntry("changed", 2L);       // the fake site ignores validators
+            assertThat(r.pages()).hasSize(2);
+        }
+        try (SqliteState s = SqliteState.open(state, first)) {       // without --recrawl: the round, complete
+            assertThat(s.waiting()).isZero();
+            assertThat(s.pages()).hasSize(2);
+        }
+    }
+
+    @Test
     void recrawlNeedsAStoredCrawl() {
         Run none = run("-q", "--recrawl", "http://example.invalid/");
         assertThat(none.code()).isEqualTo(2);
