@@ -73,3 +73,54 @@ use_jdk() {  # exports JAVA_HOME (find_jdk), PATH and MAVEN_OPTS for it, sets JD
 
 # The JVM flags of the engine ASYNCIO4J_ENGINE selects (fast unless "fallback"); unquoted where used: one word or none.
 if [[ "${ASYNCIO4J_ENGINE:-fast}" == "fallback" ]]; then ENGINE_FLAGS=""; else ENGINE_FLAGS="$FAST_FLAG"; fi
+
+# --- Debian packages a command needs (the test suite's real servers, the benchmarks' peers) ----------------------
+# One copy of the install step, for the launcher's `test` and bench/peers/install: apt-get as root, or through sudo
+# when it needs no password; anywhere else the caller says what to run by hand.
+
+pkg_present() {  # pkg_present PACKAGE [EXECUTABLE]: installed per dpkg, or (no dpkg) EXECUTABLE found
+  local pkg="$1" exe="${2:-}" status
+  if command -v dpkg-query >/dev/null 2>&1; then
+    status="$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" || status=""
+    [[ "$status" == *" ok installed" ]] && return 0
+  fi
+  [[ -n "$exe" ]] && { command -v "$exe" >/dev/null 2>&1 || [[ -x "/usr/sbin/$exe" || -x "/usr/bin/$exe" ]]; }
+}
+
+APT_SUDO=unset
+apt_can_install() {  # sets APT_SUDO ("" as root, "sudo -n" with password-less sudo); fails if neither, or no apt-get
+  command -v apt-get >/dev/null 2>&1 || return 1
+  if [[ "$APT_SUDO" == unset ]]; then
+    if [[ "$(id -u)" -eq 0 ]]; then APT_SUDO=""
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then APT_SUDO="sudo -n"
+    else return 1
+    fi
+  fi
+}
+
+apt_install() {  # apt_install PACKAGE...: installs them (the package lists updated once per run); output to stderr
+  apt_can_install || return 1
+  if [[ -z "${APT_UPDATED:-}" ]]; then
+    $APT_SUDO apt-get update -qq >&2 || return 1
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive $APT_SUDO apt-get install -y -qq "$@" >&2
+}
+
+require_packages() {  # require_packages LISTFILE: every package the file names is installed, or one line and fail
+  local list="$1" pkg exe rest missing=()
+  while read -r pkg exe rest; do
+    [[ -z "$pkg" || "$pkg" == \#* ]] && continue
+    [[ "$exe" == \#* ]] && exe=""
+    pkg_present "$pkg" "$exe" || missing+=("$pkg")
+  done < "$list"
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  if apt_can_install; then
+    echo "asyncio4j: installing what the tests need: ${missing[*]} (apt-get) ..." >&2
+    apt_install "${missing[@]}" && return 0
+    echo "asyncio4j: 'apt-get install ${missing[*]}' failed (output above); the tests need it." >&2
+    return 1
+  fi
+  echo "asyncio4j: the tests need the package(s) ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}" >&2
+  return 1
+}

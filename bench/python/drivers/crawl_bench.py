@@ -6,7 +6,9 @@
   gives the median wall time of each whole command (start-up included, as a user meets it), pages per second, and
   the ratio to asyncio4j. asyncio4j's own in-crawl rate (from its JSON report, without JVM start-up) is shown too.
 - real sites (--real): Debian's Python 3.11 and PostgreSQL 15 docs served by nginx on loopback
-  (real_sites.py), then the same behind a proxy that holds each response back 20 ms. asyncio4j (100 tasks), wget
+  (real_sites.py), then the same behind a proxy that holds each response back 20 ms, then the same over TLS
+  (nginx's TLS listener, a throwaway CA each crawler is told to trust: asyncio4j --ca-cert, wget
+  --ca-certificate, curl --cacert; Scrapy does not verify certificates). asyncio4j (100 tasks), wget
   -r (one connection), Scrapy at 100 concurrent requests and at its defaults (16, 8 per domain): median wall time,
   CPU seconds (user + system) and peak RSS of each whole command (/usr/bin/time), pages found, and how the set of
   URLs each found differs from wget's. The JVM's start-up is measured on its own (a crawl of one page). A floor
@@ -85,9 +87,10 @@ def without_fragment(url):
     return url.split("#", 1)[0]
 
 
-def real_asyncio4j(url, tmp):
+def real_asyncio4j(url, tmp, ca=None):
     out = os.path.join(tmp, "a4j.json")
-    p, wall, cpu, rss = timed([LAUNCHER, "crawl", "-q", "--max-tasks", "100", "--json", out, url])
+    p, wall, cpu, rss = timed([LAUNCHER, "crawl", "-q", "--max-tasks", "100", "--json", out]
+                              + (["--ca-cert", ca] if ca else []) + [url])
     if p.returncode != 0:
         raise RuntimeError("asyncio4j crawl failed: " + p.stderr[-2000:])
     launcher.check_jvm(p.stderr)
@@ -97,9 +100,10 @@ def real_asyncio4j(url, tmp):
     return {"wall": wall, "cpu": cpu, "rss_mb": rss, "found": found, "bytes": report["summary"]["bytes"]}
 
 
-def real_wget(url, tmp):
+def real_wget(url, tmp, ca=None):
     d = tempfile.mkdtemp(dir=tmp)
-    p, wall, cpu, rss = timed(["wget", "-r", "-l", "inf", "--delete-after", "--no-verbose", "-P", d, url])
+    p, wall, cpu, rss = timed(["wget", "-r", "-l", "inf", "--delete-after", "--no-verbose", "-P", d]
+                              + (["--ca-certificate=" + ca] if ca else []) + [url])
     if p.returncode not in (0, 4, 8):
         raise RuntimeError("wget failed (%d): %s" % (p.returncode, p.stderr[-2000:]))
     found = set(re.findall(r"URL:\s*(\S+)", p.stderr))
@@ -115,14 +119,14 @@ def is_html_page(url):
     return last == "" or last.endswith((".html", ".htm")) or "." not in last
 
 
-def real_floor(urls, tmp):
+def real_floor(urls, tmp, ca=None):
     """curl fetching `urls`, 100 at a time, all known in advance: the harness's floor for a 100-wide crawl."""
     config = os.path.join(tmp, "floor.curl")
     with open(config, "w") as f:
         for u in sorted(urls):
             f.write('url = "%s"\noutput = "/dev/null"\n' % u.replace('"', '%22'))
     p, wall, cpu, rss = timed(["curl", "--silent", "--show-error", "--parallel", "--parallel-max", "100",
-                               "--config", config])
+                               "--config", config] + (["--cacert", ca] if ca else []))
     if p.returncode != 0:
         raise RuntimeError("curl failed (%d): %s" % (p.returncode, p.stderr[-2000:]))
     return {"wall": wall, "cpu": cpu, "rss_mb": rss, "found": set(urls)}
@@ -132,7 +136,7 @@ FLOOR = "curl, all URLs known"
 
 
 def real_scrapy(default_concurrency):
-    def crawl(url, tmp):
+    def crawl(url, tmp, ca=None):   # Scrapy does not verify certificates by default: nothing to trust
         urls = os.path.join(tmp, "scrapy-urls.txt")
         cmd = [DEBIAN_PYTHON, os.path.join(ROOT, "bench", "python", "twins", "scrapy_crawl.py"), url, "--urls", urls]
         if default_concurrency:
@@ -176,18 +180,21 @@ def real_sites(args):
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for site in rs.SITES:
-                for regime, port in (("loopback", nginx.port), ("%d ms per response" % args.latency_ms, proxy.port)):
-                    url = nginx.root(site, port)
+                regimes = (("loopback", nginx.port, False), ("%d ms per response" % args.latency_ms, proxy.port, False),
+                           ("TLS, loopback", nginx.tls_port, True))
+                for regime, port, tls in regimes:
+                    url = nginx.root(site, port, tls)
+                    ca = nginx.ca if tls else None
                     print("crawl bench: %s docs, %s: %s" % (site, regime, url), file=sys.stderr)
                     runs = {name: [] for name, _ in peers}
                     for i in range(args.repeats):
                         for name, fn in peers:
-                            r = fn(url, tmp)
+                            r = fn(url, tmp, ca)
                             runs[name].append(r)
                             print("  run %d %-14s %5d pages %7.2f s wall %7.2f s CPU %6.0f MB" % (
                                 i + 1, name, len(r["found"]), r["wall"], r["cpu"], r["rss_mb"]), file=sys.stderr)
                         if shutil.which("curl"):
-                            r = real_floor(runs["asyncio4j"][-1]["found"], tmp)
+                            r = real_floor(runs["asyncio4j"][-1]["found"], tmp, ca)
                             runs.setdefault(FLOOR, []).append(r)
                             print("  run %d %-14s %5d pages %7.2f s wall %7.2f s CPU %6.0f MB" % (
                                 i + 1, "floor (curl)", len(r["found"]), r["wall"], r["cpu"], r["rss_mb"]),

@@ -43,16 +43,38 @@ def wait_port(port, timeout=10.0):
 def missing():
     """What is missing to serve the real sites (empty when everything is there)."""
     m = [] if os.access(NGINX, os.X_OK) else ["nginx (" + NGINX + ")"]
+    m += [] if shutil.which("openssl") else ["openssl"]
     m += ["%s docs (%s)" % (n, d) for n, (d, _) in SITES.items() if not os.path.isdir(d)]
     return m
 
 
+def make_ca(directory):
+    """A throwaway CA and a certificate it signed for 127.0.0.1 and localhost (openssl), in `directory`: returns
+    (ca.pem, server.pem, server.key). Every crawler of the TLS regime is told to trust ca.pem."""
+    ca, ca_key = os.path.join(directory, "ca.pem"), os.path.join(directory, "ca.key")
+    cert, key, csr = (os.path.join(directory, n) for n in ("server.pem", "server.key", "server.csr"))
+    ext = os.path.join(directory, "san.cnf")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL, "check": True}
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", ca_key, "-out", ca,
+                    "-days", "2", "-subj", "/CN=asyncio4j bench CA"], **quiet)
+    subprocess.run(["openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", csr,
+                    "-subj", "/CN=127.0.0.1"], **quiet)
+    subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", ca, "-CAkey", ca_key, "-CAcreateserial",
+                    "-out", cert, "-days", "2", "-extfile", ext], **quiet)
+    return ca, cert, key
+
+
 class Nginx:
-    """nginx on 127.0.0.1:PORT serving /python/ and /postgresql/, with its own prefix, config, logs and pid."""
+    """nginx on 127.0.0.1:PORT (plain) and 127.0.0.1:TLS_PORT (TLS 1.2/1.3, a throwaway CA: `ca`) serving
+    /python/ and /postgresql/, with its own prefix, config, logs and pid."""
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="a4j-nginx-")
         self.port = free_port()
+        self.tls_port = free_port()
+        self.ca, cert, key = make_ca(self.dir)
         locations = "".join("    location /%s/ { alias %s/; }\n" % (n, d) for n, (d, _) in SITES.items())
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
@@ -74,19 +96,25 @@ http {
   scgi_temp_path %(dir)s/scgi;
   server {
     listen 127.0.0.1:%(port)d;
+    listen 127.0.0.1:%(tls)d ssl;
+    ssl_certificate %(cert)s;
+    ssl_certificate_key %(key)s;
+    ssl_protocols TLSv1.2 TLSv1.3;
 %(locations)s  }
 }
-""" % {"dir": self.dir, "port": self.port, "locations": locations})
+""" % {"dir": self.dir, "port": self.port, "tls": self.tls_port, "cert": cert, "key": key,
+       "locations": locations})
         self.proc = subprocess.Popen([NGINX, "-p", self.dir, "-c", conf, "-e", os.path.join(self.dir, "error.log")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
             wait_port(self.port)
+            wait_port(self.tls_port)
         except RuntimeError:
             self.close()
             raise
 
-    def root(self, site, port=None):
-        return "http://127.0.0.1:%d%s" % (port or self.port, SITES[site][1])
+    def root(self, site, port=None, tls=False):
+        return "%s://127.0.0.1:%d%s" % ("https" if tls else "http", port or self.port, SITES[site][1])
 
     def close(self):
         if self.proc.poll() is None:
@@ -173,7 +201,8 @@ if __name__ == "__main__":
     p = LatencyProxy(n.port)
     try:
         for s in SITES:
-            print(n.root(s), " (20 ms: %s)" % n.root(s, p.port), flush=True)
+            print(n.root(s), " (20 ms: %s; TLS: %s, CA %s)" % (n.root(s, p.port), n.root(s, n.tls_port, True), n.ca),
+                  flush=True)
         signal.sigwait([signal.SIGINT, signal.SIGTERM])
     finally:
         p.close()

@@ -23,7 +23,10 @@ TITLES = {
     "crawl": "Crawling a generated 10,000-page site",
 }
 PEER_NAMES = {"cpython": "CPython asyncio", "virtualThreads": "JDK virtual threads", "fallback": "asyncio4j fallback",
-              "compiled": "asyncio4j compiled generators", "iterator": "hand-written Iterator"}
+              "kotlin": "Kotlin coroutines", "iterator": "hand-written Iterator"}
+# The engines' columns: the Continuation engine (the default), the compiled one (-Dasyncio4j.generators=compiled,
+# -Dasyncio4j.coroutines=compiled where a suite measures it), the fallback (no --add-exports).
+ENGINE_NAMES = {"generators": "asyncio4j compiled", "loop": "asyncio4j compiled", "sync": "asyncio4j compiled"}
 
 
 def load(results, name):
@@ -45,8 +48,9 @@ def ns_suite(data):
         if not isinstance(w.get("fast"), dict):
             continue
         row = {"workload": w.get("description", key), "unit": "ns/op", "asyncio4j": w["fast"]["score"],
+               "compiled": (w.get("compiled") or {}).get("score"),
                "fallback": (w.get("fallback") or {}).get("score"), "peers": {}}
-        for peer in ("cpython", "virtualThreads", "compiled", "iterator"):
+        for peer in ("cpython", "virtualThreads", "kotlin", "iterator"):
             if isinstance(w.get(peer), dict):
                 row["peers"][peer] = w[peer]["score"]
         rows.append(row)
@@ -107,23 +111,135 @@ def ratio(row, peer_value):
 
 
 def table(rows):
+    """A row per workload: asyncio4j on the Continuation engine, on the compiled engine beside it (when measured),
+    on the fallback, the peers, then each engine's ratio to each peer."""
     peers = []
     for r in rows:
         for p in r["peers"]:
             if p not in peers:
                 peers.append(p)
+    has_compiled = any(r.get("compiled") is not None for r in rows)
     has_fallback = any(r.get("fallback") is not None for r in rows)
-    head = ["workload", "unit", "asyncio4j"] + (["asyncio4j fallback"] if has_fallback else []) + \
-           [PEER_NAMES.get(p, p) for p in peers] + ["asyncio4j vs " + PEER_NAMES.get(p, p) for p in peers]
+    head = ["workload", "unit", "asyncio4j (Continuation)" if has_compiled else "asyncio4j"] + \
+           (["asyncio4j compiled"] if has_compiled else []) + (["asyncio4j fallback"] if has_fallback else []) + \
+           [PEER_NAMES.get(p, p) for p in peers] + ["asyncio4j vs " + PEER_NAMES.get(p, p) for p in peers] + \
+           (["compiled vs " + PEER_NAMES.get(p, p) for p in peers if p != "iterator"] if has_compiled else [])
     out = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * 2 + ["--:"] * (len(head) - 2)) + "|"]
     for r in rows:
-        cells = [r["workload"], r["unit"], fmt(r["asyncio4j"])] + ([fmt(r.get("fallback"))] if has_fallback else [])
+        cells = [r["workload"], r["unit"], fmt(r["asyncio4j"])] + ([fmt(r.get("compiled"))] if has_compiled else []) \
+            + ([fmt(r.get("fallback"))] if has_fallback else [])
         cells += [fmt(r["peers"].get(p)) for p in peers]
         for p in peers:
             x = ratio(r, r["peers"].get(p))
             cells.append("-" if x is None else "{:.2f}x".format(x))
+        if has_compiled:
+            for p in peers:
+                if p != "iterator":
+                    x = ratio(dict(r, asyncio4j=r.get("compiled")), r["peers"].get(p))
+                    cells.append("-" if x is None else "{:.2f}x".format(x))
         out.append("| " + " | ".join(cells) + " |")
     return "\n".join(out)
+
+
+def real_sites_table(real):
+    """The crawl suite's real sites (--real): per site and regime, each crawler's median wall time, CPU, RSS and
+    pages, and asyncio4j's wall-time ratio to it."""
+    head = ["site", "regime", "crawler", "wall s", "CPU s", "peak RSS MB", "pages", "asyncio4j vs it (wall)"]
+    out = ["| " + " | ".join(head) + " |", "|---|---|---|--:|--:|--:|--:|--:|"]
+    base = {(r["site"], r["regime"]): r["wall_seconds"] for r in real["results"] if r["crawler"] == "asyncio4j"}
+    for r in real["results"]:
+        a = base.get((r["site"], r["regime"]))
+        x = "-" if r["crawler"] == "asyncio4j" or not a or not r.get("wall_seconds") else \
+            "{:.2f}x".format(r["wall_seconds"] / a)
+        out.append("| " + " | ".join([r["site"], r["regime"], r["crawler"], "{:.2f}".format(r["wall_seconds"]),
+                                      "-" if r.get("cpu_seconds") is None else "{:.2f}".format(r["cpu_seconds"]),
+                                      "-" if r.get("rss_mb") is None else "{:.0f}".format(r["rss_mb"]),
+                                      "-" if r.get("pages") is None else "{:,}".format(r["pages"]), x]) + " |")
+    return "\n".join(out)
+
+
+def find_row(rows, prefix):
+    return next((r for r in rows if r["workload"].startswith(prefix)), None)
+
+
+def summary(suites, commit):
+    """README's "How fast" summary: the same figures as BENCHMARKS.md's tables, from the same run (a test holds the
+    README's copy to latest.json's)."""
+    def ns(v):
+        return "-" if v is None else ("{:,.0f} ns".format(v) if v >= 20 else "{:.1f} ns".format(v))
+
+    def x(row, peer, engine="asyncio4j"):
+        v = ratio(dict(row, asyncio4j=row.get(engine)), row["peers"].get(peer)) if row else None
+        return "-" if v is None else "{:.1f}x".format(v)
+
+    parts = []
+    loop = suites.get("loop", {})
+    if loop.get("status") == "ok":
+        switch, spawn = find_row(loop["rows"], "task switch"), find_row(loop["rows"], "spawn")
+        mem = find_row(loop["rows"], "heap per suspended task, 1,000,000 tasks awaiting")
+        if switch:
+            text = "a task switch costs {} ({} CPython asyncio's, {} a virtual thread's `Thread.yield()`)".format(
+                ns(switch["asyncio4j"]), x(switch, "cpython"), x(switch, "virtualThreads"))
+            if switch.get("compiled") is not None:
+                text += ", {} with compiled coroutines".format(ns(switch["compiled"]))
+            parts.append(text)
+        if spawn:
+            parts.append("spawning and completing a task {}".format(ns(spawn["asyncio4j"])))
+        if mem and mem.get("asyncio4j"):
+            parts.append("a suspended task holds {:,.0f} bytes of heap at 1,000,000 tasks".format(mem["asyncio4j"]))
+    gen = suites.get("generators", {})
+    if gen.get("status") == "ok":
+        y = gen["rows"][0] if gen["rows"] else None
+        if y:
+            text = "a generator's yield + resume costs {} on the Continuation engine ({} CPython's)".format(
+                ns(y["asyncio4j"]), x(y, "cpython"))
+            if y.get("compiled") is not None:
+                text += " and {} compiled to a state machine ({} CPython's)".format(ns(y["compiled"]),
+                                                                                x(y, "cpython", "compiled"))
+            parts.append(text)
+    echo = suites.get("echo", {})
+    if echo.get("status") == "ok":
+        r = find_row(echo["rows"], "1 KiB x 100")
+        if r and r.get("asyncio4j"):
+            parts.append("the TCP echo server answers {:,.0f} requests/s at 1 KiB x 100 connections ({} uvloop's "
+                         "protocol server, {} Netty's epoll)".format(r["asyncio4j"], x(r, "uvloop-protocol"),
+                                                                     x(r, "netty-epoll")))
+    crawl = suites.get("crawl", {})
+    if crawl.get("status") == "ok" and crawl["rows"]:
+        r = crawl["rows"][0]
+        parts.append("the crawler fetches a generated 10,000-page site at {:,.0f} pages/s ({} Scrapy, {} "
+                     "`wget -r`)".format(r["asyncio4j"], x(r, "scrapy"), x(r, "wget")))
+    if not parts:
+        return "No suite ran in the last `./asyncio4j bench`."
+    return ("In the last full run (commit `{}`, {}), on the 2-core machine here: ".format(commit, suites_date(suites))
+            + "; ".join(parts) + ". Ratios above 1x: asyncio4j is that many times better.")
+
+
+def suites_date(suites):
+    dates = sorted(s["date"] for s in suites.values() if s.get("status") == "ok" and s.get("date"))
+    return dates[-1][:10] if dates else "?"
+
+
+README_START, README_END = "<!-- bench-summary: written by ./asyncio4j bench -->", "<!-- bench-summary end -->"
+
+
+def write_readme_summary(readme, text):
+    with open(readme) as f:
+        s = f.read()
+    i, j = s.find(README_START), s.find(README_END)
+    if i < 0 or j < i:
+        raise SystemExit("report: README.md has no bench-summary markers")
+    wrapped, line = [], ""
+    for word in text.split(" "):
+        if line and len(line) + 1 + len(word) > 116:
+            wrapped.append(line)
+            line = word
+        else:
+            line = word if not line else line + " " + word
+    wrapped.append(line)
+    s = s[:i + len(README_START)] + "\n" + "\n".join(wrapped) + "\n" + s[j:]
+    with open(readme, "w") as f:
+        f.write(s)
 
 
 def echo_table(rows):
@@ -189,6 +305,8 @@ def main():
     ap.add_argument("--markdown", required=True)
     ap.add_argument("--analysis", required=True)
     ap.add_argument("--command", required=True)
+    ap.add_argument("--commit", required=True, help="the commit every suite of this run was measured at")
+    ap.add_argument("--readme", help="README.md, whose bench-summary block is rewritten")
     args = ap.parse_args()
 
     suites = {}
@@ -196,6 +314,10 @@ def main():
         data = load(args.results, name)
         if data is None:
             suites[name] = {"status": "not run"}
+            continue
+        if data.get("commit") != args.commit:
+            # left from an earlier run (this run's failed, or it was not run): not shown as this commit's
+            suites[name] = {"status": "not run", "stale_commit": data.get("commit")}
             continue
         skipped = {}
         if name in ("generators", "sync"):
@@ -207,10 +329,13 @@ def main():
         else:
             rows, skipped = crawl_rows(data)
         suites[name] = {"status": "ok", "date": data.get("date"), "quick": data.get("quick", data.get("settings", {}).get("quick")),
-                        "rows": rows, "skipped": skipped}
+                        "commit": data["commit"], "rows": rows, "skipped": skipped}
+        if name == "crawl" and data.get("real_sites"):
+            suites[name]["real_sites"] = data["real_sites"]
 
     latest = {"generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-              "command": args.command, "machine": machine(), "suites": suites}
+              "command": args.command, "commit": args.commit, "machine": machine(), "suites": suites,
+              "summary": summary(suites, args.commit)}
     with open(os.path.join(args.results, "latest.json"), "w") as f:
         json.dump(latest, f, indent=2)
 
@@ -220,17 +345,27 @@ def main():
           "suite's JSON in `bench/results/`); echo and crawl figures are the best or median of repeated rounds, as "
           "noted. Regenerate with:", "", "```", args.command, "```", "",
           "Machine: {cpus} CPUs ({cpu}), {os}; {java}; driver Python {python}.".format(**latest["machine"]),
-          "Generated {}.".format(latest["generated"]), ""]
+          "Generated {} from one run at commit `{}`; each table names the commit and date it was measured "
+          "at. Measurements of earlier commits, kept for their analysis, are in "
+          "[bench/HISTORY.md](bench/HISTORY.md).".format(latest["generated"], args.commit), ""]
     for name in SUITES:
         s = suites[name]
         md += ["## " + TITLES[name], ""]
         if s["status"] != "ok":
-            md += ["Not run in this pass.", ""]
+            md += ["Not run in this pass" + (" (its last results, of commit `{}`, are not shown)".format(
+                s["stale_commit"]) if s.get("stale_commit") else "") + ".", ""]
             continue
-        md += ["Measured {}{}. Ratios: how many times better asyncio4j is (above 1x asyncio4j wins; "
-               "lower time, lower memory or higher throughput counts as better).".format(
-                   s["date"], " (--quick)" if s.get("quick") else ""), "",
-               echo_table(s["rows"]) if name == "echo" else table(s["rows"]), ""]
+        stamp = "Commit `{}`, measured {}{}.".format(s["commit"], s["date"], " (--quick)" if s.get("quick") else "")
+        md += ["Ratios: how many times better asyncio4j is (above 1x asyncio4j wins; "
+               "lower time, lower memory or higher throughput counts as better).", "",
+               echo_table(s["rows"]) if name == "echo" else table(s["rows"]), "", stamp, ""]
+        if s.get("real_sites"):
+            real = s["real_sites"]
+            md += ["Real sites (Debian's Python 3.11 and PostgreSQL 15 docs served by nginx on loopback; the "
+                   "second regime adds {} ms to each response through a proxy): medians of {} runs; the JVM's "
+                   "start-up alone (a one-page crawl) {:.2f} s.".format(real.get("latency_ms"), real.get("repeats"),
+                                                                        float(real.get("startup_seconds") or 0)), "",
+                   real_sites_table(real), "", stamp, ""]
         for peer, why in s["skipped"].items():
             md.append("- skipped: {} ({})".format(peer, why))
         if chart(s["rows"], os.path.join(args.results, "charts", name + ".svg"), TITLES[name]):
@@ -240,6 +375,8 @@ def main():
             md += ["", f.read().strip(), ""]
     with open(args.markdown, "w") as f:
         f.write("\n".join(md) + "\n")
+    if args.readme:
+        write_readme_summary(args.readme, latest["summary"])
     print("wrote {} and {}".format(os.path.relpath(args.markdown), os.path.relpath(os.path.join(args.results, "latest.json"))))
 
 

@@ -145,18 +145,42 @@ public final class Async {
         if (Double.isNaN(seconds)) {
             throw new IllegalArgumentException("sleep(NaN)");
         }
-        return () -> {
+        return seconds <= 0 ? Sleep.YIELD : new Sleep(seconds);
+    }
+
+    /**
+     * {@link #sleep}'s awaitable: one trap. A class, not a lambda, so that a compiled coroutine yields its trap
+     * itself ({@code GeneratorStateMachine.beginAwait}); {@code sleep(0)} is one shared instance.
+     */
+    static final class Sleep implements Awaitable<Void> {
+        static final Sleep YIELD = new Sleep(0);
+        private final double seconds;
+
+        private Sleep(double seconds) {
+            this.seconds = seconds;
+        }
+
+        @Override
+        public Void await() {
             if (seconds <= 0) {
                 Coroutine.awaitTrap("sleep()", Trap.YieldOnce.INSTANCE);
             } else {
                 Coroutine.requireAwaitContext("sleep()");   // before the clock is read, as before
-                // A coroutine driven by hand (no loop) has no loop clock: its deadline is on the monotonic one.
-                EventLoop loop = EventLoop.running();
-                double now = loop != null ? loop.time() : LoopClock.seconds(LoopClock.monotonic().nanoTime());
-                Coroutine.yieldTrap(new Trap.Sleep(now + seconds));
+                Coroutine.yieldTrap(trap());
             }
             return null;
-        };
+        }
+
+        /** The trap: the next iteration, or the deadline on the running loop's clock. */
+        Trap trap() {
+            if (seconds <= 0) {
+                return Trap.YieldOnce.INSTANCE;
+            }
+            // A coroutine driven by hand (no loop) has no loop clock: its deadline is on the monotonic one.
+            EventLoop loop = EventLoop.running();
+            double now = loop != null ? loop.time() : LoopClock.seconds(LoopClock.monotonic().nanoTime());
+            return new Trap.Sleep(now + seconds);
+        }
     }
 
     /** {@link #sleep(double)} with a {@link Duration}. */

@@ -1,13 +1,16 @@
 package io.github.asyncio4j;
 
 import io.github.asyncio4j.internal.Log;
+import io.github.asyncio4j.engine.Engine;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The switch to the generator compiler ({@code -Dasyncio4j.generators=compiled}): one plan per body class
- * (that is, per lambda's implementation method), made at the first {@link Generator#of} of that body.
+ * The switch to the generator compiler ({@code -Dasyncio4j.generators=compiled}) and to the coroutine compiler
+ * ({@code -Dasyncio4j.coroutines=compiled}): one plan per body class (that is, per lambda's implementation
+ * method), made at the first {@link Generator#of} or {@link Coroutine#of} of that body.
  *
  * <p>The compiler, {@code io.github.asyncio4j.engine.GeneratorCompiler}, is built against JDK 24's ClassFile
  * API and loaded reflectively, so the rest of asyncio4j still runs on JDK 21. On an older JDK the option is
@@ -17,15 +20,34 @@ import java.util.function.Supplier;
 final class Compiled {
     /** The system property that selects the compiled engine, and its value. */
     static final String PROPERTY = "asyncio4j.generators";
+    /** The system property that selects compiled coroutines. */
+    static final String COROUTINES = "asyncio4j.coroutines";
 
-    private static final Function<Object, Function<Object, GeneratorStateMachine>> COMPILER = loadCompiler();
+    private static final Function<Object, Function<Object, GeneratorStateMachine>> COMPILER =
+            loadCompiler(PROPERTY, "GeneratorCompiler", "generators run on the strand engine");
+    private static final Function<Object, Function<Object, GeneratorStateMachine>> COROUTINE_COMPILER =
+            loadCompiler(COROUTINES, "CoroutineCompiler", "coroutines run on the strand engine");
 
-    /** A body class's verdict: a factory of machines, or the reason it runs on a strand. */
-    private record Plan(Function<Object, GeneratorStateMachine> factory, String whyNot, boolean[] reported) {
+    /**
+     * A body class's verdict: a factory of machines, or the reason it runs on a strand. {@code bare}: a coroutine
+     * machine whose steps need no continuation (no call in its body can await).
+     */
+    record Plan(Function<Object, GeneratorStateMachine> factory, String whyNot, boolean[] reported, boolean bare) {
+        Plan(Function<Object, GeneratorStateMachine> factory, String whyNot, boolean[] reported) {
+            this(factory, whyNot, reported, false);
+        }
     }
 
     /** Per body class, a slot for its plan: the compiler needs a body instance, so the slot is filled by the first. */
     private static final ClassValue<AtomicReference<Plan>> PLANS = new ClassValue<>() {
+        @Override
+        protected AtomicReference<Plan> computeValue(Class<?> bodyClass) {
+            return new AtomicReference<>();
+        }
+    };
+
+    /** The same for coroutine bodies (a class is a generator body or a coroutine body, but keep them apart). */
+    private static final ClassValue<AtomicReference<Plan>> COROUTINE_PLANS = new ClassValue<>() {
         @Override
         protected AtomicReference<Plan> computeValue(Class<?> bodyClass) {
             return new AtomicReference<>();
@@ -40,36 +62,48 @@ final class Compiled {
         return COMPILER != null;
     }
 
-    private static Function<Object, Function<Object, GeneratorStateMachine>> loadCompiler() {
-        String asked = System.getProperty(PROPERTY, "");
+    /** True when {@code -Dasyncio4j.coroutines=compiled} is in effect (the JDK has the ClassFile API). */
+    static boolean coroutinesEnabled() {
+        return COROUTINE_COMPILER != null;
+    }
+
+    /** The compiler {@code property=compiled} asks for, or null (not asked, or not possible: one warning). */
+    private static Function<Object, Function<Object, GeneratorStateMachine>> loadCompiler(String property,
+            String compiler, String otherwise) {
+        String asked = System.getProperty(property, "");
         if (asked.isEmpty()) {
             return null;
         }
         if (!asked.equals("compiled")) {
-            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: -D" + PROPERTY + "=" + asked
-                    + " is not understood (the only value is \"compiled\"); generators run on the strand engine");
+            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: -D" + property + "=" + asked
+                    + " is not understood (the only value is \"compiled\"); " + otherwise);
             return null;
         }
         if (Runtime.version().feature() < 24) {
-            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: -D" + PROPERTY
+            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: -D" + property
                     + "=compiled needs JDK 24 or newer "
                     + "(the ClassFile API); this is JDK " + Runtime.version().feature() + ", so it is ignored");
             return null;
         }
         try {
-            return newCompiler();
+            return newCompiler(compiler);
         } catch (ReflectiveOperationException | LinkageError e) {
-            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: the generator compiler cannot be loaded ("
-                    + e + "); generators run on the strand engine");
+            Log.asyncio4j().log(System.Logger.Level.WARNING, "asyncio4j: the " + compiler + " cannot be loaded ("
+                    + e + "); " + otherwise);
             return null;
         }
     }
 
-    @SuppressWarnings("unchecked")
     private static Function<Object, Function<Object, GeneratorStateMachine>> newCompiler()
             throws ReflectiveOperationException {
+        return newCompiler("GeneratorCompiler");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Function<Object, Function<Object, GeneratorStateMachine>> newCompiler(String name)
+            throws ReflectiveOperationException {
         return (Function<Object, Function<Object, GeneratorStateMachine>>)
-                Class.forName("io.github.asyncio4j.engine.GeneratorCompiler").getConstructor().newInstance();
+                Class.forName("io.github.asyncio4j.engine." + name).getConstructor().newInstance();
     }
 
     /**
@@ -100,11 +134,23 @@ final class Compiled {
     }
 
     private static Plan plan(GeneratorBody<?, ?, ?> body) {
-        AtomicReference<Plan> slot = PLANS.get(body.getClass());
+        return plan(body, PLANS, COMPILER);
+    }
+
+    private static Plan plan(Object body, ClassValue<AtomicReference<Plan>> plans,
+            Function<Object, Function<Object, GeneratorStateMachine>> compiler) {
+        AtomicReference<Plan> slot = plans.get(body.getClass());
         Plan plan = slot.get();
         if (plan == null) {
             try {
-                plan = new Plan(COMPILER.apply(body), null, new boolean[1]);
+                Function<Object, GeneratorStateMachine> factory = compiler.apply(body);
+                boolean bare = factory instanceof BooleanSupplier b && b.getAsBoolean();
+                if (!bare && compiler == COROUTINE_COMPILER && !Engine.FAST) {
+                    plan = new Plan(null, "a method its body calls may await, and its steps would need the "
+                            + "continuation engine (" + Engine.flag() + ")", new boolean[1]);
+                } else {
+                    plan = new Plan(factory, null, new boolean[1], bare);
+                }
             } catch (IllegalArgumentException refused) {
                 plan = new Plan(null, refused.getMessage(), new boolean[1]);
             } catch (RuntimeException | LinkageError bug) {
@@ -116,6 +162,37 @@ final class Compiled {
             }
         }
         return plan;
+    }
+
+    /**
+     * The plan of a coroutine body (a machine factory, and whether its steps run bare), or null when compiled
+     * coroutines are off or the body runs on a strand (then, in debug mode, one log line per body says why).
+     * Called from {@link Coroutine#of} only: the compiler finds the body's code through that call's frame.
+     */
+    static Plan coroutinePlan(Object body) {
+        if (COROUTINE_COMPILER == null) {
+            return null;
+        }
+        Plan plan = plan(body, COROUTINE_PLANS, COROUTINE_COMPILER);
+        if (plan.factory != null) {
+            return plan;
+        }
+        if (!plan.reported[0] && debug()) {
+            plan.reported[0] = true;
+            Log.asyncio4j().log(System.Logger.Level.INFO, "asyncio4j: coroutine body " + body.getClass().getName()
+                    + " runs on the strand engine, not compiled: " + plan.whyNot);
+        }
+        return null;
+    }
+
+    /** Why a coroutine body is not compiled, or null when it is (see {@link #whyNotCompiled}). */
+    static String whyNotCompiledCoroutine(Object body) {
+        if (COROUTINE_COMPILER == null) {
+            return "the compiler is not enabled (-D" + COROUTINES + "=compiled on JDK 24+)";
+        }
+        AtomicReference<Plan> slot = COROUTINE_PLANS.get(body.getClass());
+        Plan plan = slot.get();
+        return plan == null ? "no Coroutine.of has made a coroutine of it yet" : plan.whyNot;
     }
 
     /** The state machine for {@code body}, or null when it runs on a strand (not enabled, or refused). */

@@ -65,6 +65,22 @@ public final class Coroutine<T> implements Awaitable<T> {
         this.frame = new Frame<>(new Calling<>(body));
     }
 
+    /** A coroutine whose frame runs {@code machine} (the compiled {@code body}); {@code bare}: see {@code Frame}. */
+    private Coroutine(Callable<T> body, GeneratorStateMachine machine, boolean bare) {
+        this.body = body;
+        this.frame = new Frame<>(new Calling<>(body), machine, bare);
+    }
+
+    /**
+     * A coroutine of {@code awaitable.await()}, not tracked by the loop: how a compiled body awaits an awaitable
+     * it does not know, whose {@code await} may suspend in any method it calls (it gets a strand of its own).
+     */
+    static <T> Coroutine<T> awaiting(Awaitable<T> awaitable) {
+        Coroutine<T> c = new Coroutine<>(awaitable::await);
+        c.claimed = true;
+        return c;
+    }
+
     /**
      * The frame's body: the coroutine's. A class and not a lambda: a {@link GeneratorBody} lambda is serializable,
      * and such lambdas are linked at their first use in every JVM (the AOT cache holds only plain ones).
@@ -84,12 +100,28 @@ public final class Coroutine<T> implements Awaitable<T> {
 
     /** Makes a coroutine object from its body; nothing runs until it is awaited or scheduled. */
     public static <T> Coroutine<T> of(Callable<T> body) {
-        Coroutine<T> c = new Coroutine<>(Objects.requireNonNull(body, "body"));
+        Objects.requireNonNull(body, "body");
+        Compiled.Plan plan = Compiled.coroutinesEnabled() ? Compiled.coroutinePlan(body) : null;
+        Coroutine<T> c = plan == null ? new Coroutine<>(body)
+                : new Coroutine<>(body, plan.factory().apply(body), plan.bare());
         EventLoop loop = EventLoop.running();
         if (loop != null) {
             loop.trackNew(c);
         }
         return c;
+    }
+
+    /**
+     * True when the body runs as a compiled state machine ({@code -Dasyncio4j.coroutines=compiled}, JDK 24+, a
+     * body the compiler accepts); false when it runs on a strand. Semantics are the same either way.
+     */
+    public boolean isCompiled() {
+        return frame.isCompiled();
+    }
+
+    /** The body, as given to {@link #of}. */
+    Callable<T> body() {
+        return body;
     }
 
     /** Generator state of the coroutine ({@code inspect.getcoroutinestate}). */
@@ -210,7 +242,12 @@ public final class Coroutine<T> implements Awaitable<T> {
     }
 
     StackTraceElement[] stackTrace() {
-        return frame.stackTrace();
+        return frame.isCompiled() ? frame.bodyStack().toArray(new StackTraceElement[0]) : frame.stackTrace();
+    }
+
+    /** Coroutine's slot look-up for the compiled engine: the frame being driven on this thread, or null. */
+    static Frame<?, ?, ?> runningFrame() {
+        return currentFrame();
     }
 
     /** Throws the clear error for {@code await} outside any running coroutine. */
@@ -219,6 +256,11 @@ public final class Coroutine<T> implements Awaitable<T> {
         if (current == null) {
             throw new IllegalStateException("await of " + what + " outside a running task: call it from a "
                     + "coroutine run by Async.run(...), EventLoop.runUntilComplete(...) or createTask(...)");
+        }
+        if (current.isBareCoroutine()) {
+            throw new IllegalStateException("await of " + what + " in a method called by a compiled coroutine "
+                    + "that the coroutine compiler judged could not await: a compiler bug; run without "
+                    + "-Dasyncio4j.coroutines=compiled and report it");
         }
         if (!current.isCurrentStrand()) {
             throw new IllegalStateException("await of " + what + " inside a plain generator's body: only "

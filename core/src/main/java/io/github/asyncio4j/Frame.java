@@ -54,18 +54,32 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     /** A frame that runs {@code machine} (the compiled {@code body}) instead of a strand, when not null. */
     Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine) {
         this.body = body;
-        this.compiled = machine == null ? null : new Compiled(machine);
+        this.compiled = machine == null ? null : new Compiled(machine, Compiled.GENERATOR);
+    }
+
+    /**
+     * A compiled coroutine's frame. {@code bare}: no call of the body can await, so each step runs on the
+     * driver's stack; otherwise each step runs in a continuation of its own ({@link #guardedStep}), which is
+     * frozen only when a method the body calls awaits.
+     */
+    Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine, boolean bare) {
+        this.body = body;
+        this.compiled = new Compiled(machine, bare ? Compiled.BARE : Compiled.GUARDED);
     }
 
     /** A compiled body: the machine, and the thread that last drove it with that thread's coroutine slot. */
     private static final class Compiled {
+        /** {@link #mode}'s values: a generator; a coroutine whose steps run bare, or in a continuation each. */
+        static final byte GENERATOR = 0, BARE = 1, GUARDED = 2;
         final GeneratorStateMachine machine;
+        final byte mode;
         /** One look-up of the coroutine slot per driving thread. */
         Thread slotThread;
         Coroutine.Current slot;
 
-        Compiled(GeneratorStateMachine machine) {
+        Compiled(GeneratorStateMachine machine, byte mode) {
             this.machine = machine;
+            this.mode = mode;
         }
 
         /** The calling thread's coroutine slot, remembered with the thread (the first step on each thread). */
@@ -86,6 +100,11 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         return compiled != null;
     }
 
+    /** True for a compiled coroutine whose steps run on the driver's stack (no call of its body can await). */
+    boolean isBareCoroutine() {
+        return compiled != null && compiled.mode == Compiled.BARE;
+    }
+
     State state() {
         Frame<?, ?, ?> h = host;
         return STATES[h != null ? h.state : state];
@@ -99,7 +118,8 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     Object resume(Object value, Throwable toThrow, Object owner) {
         Compiled m = compiled;
         if (m != null && state == SUSPENDED) {
-            return step(m, value, toThrow);    // the per-value path of a compiled body (host is null: see above)
+            // the per-value path of a compiled body (host is null: see above)
+            return m.mode == Compiled.GENERATOR ? step(m, value, toThrow) : coroutineStep(m, value, toThrow);
         }
         return resumeOther(value, toThrow, owner);
     }
@@ -141,7 +161,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             }
         }
         if (m != null) {
-            return step(m, value, toThrow);
+            return m.mode == Compiled.GENERATOR ? step(m, value, toThrow) : coroutineStep(m, value, toThrow);
         }
         sent = value;
         thrown = toThrow;
@@ -207,6 +227,77 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     }
 
     /**
+     * One step of a compiled coroutine. Its driver, {@code Coroutine.resume}, has set the coroutine slot to this
+     * frame: a bare step runs the machine on the driver's stack, a guarded one in a continuation.
+     */
+    private Object coroutineStep(Compiled m, Object value, Throwable toThrow) {
+        if (m.mode == Compiled.GUARDED) {
+            return guardedStep(m, value, toThrow);
+        }
+        state = RUNNING;
+        Object y;
+        try {
+            y = m.machine.step(value, toThrow);
+        } catch (Throwable t) {
+            state = CLOSED;
+            throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
+        }
+        if (y == DONE) {
+            state = CLOSED;
+            result = m.machine.takeResult();
+            return DONE;
+        }
+        state = SUSPENDED;
+        return y;
+    }
+
+    /**
+     * One step of a compiled coroutine some call of whose body may await: the step runs in a continuation (a
+     * strand running {@link #run}, which is one {@code machine.step}). Unless a called method awaits, the step
+     * ends inside it and the continuation is dropped, never frozen: the cost is entering it. If one does, the
+     * continuation is frozen there like any strand, its trap is returned, and the next resume thaws it; the
+     * step then goes on to the machine's next suspension point.
+     */
+    private Object guardedStep(Compiled m, Object value, Throwable toThrow) {
+        Strand s = strand;
+        if (s == null) {
+            s = Strand.of(this);
+            strand = s;
+        }
+        sent = value;
+        thrown = toThrow;
+        state = RUNNING;
+        try {
+            s.resume();
+        } catch (Throwable engineFailure) {
+            state = CLOSED;
+            strand = null;
+            throw engineFailure;
+        }
+        Object y = yielded;
+        yielded = null;
+        if (!finished) {
+            state = SUSPENDED;     // a method the body called awaits: its continuation waits in `strand`
+            return y;
+        }
+        finished = false;
+        strand = null;
+        Throwable f = failure;
+        if (f != null) {
+            failure = null;
+            state = CLOSED;
+            throw Exceptions.sneakyThrow(f);
+        }
+        if (y == DONE) {
+            state = CLOSED;
+            result = m.machine.takeResult();
+            return DONE;
+        }
+        state = SUSPENDED;
+        return y;
+    }
+
+    /**
      * {@code close()} of a generator or coroutine (one copy for both): a created body is just marked closed; a
      * suspended one gets {@link GeneratorExit} at its suspension point through {@code throwIn} (which resumes
      * this frame as its owner does), so its {@code finally} blocks run. {@code kind} ("generator", "coroutine")
@@ -249,9 +340,28 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         return r;
     }
 
-    /** The strand's body: runs the generator function and records how it ended. */
+    /**
+     * The strand's body: runs the generator function and records how it ended; for a compiled coroutine, one
+     * step of its machine, whose outcome (a trap or {@link #DONE}) is left in {@code yielded}.
+     */
     @Override
     public void run() {
+        Compiled m = compiled;
+        if (m != null) {
+            Object s = sent;
+            Throwable t = thrown;
+            sent = null;
+            thrown = null;
+            try {
+                yielded = m.machine.step(s, t);
+            } catch (StopIteration e) {
+                failure = raisedStopIteration(e);
+            } catch (Throwable e) {
+                failure = e;
+            }
+            finished = true;
+            return;
+        }
         try {
             result = body.run(this);
         } catch (StopIteration e) {
@@ -370,7 +480,25 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** The body's frames while suspended, innermost first, without the engine's. */
     List<StackTraceElement> bodyStack() {
-        return compiled != null ? compiled.machine.stack() : bodyFrames(stackTrace());
+        if (compiled == null) {
+            return bodyFrames(stackTrace());
+        }
+        Strand s = strand;
+        if (s == null) {
+            return compiled.machine.stack();
+        }
+        // A method the body called awaits: its frames down to the machine's step, which stands for the body.
+        List<StackTraceElement> all = new java.util.ArrayList<>();
+        for (StackTraceElement e : s.stackTrace()) {
+            if (e.getMethodName().equals("step") && e.getClassName().contains("$$Coroutine")) {
+                break;
+            }
+            if (!isMachinery(e)) {
+                all.add(e);
+            }
+        }
+        all.addAll(compiled.machine.stack());
+        return all;
     }
 
     StackTraceElement[] stackTrace() {

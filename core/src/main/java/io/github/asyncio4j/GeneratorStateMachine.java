@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The base of the classes that {@code -Dasyncio4j.generators=compiled} generates at run time: a generator body
- * turned into a state machine, its locals in fields and {@link #state} saying at which {@code yield} it stopped.
+ * The base of the classes that {@code -Dasyncio4j.generators=compiled} and {@code -Dasyncio4j.coroutines=compiled}
+ * generate at run time: a generator or coroutine body turned into a state machine, its locals in fields and {@link #state} saying at which {@code yield} it stopped.
  * Public only because the generated classes live in the body's package; applications never use it, and its
  * protected members may change with the compiler.
  *
@@ -23,7 +23,11 @@ public abstract class GeneratorStateMachine {
     protected int state;
     private final StackTraceElement[] sites;
     private Object result;
-    private Generator<?, ?, ?> delegate;
+    /**
+     * What the machine delegates to at its suspension point: a generator ({@code yieldFrom}); for a coroutine's
+     * {@code await}, the awaited {@link Future} or {@link Coroutine}, or null for a one-trap await ({@code sleep}).
+     */
+    private Object delegate;
     private Object delegateResult;
 
     /**
@@ -98,12 +102,98 @@ public abstract class GeneratorStateMachine {
         return r;
     }
 
+    /**
+     * A coroutine's {@code await x} begins: returns the trap to yield, or the end marker when {@code x} is done
+     * already (its value then comes from {@link #awaitResult()}). Each kind as its own {@code await} would do it:
+     * a {@code sleep} is one trap; a future is waited for while pending; a coroutine is stepped in place (a compiled
+     * one is its machine: {@code yield from} without a strand); any other awaitable's {@code await()} is called
+     * here when this step runs in a continuation, else it gets a strand of its own (any method it calls may
+     * await). What the awaitable throws propagates.
+     */
+    protected final Object beginAwait(Object x) {
+        if (x instanceof Async.Sleep s) {
+            return s.trap();
+        }
+        if (x instanceof Future<?> f) {
+            if (f.isDone()) {
+                delegateResult = f.result();
+                return Frame.DONE;
+            }
+            delegate = f;
+            return new Trap.WaitFuture(f);
+        }
+        if (x instanceof Coroutine<?> c) {
+            c.claim();
+            delegate = c;
+            return stepCoroutine(c, null, null);
+        }
+        Awaitable<?> a = (Awaitable<?>) x;
+        Frame<?, ?, ?> running = Coroutine.runningFrame();
+        if (running != null && running.isCurrentStrand()) {
+            delegateResult = a.await();
+            return Frame.DONE;
+        }
+        Coroutine<?> wrapped = Coroutine.awaiting(Objects.requireNonNull(a, "await of null"));
+        delegate = wrapped;
+        return stepCoroutine(wrapped, null, null);
+    }
+
+    /**
+     * One more step of the {@code await} that {@link #beginAwait} began: returns the next trap, or the end marker
+     * once the awaitable is done. {@code thrown} (a cancellation, a timeout) is raised at the await, or into the
+     * awaited coroutine, which may handle it.
+     */
+    protected final Object stepAwait(Object sent, Throwable thrown) {
+        Object d = delegate;
+        if (d instanceof Coroutine<?> c) {
+            return stepCoroutine(c, sent, thrown);
+        }
+        if (thrown != null) {
+            delegate = null;
+            throw Exceptions.sneakyThrow(thrown);
+        }
+        if (d instanceof Future<?> f) {
+            if (!f.isDone()) {
+                return new Trap.WaitFuture(f);
+            }
+            delegate = null;
+            delegateResult = f.result();
+        }
+        return Frame.DONE;
+    }
+
+    private Object stepCoroutine(Coroutine<?> c, Object sent, Throwable thrown) {
+        Object y;
+        try {
+            y = c.resume(sent, thrown);
+        } catch (Throwable t) {
+            delegate = null;
+            throw Exceptions.sneakyThrow(t);
+        }
+        if (y == Frame.DONE) {
+            delegate = null;
+            delegateResult = c.frame.takeResult();
+        }
+        return y;
+    }
+
+    /** The finished await's value: what {@code await} returns. Cleared by the call. */
+    protected final Object awaitResult() {
+        Object r = delegateResult;
+        if (r != null) {
+            delegateResult = null;
+        }
+        return r;
+    }
+
     /** Where a suspended machine waits, innermost first: its delegate's frames, then the body's own. */
     final List<StackTraceElement> stack() {
         List<StackTraceElement> all = new ArrayList<>();
-        Generator<?, ?, ?> d = delegate;
-        if (d != null) {
-            all.addAll(d.getStack());
+        Object d = delegate;
+        if (d instanceof Generator<?, ?, ?> g) {
+            all.addAll(g.getStack());
+        } else if (d instanceof Coroutine<?> c) {
+            all.addAll(c.frame.bodyStack());
         }
         if (state > 0 && state < sites.length) {
             all.add(sites[state]);

@@ -397,6 +397,12 @@ public class Task<T> extends Future<T> {
         return enclosing;
     }
 
+    /** The innermost open {@link Timeout} scope, or null. */
+    Timeout innermostScope() {
+        Scopes sc = scopes;
+        return sc == null ? null : sc.innermost;
+    }
+
     /** Leaves a scope (normally the innermost one; a scope closed out of order is unlinked where it is). */
     void leaveScope(Timeout scope) {
         Scopes sc = scopes();

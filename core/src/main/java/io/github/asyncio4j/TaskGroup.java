@@ -18,7 +18,9 @@ import java.util.Set;
  * }</pre>
  * <ul>
  * <li>Leaving the block ({@link #close()}) waits for every child, including tasks created meanwhile.</li>
- * <li>The first child that fails (with anything but {@link CancelledError}) cancels the others; when they have
+ * <li>The first child that fails (with anything but {@link CancelledError}) cancels the others, and counts a
+ *     cancellation request on the block's task until {@code close()} (so {@link Task#cancelling()} is 1 there, as
+ *     in asyncio, though the block is not cancelled); when they have
  *     all finished, the failures (in the order they happened) surface as one {@link ExceptionGroup}: raised at
  *     the block's current await point if the block is still running (Python cancels the block; here it gets the
  *     group itself, since Java's {@code close()} cannot replace an exception in flight), and by {@code close()}
@@ -50,6 +52,11 @@ public final class TaskGroup implements AutoCloseable {
     private boolean aborting;
     private boolean exiting;
     private boolean exited;
+    /**
+     * A child's failure counted a cancellation request on the parent task (as asyncio's group cancels its parent),
+     * so that {@link Task#cancelling()} says the block is being aborted; {@code close()} withdraws it.
+     */
+    private boolean parentCancelRequested;
     /** The failures were raised in the block already: {@code close()} must not raise them again. */
     private boolean errorsRaised;
     /** Completed when the last child finishes while {@code close()} waits. */
@@ -103,6 +110,10 @@ public final class TaskGroup implements AutoCloseable {
             if (e != null) {
                 errors.add(e);
                 if (!aborting) {
+                    if (!parentCancelRequested) {
+                        parentCancelRequested = true;
+                        parent.addCancelRequest();
+                    }
                     cancel();
                 }
             }
@@ -154,6 +165,10 @@ public final class TaskGroup implements AutoCloseable {
             }
         } finally {
             parent.unshield();
+            if (parentCancelRequested) {
+                parentCancelRequested = false;
+                parent.uncancel();
+            }
             exited = true;
             allDone = null;
         }

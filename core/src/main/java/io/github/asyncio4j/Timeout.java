@@ -33,6 +33,34 @@ package io.github.asyncio4j;
  * {@code CancelledError} out of the scope, never turned into a {@code TimeoutError}. Of nested scopes, the one
  * whose deadline passed raises; an enclosing scope with a later deadline is not marked expired.
  *
+ * <p><b>Nested scopes: whose deadline was it?</b> When an outer scope's deadline passes while an inner scope (not
+ * expired) is open, the await in progress raises the <em>outer</em> scope's {@code TimeoutError}: Java cannot
+ * route it past the inner block's {@code catch (TimeoutError e)} by type and still reach the outer one's, which
+ * must see it. The inner handler tells with {@link #expired()}, false for its own scope:
+ * <pre>{@code
+ * try (var outer = timeout(Duration.ofSeconds(2))) {
+ *     Timeout inner = timeout(Duration.ofMillis(100));
+ *     try (inner) {
+ *         await(fetch(url));
+ *     } catch (TimeoutError e) {
+ *         if (!inner.expired()) {
+ *             throw e;               // the outer deadline: not ours to handle
+ *         }
+ *         useTheCachedCopy();        // our own 100 ms passed
+ *     }
+ *     await(save());                 // not reached after the outer deadline
+ * } catch (TimeoutError e) {
+ *     // the outer deadline, whatever the inner handler did
+ * }
+ * }</pre>
+ * An inner handler cannot swallow an outer deadline: if it catches the outer's error and the block awaits again
+ * inside the inner scope, that await raises {@code CancelledError}, which unwinds the inner block; back in the
+ * outer scope's own block, the next await raises the outer's {@code TimeoutError} again (the same object), so the
+ * outer {@code catch} sees it. Only a block that then leaves the outer scope without awaiting at all goes on
+ * normally, with {@code outer.expired()} true (asyncio: the inner block sees {@code CancelledError}, which its
+ * {@code except TimeoutError} lets through, and the outer converts it on exit, which Java's {@code close()}
+ * cannot do).
+ *
  * <p>States: {@code ACTIVE -> EXPIRING} (deadline passed, error raised) {@code -> EXPIRED}, or
  * {@code ACTIVE -> EXITED}; {@link #close()} ends either. Loop-confined; belongs to the task that made it.
  */
@@ -54,6 +82,8 @@ public final class Timeout implements AutoCloseable {
     private Throwable raised;
     /** {@link #raised} reached the block (a step raised it at an await). */
     private boolean delivered;
+    /** {@link #raised} was raised while this was the innermost open scope: in its own block, not a nested one. */
+    private boolean deliveredInBlock;
 
     Timeout(Task<?> task, double when, String message, boolean cancelInside) {
         this.task = task;
@@ -114,23 +144,32 @@ public final class Timeout implements AutoCloseable {
         task.interrupt(raised);   // a real cancellation in progress wins: it stays a CancelledError
     }
 
-    /** Marks the deadline's error delivered if {@code error} is it (here or in an enclosing scope). */
+    /**
+     * Marks the deadline's error delivered if {@code error} is it (here or in an enclosing scope); called on the
+     * innermost open scope, which is then the only one whose own block it reached.
+     */
     void noteRaised(Throwable error) {
         for (Timeout s = this; s != null; s = s.enclosing) {
             if (s.raised == error) {
                 s.delivered = true;
+                s.deliveredInBlock |= s == this;
             }
         }
     }
 
     /**
      * The error of an await that suspends inside the expired scope (level-triggered): the deadline's own error if
-     * it never reached the block (another error won the race), else a {@link CancelledError}, which
-     * {@code catch (Exception)} does not swallow.
+     * it never reached the block (another error won the race), or if it reached only a nested scope's block and
+     * the await is now in this scope's own block (a handler in the nested scope caught it: the scope's own
+     * {@code catch} must still see it); else a {@link CancelledError}, which {@code catch (Exception)} does not
+     * swallow.
      */
     Throwable levelError() {
         if (!delivered) {
             delivered = true;
+            return raised;
+        }
+        if (!deliveredInBlock && task.innermostScope() == this) {
             return raised;
         }
         return new Expired(this);

@@ -47,7 +47,21 @@ public class LoopBench {
     @Setup(Level.Trial)
     public void setUp() {
         GeneratorBench.checkEngine();
+        checkCompiled(spin(1));
         loop = EventLoop.create();
+    }
+
+    /**
+     * With {@code -Dasyncio4j.coroutines=compiled}, fails unless {@code c} got compiled: a result labelled compiled
+     * must be one. (Closes {@code c}, which never ran.)
+     */
+    static void checkCompiled(Coroutine<?> c) {
+        boolean asked = "compiled".equals(System.getProperty("asyncio4j.coroutines"));
+        c.close();
+        if (asked && !c.isCompiled()) {
+            throw new IllegalStateException("-Dasyncio4j.coroutines=compiled, but the benchmark's coroutine is not "
+                    + "compiled (run with -Dasyncio4j.debug=true to see why)");
+        }
     }
 
     @TearDown(Level.Trial)

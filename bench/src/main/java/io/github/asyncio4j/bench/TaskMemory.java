@@ -25,7 +25,8 @@ import java.util.concurrent.CountDownLatch;
  *
  * KIND is {@code future} (asyncio4j tasks each at {@code await(gate)} on one shared future), {@code sleep}
  * (asyncio4j tasks each at {@code await(sleep(3600))}) or {@code virtual-thread} (JDK virtual threads each
- * parked in {@code CountDownLatch.await()} on one shared latch). Prints one JSON object. The asyncio4j kinds
+ * parked in {@code CountDownLatch.await()} on one shared latch) or {@code kotlin} (Kotlin coroutines each at
+ * {@code gate.await()} on one shared {@code CompletableDeferred}, {@link KotlinPeer}). Prints one JSON object. The asyncio4j kinds
  * honour {@code -Dasyncio4j.bench.engine}, as the JMH benchmarks do. Every task is checked to be suspended
  * when the heap is measured, and to finish afterwards. The workload is first run a few times on fewer tasks (a
  * warm-up, see {@link #WARM_UP_ROUNDS}). With {@code -Dtaskmemory.histogram=true} it also prints the
@@ -46,7 +47,7 @@ public final class TaskMemory {
 
     public static void main(String[] args) throws Exception {
         if (args.length != 2) {
-            System.err.println("usage: TaskMemory future|sleep|virtual-thread TASKS");
+            System.err.println("usage: TaskMemory future|sleep|virtual-thread|kotlin TASKS");
             System.exit(2);
         }
         String kind = args[0];
@@ -70,10 +71,18 @@ public final class TaskMemory {
                 settle();
                 yield virtualThreads(n);
             }
+            case "kotlin" -> {
+                for (int i = 0; i < WARM_UP_ROUNDS; i++) {
+                    KotlinPeer.suspendedHeap(WARM_UP_TASKS, () -> 0);
+                }
+                settle();
+                yield KotlinPeer.suspendedHeap(n, TaskMemory::usedHeapAfterGc);
+            }
             default -> throw new IllegalArgumentException(
-                    "KIND must be future, sleep or virtual-thread, got '" + kind + "'");
+                    "KIND must be future, sleep, virtual-thread or kotlin, got '" + kind + "'");
         };
-        String engine = kind.equals("virtual-thread") ? "jdk" : Engine.name();
+        String engine = kind.equals("virtual-thread") ? "jdk" : kind.equals("kotlin") ? "kotlinx"
+                : Engine.name() + ("compiled".equals(System.getProperty("asyncio4j.coroutines")) ? "+compiled" : "");
         System.out.printf(Locale.ROOT, "{\"kind\": \"%s\", \"engine\": \"%s\", \"tasks\": %d, \"heapBefore\": %d,"
                         + " \"heapAfter\": %d, \"bytesPerTask\": %.1f, \"warmUpTasks\": %d, \"gc\": \"%s\","
                         + " \"jdk\": \"%s\"}%n",

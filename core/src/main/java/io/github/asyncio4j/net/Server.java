@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * A listening server made by {@link Streams#startServer} or {@link io.github.asyncio4j.EventLoop#createServer}
@@ -215,6 +216,11 @@ public final class Server implements AutoCloseable {
         if (options.ssl() != null) {
             engine = options.ssl().createSSLEngine();
             engine.setUseClientMode(false);
+            if (!options.applicationProtocols().isEmpty()) {
+                SSLParameters parameters = engine.getSSLParameters();
+                parameters.setApplicationProtocols(options.applicationProtocols().toArray(new String[0]));
+                engine.setSSLParameters(parameters);
+            }
         }
         if (protocolFactory != null) {
             acceptedByProtocol(channel, engine);

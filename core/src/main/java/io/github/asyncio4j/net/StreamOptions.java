@@ -1,6 +1,7 @@
 package io.github.asyncio4j.net;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import javax.net.ssl.SSLContext;
 
@@ -27,7 +28,7 @@ public final class StreamOptions {
 
     private static final StreamOptions DEFAULTS =
             new StreamOptions(DEFAULT_LIMIT, null, null, true, DEFAULT_BACKLOG, DEFAULT_SSL_HANDSHAKE_TIMEOUT, true,
-                    false, DEFAULT_HAPPY_EYEBALLS_DELAY, null);
+                    false, DEFAULT_HAPPY_EYEBALLS_DELAY, null, List.of());
 
     private final int limit;
     private final SSLContext ssl;
@@ -39,10 +40,11 @@ public final class StreamOptions {
     private final boolean reusePort;
     private final Duration happyEyeballsDelay;
     private final Duration connectTimeout;
+    private final List<String> applicationProtocols;
 
     private StreamOptions(int limit, SSLContext ssl, String serverHostname, boolean checkHostname, int backlog,
                           Duration sslHandshakeTimeout, boolean tcpNoDelay, boolean reusePort,
-                          Duration happyEyeballsDelay, Duration connectTimeout) {
+                          Duration happyEyeballsDelay, Duration connectTimeout, List<String> applicationProtocols) {
         this.limit = limit;
         this.ssl = ssl;
         this.serverHostname = serverHostname;
@@ -53,6 +55,7 @@ public final class StreamOptions {
         this.reusePort = reusePort;
         this.happyEyeballsDelay = happyEyeballsDelay;
         this.connectTimeout = connectTimeout;
+        this.applicationProtocols = applicationProtocols;
     }
 
     /** Plain TCP, 64 KiB reader limit, backlog 100, TCP_NODELAY on, 60 s TLS handshake timeout. */
@@ -101,25 +104,29 @@ public final class StreamOptions {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout,
+                applicationProtocols);
     }
 
     /** @param ssl the TLS context; null for plain TCP */
     public StreamOptions withSsl(SSLContext ssl) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout,
+                applicationProtocols);
     }
 
     /** @param serverHostname the name to verify and send as SNI (clients only); null means the host */
     public StreamOptions withServerHostname(String serverHostname) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout,
+                applicationProtocols);
     }
 
     /** @param checkHostname false turns off hostname verification (the certificate chain is still checked) */
     public StreamOptions withCheckHostname(boolean checkHostname) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout,
+                applicationProtocols);
     }
 
     /** @param backlog the listen backlog of a server, positive */
@@ -128,7 +135,8 @@ public final class StreamOptions {
             throw new IllegalArgumentException("backlog must be positive: " + backlog);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout,
+                applicationProtocols);
     }
 
     /** @param timeout how long a TLS handshake may take before the connection is aborted, positive */
@@ -138,13 +146,15 @@ public final class StreamOptions {
             throw new IllegalArgumentException("the handshake timeout must be positive: " + timeout);
         }
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, timeout, tcpNoDelay,
-                reusePort, happyEyeballsDelay, connectTimeout);
+                reusePort, happyEyeballsDelay, connectTimeout,
+                applicationProtocols);
     }
 
     /** @param tcpNoDelay whether to disable Nagle's algorithm on connections (on by default, as in asyncio) */
     public StreamOptions withTcpNoDelay(boolean tcpNoDelay) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout,
+                applicationProtocols);
     }
 
     /** Whether a server's listening sockets are bound with {@code SO_REUSEPORT} (off by default). */
@@ -160,7 +170,8 @@ public final class StreamOptions {
      */
     public StreamOptions withReusePort(boolean reusePort) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout);
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout,
+                applicationProtocols);
     }
 
     /** How long a connection attempt may be pending before the next address is tried as well (Happy Eyeballs). */
@@ -179,7 +190,8 @@ public final class StreamOptions {
      */
     public StreamOptions withHappyEyeballsDelay(Duration delay) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
-                tcpNoDelay, reusePort, positive(delay, "the Happy Eyeballs delay"), connectTimeout);
+                tcpNoDelay, reusePort, positive(delay, "the Happy Eyeballs delay"), connectTimeout,
+                applicationProtocols);
     }
 
     /**
@@ -189,7 +201,28 @@ public final class StreamOptions {
     public StreamOptions withConnectTimeout(Duration timeout) {
         return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
                 tcpNoDelay, reusePort, happyEyeballsDelay,
-                timeout == null ? null : positive(timeout, "the connect timeout"));
+                timeout == null ? null : positive(timeout, "the connect timeout"), applicationProtocols);
+    }
+
+    /** The ALPN protocols offered (client) or accepted (server) in order of preference; empty: no ALPN. */
+    public List<String> applicationProtocols() {
+        return applicationProtocols;
+    }
+
+    /**
+     * @param protocols the ALPN protocol names (RFC 7301), most preferred first, e.g. {@code "h2", "http/1.1"}:
+     *                  a TLS client offers them, a TLS server picks the first of its list the client offers; none
+     *                  (the default) sends no ALPN extension. See {@link StreamWriter#applicationProtocol()}.
+     */
+    public StreamOptions withApplicationProtocols(String... protocols) {
+        List<String> list = List.of(protocols);
+        for (String p : list) {
+            if (p.isEmpty() || p.length() > 255) {
+                throw new IllegalArgumentException("an ALPN protocol name has 1 to 255 characters: \"" + p + "\"");
+            }
+        }
+        return new StreamOptions(limit, ssl, serverHostname, checkHostname, backlog, sslHandshakeTimeout,
+                tcpNoDelay, reusePort, happyEyeballsDelay, connectTimeout, list);
     }
 
     private static Duration positive(Duration d, String what) {
@@ -204,7 +237,8 @@ public final class StreamOptions {
     public String toString() {
         return "StreamOptions[limit=" + limit + ", ssl=" + (ssl != null) + ", serverHostname=" + serverHostname
                 + ", checkHostname=" + checkHostname + ", backlog=" + backlog + ", sslHandshakeTimeout="
-                + sslHandshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + ", reusePort=" + reusePort + ", happyEyeballsDelay=" + happyEyeballsDelay
-                + ", connectTimeout=" + connectTimeout + "]";
+                + sslHandshakeTimeout + ", tcpNoDelay=" + tcpNoDelay + ", reusePort=" + reusePort
+                + ", happyEyeballsDelay=" + happyEyeballsDelay
+                + ", connectTimeout=" + connectTimeout + ", applicationProtocols=" + applicationProtocols + "]";
     }
 }

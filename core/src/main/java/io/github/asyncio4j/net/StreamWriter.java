@@ -272,6 +272,14 @@ public final class StreamWriter implements AutoCloseable {
         return transport.sslSession();
     }
 
+    /**
+     * The protocol TLS ALPN chose ({@code "h2"}, {@code "http/1.1"}), or null on a plain connection or when the
+     * peers agreed on none (see {@link StreamOptions#withApplicationProtocols}).
+     */
+    public String applicationProtocol() {
+        return transport.applicationProtocol();
+    }
+
     @Override
     public String toString() {
         return "<StreamWriter " + transport + " reader=" + reader + ">";

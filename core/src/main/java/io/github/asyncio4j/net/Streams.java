@@ -141,6 +141,9 @@ public final class Streams {
         if (!name.isEmpty() && !Resolver.isLiteral(name)) {
             parameters.setServerNames(List.of(new SNIHostName(name)));
         }
+        if (!options.applicationProtocols().isEmpty()) {
+            parameters.setApplicationProtocols(options.applicationProtocols().toArray(new String[0]));
+        }
         engine.setSSLParameters(parameters);
         return engine;
     }

@@ -503,6 +503,12 @@ final class TlsTransport implements Transport, Protocol {
     }
 
     @Override
+    public String applicationProtocol() {
+        String p = handshakeDone ? engine.getApplicationProtocol() : null;
+        return p == null || p.isEmpty() ? null : p;
+    }
+
+    @Override
     public String toString() {
         return "<TlsTransport " + net + (handshakeDone ? "" : " handshaking") + ">";
     }

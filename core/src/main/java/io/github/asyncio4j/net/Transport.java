@@ -76,6 +76,11 @@ public interface Transport {
     /** The TLS session once the handshake is done, or null on a plain connection. */
     SSLSession sslSession();
 
+    /** The protocol chosen by TLS ALPN once the handshake is done (e.g. {@code "h2"}), or null if none was. */
+    default String applicationProtocol() {
+        return null;
+    }
+
     /**
      * asyncio's {@code get_extra_info(name)}: {@code "peername"} ({@link #peerAddress()}), {@code "sockname"}
      * ({@link #localAddress()}), {@code "ssl_object"} or {@code "sslsession"} ({@link #sslSession()}); null for

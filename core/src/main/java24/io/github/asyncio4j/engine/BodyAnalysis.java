@@ -63,6 +63,7 @@ import java.util.Map;
 final class BodyAnalysis {
     static final ClassDesc YIELDER = ClassDesc.of("io.github.asyncio4j.Yielder");
     static final ClassDesc GENERATOR = ClassDesc.of("io.github.asyncio4j.Generator");
+    private static final String PACKAGE = "io/github/asyncio4j/";
 
     /** What sits in a local or an operand-stack word, as the verifier sees it. */
     enum Kind { TOP, INT, FLOAT, LONG, DOUBLE, HIGH, NULL, REF, UNINIT, YIELDER }
@@ -99,8 +100,14 @@ final class BodyAnalysis {
         }
     }
 
-    /** A suspension point: {@code yield} or {@code yieldFrom}, the n-th instruction, and what is live across it. */
-    record Site(int state, boolean yieldFrom, int instruction, Type[] locals, List<Type> stack, int line) {
+    /** What a suspension point is: a generator's {@code yield} or {@code yieldFrom}, a coroutine's {@code await}. */
+    enum SiteKind { YIELD, YIELD_FROM, AWAIT }
+
+    /** A suspension point: its kind, the n-th instruction, and what is live across it. */
+    record Site(int state, SiteKind kind, int instruction, Type[] locals, List<Type> stack, int line) {
+        boolean yieldFrom() {
+            return kind == SiteKind.YIELD_FROM;
+        }
     }
 
     /** Calls whose answer depends on the calling class, which the generated class would change. */
@@ -108,7 +115,14 @@ final class BodyAnalysis {
             "java/lang/invoke/MethodHandles.lookup", "java/lang/StackWalker.getCallerClass");
 
     final List<Site> sites = new ArrayList<>();
+    /** -1 for a coroutine body, which has no Yielder. */
     final int yielderSlot;
+    /**
+     * A coroutine body's first call that might reach an {@code await} in a method it calls (anything but the
+     * calls known not to, {@link #mayAwait}), or null: then its steps need no continuation to run in.
+     */
+    String unsafeCall;
+    private final boolean coroutine;
     /** Every local slot some instruction writes (a wide store writes two). */
     final java.util.Set<Integer> written = new java.util.HashSet<>();
 
@@ -127,7 +141,8 @@ final class BodyAnalysis {
      * Analyses {@code code}, whose parameters ({@code this} first unless {@code isStatic}) have the types of
      * {@code descriptor} and whose last parameter is the Yielder.
      */
-    BodyAnalysis(CodeModel code, MethodTypeDesc descriptor, ClassDesc owner, boolean isStatic) {
+    BodyAnalysis(CodeModel code, MethodTypeDesc descriptor, ClassDesc owner, boolean isStatic, boolean coroutine) {
+        this.coroutine = coroutine;
         code.findAttribute(Attributes.stackMapTable()).ifPresent(
                 (StackMapTableAttribute t) -> t.entries().forEach(f -> frames.put(f.target(), f)));
         locals = new Type[(code instanceof java.lang.classfile.attribute.CodeAttribute ca ? ca.maxLocals() : 65536) + 2];
@@ -136,15 +151,19 @@ final class BodyAnalysis {
         if (!isStatic) {
             locals[slot++] = Type.ref(owner);
         }
-        int last = descriptor.parameterCount() - 1;
-        if (last < 0 || !descriptor.parameterType(last).equals(YIELDER)) {
+        int last = descriptor.parameterCount() - (coroutine ? 0 : 1);
+        if (!coroutine && (last < 0 || !descriptor.parameterType(last).equals(YIELDER))) {
             throw new IllegalArgumentException("the body's last parameter is not a Yielder");
         }
         for (int i = 0; i < last; i++) {
             slot = setLocal(slot, ofDesc(descriptor.parameterType(i)));
         }
-        yielderSlot = slot;
-        locals[slot] = Type.THE_YIELDER;
+        if (coroutine) {
+            yielderSlot = -1;
+        } else {
+            yielderSlot = slot;
+            locals[slot] = Type.THE_YIELDER;
+        }
         int line = -1;
         int index = 0;
         for (CodeElement e : code) {
@@ -211,7 +230,7 @@ final class BodyAnalysis {
         for (StackMapFrameInfo.VerificationTypeInfo v : f.locals()) {
             slot = setLocal(slot, ofFrame(v));
         }
-        if (locals[yielderSlot].kind == Kind.REF) {
+        if (yielderSlot >= 0 && locals[yielderSlot].kind == Kind.REF) {
             locals[yielderSlot] = Type.THE_YIELDER;
         }
         stack.clear();
@@ -407,6 +426,9 @@ final class BodyAnalysis {
             }
             case InvokeInstruction i -> invoke(i, index, line);
             case InvokeDynamicInstruction d -> {
+                if (coroutine && !isLambda(d) && !isStringConcat(d)) {
+                    noteUnsafe("invokedynamic " + d.name().stringValue());
+                }
                 if (isSerializableLambda(d)) {
                     // Its capturing class would be the generated hidden class, which cannot be named when the
                     // lambda is serialized: the lambda would behave differently, so the body is not compiled.
@@ -440,6 +462,74 @@ final class BodyAnalysis {
             case DiscontinuedInstruction d -> throw new IllegalArgumentException("the body uses jsr/ret");
             default -> throw new IllegalArgumentException("unexpected instruction " + op);
         }
+    }
+
+    private static boolean isLambda(InvokeDynamicInstruction d) {
+        return d.bootstrapMethod().owner().equals(ClassDesc.of("java.lang.invoke.LambdaMetafactory"));
+    }
+
+    private static boolean isStringConcat(InvokeDynamicInstruction d) {
+        return d.bootstrapMethod().owner().equals(ClassDesc.of("java.lang.invoke.StringConcatFactory"));
+    }
+
+    private void noteUnsafe(String call) {
+        if (unsafeCall == null) {
+            unsafeCall = call;
+        }
+    }
+
+    /** True when {@code owner.name} is an {@code await} the compiler turns into a suspension point. */
+    private static boolean isAwait(Opcode op, String owner, String name, MethodTypeDesc type) {
+        if (!name.equals("await")) {
+            return false;
+        }
+        return switch (op) {
+            case INVOKESTATIC -> owner.equals(PACKAGE + "Async") && type.parameterCount() == 1
+                    && type.parameterType(0).equals(ClassDesc.of("io.github.asyncio4j.Awaitable"));
+            case INVOKEINTERFACE -> owner.equals(PACKAGE + "Awaitable") && type.parameterCount() == 0;
+            case INVOKEVIRTUAL -> (owner.equals(PACKAGE + "Future") || owner.equals(PACKAGE + "Task")
+                    || owner.equals(PACKAGE + "Coroutine")) && type.parameterCount() == 0;
+            default -> false;
+        };
+    }
+
+    /** JDK classes whose methods call no code of the caller's (given only values of the types below). */
+    private static final java.util.Set<String> LEAF_CLASSES = java.util.Set.of(
+            "java/lang/Math", "java/lang/StrictMath", "java/lang/Integer", "java/lang/Long", "java/lang/Double",
+            "java/lang/Float", "java/lang/Boolean", "java/lang/Short", "java/lang/Byte", "java/lang/Character",
+            "java/lang/String", "java/lang/Object", "java/lang/System", "java/util/Objects",
+            "java/lang/IllegalStateException", "java/lang/IllegalArgumentException", "java/lang/RuntimeException",
+            "java/lang/Exception", "java/lang/Error", "java/lang/AssertionError",
+            "java/util/concurrent/atomic/AtomicInteger", "java/util/concurrent/atomic/AtomicLong");
+
+    /** asyncio4j's methods that never await (they make or schedule work, or read a state). */
+    private static final java.util.Set<String> NEVER_AWAIT = java.util.Set.of(
+            "Async.sleep", "Async.createTask", "Async.getRunningLoop", "Async.ensureFuture", "Async.gather",
+            "Async.currentTask", "Coroutine.of", "Future.isDone", "Future.result", "Future.cancel",
+            "Future.setResult", "Future.setException", "Future.isCancelled", "Future.exception", "Task.isDone",
+            "Task.result", "Task.cancel", "Task.isCancelled", "Task.exception", "Task.getName",
+            "EventLoop.time", "EventLoop.createFuture", "EventLoop.createTask", "EventLoop.callSoon",
+            "EventLoop.getDebug");
+
+    /**
+     * True when the call may reach an {@code await} (so the coroutine's steps run in a continuation): anything
+     * but a method of a leaf JDK class given primitives and strings (none calls back), or an asyncio4j method
+     * that never awaits. Conservative: {@code toString} of a user object passed to {@code String.valueOf} is not
+     * followed, an {@code Object} argument makes the call unsafe.
+     */
+    private static boolean mayAwait(String owner, String name, MethodTypeDesc type) {
+        if (owner.startsWith(PACKAGE) && owner.indexOf('/', PACKAGE.length()) < 0) {
+            return !NEVER_AWAIT.contains(owner.substring(PACKAGE.length()) + "." + name);
+        }
+        if (!LEAF_CLASSES.contains(owner)) {
+            return true;
+        }
+        for (ClassDesc p : type.parameterList()) {
+            if (!p.isPrimitive() && !p.equals(ConstantDescs.CD_String) && !p.descriptorString().startsWith("[")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isSerializableLambda(InvokeDynamicInstruction d) {
@@ -504,6 +594,18 @@ final class BodyAnalysis {
 
     private void invoke(InvokeInstruction i, int index, int line) {
         MethodTypeDesc type = i.typeSymbol();
+        if (coroutine) {
+            String owner = i.owner().asInternalName();
+            String name = i.name().stringValue();
+            if (isAwait(op(i), owner, name, type)) {
+                pop("awaited");
+                suspensionPoint(SiteKind.AWAIT, index, line);
+                return;
+            }
+            if (mayAwait(owner, name, type)) {
+                noteUnsafe(owner.replace('/', '.') + "." + name);
+            }
+        }
         boolean yieldCall = i.owner().asSymbol().equals(YIELDER)
                 && (i.name().equalsString("yield") || i.name().equalsString("yieldFrom"));
         if (yieldCall) {
@@ -514,21 +616,7 @@ final class BodyAnalysis {
             }
             pop("yielded");
             word();
-            List<Type> below = List.copyOf(stack);
-            for (Type t : below) {
-                if (t.kind == Kind.UNINIT) {
-                    throw new IllegalArgumentException("a yield inside the arguments of a constructor call "
-                            + "(an object under construction is on the stack)");
-                }
-            }
-            Type[] live = locals.clone();
-            for (Type t : live) {
-                if (t.kind == Kind.UNINIT) {
-                    throw new IllegalArgumentException("a yield while an object is under construction");
-                }
-            }
-            sites.add(new Site(sites.size() + 1, i.name().equalsString("yieldFrom"), index, live, below, line));
-            push(Type.ref(ConstantDescs.CD_Object));
+            suspensionPoint(i.name().equalsString("yieldFrom") ? SiteKind.YIELD_FROM : SiteKind.YIELD, index, line);
             return;
         }
         String callee = "passed to " + i.owner().asInternalName().replace('/', '.') + "." + i.name().stringValue();
@@ -550,6 +638,25 @@ final class BodyAnalysis {
             }
         }
         push(ofDesc(type.returnType()));
+    }
+
+    /** Records a suspension point with what is live across it (its operands already popped); pushes its value. */
+    private void suspensionPoint(SiteKind kind, int index, int line) {
+        List<Type> below = List.copyOf(stack);
+        for (Type t : below) {
+            if (t.kind == Kind.UNINIT) {
+                throw new IllegalArgumentException("a suspension inside the arguments of a constructor call "
+                        + "(an object under construction is on the stack)");
+            }
+        }
+        Type[] live = locals.clone();
+        for (Type t : live) {
+            if (t.kind == Kind.UNINIT) {
+                throw new IllegalArgumentException("a suspension while an object is under construction");
+            }
+        }
+        sites.add(new Site(sites.size() + 1, kind, index, live, below, line));
+        push(Type.ref(ConstantDescs.CD_Object));
     }
 
     private static Opcode op(Instruction i) {

@@ -65,28 +65,39 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
         }
         String where = implClass.getName() + "." + lambda.getImplMethodName();
         try {
-            Compilation c = compile(implClass, lambda);
+            Compilation c = compile(implClass, new Target(lambda.getImplMethodName(),
+                    lambda.getImplMethodSignature(), lambda.getImplMethodKind(), lambda.getCapturedArgCount()), false);
             return new Factory(c, writeReplace, lambda.getCapturedArgCount(), where);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
     }
 
-    /** A defined machine class: its constructor {@code (Object[] captured, StackTraceElement[] sites)}. */
-    record Compilation(MethodHandle constructor, StackTraceElement[] sites, byte[] bytes) {
+    /**
+     * A defined machine class: its constructor {@code (Object[] captured, StackTraceElement[] sites)}; for a
+     * coroutine, {@code bare} says that no method its body calls can await (see {@link BodyAnalysis#unsafeCall}).
+     */
+    record Compilation(MethodHandle constructor, StackTraceElement[] sites, byte[] bytes, boolean bare) {
     }
 
-    /** Compiles the implementation method of {@code lambda}, which lives in {@code implClass}. */
-    static Compilation compile(Class<?> implClass, SerializedLambda lambda) {
+    /** A lambda's implementation method: its name, descriptor, method-handle kind, and captured value count. */
+    record Target(String name, String descriptor, int kind, int captured) {
+    }
+
+    /**
+     * Compiles {@code target}, a method of {@code implClass}: a generator body (its last parameter the Yielder)
+     * or, when {@code coroutine}, a coroutine body (every parameter a captured value, awaits its suspensions).
+     */
+    static Compilation compile(Class<?> implClass, Target target, boolean coroutine) {
         ClassModel model = ClassFile.of().parse(classBytes(implClass));
         MethodModel method = model.methods().stream()
-                .filter(m -> m.methodName().equalsString(lambda.getImplMethodName())
-                        && m.methodType().equalsString(lambda.getImplMethodSignature()))
+                .filter(m -> m.methodName().equalsString(target.name())
+                        && m.methodType().equalsString(target.descriptor()))
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the method is not in the class file "
                         + "(was the class transformed at load time?)"));
         boolean isStatic = method.flags().has(AccessFlag.STATIC);
-        int kind = lambda.getImplMethodKind();
+        int kind = target.kind();
         if (!(isStatic && kind == MethodHandleInfo.REF_invokeStatic)
                 && !(!isStatic && method.flags().has(AccessFlag.PRIVATE) && kind != MethodHandleInfo.REF_newInvokeSpecial)) {
             throw new IllegalArgumentException("a reference to a constructor or to an overridable method");
@@ -95,13 +106,13 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
             throw new IllegalArgumentException("the method is synchronized");
         }
         int params = method.methodTypeSymbol().parameterCount() + (isStatic ? 0 : 1);
-        if (params != lambda.getCapturedArgCount() + 1) {
-            throw new IllegalArgumentException("the lambda adapts its arguments (" + lambda.getCapturedArgCount()
+        if (params != target.captured() + (coroutine ? 0 : 1)) {
+            throw new IllegalArgumentException("the lambda adapts its arguments (" + target.captured()
                     + " captured for " + params + " parameters)");
         }
         var code = method.code().orElseThrow(() -> new IllegalArgumentException("the method has no code"));
         BodyAnalysis analysis = new BodyAnalysis(code, method.methodTypeSymbol(), model.thisClass().asSymbol(),
-                isStatic);
+                isStatic, coroutine);
         StateMachineWriter writer = new StateMachineWriter(model, method, isStatic, analysis);
         MethodHandles.Lookup host;
         try {
@@ -125,13 +136,16 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
                             MethodType.methodType(void.class, Object[].class, StackTraceElement[].class))
                     .asType(MethodType.methodType(GeneratorStateMachine.class, Object[].class,
                             StackTraceElement[].class));
-            return new Compilation(ctor, writer.sites(implClass), bytes);
+            if (coroutine) {
+                CoroutineCompiler.generated(machine.lookupClass(), bytes);
+            }
+            return new Compilation(ctor, writer.sites(implClass), bytes, analysis.unsafeCall == null);
         } catch (IllegalAccessException | NoSuchMethodException | LinkageError | RuntimeException e) {
             throw new IllegalArgumentException("the generated class was rejected (" + e + ")", e);
         }
     }
 
-    private static byte[] classBytes(Class<?> c) {
+    static byte[] classBytes(Class<?> c) {
         String resource = "/" + c.getName().replace('.', '/') + ".class";
         try (InputStream in = c.getResourceAsStream(resource)) {
             if (in == null) {

@@ -70,13 +70,15 @@ final class StateMachineWriter {
         this.method = method;
         this.analysis = analysis;
         this.liveness = new Liveness(method.code().orElseThrow());
-        this.self = ClassDesc.of(model.thisClass().asInternalName().replace('/', '.') + "$$Generator");
+        boolean coroutine = analysis.yielderSlot < 0;
+        this.self = ClassDesc.of(model.thisClass().asInternalName().replace('/', '.')
+                + (coroutine ? "$$Coroutine" : "$$Generator"));
         MethodTypeDesc type = method.methodTypeSymbol();
         int slot = 0;
         if (!isStatic) {
             params.put(slot++, Type.ref(model.thisClass().asSymbol()));
         }
-        for (int i = 0; i < type.parameterCount() - 1; i++) {
+        for (int i = 0; i < type.parameterCount() - (coroutine ? 0 : 1); i++) {
             Type t = BodyAnalysis.ofDesc(type.parameterType(i));
             params.put(slot, t);
             slot += t.wide() ? 2 : 1;
@@ -300,8 +302,31 @@ final class StateMachineWriter {
         }
     }
 
+    /**
+     * A {@code yield}; a {@code yieldFrom} (the delegate on the stack, the Yielder below it: its first step is the
+     * resume point's, entered with nothing sent); an {@code await} (the awaitable on the stack: its first step is
+     * {@code beginAwait}, spilling only if it suspends). The last two keep stepping the delegate at the resume point
+     * until it ends.
+     */
     private void suspensionPoint(CodeBuilder b, Site s, Label reload, Label resume) {
-        if (s.yieldFrom()) {
+        if (s.kind() == BodyAnalysis.SiteKind.AWAIT) {
+            // beginAwait(x) gives the end marker when x is done already (no spill), else the first trap.
+            MethodTypeDesc step = MethodTypeDesc.of(ConstantDescs.CD_Object, ConstantDescs.CD_Object,
+                    ConstantDescs.CD_Throwable);
+            MethodTypeDesc isEnd = MethodTypeDesc.of(ConstantDescs.CD_boolean, ConstantDescs.CD_Object);
+            Label done = b.newLabel();
+            b.aload(0).swap().invokevirtual(self, "beginAwait",
+                    MethodTypeDesc.of(ConstantDescs.CD_Object, ConstantDescs.CD_Object));
+            b.dup().invokestatic(MACHINE, "isEnd", isEnd).ifne(done);
+            b.astore(1);
+            spill(b, s);
+            b.aload(1).areturn();
+            b.labelBinding(resume);
+            b.aload(0).aload(1).aload(2).invokevirtual(self, "stepAwait", step);
+            b.dup().invokestatic(MACHINE, "isEnd", isEnd).ifne(done).areturn();
+            b.labelBinding(done);
+            b.pop().aload(0).invokevirtual(self, "awaitResult", MethodTypeDesc.of(ConstantDescs.CD_Object));
+        } else if (s.yieldFrom()) {
             b.aload(0).swap().invokevirtual(self, "beginYieldFrom",
                     MethodTypeDesc.of(ConstantDescs.CD_void, CD_GENERATOR));
             b.pop();

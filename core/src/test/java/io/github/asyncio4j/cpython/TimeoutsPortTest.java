@@ -290,8 +290,9 @@ class TimeoutsPortTest {
 
     /**
      * The outer deadline passes while the inner block computes. Python: the inner {@code assertRaises(TimeoutError)}
-     * lets the CancelledError through and the outer converts it. Java cannot tell one scope's TimeoutError from
-     * another's by type: the inner catch sees it, and {@code expired()} says whose it is.
+     * lets the CancelledError through and the outer converts it. Java cannot route the outer's TimeoutError past
+     * the inner catch by type and still reach the outer's: the inner catch sees it, and {@code expired()} says
+     * whose it is (the rule, case by case: {@code NestedTimeoutsTest}).
      */
     @Test
     void test_nested_timeouts_concurrent() throws Exception {

@@ -78,6 +78,42 @@ class TlsTest {
     }
 
     @Test
+    void alpnPicksTheServersFirstProtocolTheClientOffers() {
+        run(() -> {
+            List<String> seenByServer = new ArrayList<>();
+            ConnectionHandler handler = (r, w) -> Coroutine.of(() -> {
+                seenByServer.add(w.applicationProtocol());
+                w.close();
+                return null;
+            });
+            StreamOptions server = StreamOptions.defaults().withSsl(serverCtx)
+                    .withApplicationProtocols("h2", "http/1.1");
+            try (Server s = await(Streams.startServer(handler, HOST, 0, server))) {
+                StreamOptions client = StreamOptions.defaults().withSsl(clientCtx).withServerHostname("localhost");
+                Connection h2 = await(Streams.openConnection(HOST, s.port(),
+                        client.withApplicationProtocols("http/1.1", "h2")));
+                assertThat(h2.writer().applicationProtocol()).isEqualTo("h2");
+                Connection h1 = await(Streams.openConnection(HOST, s.port(),
+                        client.withApplicationProtocols("http/1.1")));
+                assertThat(h1.writer().applicationProtocol()).isEqualTo("http/1.1");
+                Connection none = await(Streams.openConnection(HOST, s.port(), client));
+                assertThat(none.writer().applicationProtocol()).isNull();
+                Connection plain = await(Streams.openConnection(HOST, s.port()));
+                assertThat(plain.writer().applicationProtocol()).isNull();
+                for (Connection c : List.of(h2, h1, none, plain)) {
+                    c.writer().abort();
+                }
+                s.close();
+                await(s.waitClosed());
+                assertThat(seenByServer).containsExactly("h2", "http/1.1", null);
+            }
+            assertThatThrownBy(() -> StreamOptions.defaults().withApplicationProtocols(""))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ALPN");
+            return null;
+        });
+    }
+
+    @Test
     void closeNotifyFromTheServerIsEofForTheClient() {
         run(() -> {
             ConnectionHandler bye = (r, w) -> Coroutine.of(() -> {

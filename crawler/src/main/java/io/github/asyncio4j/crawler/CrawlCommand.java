@@ -49,8 +49,8 @@ public final class CrawlCommand implements Callable<Integer> {
                     int.class, (c, v) -> c.maxTasks = v),
             new Opt<>("--max-redirect", "N", "10", "redirects followed from one URL (${DEFAULT-VALUE})",
                     int.class, (c, v) -> c.maxRedirect = v),
-            new Opt<>("--max-tries", "N", "4", "attempts per URL when fetching fails (${DEFAULT-VALUE})",
-                    int.class, (c, v) -> c.maxTries = v),
+            new Opt<>("--max-tries", "N", "4", "attempts per URL when fetching fails or is answered 408, 429, 500, "
+                    + "502, 503 or 504 (${DEFAULT-VALUE})", int.class, (c, v) -> c.maxTries = v),
             new Opt<>("--exclude", "REGEX", null, "do not fetch URLs that match",
                     Pattern.class, (c, v) -> c.exclude = v),
             Opt.flag("--strict", "a host must equal a root's host (the default)", (c, v) -> c.strict = v),
@@ -66,6 +66,10 @@ public final class CrawlCommand implements Callable<Integer> {
                     Integer.class, (c, v) -> c.maxDepth = v),
             new Opt<>("--delay", "SECONDS", "0", "between requests to one host at least (and at least robots.txt's "
                     + "Crawl-delay) (${DEFAULT-VALUE})", double.class, (c, v) -> c.delay = v),
+            new Opt<>("--max-retry-after", "SECONDS", "120", "the longest Retry-After honoured by pausing the host; a "
+                    + "longer one fails the URL (${DEFAULT-VALUE})", double.class, (c, v) -> c.maxRetryAfter = v),
+            Opt.flag("--auto-throttle", "adapt each host's concurrency and delay to its response times and to "
+                    + "429/503 answers (within --per-host and --delay)", (c, v) -> c.autoThrottle = v),
             Opt.flag("--sitemaps", "also start from the sitemaps named in the roots' robots.txt",
                     (c, v) -> c.sitemaps = v),
             new Opt<>("--workers", "N", null, "threads extracting links (default: the number of cores)",
@@ -123,6 +127,8 @@ public final class CrawlCommand implements Callable<Integer> {
     long maxBody;
     Integer maxDepth;
     double delay;
+    double maxRetryAfter;
+    boolean autoThrottle;
     boolean sitemaps;
     Integer workers;
     boolean ignoreRobots;
@@ -258,6 +264,10 @@ public final class CrawlCommand implements Callable<Integer> {
         if (!(delay >= 0) || Double.isInfinite(delay)) {
             throw new IllegalArgumentException("--delay must be a number of seconds, 0 or more, not " + delay);
         }
+        if (!(maxRetryAfter >= 0) || Double.isInfinite(maxRetryAfter)) {
+            throw new IllegalArgumentException("--max-retry-after must be a number of seconds, 0 or more, not "
+                    + maxRetryAfter);
+        }
         CrawlScope.Kind scopeKind = checkBroadOptions();
         OutputFile.check("--json", json);     // before the first request: a report is never lost at the end
         OutputFile.check("--html", html);
@@ -307,6 +317,7 @@ public final class CrawlCommand implements Callable<Integer> {
                         .obeyRobots(!ignoreRobots).userAgent(userAgent)
                         .timeout(Duration.ofNanos((long) (timeout * 1e9)))
                         .delay(Duration.ofNanos((long) (delay * 1e9))).sitemaps(sitemaps)
+                        .maxRetryAfter(Duration.ofNanos((long) (maxRetryAfter * 1e9))).autoThrottle(autoThrottle)
                         .scope(scopeKind).seeds(seeds).recrawl(recrawl);
                 if (maxPages != null) {
                     b.maxPages(maxPages);
@@ -369,7 +380,7 @@ public final class CrawlCommand implements Callable<Integer> {
         if (frontier != null) {
             return RedisState.connect(RedisAddress.parse(frontier), crawlId, config, lease);
         }
-        return new MemoryState();
+        return new MemoryState(config);
     }
 
     private Coroutine<Integer> serve() {

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  *                    {@code seeds} is set
  * @param maxTasks    worker coroutines
  * @param maxRedirect redirects followed from one URL
- * @param maxTries    attempts per URL when fetching fails (HTTP error statuses are responses, not failures)
+ * @param maxTries    attempts per URL when fetching fails or is answered 408, 429, 500, 502, 503 or 504 (retried
+ *                    with backoff and jitter; after the last, the answer is the page's status)
  * @param exclude     URLs matching it (anywhere, {@code find()}) are not fetched; null for none
  * @param strict      true: a host must equal a root's host; false: a leading {@code www.} is ignored on both
  * @param maxPages    URLs admitted at most (roots included); later ones are excluded by rule {@code max-pages}
@@ -29,6 +30,10 @@ import java.util.regex.Pattern;
  *                    {@code Crawl-delay} when robots.txt is obeyed); zero for none
  * @param sitemaps    also start from the sitemaps the roots' robots.txt files name
  * @param workers     threads that extract links from pages (the network stays on the crawl's loop)
+ * @param maxRetryAfter the longest {@code Retry-After} honoured (the host is paused that long); a longer one
+ *                    fails the URL with that reason
+ * @param autoThrottle adapt each host's requests in flight and delay to its response times and to 429/503
+ *                    answers, within {@code perHost} and {@code delay}
  * @param scope       which links are followed: to a root's host, a root's registrable domain, or any
  * @param maxPagesPerHost URLs admitted per host at most; later ones are excluded by rule {@code max-pages-per-host}
  * @param seeds       a file of more roots, one URL a line ({@code -}: standard input), read as the crawl goes; or
@@ -40,8 +45,8 @@ import java.util.regex.Pattern;
 public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int maxTries, Pattern exclude,
                           boolean strict, long maxPages, int perHost, boolean obeyRobots, String userAgent,
                           Duration timeout, int maxDepth, Duration delay, boolean sitemaps, int workers,
-                          CrawlScope.Kind scope, long maxPagesPerHost, Path seeds, int maxConnections,
-                          boolean recrawl) {
+                          Duration maxRetryAfter, boolean autoThrottle, CrawlScope.Kind scope, long maxPagesPerHost,
+                          Path seeds, int maxConnections, boolean recrawl) {
     public static final String DEFAULT_USER_AGENT =
             "asyncio4j-crawler/0.1 (+https://github.com/asyncio4j/asyncio4j)";
 
@@ -72,6 +77,10 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         if (delay.isNegative()) {
             throw new IllegalArgumentException("delay cannot be negative: " + delay);
         }
+        Objects.requireNonNull(maxRetryAfter, "maxRetryAfter");
+        if (maxRetryAfter.isNegative()) {
+            throw new IllegalArgumentException("maxRetryAfter cannot be negative: " + maxRetryAfter);
+        }
         Objects.requireNonNull(userAgent, "userAgent");
         Objects.requireNonNull(timeout, "timeout");
         if (timeout.isNegative() || timeout.isZero()) {
@@ -92,8 +101,8 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
 
     /**
      * The chapter's defaults: 100 tasks, 10 redirects, 4 tries, strict hosts; robots.txt obeyed; 10 s timeout; no
-     * depth limit, no delay, no sitemaps; a link-extraction thread per core; host scope, no per-host limit, no
-     * seeds file, 0 connections (the default limit), no re-crawl.
+     * depth limit, no delay, no sitemaps; a link-extraction thread per core; Retry-After honoured up to 120 s; no
+     * auto-throttle; host scope, no per-host limit, no seeds file, 0 connections (the default limit), no re-crawl.
      */
     public static Builder builder(List<URI> roots) {
         return new Builder(roots);
@@ -116,6 +125,8 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         private Duration delay = Duration.ZERO;
         private boolean sitemaps;
         private int workers = Runtime.getRuntime().availableProcessors();
+        private Duration maxRetryAfter = Duration.ofSeconds(120);
+        private boolean autoThrottle;
         private CrawlScope.Kind scope = CrawlScope.Kind.HOST;
         private long maxPagesPerHost = Long.MAX_VALUE;
         private Path seeds;
@@ -140,6 +151,8 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         public Builder delay(Duration d) { delay = d; return this; }
         public Builder sitemaps(boolean s) { sitemaps = s; return this; }
         public Builder workers(int n) { workers = n; return this; }
+        public Builder maxRetryAfter(Duration d) { maxRetryAfter = d; return this; }
+        public Builder autoThrottle(boolean b) { autoThrottle = b; return this; }
         public Builder scope(CrawlScope.Kind k) { scope = k; return this; }
         public Builder maxPagesPerHost(long n) { maxPagesPerHost = n; return this; }
         /** A file of seeds, one URL a line; {@code Path.of("-")} reads standard input. */
@@ -149,8 +162,8 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
 
         public CrawlConfig build() {
             return new CrawlConfig(roots, maxTasks, maxRedirect, maxTries, exclude, strict, maxPages, perHost,
-                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers, scope, maxPagesPerHost, seeds,
-                    maxConnections, recrawl);
+                    obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers, maxRetryAfter, autoThrottle,
+                    scope, maxPagesPerHost, seeds, maxConnections, recrawl);
         }
     }
 }

@@ -6,6 +6,7 @@ public final class CrawlProgress {
     long errors;
     long redirects;
     long bytes;
+    long retries;
     int queued;
 
     /** Responses received (any status). */
@@ -16,6 +17,11 @@ public final class CrawlProgress {
     /** URLs that failed after every try. */
     public long errors() {
         return errors;
+    }
+
+    /** Tries made again (an answer such as 503, or a failed fetch, before the last try). */
+    public long retries() {
+        return retries;
     }
 
     public long redirects() {

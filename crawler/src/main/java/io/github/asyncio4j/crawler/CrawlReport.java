@@ -1,6 +1,7 @@
 package io.github.asyncio4j.crawler;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +19,53 @@ import java.util.function.Function;
  * @param seconds     wall time
  * @param interrupted true if the crawl was stopped before the queue ran dry
  * @param sitemaps    sitemap URL to what reading it gave (with {@code sitemaps}; empty otherwise)
+ * @param recovery    the retries made, by cause, the hosts paused and the hosts given up
  * @param recrawl     with {@code recrawl}: {@code changed} (a full response), {@code unchanged} (304 Not Modified:
  *                    the record kept; or a 404 or 410 again) and {@code gone} (404 or 410, not so before) to
  *                    URLs, each listed; empty otherwise
  */
 public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
                           List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps,
-                          Map<String, Long> recrawl) {
+                          Recovery recovery, Map<String, Long> recrawl) {
     /** The outcomes a re-crawl counts, in the order reports list them. */
     public static final List<String> RECRAWL_OUTCOMES = List.of("changed", "unchanged", "gone");
+
+    /**
+     * How the crawl dealt with hosts in trouble (this process's share, for a shared frontier).
+     *
+     * @param retries    cause ({@code "HTTP 503"}, {@code "timeout"}, {@code "connection failure"}, or an
+     *                   exception's class) to tries made again for it
+     * @param paused     host to the seconds its {@code Retry-After} answers paused it, in all
+     * @param givenUp    host to the reason it was given up (every URL of it failed with that reason)
+     */
+    public record Recovery(Map<String, Long> retries, Map<String, Double> paused, Map<String, String> givenUp) {
+        /** Nothing retried, paused or given up. */
+        public static final Recovery NONE = new Recovery(Map.of(), Map.of(), Map.of());
+
+        public Recovery {
+            retries = Collections.unmodifiableMap(new TreeMap<>(retries));    // sorted: a report's order
+            paused = Collections.unmodifiableMap(new TreeMap<>(paused));
+            givenUp = Collections.unmodifiableMap(new TreeMap<>(givenUp));
+        }
+
+        /** Tries made again, every cause. */
+        public long total() {
+            return retries.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /** A report of a crawl that retried nothing. */
+    public CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
+                       List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps) {
+        this(config, pages, excluded, unfinished, seconds, interrupted, sitemaps, Recovery.NONE);
+    }
+
+    /** A report of a crawl that is not a re-crawl. */
+    public CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
+                       List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps,
+                       Recovery recovery) {
+        this(config, pages, excluded, unfinished, seconds, interrupted, sitemaps, recovery, Map.of());
+    }
 
     /** Upper bounds (exclusive, in ms) of the response-time histogram's buckets; the last bucket has none. */
     static final long[] TIME_BUCKETS_MS = {10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
@@ -37,11 +76,6 @@ public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String
         this(config, pages, excluded, unfinished, seconds, interrupted, Map.of());
     }
 
-    /** A report of a crawl that is not a re-crawl. */
-    public CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
-                       List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps) {
-        this(config, pages, excluded, unfinished, seconds, interrupted, sitemaps, Map.of());
-    }
 
     public CrawlReport {
         if (!recrawl.isEmpty()) {

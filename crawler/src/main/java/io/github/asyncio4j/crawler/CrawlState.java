@@ -16,8 +16,36 @@ import java.util.Map;
  */
 public interface CrawlState extends AutoCloseable {
 
-    /** A URL to fetch, how many more redirects may be followed from it, and its depth (links from a root). */
-    record Item(URI url, int redirectsLeft, int depth) {
+    /**
+     * A URL to fetch, how many more redirects may be followed from it, its depth (links from a root), the tries
+     * made so far (a retried URL comes back with one more), and what a spider attached to it: a label (or null) and
+     * a small metadata map (empty for none). Its host ({@link #host()}) names its queue in the frontier.
+     */
+    record Item(URI url, int redirectsLeft, int depth, int tries, String label, Map<String, String> meta) {
+        public Item {
+            meta = meta == null ? Map.of() : Map.copyOf(meta);
+        }
+
+        /** A URL not tried yet, with no label or metadata. */
+        public Item(URI url, int redirectsLeft, int depth) {
+            this(url, redirectsLeft, depth, 0, null, Map.of());
+        }
+
+        /** The host (with its port, if any) whose queue and politeness this URL shares: the URL's authority. */
+        public String host() {
+            return hostOf(url);
+        }
+
+        /** This item with {@code n} tries made. */
+        public Item withTries(int n) {
+            return new Item(url, redirectsLeft, depth, n, label, meta);
+        }
+    }
+
+    /** The key of {@code url}'s host queue: its raw authority ({@code host} or {@code host:port}). */
+    static String hostOf(URI url) {
+        String a = url.getRawAuthority();
+        return a == null ? "" : a;
     }
 
     /** What {@link #add} did. */
@@ -37,34 +65,49 @@ public interface CrawlState extends AutoCloseable {
     Admission add(Item item, long maxPages);
 
     /**
-     * The next URL to handle, now in flight; waits while the frontier is empty but URLs are in flight (they may
-     * add more). Returns null when the crawl is complete: nothing waiting and nothing in flight, anywhere.
+     * The next URL to handle, now in flight: one whose host may be fetched now (a slot of its limit free, its delay
+     * passed since its last request, no pause), its start recorded. Waits while no host may be fetched but URLs
+     * wait or are in flight. Returns null when the crawl is complete: nothing waiting and nothing in flight,
+     * anywhere. A URL of a given-up host ({@link #givenUp}) is handed out at once, to be recorded as failed.
      */
     Item claim();
 
-    /** {@code item} is handled: fetched or failed, as {@code page} says. */
+    /** {@code item} is handled: fetched or failed, as {@code page} says. Its host's slot is free again. */
     void done(Item item, PageRecord page);
 
     /** {@code item} is handled: kept out after it was admitted, by {@code rule} (robots.txt). */
     void refused(Item item, String rule);
 
-    /**
-     * For a state shared by processes: waits for one of the {@code limit} request slots of host {@code authority}
-     * that all of them share, and returns what gives it back. Null (the default) when this process's own limit is
-     * the whole limit.
-     */
-    default Runnable holdHost(String authority, int limit) {
-        return null;
-    }
+    /** {@code item}, claimed, goes back to the front of its host's queue without a try (robots.txt was read). */
+    void putBack(Item item);
 
     /**
-     * For a state shared by processes: waits until a request to host {@code authority} may start, at least
-     * {@code delay} seconds after the last one any of them started, claims that start, and returns true. False
-     * (the default, without waiting) when this process's own pacing ({@link HostPacer}) is the whole pacing.
+     * {@code item} (its {@link Item#tries()} counting the one that failed) goes back to its host's queue, to be
+     * claimed no sooner than {@code delaySeconds} from now; its host's slot is free meanwhile.
      */
-    default boolean awaitHostTurn(String authority, double delay) {
-        return false;
-    }
+    void retry(Item item, double delaySeconds);
+
+    /** No request to {@code host} starts for {@code seconds} (a {@code Retry-After}); a longer pause stays. */
+    void pauseHost(String host, double seconds);
+
+    /** {@code host} is given up: its URLs are claimed at once, to fail with {@code reason}. */
+    void giveUpHost(String host, String reason);
+
+    /** Why {@code host} was given up (by this process or, for a shared state, any), or null. */
+    String givenUp(String host);
+
+    /**
+     * Sets {@code host}'s requests in flight at most ({@code 0}: no limit) and seconds between their starts, from
+     * now on (its next start is {@code delaySeconds} after its last one). Until this is called for a host, a crawl
+     * that reads robots.txt lets one request at a time go to it.
+     */
+    void hostPolicy(String host, int limit, double delaySeconds);
+
+    /**
+     * Waits until a request outside the frontier (a sitemap) may go to {@code host}, as its limit's delay and
+     * pause allow, and records it as the host's last start.
+     */
+    void awaitHostTurn(String host);
 
     /**
      * Keeps the crawl from completing while this process may still admit URLs that no fetch will bring (a seeds file

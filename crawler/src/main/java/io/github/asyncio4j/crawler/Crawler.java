@@ -17,17 +17,18 @@ import io.github.asyncio4j.Task;
 import io.github.asyncio4j.TaskGroup;
 import io.github.asyncio4j.crawler.CrawlState.Admission;
 import io.github.asyncio4j.crawler.CrawlState.Item;
-import io.github.asyncio4j.sync.Semaphore;
 import java.net.URI;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.TreeMap;
 
 /**
  * The crawler of the "500 Lines or Less" asyncio chapter: a frontier of (URL, redirects left, depth) in a
@@ -58,8 +59,14 @@ public final class Crawler {
     private SeedFile seedFile;
     private final Robots robots;
     private final CrawlState state;
-    private final Map<String, Semaphore> hostLimits = new HashMap<>();
-    private final HostPacer pacer = new HostPacer();
+    /** Origins whose robots.txt this process read and applied to their host's policy. */
+    private final Set<String> policed = new HashSet<>();
+    /** Host to its connection failures in a row (an answer from it clears the count). */
+    private final Map<String, Integer> hostFailures = new HashMap<>();
+    private final Map<String, Long> retries = new TreeMap<>();
+    private final Map<String, Double> paused = new TreeMap<>();
+    private final Map<String, String> givenUp = new TreeMap<>();
+    private final AutoThrottle throttle;
     /** Sitemap URL to what reading it gave ({@code "N URLs"}, {@code "N sitemaps"} or the error). */
     private final Map<String, String> sitemaps = new LinkedHashMap<>();
     private final CrawlProgress progress = new CrawlProgress();
@@ -71,7 +78,7 @@ public final class Crawler {
 
     /** A crawler whose state lives in memory. */
     public Crawler(CrawlConfig config, Fetcher fetcher) {
-        this(config, fetcher, new MemoryState());
+        this(config, fetcher, new MemoryState(config));
     }
 
     /** A crawler keeping its frontier, seen set and records in {@code state} (which its owner closes). */
@@ -81,6 +88,12 @@ public final class Crawler {
         this.state = state;
         this.scope = CrawlScope.forCrawl(config);
         this.robots = new Robots(fetcher, config.userAgent());
+        this.throttle = config.autoThrottle() ? new AutoThrottle(config.perHost() > 0 ? config.perHost()
+                : config.maxTasks(), seconds(config.delay())) : null;
+    }
+
+    private static double seconds(java.time.Duration d) {
+        return d.toNanos() / 1e9;
     }
 
     /** Receives a line for each bad line of the seeds file ({@code "--seeds FILE line 7: ..."}); call before crawl. */
@@ -159,6 +172,7 @@ public final class Crawler {
             }
             return new CrawlReport(config, state.pages(), state.excluded(), state.unfinished(),
                     loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps),
+                    new CrawlReport.Recovery(retries, paused, givenUp),
                     config.recrawl() ? state.recrawlOutcomes() : Map.of());
         });
     }
@@ -256,61 +270,96 @@ public final class Crawler {
         });
     }
 
+    /**
+     * One claimed URL: failed at once if its host was given up; if its origin's robots.txt is not read yet, read
+     * (the claim's request slot is robots.txt's) and the URL put back; else kept out by robots.txt or fetched.
+     */
     private void handle(Item item) {
         URI url = item.url();
-        String key = url.toString();
+        String reason = state.givenUp(item.host());
+        if (reason != null) {
+            fail(item, reason, item.tries(), 0);
+            return;
+        }
         if (config.obeyRobots()) {
-            BaseRobotRules rules = robots.rulesFor(url);
-            if (!rules.isAllowed(key)) {
+            if (!robots.isRead(url) || !policed.contains(Urls.origin(url))) {
+                rules(url);
+                state.putBack(item);
+                return;
+            }
+            if (!robots.rulesFor(url).isAllowed(url.toString())) {
                 state.refused(item, "robots");     // admitted, then kept out: done, with its rule
                 return;
             }
         }
-        Semaphore limit = config.perHost() == 0 ? null
-                : hostLimits.computeIfAbsent(url.getRawAuthority(), h -> new Semaphore(config.perHost()));
-        if (limit == null) {
-            pace(url);
-            fetch(item);
-        } else {
-            try (var held = limit.hold()) {
-                Runnable shared = state.holdHost(url.getRawAuthority(), config.perHost());
-                try {
-                    pace(url);      // once the host's slot is held: the request starts when its turn comes
-                    fetch(item);
-                } finally {
-                    if (shared != null) {
-                        shared.run();
-                    }
-                }
-            }
-        }
+        fetch(item);
     }
 
-    /** The chapter's {@code fetch()}: tries up to {@code maxTries} times, then records the page or the failure. */
-    private void fetch(Item item) {
-        URI url = item.url();
-        double start = loop.time();
-        FetchResponse response = null;
-        Exception last = null;
-        int tries = 0;
-        CrawlState.Previous previous = config.recrawl() ? state.previous(url.toString()) : null;
-        while (tries < config.maxTries()) {
-            tries++;
-            try {
-                response = previous == null ? fetcher.fetch(url)
-                        : fetcher.fetch(url, previous.etag(), previous.lastModified());
-                break;
-            } catch (CrawlWriteException e) {
-                throw e;        // the crawl's own records failed, not the page: the crawl ends
-            } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
-                last = e;
+    /**
+     * robots.txt's rules for {@code url} (read the first time), and, the first time for its origin, its host's
+     * policy: the crawl's per-host limit, and its delay or the Crawl-delay, whichever is longer.
+     */
+    private BaseRobotRules rules(URI url) {
+        BaseRobotRules rules = robots.rulesFor(url);
+        if (policed.add(Urls.origin(url))) {
+            double least = seconds(config.delay());
+            if (rules.getCrawlDelay() > 0) {
+                least = Math.max(least, rules.getCrawlDelay() / 1000.0);
+            }
+            String host = CrawlState.hostOf(url);
+            if (throttle != null) {
+                AutoThrottle.Policy p = throttle.least(host, least);
+                state.hostPolicy(host, p.limit(), p.delay());
+            } else {
+                state.hostPolicy(host, config.perHost(), least);
             }
         }
-        long ms = Math.round((loop.time() - start) * 1000);
-        if (response == null) {
-            progress.errors++;
-            state.done(item, new PageRecord(url.toString(), null, null, 0, 0, 0, null, ErrorText.of(last), ms, tries,
-                    loop.time() - started));
+        return rules;
+    }
+
+    /**
+     * The chapter's {@code fetch()}, one try: records the page, or the failure after the last try; an answer
+     * 408, 429, 500, 502, 503 or 504, or a failure, before the last try sends the URL back to its host's queue
+     * for a later try ({@link RetryPolicy}); a {@code Retry-After} pauses the whole host.
+     */
+    private void fetch(Item item) {
+        URI url = item.url();
+        String host = item.host();
+        int tries = item.tries() + 1;
+        double start = loop.time();
+        FetchResponse response;
+        CrawlState.Previous previous = config.recrawl() ? state.previous(url.toString()) : null;
+        try {
+            response = previous == null ? fetcher.fetch(url)
+                    : fetcher.fetch(url, previous.etag(), previous.lastModified());
+        } catch (CrawlWriteException e) {
+            throw e;        // the crawl's own records failed, not the page: the crawl ends
+        } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
+            failed(item, tries, e, start);
+            return;
+        }
+        double latency = loop.time() - start;
+        long ms = Math.round(latency * 1000);
+        hostFailures.remove(host);
+        if (throttle != null) {
+            AutoThrottle.Policy p = throttle.observe(host, latency, response.status());
+            if (p != null) {
+                state.hostPolicy(host, p.limit(), p.delay());
+            }
+        }
+        if (RetryPolicy.retriable(response.status()) && tries < config.maxTries()) {
+            double after = RetryPolicy.retryAfter(response.retryAfter(), System.currentTimeMillis());
+            double most = seconds(config.maxRetryAfter());
+            if (after > most) {
+                fail(item, "Retry-After " + TextReport.fixed(after, 0) + " s (status " + response.status()
+                        + ") is over --max-retry-after " + TextReport.fixed(most, 0) + " s", tries, ms);
+                return;
+            }
+            if (after >= 0) {
+                state.pauseHost(host, after);
+                paused.merge(host, after, Double::sum);
+            }
+            retry(item, tries, after >= 0 ? after : RetryPolicy.backoff(tries), RetryPolicy.cause(response.status()));
             return;
         }
         if (previous != null && recrawled(item, previous, response, ms, tries)) {
@@ -356,6 +405,36 @@ public final class Crawler {
                 response.body().length, links, newLinks, redirectTo, null, ms, tries, loop.time() - started));
     }
 
+    /** Try {@code tries} of {@code item} threw {@code e}: a retry, the host given up, or the URL failed. */
+    private void failed(Item item, int tries, Exception e, double start) {
+        long ms = Math.round((loop.time() - start) * 1000);
+        String host = item.host();
+        if (RetryPolicy.isConnectionFailure(e)) {
+            int inARow = hostFailures.merge(host, 1, Integer::sum);
+            if (inARow >= RetryPolicy.GIVE_UP_AFTER) {
+                String reason = state.givenUp(host);
+                if (reason == null) {
+                    reason = "host given up after " + inARow + " connection failures in a row: " + ErrorText.of(e);
+                    state.giveUpHost(host, reason);
+                }
+                givenUp.putIfAbsent(host, reason);
+                fail(item, reason, tries, ms);
+                return;
+            }
+        }
+        if (tries < config.maxTries()) {
+            retry(item, tries, RetryPolicy.backoff(tries), RetryPolicy.cause(e));
+        } else {
+            fail(item, ErrorText.of(e), tries, ms);
+        }
+    }
+
+    private void retry(Item item, int tries, double after, String cause) {
+        retries.merge(cause, 1L, Long::sum);
+        progress.retries++;
+        state.retry(item.withTries(tries), after);
+    }
+
     /**
      * {@code --recrawl}: counts {@code response} to a conditional GET of a page recorded before: a 304 is
      * {@code unchanged} and keeps the page's record (its status, type, size and links; this fetch's time and tries),
@@ -382,6 +461,13 @@ public final class Crawler {
         return false;
     }
 
+    /** Records {@code item} as failed with {@code error} after {@code tries}. */
+    private void fail(Item item, String error, int tries, long ms) {
+        progress.errors++;
+        state.done(item, new PageRecord(item.url().toString(), null, null, 0, 0, 0, null, error, ms, tries,
+                loop.time() - started));
+    }
+
     /** Follows a redirect (or a meta refresh) from {@code item} to {@code next}, at the same depth. */
     private void redirect(Item item, URI next) {
         if (item.redirectsLeft() > 0) {
@@ -391,21 +477,9 @@ public final class Crawler {
         }
     }
 
-    /**
-     * {@code --delay}: waits for this host's turn, at least the delay (and robots.txt's Crawl-delay) apart: across
-     * every process of a shared state, else in this one.
-     */
+    /** {@code --delay} for a request outside the frontier (a sitemap): waits for its host's turn. */
     private void pace(URI url) {
-        double delay = config.delay().toNanos() / 1e9;
-        if (config.obeyRobots()) {
-            long crawlDelayMs = robots.rulesFor(url).getCrawlDelay();
-            if (crawlDelayMs > 0) {
-                delay = Math.max(delay, crawlDelayMs / 1000.0);
-            }
-        }
-        if (!state.awaitHostTurn(url.getRawAuthority(), delay)) {
-            pacer.awaitTurn(url.getRawAuthority(), delay);
-        }
+        state.awaitHostTurn(CrawlState.hostOf(url));
     }
 
     /**
@@ -418,7 +492,7 @@ public final class Crawler {
             Set<String> origins = new LinkedHashSet<>();
             for (URI root : config.roots()) {
                 if (origins.add(Urls.origin(root))) {
-                    for (String s : robots.rulesFor(root).getSitemaps()) {
+                    for (String s : (config.obeyRobots() ? rules(root) : robots.rulesFor(root)).getSitemaps()) {
                         URI sitemap = Urls.normalize(s);
                         if (sitemap == null || !Urls.isCrawlable(sitemap)) {
                             sitemaps.putIfAbsent(s, "not an http(s) URL");

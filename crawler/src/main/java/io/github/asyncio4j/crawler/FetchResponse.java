@@ -11,14 +11,21 @@ import java.util.Locale;
  * @param charset     the charset the {@code Content-Type} names, or null
  * @param body        the (decoded) body
  * @param location    the {@code Location} header, or null
+ * @param retryAfter  the {@code Retry-After} header, or null
  * @param etag        the {@code ETag} header (a validator for a conditional re-crawl), or null
  * @param lastModified the {@code Last-Modified} header (the same), or null
  */
 public record FetchResponse(int status, String contentType, Charset charset, byte[] body, String location,
-                            String etag, String lastModified) {
-    /** A response without validators. */
+                            String retryAfter, String etag, String lastModified) {
+    /** A response without {@code Retry-After} nor validators. */
     public FetchResponse(int status, String contentType, Charset charset, byte[] body, String location) {
-        this(status, contentType, charset, body, location, null, null);
+        this(status, contentType, charset, body, location, null);
+    }
+
+    /** A response without validators. */
+    public FetchResponse(int status, String contentType, Charset charset, byte[] body, String location,
+                         String retryAfter) {
+        this(status, contentType, charset, body, location, retryAfter, null, null);
     }
 
     public FetchResponse {

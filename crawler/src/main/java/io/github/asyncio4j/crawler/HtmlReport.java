@@ -62,6 +62,23 @@ public final class HtmlReport {
                     .append(esc(what)).append("</td></tr>"));
             b.append("</table>\n");
         }
+        CrawlReport.Recovery recovery = r.recovery();
+        if (!recovery.retries().isEmpty()) {
+            b.append("<h2>Retries, by cause</h2>\n");
+            counts(b, recovery.retries());
+        }
+        if (!recovery.paused().isEmpty()) {
+            b.append("<h2>Hosts paused by Retry-After</h2>\n<table><tr><th>host</th><th>seconds</th></tr>");
+            recovery.paused().forEach((host, s) -> b.append("<tr><td>").append(esc(host)).append("</td><td class=n>")
+                    .append(TextReport.fixed(s, 1)).append("</td></tr>"));
+            b.append("</table>\n");
+        }
+        if (!recovery.givenUp().isEmpty()) {
+            b.append("<h2>Hosts given up</h2>\n<table><tr><th>host</th><th>reason</th></tr>");
+            recovery.givenUp().forEach((host, why) -> b.append("<tr><td>").append(esc(host)).append("</td><td>")
+                    .append(esc(why)).append("</td></tr>"));
+            b.append("</table>\n");
+        }
         b.append("<h2>Content types</h2>\n");
         counts(b, r.contentTypes());
         if (!r.exclusions().isEmpty()) {

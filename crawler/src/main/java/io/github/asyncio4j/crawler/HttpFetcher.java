@@ -25,6 +25,16 @@ public final class HttpFetcher implements Fetcher {
     /** What the client asks for unless told otherwise (see {@link HttpClient}). */
     private static final String ACCEPT_ENCODING = "gzip, deflate, br, zstd";
 
+    /**
+     * Set by the launcher when the crawler's JVM runs without C2 ({@code -XX:TieredStopAtLevel=1}): TLS then offers
+     * ChaCha20-Poly1305 first, which C1-compiled code decrypts about three times faster than AES-GCM (whose fast
+     * path is a C2 intrinsic). Python docs over HTTPS on loopback, loaded machine, three interleaved runs each:
+     * 5.2 -> 3.3 s of CPU.
+     */
+    static final String PREFER_CHACHA20 = "asyncio4j.crawler.preferChaCha20";
+    private static final String[] CHACHA20_SUITES = {"TLS_CHACHA20_POLY1305_SHA256",
+        "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
+
     private final HttpClient client;
     private final String userAgent;
     private final WarcRecorder recorder;
@@ -56,6 +66,7 @@ public final class HttpFetcher implements Fetcher {
                 .maxConnectionsPerHost(config.perHost() > 0 ? config.perHost() : config.maxTasks())
                 .maxBodySize(maxBodyBytes)
                 .userAgent(config.userAgent())
+                .preferredCipherSuites(Boolean.getBoolean(PREFER_CHACHA20) ? CHACHA20_SUITES : new String[0])
                 .build();
         this.userAgent = config.userAgent();
         this.recorder = recorder;
@@ -88,7 +99,7 @@ public final class HttpFetcher implements Fetcher {
             throw e;
         }
         FetchResponse response = new FetchResponse(r.status(), r.contentType(), r.charset(), r.body(), r.location(),
-                r.headers().get("ETag"), r.headers().get("Last-Modified"));
+                r.header("Retry-After"), r.header("ETag"), r.header("Last-Modified"));
         if (recorder != null) {
             URI redirectTo = response.isRedirect() ? Urls.resolve(url, r.location()) : null;
             recorder.record(new WarcRecorder.Exchange(url, date, requestHead(url, etag, lastModified),

@@ -35,6 +35,13 @@ public final class JsonReport {
         counts(w.name("hosts"), r.hosts());
         counts(w.name("response_times"), r.responseTimes());
         strings(w.name("sitemaps"), r.sitemaps());
+        counts(w.name("retries"), r.recovery().retries());
+        w.name("hosts_paused").beginObject();
+        for (Map.Entry<String, Double> e : r.recovery().paused().entrySet()) {
+            w.name(e.getKey()).value(e.getValue());
+        }
+        w.endObject();
+        strings(w.name("hosts_given_up"), r.recovery().givenUp());
         if (!r.recrawl().isEmpty()) {
             counts(w.name("recrawl"), r.recrawl());     // changed, unchanged, gone
         }

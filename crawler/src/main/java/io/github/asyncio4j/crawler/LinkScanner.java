@@ -23,8 +23,13 @@ import org.jsoup.parser.Parser;
  * resolved against one parsed base per page with jsoup's resolver, so the links are the ones jsoup's DOM gives
  * ({@code LinksTest} holds the two to the same output on real pages).
  *
- * <p>Only attribute values are turned into strings; the body is read in place and not kept. A scanner is for one
- * page, on one thread.
+ * <p><b>Fed block by block.</b> A page is scanned as its bytes arrive ({@link #feed}, then {@link #finish}) and
+ * gives exactly the links of a scan of the whole page ({@link #scan}), wherever the blocks are split: between
+ * blocks the scanner keeps only the tokenizer's state (in text, a comment, a CDATA section, a raw-text element, a
+ * bogus comment) and the bytes of a construct it could not yet decide (a tag, a {@code <!} prefix, a partial end
+ * tag or comment end): a few bytes as pages are written, more only for a tag that spans blocks. Only attribute
+ * values are turned into strings; the body is read in place and not kept. A scanner is for one page, on one
+ * thread. (UTF-16 and UTF-32 pages, which are rare, are kept whole and scanned at the end.)
  */
 @SuppressWarnings("deprecation")   // new URL(String): the parser jsoup resolves with, so the links are the same
 final class LinkScanner {
@@ -46,47 +51,161 @@ final class LinkScanner {
     private static final String[] RAW_TEXT = {"script", "style", "title", "textarea", "xmp", "iframe", "noembed",
             "noframes", "plaintext"};
 
-    private final byte[] b;
-    private final int end;
+    /** A carried construct this large is scanned again only once the carry has doubled (linear in all). */
+    private static final int LARGE_CARRY = 4096;
+
+    // The tokenizer's state between blocks.
+    private static final int TEXT = 0;
+    private static final int COMMENT = 1;
+    private static final int CDATA = 2;
+    private static final int BOGUS = 3;
+    private static final int RAW_TEXT_MODE = 4;
+    private static final int PLAINTEXT = 5;
+
+    /** The bytes scanned now, {@code [pos, end)}: a fed block itself, or {@link #carry} with the block appended. */
+    private byte[] b;
+    private int end;
+    private int pos;
+    /** True in the scan of the last bytes of the page: the end of the bytes is the end of the page. */
+    private boolean last;
+    private int mode = TEXT;
+    /** The raw-text element we are in ({@code RAW_TEXT_MODE}). */
+    private String rawName;
+    /** The undecided bytes kept from the last block, {@code [0, carried)}. */
+    private byte[] carry = new byte[0];
+    private int carried;
+    /** Scan again once this many bytes are carried (see {@link #LARGE_CARRY}). */
+    private int rescanAt;
+    /** False until the first bytes (a byte-order mark) were looked at. */
+    private boolean started;
+    /** A page in UTF-16 or UTF-32: kept whole, scanned at the end as UTF-8. */
+    private java.io.ByteArrayOutputStream wide;
     private Charset charset;
-    private final boolean charsetFixed;
+    private boolean charsetFixed;
     private final List<String> hrefs = new ArrayList<>();
     private String base;
     private String refresh;
 
-    private LinkScanner(byte[] body, int start, Charset charset, boolean charsetFixed) {
-        this.b = body;
-        this.end = body.length;
-        this.pos = start;
+    /**
+     * A scanner for one page; {@code charset} is the one the response named, or null: then a byte-order mark,
+     * else a {@code <meta charset>}, else UTF-8 decides, as in jsoup.
+     */
+    LinkScanner(Charset charset) {
         this.charset = charset;
-        this.charsetFixed = charsetFixed;
     }
 
-    private int pos;
-
     /**
-     * The links of {@code body}, an HTML page at {@code pageUrl}. {@code charset} is the one the response named, or
-     * null: then a byte-order mark, else a {@code <meta charset>}, else UTF-8 decides, as in jsoup.
+     * The links of {@code body}, a whole HTML page at {@code pageUrl}: {@link #feed} and {@link #finish} at once.
      */
     static Found scan(byte[] body, Charset charset, String pageUrl) {
-        int start = 0;
-        if (body.length >= 3 && (body[0] & 0xff) == 0xEF && (body[1] & 0xff) == 0xBB && (body[2] & 0xff) == 0xBF) {
-            charset = StandardCharsets.UTF_8;   // a byte-order mark wins over the header, as in browsers and jsoup
-            start = 3;
-        } else if (body.length >= 2 && ((body[0] & 0xff) == 0xFE && (body[1] & 0xff) == 0xFF
-                || (body[0] & 0xff) == 0xFF && (body[1] & 0xff) == 0xFE)) {
+        LinkScanner s = new LinkScanner(charset);
+        s.feed(body, 0, body.length);
+        return s.finish(pageUrl);
+    }
+
+    /** Scans the next {@code length} bytes of the page; {@code block} is not kept (the caller may reuse it). */
+    void feed(byte[] block, int offset, int length) {
+        java.util.Objects.checkFromIndexSize(offset, length, block.length);
+        if (wide != null) {
+            wide.write(block, offset, length);
+        } else if (mode != PLAINTEXT && length > 0) {
+            if (carried == 0) {
+                scanIn(block, offset, offset + length);     // in place: the usual case
+            } else {
+                append(block, offset, length);
+                if (carried >= rescanAt) {
+                    scanIn(carry, 0, carried);
+                }
+            }
+        }
+    }
+
+    /** The page's links, once all of it was {@link #feed fed}: resolved against {@code pageUrl} or its base. */
+    Found finish(String pageUrl) {
+        last = true;
+        if (wide == null && mode != PLAINTEXT) {
+            scanIn(carry, 0, carried);
+        }
+        if (wide != null) {
+            byte[] utf8 = new String(wide.toByteArray(), charset).getBytes(StandardCharsets.UTF_8);
+            wide = null;
+            charset = StandardCharsets.UTF_8;
+            scanIn(utf8, 0, utf8.length);
+        }
+        carry = null;
+        return resolve(pageUrl);
+    }
+
+    /** The bytes kept between blocks now (for tests). */
+    int carried() {
+        return carried;
+    }
+
+    private void append(byte[] block, int offset, int length) {
+        if (carried + length > carry.length) {
+            carry = java.util.Arrays.copyOf(carry, Math.max(carried + length, Math.max(64, carry.length * 2)));
+        }
+        System.arraycopy(block, offset, carry, carried, length);
+        carried += length;
+    }
+
+    /** Scans {@code bytes[from, to)} and keeps what is left undecided in {@link #carry}. */
+    private void scanIn(byte[] bytes, int from, int to) {
+        b = bytes;
+        pos = from;
+        end = to;
+        if (!started && !start()) {
+            keep(from);
+            return;
+        }
+        if (wide != null) {
+            wide.write(b, pos, end - pos);
+            carried = 0;
+            b = null;
+            return;
+        }
+        run();
+        keep(pos);
+        rescanAt = carried >= LARGE_CARRY ? 2 * carried : 0;
+        b = null;
+    }
+
+    /** Keeps {@code b[from, end)} as the carry (moved to its start when the carry is what was scanned). */
+    private void keep(int from) {
+        int n = last ? 0 : end - from;
+        if (b == carry) {
+            System.arraycopy(carry, from, carry, 0, n);
+            carried = n;
+        } else {
+            carried = 0;
+            append(b, from, n);
+        }
+    }
+
+    /**
+     * Looks at the page's first bytes: a byte-order mark wins over the header, as in browsers and jsoup. Returns
+     * false when fewer than three bytes are there yet.
+     */
+    private boolean start() {
+        int n = end - pos;
+        if (n < 3 && !last) {
+            return false;
+        }
+        started = true;
+        if (n >= 3 && (b[pos] & 0xff) == 0xEF && (b[pos + 1] & 0xff) == 0xBB && (b[pos + 2] & 0xff) == 0xBF) {
+            charset = StandardCharsets.UTF_8;
+            pos += 3;
+        } else if (n >= 2 && ((b[pos] & 0xff) == 0xFE && (b[pos + 1] & 0xff) == 0xFF
+                || (b[pos] & 0xff) == 0xFF && (b[pos + 1] & 0xff) == 0xFE)) {
             charset = StandardCharsets.UTF_16;
         }
-        LinkScanner s;
+        charsetFixed = charset != null;
         if (charset != null && !asciiCompatible(charset)) {
-            // UTF-16 and UTF-32 pages (rare): tags are not single bytes; scan a UTF-8 copy.
-            s = new LinkScanner(new String(body, charset).getBytes(StandardCharsets.UTF_8), 0,
-                    StandardCharsets.UTF_8, true);
-        } else {
-            s = new LinkScanner(body, start, charset == null ? StandardCharsets.UTF_8 : charset, charset != null);
+            wide = new java.io.ByteArrayOutputStream();   // tags are not single bytes: scanned as UTF-8 at the end
+        } else if (charset == null) {
+            charset = StandardCharsets.UTF_8;
         }
-        s.run();
-        return s.resolve(pageUrl);
+        return true;
     }
 
     private static boolean asciiCompatible(Charset c) {
@@ -96,76 +215,186 @@ final class LinkScanner {
 
     // --- the tokenizer's decisions --------------------------------------------------------------------------
 
+    /**
+     * Scans from {@code pos} until the bytes run out; leaves {@code pos} at the first byte to keep for the next
+     * block (the end when there is none).
+     */
     private void run() {
-        while (pos < end) {
-            int lt = indexOf((byte) '<', pos);
-            if (lt < 0 || lt + 1 >= end) {
-                return;
-            }
-            pos = lt + 1;
-            byte c = b[pos];
-            if (c == '!') {
-                markupDeclaration();
-            } else if (c == '?') {
-                pos = after((byte) '>', pos);          // bogus comment
-            } else if (c == '/') {
-                pos++;
-                if (pos < end && isAlpha(b[pos])) {
-                    tag(false);
-                } else if (pos < end && b[pos] == '>') {
-                    pos++;                               // "</>": nothing
-                } else {
-                    pos = after((byte) '>', pos);      // bogus comment
+        boolean going = true;
+        while (going) {
+            going = switch (mode) {
+                case TEXT -> text();
+                case COMMENT -> comment();
+                case CDATA -> cdata();
+                case BOGUS -> bogus();
+                case RAW_TEXT_MODE -> rawText();
+                default -> {
+                    pos = end;     // PLAINTEXT: the rest of the page is text
+                    yield false;
                 }
-            } else if (isAlpha(c)) {
-                String raw = tag(true);
-                if (raw != null) {
-                    if (raw.equals("plaintext")) {
-                        return;                          // the rest of the page is text
-                    }
-                    skipRawText(raw);
-                }
-            }
-            // any other byte after '<': the '<' was text
+            };
         }
     }
 
-    /** After {@code <!}: a comment, a CDATA section, or a declaration ending at the next {@code >}. */
-    private void markupDeclaration() {
+    /**
+     * The bytes from {@code from} are the start of a construct that the bytes so far do not decide: kept for the
+     * next block, or, at the page's end, read as the tokenizer reads a construct cut by the end of the page (the
+     * scan ends).
+     */
+    private boolean needMore(int from) {
+        pos = last ? end : from;
+        return false;
+    }
+
+    /** In text: the next {@code <} and what follows it. Returns false when the bytes ran out. */
+    private boolean text() {
+        int lt = indexOf((byte) '<', pos);
+        if (lt < 0) {
+            pos = end;
+            return false;
+        }
+        if (lt + 1 >= end) {
+            return needMore(lt);                         // at the page's end a last '<' is text
+        }
+        pos = lt + 1;
+        byte c = b[pos];
+        if (c == '!') {
+            return markupDeclaration(lt);
+        } else if (c == '?') {
+            mode = BOGUS;                                // bogus comment
+        } else if (c == '/') {
+            pos++;
+            if (pos >= end) {
+                return needMore(lt);
+            }
+            if (isAlpha(b[pos])) {
+                return tagAt(lt, false);
+            } else if (b[pos] == '>') {
+                pos++;                                   // "</>": nothing
+            } else {
+                mode = BOGUS;                            // bogus comment
+            }
+        } else if (isAlpha(c)) {
+            return tagAt(lt, true);
+        }
+        // any other byte after '<': the '<' was text
+        return true;
+    }
+
+    /** A tag whose {@code <} is at {@code lt} and name at {@code pos}. */
+    private boolean tagAt(int lt, boolean start) {
+        String raw = tag(start);
+        if (raw == INCOMPLETE) {
+            return needMore(lt);                         // at the page's end: EOF in a tag drops the tag
+        }
+        if (raw != null) {
+            rawName = raw;
+            mode = raw.equals("plaintext") ? PLAINTEXT : RAW_TEXT_MODE;
+        }
+        return true;
+    }
+
+    /** After {@code <!} (at {@code lt}): a comment, a CDATA section, or a declaration ending at the next {@code >}. */
+    private boolean markupDeclaration(int lt) {
         pos++;
-        if (startsWith("--", pos)) {
+        int comment = match("--", pos);
+        if (comment > 0) {
             pos += 2;
-            if (pos < end && b[pos] == '>') {            // "<!-->"
+            if (pos >= end) {
+                return needMore(lt);
+            }
+            if (b[pos] == '>') {                         // "<!-->"
                 pos++;
-                return;
+                return true;
             }
-            if (startsWith("->", pos)) {                 // "<!--->"
+            int shortest = match("->", pos);
+            if (shortest < 0) {
+                return needMore(lt);
+            }
+            if (shortest > 0) {                          // "<!--->"
                 pos += 2;
-                return;
+                return true;
             }
-            while (pos < end) {
-                int dash = indexOf((byte) '-', pos);
-                if (dash < 0) {
-                    pos = end;
-                    return;
-                }
-                if (startsWith("-->", dash)) {
-                    pos = dash + 3;
-                    return;
-                }
-                if (startsWith("--!>", dash)) {
-                    pos = dash + 4;
-                    return;
-                }
-                pos = dash + 1;
-            }
-        } else if (startsWith("[CDATA[", pos)) {
-            int close = indexOf("]]>", pos);
-            pos = close < 0 ? end : close + 3;
+            mode = COMMENT;
+            return true;
+        }
+        int cdata = comment < 0 ? -1 : match("[CDATA[", pos);
+        if (comment < 0 || cdata < 0) {
+            return needMore(lt);
+        }
+        if (cdata > 0) {
+            pos += 7;
+            mode = CDATA;
         } else {
-            pos = after((byte) '>', pos);
+            mode = BOGUS;
+        }
+        return true;
+    }
+
+    /** In a comment: up to its {@code -->} or {@code --!>}. */
+    private boolean comment() {
+        while (true) {
+            int dash = indexOf((byte) '-', pos);
+            if (dash < 0) {
+                pos = end;
+                return false;
+            }
+            int close = match("-->", dash);
+            if (close > 0) {
+                pos = dash + 3;
+                mode = TEXT;
+                return true;
+            }
+            int bang = match("--!>", dash);
+            if (bang > 0) {
+                pos = dash + 4;
+                mode = TEXT;
+                return true;
+            }
+            if (close < 0 || bang < 0) {
+                pos = dash;                              // a possible end cut by the block's end
+                return false;
+            }
+            pos = dash + 1;
         }
     }
+
+    /** In a CDATA section: up to its {@code ]]>}. */
+    private boolean cdata() {
+        while (true) {
+            int bracket = indexOf((byte) ']', pos);
+            if (bracket < 0) {
+                pos = end;
+                return false;
+            }
+            int close = match("]]>", bracket);
+            if (close > 0) {
+                pos = bracket + 3;
+                mode = TEXT;
+                return true;
+            }
+            if (close < 0) {
+                pos = bracket;
+                return false;
+            }
+            pos = bracket + 1;
+        }
+    }
+
+    /** In a bogus comment or a declaration: up to the next {@code >}. */
+    private boolean bogus() {
+        int gt = indexOf((byte) '>', pos);
+        if (gt < 0) {
+            pos = end;
+            return false;
+        }
+        pos = gt + 1;
+        mode = TEXT;
+        return true;
+    }
+
+    /** A marker {@link #tag} returns when the bytes ran out inside the tag before the page's end. */
+    private static final String INCOMPLETE = new String("incomplete");
 
     /**
      * A start or end tag whose name starts at {@code pos}; reads its attributes up to the closing {@code >}.
@@ -186,7 +415,7 @@ final class LinkScanner {
                 pos++;
             }
             if (pos >= end) {
-                return null;                             // EOF in a tag: the tag is dropped
+                return last ? null : INCOMPLETE;         // EOF in a tag: the tag is dropped
             }
             if (b[pos] == '>') {
                 pos++;
@@ -336,22 +565,51 @@ final class LinkScanner {
         return url.isEmpty() ? null : url;
     }
 
-    /** Skips the text of a raw-text element up to its end tag ({@code </name} then a space, '/' or '>'). */
-    private void skipRawText(String name) {
-        while (pos < end) {
-            int lt = indexOf("</", pos);
-            if (lt < 0) {
-                pos = end;
-                return;
+    /** In a raw-text element: up to its end tag ({@code </name} then a space, '/' or '>'), read as a tag. */
+    private boolean rawText() {
+        for (int lt = indexOf((byte) '<', pos); lt >= 0; lt = indexOf((byte) '<', lt + 1)) {
+            int m = endTag(lt);
+            if (m > 0) {
+                pos = lt;
+                mode = TEXT;
+                return true;
             }
-            int after = lt + 2 + name.length();
-            if (after <= end && regionMatchesIgnoreCase(lt + 2, name)
-                    && (after == end || is(b[after], SPACE | SLASH | GT))) {
-                pos = lt;       // the end tag is read as a tag
-                return;
+            if (m < 0) {
+                pos = lt;
+                return false;
             }
-            pos = lt + 2;
         }
+        pos = end;
+        return false;
+    }
+
+    /**
+     * Whether {@code b[lt...]} is the end tag of {@link #rawName}: 1 yes, 0 no, -1 when the block ends before that
+     * is decided. At the page's end, {@code </name} and the end of the page count as one.
+     */
+    private int endTag(int lt) {
+        int n = rawName.length() + 2;
+        for (int k = 1; k <= n; k++) {
+            if (lt + k >= end) {
+                return last ? (k == n ? 1 : 0) : -1;
+            }
+            int c = b[lt + k];
+            if (k == 1) {
+                if (c != '/') {
+                    return 0;
+                }
+            } else if (k < n) {
+                if (c >= 'A' && c <= 'Z') {
+                    c += 'a' - 'A';
+                }
+                if (c != rawName.charAt(k - 2)) {
+                    return 0;
+                }
+            } else if (!is((byte) c, SPACE | SLASH | GT)) {
+                return 0;
+            }
+        }
+        return 1;
     }
 
     // --- resolving --------------------------------------------------------------------------------------------
@@ -643,16 +901,18 @@ final class LinkScanner {
         return c >= 0x20 && c < 0x7f ? c : -1;
     }
 
-    private boolean startsWith(String s, int at) {
-        if (at + s.length() > end) {
-            return false;
-        }
-        for (int k = 0; k < s.length(); k++) {
+    /**
+     * Whether the bytes at {@code at} are {@code s}: 1 yes, 0 no, -1 when the bytes there are a proper start of
+     * {@code s} cut by the block's end (never at the page's end: then they are not {@code s}).
+     */
+    private int match(String s, int at) {
+        int n = Math.min(s.length(), end - at);
+        for (int k = 0; k < n; k++) {
             if (b[at + k] != s.charAt(k)) {
-                return false;
+                return 0;
             }
         }
-        return true;
+        return n == s.length() ? 1 : last ? 0 : -1;
     }
 
     private int indexOf(byte c, int from) {
@@ -662,22 +922,6 @@ final class LinkScanner {
             }
         }
         return -1;
-    }
-
-    private int indexOf(String s, int from) {
-        byte first = (byte) s.charAt(0);
-        for (int i = indexOf(first, from); i >= 0; i = indexOf(first, i + 1)) {
-            if (startsWith(s, i)) {
-                return i;
-            }
-        }
-        return -1;
-    }
-
-    /** The position after the next {@code c} from {@code from}, or the end. */
-    private int after(byte c, int from) {
-        int i = indexOf(c, from);
-        return i < 0 ? end : i + 1;
     }
 
     private static boolean isAlpha(byte c) {

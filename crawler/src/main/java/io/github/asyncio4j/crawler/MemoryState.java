@@ -2,8 +2,11 @@ package io.github.asyncio4j.crawler;
 
 import static io.github.asyncio4j.Async.await;
 
-import io.github.asyncio4j.queue.Queue;
-import io.github.asyncio4j.queue.QueueShutDown;
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.EventLoop;
+import io.github.asyncio4j.Future;
+import io.github.asyncio4j.TimerHandle;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -12,21 +15,58 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A crawl's state in this process's memory (the default): a {@link Queue} of waiting URLs, shut down when the
- * last in-flight URL is done with none waiting, which wakes every idle worker with "complete".
+ * A crawl's state in this process's memory (the default): a {@link Frontier} of per-host queues, and the workers
+ * that wait for it. A worker that finds no host it may fetch now waits (FIFO) until something changes: a URL
+ * added or released, or the frontier's next wake time, for which one timer is armed. A worker that got a URL wakes
+ * the next waiter if another host is ready, so no worker waits while a host may be fetched.
  *
- * <p>Invariant: {@code seen} = waiting + in flight + {@code done}; the queue is shut down exactly when the first
- * two are empty and no feeder runs. Loop-confined.
+ * <p>Invariant: {@code seen} = waiting + in flight + {@code done}; when the first two are empty and no feeder
+ * runs, every waiting worker is woken and told "complete". Loop-confined.
  */
 final class MemoryState implements CrawlState {
-    private final Queue<Item> queue = new Queue<>();
+    private final Frontier frontier;
     private final Set<String> seen = new HashSet<>();
     private final Set<String> done = new HashSet<>();
     private final Map<String, String> excluded = new LinkedHashMap<>();
     private final List<PageRecord> pages = new ArrayList<>();
-    private int inFlight;
+    private final ArrayDeque<Future<Void>> waiters = new ArrayDeque<>();
     /** Feeders ({@link #startFeeding}) still running: the crawl is not complete while one is. */
     private int feeders;
+    /** Hosts paused by an earlier run, not yet handed to the frontier: host to the pause's end, epoch ms. */
+    private final Map<String, Long> restoredPauses = new LinkedHashMap<>();
+    /** URLs an earlier run retried, not yet handed to the frontier: URL to its not-before time, epoch ms. */
+    private final Map<Item, Long> restoredRetries = new LinkedHashMap<>();
+    private EventLoop loop;
+    private TimerHandle wakeTimer;
+    private double wakeAt = Double.POSITIVE_INFINITY;
+
+    /** A state for a crawl of {@code config}: its per-host limit and delay are each host's to start with. */
+    MemoryState(CrawlConfig config) {
+        this.frontier = new Frontier(config.perHost(), config.delay().toNanos() / 1e9, config.obeyRobots());
+    }
+
+    /** A state with no per-host limit or delay, and no robots.txt to read first. */
+    MemoryState() {
+        this.frontier = new Frontier(0, 0, false);
+    }
+
+    /** The loop's time; -infinity before the crawl's loop runs (a state filled before the crawl). */
+    private double now() {
+        if (loop == null) {
+            try {
+                loop = Async.getRunningLoop();
+            } catch (IllegalStateException e) {
+                return Double.NEGATIVE_INFINITY;
+            }
+            long wall = System.currentTimeMillis();
+            double t = loop.time();
+            restoredPauses.forEach((host, until) -> frontier.pause(host, t + (until - wall) / 1000.0, t));
+            restoredPauses.clear();
+            restoredRetries.forEach((item, at) -> frontier.addDelayed(item, t + (at - wall) / 1000.0, t));
+            restoredRetries.clear();
+        }
+        return loop.time();
+    }
 
     @Override
     public boolean isSeen(String url) {
@@ -49,21 +89,77 @@ final class MemoryState implements CrawlState {
         }
         seen.add(key);
         excluded.remove(key);   // kept out once (say, past max-redirect), reached now by another way
-        queue.putNowait(item);
+        frontier.add(item, now());
+        changed();
         return Admission.ADDED;
     }
 
     @Override
     public Item claim() {
-        if (queue.empty() && inFlight == 0 && feeders == 0) {
-            queue.shutdown();
+        while (true) {
+            double now = now();
+            Item item = frontier.poll(now);
+            if (item != null) {
+                changed();      // another host may be ready too: its waiter goes on
+                return item;
+            }
+            if (frontier.isEmpty() && feeders == 0) {
+                wakeAll();      // complete
+                return null;
+            }
+            Future<Void> woken = loop.createFuture();
+            waiters.add(woken);
+            arm();
+            await(woken);
         }
-        try {
-            Item item = await(queue.get());
-            inFlight++;
-            return item;
-        } catch (QueueShutDown e) {
-            return null;
+    }
+
+    /** Wakes the first waiter if a host may be fetched now, else arms the timer for the next time one may. */
+    private void changed() {
+        if (waiters.isEmpty()) {
+            return;
+        }
+        double now = now();
+        if (frontier.hasReady(now) || frontier.isEmpty()) {
+            wakeOne();
+        } else {
+            arm();
+        }
+    }
+
+    /** One timer, at the frontier's next wake time: it wakes the first waiter, who re-arms it if needed. */
+    private void arm() {
+        double at = frontier.nextWake();
+        if (at == Double.POSITIVE_INFINITY || at >= wakeAt) {
+            return;
+        }
+        if (wakeTimer != null) {
+            wakeTimer.cancel();
+        }
+        wakeAt = at;
+        wakeTimer = loop.callAt(at, () -> {
+            wakeTimer = null;
+            wakeAt = Double.POSITIVE_INFINITY;
+            wakeOne();      // who re-arms it, as it waits again or as it takes a URL and others still wait
+        });
+    }
+
+    private void wakeOne() {
+        Future<Void> f;
+        while ((f = waiters.poll()) != null) {
+            if (!f.isDone()) {      // a cancelled worker's future is done already
+                f.setResult(null);
+                return;
+            }
+        }
+    }
+
+    private void wakeAll() {
+        Future<Void> f;
+        while ((f = waiters.poll()) != null) {
+            if (!f.isDone()) {
+                f.setResult(null);
+            }
         }
     }
 
@@ -81,13 +177,52 @@ final class MemoryState implements CrawlState {
 
     private void finish(Item item) {
         done.add(item.url().toString());
-        inFlight--;
-        completeIfIdle();
+        frontier.release(item, now());
+        changed();
     }
 
-    private void completeIfIdle() {
-        if (inFlight == 0 && feeders == 0 && queue.empty()) {
-            queue.shutdown();   // complete: the workers waiting in claim() return null
+    @Override
+    public void putBack(Item item) {
+        frontier.putBack(item, now());
+        changed();
+    }
+
+    @Override
+    public void retry(Item item, double delaySeconds) {
+        double now = now();
+        frontier.retry(item, now + delaySeconds, now);
+        changed();
+    }
+
+    @Override
+    public void pauseHost(String host, double seconds) {
+        double now = now();
+        frontier.pause(host, now + seconds, now);
+        changed();
+    }
+
+    @Override
+    public void giveUpHost(String host, String reason) {
+        frontier.giveUp(host, reason, now());
+        changed();
+    }
+
+    @Override
+    public String givenUp(String host) {
+        return frontier.givenUp(host);
+    }
+
+    @Override
+    public void hostPolicy(String host, int limit, double delaySeconds) {
+        frontier.policy(host, limit, delaySeconds, now());
+        changed();
+    }
+
+    @Override
+    public void awaitHostTurn(String host) {
+        double wait;
+        while ((wait = frontier.reserve(host, now())) > 0) {
+            await(Async.sleep(wait));
         }
     }
 
@@ -100,7 +235,9 @@ final class MemoryState implements CrawlState {
     @Override
     public void endFeeding() {
         feeders--;
-        completeIfIdle();
+        if (feeders == 0 && frontier.isEmpty()) {
+            wakeAll();          // complete: the workers waiting in claim() return null
+        }
     }
 
     @Override
@@ -115,7 +252,7 @@ final class MemoryState implements CrawlState {
 
     @Override
     public long waiting() {
-        return queue.qsize();
+        return frontier.queued() + restoredRetries.size();
     }
 
     @Override
@@ -139,10 +276,27 @@ final class MemoryState implements CrawlState {
         return left;
     }
 
-    /** Puts back a URL a previous run admitted and did not finish (a resumed {@link SqliteState}). */
-    void restoreWaiting(Item item) {
+    /**
+     * Puts back a URL a previous run admitted and did not finish (a resumed {@link SqliteState}), in the order they
+     * were admitted; one retried then waits until {@code notBeforeEpochMillis} (0: none) as it did.
+     */
+    void restoreWaiting(Item item, long notBeforeEpochMillis) {
         seen.add(item.url().toString());
-        queue.putNowait(item);
+        if (notBeforeEpochMillis > System.currentTimeMillis()) {
+            restoredRetries.put(item, notBeforeEpochMillis);
+        } else {
+            frontier.add(item, now());
+        }
+    }
+
+    /** Puts back a host's pause (until {@code untilEpochMillis}) and the reason it was given up (or null). */
+    void restoreHost(String host, long untilEpochMillis, String givenUp) {
+        if (givenUp != null) {
+            frontier.giveUp(host, givenUp, now());
+        }
+        if (untilEpochMillis > System.currentTimeMillis()) {
+            restoredPauses.put(host, untilEpochMillis);
+        }
     }
 
     /** Puts back a URL a previous run finished (its page or exclusion is restored separately). */
@@ -163,5 +317,8 @@ final class MemoryState implements CrawlState {
 
     @Override
     public void close() {
+        if (wakeTimer != null) {
+            wakeTimer.cancel();
+        }
     }
 }

@@ -11,7 +11,7 @@ package io.github.asyncio4j.crawler;
  * @param newLinks    of those, how many were new to the crawl and admitted
  * @param redirectTo  the normalised redirect target, or null
  * @param error       why the fetch failed (after every try), or null
- * @param ms          time from the first try to the end, in milliseconds
+ * @param ms          the last try's time, in milliseconds (a retried URL waits between tries)
  * @param tries       attempts made
  * @param at          seconds from the start of the crawl to the end of this fetch
  */

@@ -7,6 +7,7 @@ import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.Task;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,77 +15,169 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A crawl shared by many processes through Redis ({@code --frontier redis://HOST:PORT[/DB]}). Under the prefix
- * {@code asyncio4j:crawl:ID:} ({@code --crawl-id}): {@code seen} (a set of every URL admitted), {@code queue} (a
- * list of waiting {@code "REDIRECTS URL"} items), {@code leases} (a sorted set of claimed items, scored by the
- * time their lease ends), {@code host:AUTHORITY} (the per-host slots, each leased too), {@code next:AUTHORITY}
- * (when the next request to the host may start, for {@code --delay} and robots.txt's Crawl-delay) and
- * {@code scope} (the options of the crawl, which every process must share).
+ * A crawl shared by many processes through Redis ({@code --frontier redis://HOST:PORT[/DB]}): the same model as
+ * {@link Frontier}, in Redis. Under the prefix {@code asyncio4j:crawl:ID:} ({@code --crawl-id}): {@code seen} (a
+ * set of every URL admitted), {@code q:HOST} (a host's waiting items, {@code "REDIRECTS:DEPTH:TRIES URL"} plus a
+ * spider's label and metadata as JSON, breadth-first), {@code h:HOST} (a hash: requests in flight, limit, delay
+ * and last start in ms, paused until, given-up reason), {@code hosts} (a sorted set of the hosts with an item they
+ * may hand out, scored by the time they may: the ready-host scheduler), {@code delayed} (items due for a retry,
+ * scored by their not-before time), {@code leases} (claimed items, scored by the time their lease ends),
+ * {@code count} (items waiting) and {@code scope} (the options of the crawl, which every process must share).
  *
- * <p>Each step is one Lua script, so atomic across processes: admitting checks the seen set and the page limit
- * and queues; claiming first puts expired leases back at the head of the queue, then pops one item and leases it
- * (Redis's clock, so machines need not agree on the time); pacing a host claims its next start time the same
- * way, so no two requests to one host, from any processes, are let through closer than the delay on Redis's
- * clock. The crawl is complete when the queue and the leases are both empty (a process admits a page's links
- * before it releases the page's lease, so this cannot happen early). A process renews its leases every third of
- * a lease; one that dies (or loses Redis for a whole lease) leaves them to end, and its URLs are claimed again; a
- * process stopped by Ctrl-C gives its claims back at once. Page records stay in each process ({@code --json}
- * lists what it fetched); exclusions too.
+ * <p>Each step is one Lua script, so atomic across processes, on Redis's clock (machines need not agree on the
+ * time): claiming first puts expired leases back at the front of their host's queue and due retries too, then
+ * takes the first item of the host with the lowest score if that time has come, and leases it, recording the
+ * host's start; so the per-host limit and delay hold across every process. The crawl is complete when no host
+ * has an item, none is delayed and no lease is held (a process admits a page's links before it releases the
+ * page's lease, so this cannot happen early). A process renews its leases every third of a lease; one that dies
+ * (or loses Redis for a whole lease) leaves them to end, and its URLs are claimed again (their hosts' slots come
+ * back with them); a process stopped by Ctrl-C gives its claims back at once. Page records stay in each process
+ * ({@code --json} lists what it fetched); exclusions too.
  */
 final class RedisState implements CrawlState {
     /** How long a process waits for Redis to come back before it gives up. */
     static final double RECONNECT_SECONDS = 30;
-    /** Pause between claims while the queue is empty but URLs are in flight elsewhere. */
+    /** Longest pause between claims while no host may be fetched (others may add URLs meanwhile). */
     private static final double IDLE_POLL_SECONDS = 0.05;
 
-    private static final String ADD = """
-            if redis.call('SISMEMBER', KEYS[1], ARGV[1]) == 1 then return 0 end
-            if redis.call('SCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 2 end
-            redis.call('SADD', KEYS[1], ARGV[1])
-            redis.call('RPUSH', KEYS[2], ARGV[2] .. ' ' .. ARGV[1])
-            return 1
-            """;
-    private static final String NOW = """
+    /** The scripts' common start: the prefix, Redis's time in ms, and the helpers over a host's keys. */
+    private static final String LIB = """
+            local P = ARGV[1]
             local t = redis.call('TIME')
             local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-            """;
-    private static final String CLAIM = NOW + """
-            local expired = redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', now)
-            for _, m in ipairs(expired) do
-              redis.call('ZREM', KEYS[2], m)
-              redis.call('LPUSH', KEYS[1], m)
+            local function hostOf(m)
+              local url = string.match(m, '^%S+ (%S+)')
+              return string.match(url, '^[^:]+://([^/?#]*)') or ''
             end
-            local item = redis.call('LPOP', KEYS[1])
-            if item then
-              redis.call('ZADD', KEYS[2], now + tonumber(ARGV[1]), item)
-              return {item, redis.call('LLEN', KEYS[1])}
+            local function place(h)
+              if redis.call('LLEN', P .. 'q:' .. h) == 0 then redis.call('ZREM', P .. 'hosts', h) return end
+              local f = redis.call('HMGET', P .. 'h:' .. h, 'inflight', 'limit', 'last', 'delay', 'paused', 'gaveup')
+              if f[6] then redis.call('ZADD', P .. 'hosts', 0, h) return end
+              local limit = tonumber(f[2] or '0')
+              if limit > 0 and tonumber(f[1] or '0') >= limit then redis.call('ZREM', P .. 'hosts', h) return end
+              local at = math.max(tonumber(f[3] or '0') + tonumber(f[4] or '0'), tonumber(f[5] or '0'))
+              redis.call('ZADD', P .. 'hosts', at, h)
             end
-            if redis.call('ZCARD', KEYS[2]) == 0 then return {'', 0} end
-            return {false, 0}
+            local function release(m)
+              if redis.call('ZREM', P .. 'leases', m) == 0 then return nil end
+              local h = hostOf(m)
+              redis.call('HINCRBY', P .. 'h:' .. h, 'inflight', -1)
+              return h
+            end
             """;
-    private static final String GIVE_BACK = """
-            if redis.call('ZREM', KEYS[2], ARGV[1]) == 1 then redis.call('LPUSH', KEYS[1], ARGV[1]) end
+    /** ARGV: prefix, URL, item, most URLs, a new host's limit, a new host's delay (ms). 1 added, 0 seen, 2 full. */
+    private static final String ADD = LIB + """
+            if redis.call('SISMEMBER', P .. 'seen', ARGV[2]) == 1 then return 0 end
+            if redis.call('SCARD', P .. 'seen') >= tonumber(ARGV[4]) then return 2 end
+            redis.call('SADD', P .. 'seen', ARGV[2])
+            local h = hostOf(ARGV[3])
+            redis.call('RPUSH', P .. 'q:' .. h, ARGV[3])
+            redis.call('INCR', P .. 'count')
+            redis.call('HSETNX', P .. 'h:' .. h, 'limit', ARGV[5])
+            redis.call('HSETNX', P .. 'h:' .. h, 'delay', ARGV[6])
+            place(h)
             return 1
             """;
-    private static final String HOST_SLOT = NOW + """
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
-            if redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[1]) then
-              redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[2])
-              return 1
+    /**
+     * ARGV: prefix, lease (ms). {item, given-up reason or '', items waiting}; {'', '', 0} when the crawl is
+     * complete; {nil, '', ms until a host may be fetched} when none may now.
+     */
+    private static final String CLAIM = LIB + """
+            for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now)) do
+              local h = release(m)
+              redis.call('LPUSH', P .. 'q:' .. h, m)
+              redis.call('INCR', P .. 'count')
+              place(h)
             end
+            for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'delayed', '-inf', now)) do
+              redis.call('ZREM', P .. 'delayed', m)
+              local h = hostOf(m)
+              redis.call('LPUSH', P .. 'q:' .. h, m)
+              place(h)
+            end
+            local pick = redis.call('ZRANGEBYSCORE', P .. 'hosts', '-inf', now, 'LIMIT', 0, 1)
+            if #pick > 0 then
+              local h = pick[1]
+              local m = redis.call('LPOP', P .. 'q:' .. h)
+              local left = redis.call('DECR', P .. 'count')
+              redis.call('HINCRBY', P .. 'h:' .. h, 'inflight', 1)
+              local gaveup = redis.call('HGET', P .. 'h:' .. h, 'gaveup')
+              if not gaveup then redis.call('HSET', P .. 'h:' .. h, 'last', now) end
+              redis.call('ZADD', P .. 'leases', now + tonumber(ARGV[2]), m)
+              place(h)
+              return {m, gaveup or '', left}
+            end
+            if redis.call('ZCARD', P .. 'leases') == 0 and redis.call('ZCARD', P .. 'hosts') == 0
+                and redis.call('ZCARD', P .. 'delayed') == 0 then
+              return {'', '', 0}
+            end
+            local wait = 1000
+            local first = redis.call('ZRANGE', P .. 'hosts', 0, 0, 'WITHSCORES')
+            if #first > 0 then wait = math.min(wait, tonumber(first[2]) - now) end
+            first = redis.call('ZRANGE', P .. 'delayed', 0, 0, 'WITHSCORES')
+            if #first > 0 then wait = math.min(wait, tonumber(first[2]) - now) end
+            return {false, '', math.max(1, wait)}
+            """;
+    /** ARGV: prefix, item. The item is done: its lease and its host's slot go. */
+    private static final String RELEASE = LIB + """
+            local h = release(ARGV[2])
+            if h then place(h) end
+            return 1
+            """;
+    /** ARGV: prefix, item. Back to the front of its host's queue (also: a stopped process's claims). */
+    private static final String PUT_BACK = LIB + """
+            local h = release(ARGV[2])
+            if h then
+              redis.call('LPUSH', P .. 'q:' .. h, ARGV[2])
+              redis.call('INCR', P .. 'count')
+              place(h)
+            end
+            return 1
+            """;
+    /** ARGV: prefix, item, the item with its tries counted, ms to wait. */
+    private static final String RETRY = LIB + """
+            local h = release(ARGV[2])
+            if h then
+              redis.call('ZADD', P .. 'delayed', now + tonumber(ARGV[4]), ARGV[3])
+              redis.call('INCR', P .. 'count')
+              place(h)
+            end
+            return 1
+            """;
+    /** ARGV: prefix, host, ms to pause it (a longer pause it has stays). */
+    private static final String PAUSE = LIB + """
+            local k = P .. 'h:' .. ARGV[2]
+            local upto = now + tonumber(ARGV[3])
+            if tonumber(redis.call('HGET', k, 'paused') or '0') < upto then redis.call('HSET', k, 'paused', upto) end
+            place(ARGV[2])
+            return 1
+            """;
+    /** ARGV: prefix, host, reason. Returns the reason it was given up for (the first process's). */
+    private static final String GIVE_UP = LIB + """
+            redis.call('HSETNX', P .. 'h:' .. ARGV[2], 'gaveup', ARGV[3])
+            place(ARGV[2])
+            return redis.call('HGET', P .. 'h:' .. ARGV[2], 'gaveup')
+            """;
+    /** ARGV: prefix, host, limit (0: none), delay (ms). */
+    private static final String POLICY = LIB + """
+            redis.call('HSET', P .. 'h:' .. ARGV[2], 'limit', ARGV[3], 'delay', ARGV[4])
+            place(ARGV[2])
+            return 1
+            """;
+    /** ARGV: prefix, host, a new host's delay (ms). 0 and the start recorded if the host's turn came, else ms left. */
+    private static final String TURN = LIB + """
+            local k = P .. 'h:' .. ARGV[2]
+            redis.call('HSETNX', k, 'delay', ARGV[3])
+            local f = redis.call('HMGET', k, 'last', 'delay', 'paused')
+            local at = math.max(tonumber(f[1] or '0') + tonumber(f[2] or '0'), tonumber(f[3] or '0'))
+            if at > now then return at - now end
+            redis.call('HSET', k, 'last', now)
             return 0
             """;
-    /** Claims a start now if the host's next start has come (0), else says how many ms are left. */
-    private static final String PACE = NOW + """
-            local next = tonumber(redis.call('GET', KEYS[1]) or '0')
-            if next > now then return next - now end
-            redis.call('SET', KEYS[1], now + tonumber(ARGV[1]), 'PX', tonumber(ARGV[1]) + 60000)
-            return 0
-            """;
-    private static final String RENEW = NOW + """
-            for i = 2, #ARGV do
-              if redis.call('ZSCORE', KEYS[1], ARGV[i]) then
-                redis.call('ZADD', KEYS[1], now + tonumber(ARGV[1]), ARGV[i])
+    private static final String RENEW = LIB + """
+            for i = 3, #ARGV do
+              if redis.call('ZSCORE', P .. 'leases', ARGV[i]) then
+                redis.call('ZADD', P .. 'leases', now + tonumber(ARGV[2]), ARGV[i])
               end
             end
             return 1
@@ -97,32 +190,25 @@ final class RedisState implements CrawlState {
             """;
 
     private final RespClient redis;
-    private final String seenKey;
-    private final String queueKey;
-    private final String leasesKey;
-    private final String hostPrefix;
-    private final String nextPrefix;
+    private final String prefix;
     private final long leaseMillis;
-    private final String processId = Long.toHexString(ProcessHandle.current().pid()) + "-"
-            + Long.toHexString(System.nanoTime());
+    private final int firstLimit;
+    private final long delayMillis;
+    /** This process's claims: item as stored to the item. */
     private final Set<String> claimed = new LinkedHashSet<>();
-    /** Host slots held: slot name to its sorted set. */
-    private final Map<String, String> heldSlots = new LinkedHashMap<>();
+    /** Hosts given up, as the claims of their URLs said. */
+    private final Map<String, String> givenUp = new HashMap<>();
     private Task<Void> renewer;
     private final Map<String, String> excluded = new LinkedHashMap<>();
     private final List<PageRecord> pages = new ArrayList<>();
     private long waiting;
-    private long slots;
 
-    private RedisState(RespClient redis, String crawlId, double leaseSeconds) {
+    private RedisState(RespClient redis, String crawlId, double leaseSeconds, CrawlConfig config) {
         this.redis = redis;
-        String prefix = "asyncio4j:crawl:" + crawlId + ":";
-        this.seenKey = prefix + "seen";
-        this.queueKey = prefix + "queue";
-        this.leasesKey = prefix + "leases";
-        this.hostPrefix = prefix + "host:";
-        this.nextPrefix = prefix + "next:";
+        this.prefix = "asyncio4j:crawl:" + crawlId + ":";
         this.leaseMillis = Math.round(leaseSeconds * 1000);
+        this.firstLimit = config.obeyRobots() ? 1 : config.perHost();
+        this.delayMillis = (long) Math.ceil(config.delay().toNanos() / 1e6);
     }
 
     /**
@@ -140,7 +226,7 @@ final class RedisState implements CrawlState {
             } finally {
                 probe.close();
             }
-            RedisState state = new RedisState(client, crawlId, leaseSeconds);
+            RedisState state = new RedisState(client, crawlId, leaseSeconds, config);
             state.checkScope(address, crawlId, CrawlScope.of(config));
             return state;
         } catch (RuntimeException e) {
@@ -153,7 +239,7 @@ final class RedisState implements CrawlState {
     }
 
     private void checkScope(RedisAddress address, String crawlId, Map<String, String> scope) {
-        List<Object> args = new ArrayList<>(List.of("EVAL", SCOPE, 1, queueKey.replace(":queue", ":scope")));
+        List<Object> args = new ArrayList<>(List.of("EVAL", SCOPE, 1, prefix + "scope"));
         scope.forEach((k, v) -> {
             args.add(k);
             args.add(v);
@@ -172,15 +258,26 @@ final class RedisState implements CrawlState {
 
     @Override
     public boolean isSeen(String url) {
-        return (Long) redis.call("SISMEMBER", seenKey, url) == 1;
+        return (Long) redis.call("SISMEMBER", prefix + "seen", url) == 1;
+    }
+
+    /** Runs {@code script} with this crawl's prefix and {@code args}. */
+    private Object eval(String script, Object... args) {
+        Object[] call = new Object[args.length + 4];
+        call[0] = "EVAL";
+        call[1] = script;
+        call[2] = 0;
+        call[3] = prefix;
+        System.arraycopy(args, 0, call, 4, args.length);
+        return redis.call(call);
     }
 
     @Override
     public Admission add(Item item, long maxPages) {
-        long r = (Long) redis.call("EVAL", ADD, 2, seenKey, queueKey, item.url().toString(),
-                item.redirectsLeft() + ":" + item.depth(), maxPages);
+        String url = item.url().toString();
+        long r = (Long) eval(ADD, url, member(item), maxPages, firstLimit, delayMillis);
         if (r == 1) {
-            excluded.remove(item.url().toString());
+            excluded.remove(url);
             return Admission.ADDED;
         }
         return r == 2 ? Admission.FULL : Admission.SEEN;
@@ -192,46 +289,68 @@ final class RedisState implements CrawlState {
             renewer = Async.getRunningLoop().createTask(renewLeases(), "frontier-lease-renewer");
         }
         while (true) {
-            List<?> r = (List<?>) redis.call("EVAL", CLAIM, 2, queueKey, leasesKey, leaseMillis);
+            List<?> r = (List<?>) eval(CLAIM, leaseMillis);
             Object item = r.get(0);
-            waiting = (Long) r.get(1);
-            if (item == null) {
-                await(Async.sleep(IDLE_POLL_SECONDS));  // others are fetching: they may find more
+            if (item == null) {     // no host may be fetched now: others are fetching, or delays run
+                await(Async.sleep(Math.min(IDLE_POLL_SECONDS, (Long) r.get(2) / 1000.0)));
             } else if (item.equals("")) {
                 return null;
             } else {
-                String s = (String) item;
-                claimed.add(s);
-                int colon = s.indexOf(':');
-                int space = s.indexOf(' ');
-                return new Item(URI.create(s.substring(space + 1)), Integer.parseInt(s.substring(0, colon)),
-                        Integer.parseInt(s.substring(colon + 1, space)));
+                waiting = (Long) r.get(2);
+                String m = (String) item;
+                claimed.add(m);
+                Item claimedItem = item(m);
+                if (!"".equals(r.get(1))) {
+                    givenUp.put(claimedItem.host(), (String) r.get(1));
+                }
+                return claimedItem;
             }
         }
     }
 
+    /** {@code item} as stored: {@code "REDIRECTS:DEPTH:TRIES URL"}, then its label and metadata as JSON if any. */
+    static String member(Item item) {
+        String m = item.redirectsLeft() + ":" + item.depth() + ":" + item.tries() + " " + item.url();
+        if (item.label() == null && item.meta().isEmpty()) {
+            return m;
+        }
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (item.label() != null) {
+            extra.put("label", item.label());
+        }
+        String meta = Meta.format(item.meta());
+        if (meta != null) {
+            extra.put("meta", meta);
+        }
+        return m + " " + Meta.format(extra);
+    }
+
+    /** The item {@link #member} stored as {@code m}. */
+    static Item item(String m) {
+        int space = m.indexOf(' ');
+        int end = m.indexOf(' ', space + 1);
+        String[] counts = m.substring(0, space).split(":");
+        URI url = URI.create(end < 0 ? m.substring(space + 1) : m.substring(space + 1, end));
+        Map<String, String> extra = end < 0 ? Map.of() : Meta.parse(m.substring(end + 1));
+        return new Item(url, Integer.parseInt(counts[0]), Integer.parseInt(counts[1]),
+                counts.length > 2 ? Integer.parseInt(counts[2]) : 0, extra.get("label"), Meta.parse(extra.get("meta")));
+    }
+
     /**
-     * Renews the leases of this process's claims and host slots every third of a lease: a lease ends only when
-     * its process stops renewing it (it died, or cannot reach Redis), never because a fetch is slow.
+     * Renews the leases of this process's claims every third of a lease: a lease ends only when its process stops
+     * renewing it (it died, or cannot reach Redis), never because a fetch is slow.
      */
     private Coroutine<Void> renewLeases() {
         return Coroutine.of(() -> {
             while (true) {
                 await(Async.sleep(leaseMillis / 3000.0));
                 if (!claimed.isEmpty()) {
-                    List<Object> args = new ArrayList<>(List.of("EVAL", RENEW, 1, leasesKey, leaseMillis));
+                    List<Object> args = new ArrayList<>(List.of(leaseMillis));
                     args.addAll(claimed);
-                    redis.call(args.toArray());
-                }
-                for (Map.Entry<String, String> slot : List.copyOf(heldSlots.entrySet())) {
-                    redis.call("EVAL", RENEW, 1, slot.getValue(), leaseMillis, slot.getKey());
+                    eval(RENEW, args.toArray());
                 }
             }
         });
-    }
-
-    private static String member(Item item) {
-        return item.redirectsLeft() + ":" + item.depth() + " " + item.url();   // as the ADD script queues it
     }
 
     @Override
@@ -248,43 +367,50 @@ final class RedisState implements CrawlState {
 
     private void release(Item item) {
         String m = member(item);
-        redis.call("ZREM", leasesKey, m);
+        eval(RELEASE, m);
         claimed.remove(m);
     }
 
-    /**
-     * Takes one of the {@code limit} slots of {@code authority}, shared by every process, waiting for one to be
-     * free; the slot is leased like a URL, so a dead process's slots come back.
-     */
     @Override
-    public Runnable holdHost(String authority, int limit) {
-        String slot = processId + ":" + (slots++);
-        String key = hostPrefix + authority;
-        while ((Long) redis.call("EVAL", HOST_SLOT, 1, key, limit, slot, leaseMillis) == 0) {
-            await(Async.sleep(0.01));
-        }
-        heldSlots.put(slot, key);
-        return () -> {
-            heldSlots.remove(slot);
-            redis.call("ZREM", key, slot);
-        };
+    public void putBack(Item item) {
+        String m = member(item);
+        eval(PUT_BACK, m);
+        claimed.remove(m);
     }
 
-    /**
-     * Waits for {@code authority}'s next start time in Redis (its clock) and moves it {@code delay} on; the key
-     * expires a minute after it passed, so a finished crawl leaves none behind for long.
-     */
     @Override
-    public boolean awaitHostTurn(String authority, double delay) {
-        if (delay <= 0) {
-            return true;
-        }
-        long delayMillis = (long) Math.ceil(delay * 1000);
+    public void retry(Item item, double delaySeconds) {
+        String was = member(item.withTries(item.tries() - 1));     // as claimed
+        eval(RETRY, was, member(item), Math.round(delaySeconds * 1000));
+        claimed.remove(was);
+    }
+
+    @Override
+    public void pauseHost(String host, double seconds) {
+        eval(PAUSE, host, Math.round(seconds * 1000));
+    }
+
+    @Override
+    public void giveUpHost(String host, String reason) {
+        givenUp.put(host, (String) eval(GIVE_UP, host, reason));
+    }
+
+    @Override
+    public String givenUp(String host) {
+        return givenUp.get(host);
+    }
+
+    @Override
+    public void hostPolicy(String host, int limit, double delaySeconds) {
+        eval(POLICY, host, limit, (long) Math.ceil(delaySeconds * 1000));
+    }
+
+    @Override
+    public void awaitHostTurn(String host) {
         long wait;
-        while ((wait = (Long) redis.call("EVAL", PACE, 1, nextPrefix + authority, delayMillis)) > 0) {
+        while ((wait = (Long) eval(TURN, host, delayMillis)) > 0) {
             await(Async.sleep(wait / 1000.0));
         }
-        return true;
     }
 
     @Override
@@ -313,22 +439,20 @@ final class RedisState implements CrawlState {
     public List<String> unfinished() {
         List<String> left = new ArrayList<>();
         for (String m : claimed) {
-            left.add(m.substring(m.indexOf(' ') + 1));
+            left.add(item(m).url().toString());
         }
         return left;
     }
 
-    /** Gives this process's claims back to the queue (a stopped crawl), then disconnects. Loop thread only. */
+    /** Gives this process's claims back to their hosts' queues (a stopped crawl), then disconnects. Loop thread. */
     @Override
     public void close() {
         if (renewer != null) {
             renewer.cancel();
         }
         try {
-            if (!claimed.isEmpty()) {
-                for (String m : List.copyOf(claimed)) {
-                    redis.call("EVAL", GIVE_BACK, 2, queueKey, leasesKey, m);
-                }
+            for (String m : List.copyOf(claimed)) {
+                eval(PUT_BACK, m);
             }
         } finally {
             redis.close();

@@ -25,7 +25,8 @@ import java.util.List;
  * a {@link RedisError}.
  *
  * <p>When the connection is lost, every caller waiting for a reply and every later one reconnects, retrying for
- * up to {@code reconnectSeconds}, then fails with {@link CrawlSetupException}. A command whose connection broke is
+ * up to {@code reconnectSeconds}, then fails with {@link CrawlSetupException}. A command that a restarted Redis
+ * refused with {@code LOADING} (so did not run) is sent again the same way, for as long. A command whose connection broke is
  * sent again on the new one: callers only send commands for which that is safe (idempotent, or whose lost effect
  * a lease undoes). Loop-confined.
  */
@@ -69,6 +70,12 @@ final class RespClient implements AutoCloseable {
                 pending.add(reply);
                 c.writer().write(encode(args));
                 return await(reply);
+            } catch (RedisError e) {
+                if (!e.getMessage().startsWith("LOADING") || loop.time() + backoff > deadline) {
+                    throw e;
+                }
+                await(Async.sleep(backoff));    // a restarted Redis reading its data: the command did not run
+                backoff = Math.min(backoff * 2, 1.0);
             } catch (IOException e) {
                 drop(e);
                 if (closed) {

@@ -32,6 +32,12 @@ final class Robots {
         this.agentName = first.toLowerCase(Locale.ROOT);
     }
 
+    /** True if the rules for {@code url}'s origin are at hand ({@link #rulesFor} would not wait). */
+    boolean isRead(URI url) {
+        Future<BaseRobotRules> rules = byOrigin.get(Urls.origin(url));
+        return rules != null && rules.isDone();
+    }
+
     /** The rules for {@code url}'s origin; awaits the fetch of its robots.txt the first time. */
     BaseRobotRules rulesFor(URI url) {
         String origin = Urls.origin(url);

@@ -46,7 +46,15 @@ final class SqliteState implements CrawlState {
     }
 
     /** {@code wasExcluded}: the URL was recorded kept out before, and that record goes. */
-    private record Admitted(String url, int redirectsLeft, int depth, boolean wasExcluded) implements Op {
+    private record Admitted(Item item, boolean wasExcluded) implements Op {
+    }
+
+    /** A URL back in its host's queue after {@code tries}, not to be fetched before {@code notBefore} (epoch ms). */
+    private record Retried(String url, int tries, long notBefore) implements Op {
+    }
+
+    /** A host paused until {@code until} (epoch ms), or given up for {@code givenUp} (else null). */
+    private record HostState(String host, long until, String givenUp) implements Op {
     }
 
     private record Done(PageRecord page) implements Op {
@@ -64,7 +72,7 @@ final class SqliteState implements CrawlState {
     private record Recrawled(int round, String url, String outcome) implements Op {
     }
 
-    private final MemoryState memory = new MemoryState();
+    private final MemoryState memory;
     private final BatchWriter<Op> writer;
     private final Path dir;
     private final FileChannel lockChannel;
@@ -79,7 +87,9 @@ final class SqliteState implements CrawlState {
     /** In a re-crawl: outcome to URLs, this round. */
     private final Map<String, Long> outcomes = new LinkedHashMap<>();
 
-    private SqliteState(Path dir, FileChannel lockChannel, Connection db, boolean resumed, int round) {
+    private SqliteState(Path dir, FileChannel lockChannel, Connection db, boolean resumed, CrawlConfig config,
+                        int round) {
+        this.memory = new MemoryState(config);
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.resumed = resumed;
@@ -140,6 +150,9 @@ final class SqliteState implements CrawlState {
                 if (!hasColumn(db, "pages", "round")) {     // a state made before re-crawls
                     s.execute("ALTER TABLE pages ADD COLUMN round INTEGER NOT NULL DEFAULT 0");
                 }
+                s.execute("CREATE TABLE IF NOT EXISTS hosts (host TEXT PRIMARY KEY,"
+                        + " paused_until INTEGER NOT NULL DEFAULT 0, given_up TEXT)");
+                addColumns(s);
             }
             Map<String, String> stored = new LinkedHashMap<>();
             try (Statement s = db.createStatement();
@@ -169,7 +182,7 @@ final class SqliteState implements CrawlState {
                 }
             }
             int round = config.recrawl() ? startRecrawl(db) : currentRound(db);
-            SqliteState state = new SqliteState(dir, lock, db, resumed, round);
+            SqliteState state = new SqliteState(dir, lock, db, resumed, config, round);
             state.load(db);
             return state;
         } catch (SQLException e) {
@@ -231,6 +244,26 @@ final class SqliteState implements CrawlState {
         return round + 1;
     }
 
+    /**
+     * The columns of {@code urls} that a state made before retries lacks: the tries made, the time before which a
+     * retried URL waits (epoch ms, 0 for none), and a spider's label and metadata (JSON).
+     */
+    private static void addColumns(Statement s) throws SQLException {
+        java.util.Set<String> have = new java.util.HashSet<>();
+        try (ResultSet rs = s.executeQuery("PRAGMA table_info(urls)")) {
+            while (rs.next()) {
+                have.add(rs.getString("name"));
+            }
+        }
+        String[][] wanted = {{"tries", "INTEGER NOT NULL DEFAULT 0"}, {"not_before", "INTEGER NOT NULL DEFAULT 0"},
+                {"label", "TEXT"}, {"meta", "TEXT"}};
+        for (String[] c : wanted) {
+            if (!have.contains(c[0])) {
+                s.execute("ALTER TABLE urls ADD COLUMN " + c[0] + " " + c[1]);
+            }
+        }
+    }
+
     private static String firstLine(String s) {
         if (s == null) {
             return "unknown error";
@@ -259,14 +292,21 @@ final class SqliteState implements CrawlState {
     /** Reads what earlier runs recorded into the memory state (on the opening thread, before the writer runs). */
     private void load(Connection db) throws SQLException {
         try (Statement s = db.createStatement()) {
-            try (ResultSet rs = s.executeQuery("SELECT url, redirects_left, done, depth FROM urls ORDER BY id")) {
-                while (rs.next()) {
+            try (ResultSet rs = s.executeQuery("SELECT url, redirects_left, done, depth, tries, not_before, label,"
+                    + " meta FROM urls ORDER BY id")) {
+                while (rs.next()) {     // in the order admitted: each host's queue as it was
                     String url = rs.getString(1);
                     if (rs.getInt(3) != 0) {
                         memory.restoreDone(url);
                     } else {
-                        memory.restoreWaiting(new Item(URI.create(url), rs.getInt(2), rs.getInt(4)));
+                        memory.restoreWaiting(new Item(URI.create(url), rs.getInt(2), rs.getInt(4), rs.getInt(5),
+                                rs.getString(7), Meta.parse(rs.getString(8))), rs.getLong(6));
                     }
+                }
+            }
+            try (ResultSet rs = s.executeQuery("SELECT host, paused_until, given_up FROM hosts")) {
+                while (rs.next()) {
+                    memory.restoreHost(rs.getString(1), rs.getLong(2), rs.getString(3));
                 }
             }
             try (ResultSet rs = s.executeQuery("SELECT url, status, content_type, bytes, links, new_links,"
@@ -325,7 +365,7 @@ final class SqliteState implements CrawlState {
         boolean wasExcluded = memory.isExcluded(url);
         Admission a = memory.add(item, maxPages);
         if (a == Admission.ADDED) {
-            writer.submit(new Admitted(url, item.redirectsLeft(), item.depth(), wasExcluded));
+            writer.submit(new Admitted(item, wasExcluded));
         }
         return a;
     }
@@ -376,6 +416,45 @@ final class SqliteState implements CrawlState {
     @Override
     public void endFeeding() {
         memory.endFeeding();
+    }
+
+    @Override
+    public void putBack(Item item) {
+        memory.putBack(item);       // nothing to write: the URL waits, as recorded
+    }
+
+    @Override
+    public void retry(Item item, double delaySeconds) {
+        writer.submit(new Retried(item.url().toString(), item.tries(),
+                System.currentTimeMillis() + Math.round(delaySeconds * 1000)));
+        memory.retry(item, delaySeconds);
+    }
+
+    @Override
+    public void pauseHost(String host, double seconds) {
+        writer.submit(new HostState(host, System.currentTimeMillis() + Math.round(seconds * 1000), null));
+        memory.pauseHost(host, seconds);
+    }
+
+    @Override
+    public void giveUpHost(String host, String reason) {
+        writer.submit(new HostState(host, 0, reason));
+        memory.giveUpHost(host, reason);
+    }
+
+    @Override
+    public String givenUp(String host) {
+        return memory.givenUp(host);
+    }
+
+    @Override
+    public void hostPolicy(String host, int limit, double delaySeconds) {
+        memory.hostPolicy(host, limit, delaySeconds);   // not stored: a resumed crawl reads robots.txt again
+    }
+
+    @Override
+    public void awaitHostTurn(String host) {
+        memory.awaitHostTurn(host);
     }
 
     @Override
@@ -434,13 +513,22 @@ final class SqliteState implements CrawlState {
         private final PreparedStatement validators;
         private final PreparedStatement recrawl;
         private final int round;
+        private final PreparedStatement retried;
+        private final PreparedStatement paused;
+        private final PreparedStatement gaveUp;
 
         Sink(Connection db, int round) {
             this.round = round;
             try {
                 this.db = db;
                 db.setAutoCommit(false);
-                admit = db.prepareStatement("INSERT OR IGNORE INTO urls (url, redirects_left, depth) VALUES (?, ?, ?)");
+                admit = db.prepareStatement("INSERT OR IGNORE INTO urls (url, redirects_left, depth, tries, label,"
+                        + " meta) VALUES (?, ?, ?, ?, ?, ?)");
+                retried = db.prepareStatement("UPDATE urls SET tries = ?, not_before = ? WHERE url = ?");
+                paused = db.prepareStatement("INSERT INTO hosts (host, paused_until) VALUES (?, ?) ON CONFLICT (host)"
+                        + " DO UPDATE SET paused_until = max(paused_until, excluded.paused_until)");
+                gaveUp = db.prepareStatement("INSERT INTO hosts (host, given_up) VALUES (?, ?) ON CONFLICT (host)"
+                        + " DO UPDATE SET given_up = excluded.given_up");
                 unexclude = db.prepareStatement("DELETE FROM excluded WHERE url = ?");
                 markDone = db.prepareStatement("UPDATE urls SET done = 1 WHERE url = ?");
                 page = db.prepareStatement("INSERT INTO pages (url, status, content_type, bytes, links,"
@@ -461,14 +549,35 @@ final class SqliteState implements CrawlState {
             for (Op op : batch) {
                 switch (op) {
                     case Admitted a -> {
-                        admit.setString(1, a.url());
-                        admit.setInt(2, a.redirectsLeft());
-                        admit.setInt(3, a.depth());
+                        Item item = a.item();
+                        String url = item.url().toString();
+                        admit.setString(1, url);
+                        admit.setInt(2, item.redirectsLeft());
+                        admit.setInt(3, item.depth());
+                        admit.setInt(4, item.tries());
+                        admit.setString(5, item.label());
+                        admit.setString(6, Meta.format(item.meta()));
                         admit.executeUpdate();
                         if (a.wasExcluded()) {      // rare: a statement per admission only when needed
-                            unexclude.setString(1, a.url());
+                            unexclude.setString(1, url);
                             unexclude.executeUpdate();
                         }
+                    }
+                    case Retried r -> {
+                        retried.setInt(1, r.tries());
+                        retried.setLong(2, r.notBefore());
+                        retried.setString(3, r.url());
+                        retried.executeUpdate();
+                    }
+                    case HostState h when h.givenUp() != null -> {
+                        gaveUp.setString(1, h.host());
+                        gaveUp.setString(2, h.givenUp());
+                        gaveUp.executeUpdate();
+                    }
+                    case HostState h -> {
+                        paused.setString(1, h.host());
+                        paused.setLong(2, h.until());
+                        paused.executeUpdate();
                     }
                     case Done d -> {
                         PageRecord p = d.page();

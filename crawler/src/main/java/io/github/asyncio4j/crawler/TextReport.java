@@ -34,6 +34,16 @@ public final class TextReport {
             table(out, "Hosts", top(hosts, 20));
         }
         histogram(out, r.responseTimes());
+        CrawlReport.Recovery recovery = r.recovery();
+        table(out, "Retries", recovery.retries());
+        if (!recovery.paused().isEmpty()) {
+            out.println("Hosts paused by Retry-After:");
+            recovery.paused().forEach((host, s) -> out.println("  " + host + " " + fixed(s, 1) + " s"));
+        }
+        if (!recovery.givenUp().isEmpty()) {
+            out.println("Hosts given up:");
+            recovery.givenUp().forEach((host, why) -> out.println("  " + host + ": " + why));
+        }
         if (!r.sitemaps().isEmpty()) {
             out.println("Sitemaps:");
             r.sitemaps().forEach((url, what) -> out.println("  " + url + ": " + what));

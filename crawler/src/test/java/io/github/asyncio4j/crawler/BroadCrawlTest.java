@@ -71,6 +71,41 @@ class BroadCrawlTest {
         }
 
         @Override
+        public void putBack(Item item) {
+            memory.putBack(item);
+        }
+
+        @Override
+        public void retry(Item item, double delaySeconds) {
+            memory.retry(item, delaySeconds);
+        }
+
+        @Override
+        public void pauseHost(String host, double seconds) {
+            memory.pauseHost(host, seconds);
+        }
+
+        @Override
+        public void giveUpHost(String host, String reason) {
+            memory.giveUpHost(host, reason);
+        }
+
+        @Override
+        public String givenUp(String host) {
+            return memory.givenUp(host);
+        }
+
+        @Override
+        public void hostPolicy(String host, int limit, double delaySeconds) {
+            memory.hostPolicy(host, limit, delaySeconds);
+        }
+
+        @Override
+        public void awaitHostTurn(String host) {
+            memory.awaitHostTurn(host);
+        }
+
+        @Override
         public boolean startFeeding() {
             return memory.startFeeding();
         }

@@ -26,14 +26,15 @@ class CrawlCommandTest {
 
     /** {@code crawl --help} at the default width (80 columns, no terminal), byte for byte. */
     static final String HELP = """
-            Usage: crawl [-hqvV] [--demo] [--ignore-robots] [--lenient] [--recrawl]
-                         [--serve-demo] [--sitemaps] [--strict] [--ca-cert=FILE]
-                         [--crawl-id=NAME] [--delay=SECONDS] [--exclude=REGEX]
-                         [--frontier=redis://HOST:PORT[/DB]] [--html=FILE] [--json=FILE]
-                         [--lease=SECONDS] [--max-body=BYTES] [--max-connections=N]
-                         [--max-depth=N] [--max-pages=N] [--max-pages-per-host=N]
-                         [--max-redirect=N] [--max-tasks=N] [--max-tries=N] [--pages=N]
-                         [--per-host=N] [--port=PORT] [--scope=host|domain|any]
+            Usage: crawl [-hqvV] [--auto-throttle] [--demo] [--ignore-robots] [--lenient]
+                         [--recrawl] [--serve-demo] [--sitemaps] [--strict]
+                         [--ca-cert=FILE] [--crawl-id=NAME] [--delay=SECONDS]
+                         [--exclude=REGEX] [--frontier=redis://HOST:PORT[/DB]]
+                         [--html=FILE] [--json=FILE] [--lease=SECONDS] [--max-body=BYTES]
+                         [--max-connections=N] [--max-depth=N] [--max-pages=N]
+                         [--max-pages-per-host=N] [--max-redirect=N]
+                         [--max-retry-after=SECONDS] [--max-tasks=N] [--max-tries=N]
+                         [--pages=N] [--per-host=N] [--port=PORT] [--scope=host|domain|any]
                          [--seeds=FILE] [--state=DIR] [--timeout=SECONDS] [--user-agent=UA]
                          [--warc=FILE] [--warc-max-size=BYTES] [--workers=N] [ROOT...]
             Crawls the web from ROOT URLs, concurrently: the network on one thread
@@ -42,7 +43,8 @@ class CrawlCommandTest {
                   [ROOT...]             where to start (http or https URLs)
                   --max-tasks=N         worker coroutines (100)
                   --max-redirect=N      redirects followed from one URL (10)
-                  --max-tries=N         attempts per URL when fetching fails (4)
+                  --max-tries=N         attempts per URL when fetching fails or is answered
+                                          408, 429, 500, 502, 503 or 504 (4)
                   --exclude=REGEX       do not fetch URLs that match
                   --strict              a host must equal a root's host (the default)
                   --lenient             ignore a leading 'www.' when matching hosts
@@ -54,6 +56,12 @@ class CrawlCommandTest {
                                           keeps its depth)
                   --delay=SECONDS       between requests to one host at least (and at least
                                           robots.txt's Crawl-delay) (0)
+                  --max-retry-after=SECONDS
+                                        the longest Retry-After honoured by pausing the
+                                          host; a longer one fails the URL (120)
+                  --auto-throttle       adapt each host's concurrency and delay to its
+                                          response times and to 429/503 answers (within
+                                          --per-host and --delay)
                   --sitemaps            also start from the sitemaps named in the roots'
                                           robots.txt
                   --workers=N           threads extracting links (default: the number of
@@ -200,6 +208,9 @@ class CrawlCommandTest {
         Run delay = run("--delay", "-1", "http://example.invalid/");
         assertThat(delay.code()).isEqualTo(1);
         assertThat(delay.err()).contains("--delay must be");
+        Run retryAfter = run("--max-retry-after", "-1", "http://example.invalid/");
+        assertThat(retryAfter.code()).isEqualTo(1);
+        assertThat(retryAfter.err()).contains("--max-retry-after must be a number of seconds, 0 or more, not -1");
         Run workers = run("-q", "--workers", "0", "http://example.invalid/");
         assertThat(workers.code()).isEqualTo(1);
         assertThat(workers.err()).contains("workers must be at least 1");

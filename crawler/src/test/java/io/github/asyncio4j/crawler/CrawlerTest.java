@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.VirtualClock;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -86,8 +87,9 @@ class CrawlerTest {
                 .obeyRobots(false).workers(2);
     }
 
+    /** A crawl on a virtual clock: a retry's backoff, a delay or a pause takes no real time. */
     static CrawlReport crawl(CrawlConfig config, Fetcher fetcher) {
-        return Async.run(new Crawler(config, fetcher).crawl());
+        return Async.run(new Crawler(config, fetcher).crawl(), VirtualClock.autojumping());
     }
 
     static Map<String, PageRecord> byUrl(CrawlReport r) {

@@ -27,7 +27,9 @@ class JsonReportTest {
         excluded.put("mailto:x", "scheme");
         excluded.put("http://b.test/", "host");
         CrawlReport r = new CrawlReport(config, pages, excluded, List.of("http://a.test/z"), 1.2345, true,
-                Map.of("http://a.test/sitemap.xml", "3 URLs"));
+                Map.of("http://a.test/sitemap.xml", "3 URLs"), new CrawlReport.Recovery(
+                        Map.of("HTTP 503", 3L, "timeout", 1L), Map.of("a.test", 2.5),
+                        Map.of("dead.test", "host given up: \"refused\"")));
 
         StringWriter streamed = new StringWriter();
         JsonReport.write(r, streamed);
@@ -53,6 +55,13 @@ class JsonReportTest {
         JsonObject sitemaps = new JsonObject();
         r.sitemaps().forEach(sitemaps::addProperty);
         summary.add("sitemaps", sitemaps);
+        summary.add("retries", counts(r.recovery().retries()));
+        JsonObject paused = new JsonObject();
+        r.recovery().paused().forEach(paused::addProperty);
+        summary.add("hosts_paused", paused);
+        JsonObject givenUp = new JsonObject();
+        r.recovery().givenUp().forEach(givenUp::addProperty);
+        summary.add("hosts_given_up", givenUp);
         root.add("summary", summary);
         JsonArray pages = new JsonArray();
         for (PageRecord p : r.pages()) {

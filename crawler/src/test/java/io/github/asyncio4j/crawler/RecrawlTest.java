@@ -185,9 +185,10 @@ class RecrawlTest {
     void aRecrawlStoppedHalfWayResumesItsRoundWithItsValidators() {
         CrawlerTest.FakeSite site = new CrawlerTest.FakeSite()
                 .route("http://a.test/", u -> new FetchResponse(200, "text/html", null,
-                        "<a href=/x>x</a>".getBytes(java.nio.charset.StandardCharsets.UTF_8), null, "\"e1\"", null))
+                        "<a href=/x>x</a>".getBytes(java.nio.charset.StandardCharsets.UTF_8), null, null, "\"e1\"",
+                        null))
                 .route("http://a.test/x", u -> new FetchResponse(200, "text/plain", null, new byte[3], null, null,
-                        "Mon, 01 Jan 2024 00:00:00 GMT"));
+                        null, "Mon, 01 Jan 2024 00:00:00 GMT"));
         Path state = dir.resolve("unit-state");
         CrawlConfig first = CrawlerTest.config("http://a.test/").build();
         try (SqliteState s = SqliteState.open(state, first)) {

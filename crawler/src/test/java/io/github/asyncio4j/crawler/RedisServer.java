@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A real {@code redis-server} (Debian's package) on a free loopback port, with its data in a directory and an
  * append-only file synced on every write, so that a restart keeps what was written. A test that needs it fails
- * (never skips) when it is not installed: {@code .ci/run} installs it.
+ * (never skips) when it is not installed: {@code ./asyncio4j test} installs it
+ * (scripts/test-packages).
  */
 final class RedisServer implements AutoCloseable {
     private final Path dir;
@@ -38,8 +39,8 @@ final class RedisServer implements AutoCloseable {
         if (Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
             return "/usr/bin/redis-server";
         }
-        throw new AssertionError("redis-server is not installed (apt-get install redis-server): the --frontier tests "
-                + "need a real one");
+        throw new AssertionError("redis-server is not installed (./asyncio4j test installs it; or apt-get install "
+                + "redis-server): the --frontier tests need a real one");
     }
 
     /** Starts (or restarts) the server on the same port and directory, and waits until it answers. */

@@ -259,6 +259,10 @@ final class ConnectionPool {
                 && (c.idleSince() < 0 || now - c.idleSince() < LoopClock.seconds(idleTimeout));
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Connections open or being opened to {@code origin}. */
     int open(Origin origin) {
         Host host = hosts.get(origin);

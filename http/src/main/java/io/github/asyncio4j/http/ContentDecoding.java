@@ -6,11 +6,13 @@ import com.github.luben.zstd.ZstdInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.io.UncheckedIOException;
 import java.util.Locale;
 import java.util.zip.DataFormatException;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 
 /**
  * Decodes a {@code Content-Encoding} of {@code gzip}, {@code x-gzip}, {@code deflate} (zlib-wrapped, or raw
@@ -22,6 +24,7 @@ import java.util.zip.Inflater;
  *
  * <p>The two native decoders are loaded at the first body that needs one (never for a crawl that meets none); a
  * platform without brotli4j's native library fails such a body with an {@link HttpProtocolException} saying so.
+ * {@link #decoding} decodes a streamed body as it is read instead (the reads of its source may await).
  */
 final class ContentDecoding {
     /** The codings a client advertises in {@code Accept-Encoding}, most preferred last (as browsers list them). */
@@ -106,5 +109,63 @@ final class ContentDecoding {
         } finally {
             inflater.end();
         }
+    }
+
+    /**
+     * A stream of the decoded bytes of {@code raw}, a body in {@code coding} ({@link #supports supported}), made at
+     * its first read (a gzip stream reads its header when made). Reads of {@code raw} may await: the decoders'
+     * buffers are the only state, so a read suspends in the middle of theirs and goes on when bytes come. Closing
+     * it frees the decoder (not {@code raw}). Its {@link IOException}s other than {@code raw}'s are bad encodings.
+     */
+    static InputStream decoding(InputStream raw, String coding) {
+        String c = coding.strip().toLowerCase(Locale.ROOT);
+        return new InputStream() {
+            private InputStream decoder;
+
+            @Override
+            public int read() throws IOException {
+                byte[] one = new byte[1];
+                return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                if (decoder == null) {
+                    decoder = c.equals("deflate") ? inflating(raw) : decoder(c, raw);
+                }
+                return decoder.read(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                if (decoder != null) {
+                    decoder.close();
+                }
+            }
+        };
+    }
+
+    /** Deflate, zlib-wrapped or raw as the first two bytes say; closing it ends the inflater. */
+    private static InputStream inflating(InputStream raw) throws IOException {
+        PushbackInputStream in = new PushbackInputStream(raw, 2);
+        byte[] first = new byte[2];
+        int n = 0;
+        for (int r; n < 2 && (r = in.read(first, n, 2 - n)) > 0; ) {
+            n += r;
+        }
+        in.unread(first, 0, n);
+        boolean zlib = n == 2 && (first[0] & 0x0f) == 8 && ((first[0] & 0xff) << 8 | (first[1] & 0xff)) % 31 == 0;
+        Inflater inflater = new Inflater(!zlib);
+        return new InflaterInputStream(in, inflater, BUFFER) {
+            private boolean ended;
+
+            @Override
+            public void close() throws IOException {
+                if (!ended) {
+                    ended = true;
+                    inflater.end();
+                }
+            }
+        };
     }
 }

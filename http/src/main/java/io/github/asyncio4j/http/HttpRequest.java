@@ -72,6 +72,15 @@ public record HttpRequest(String method, URI uri, Headers headers, byte[] body) 
         return p == null || p.isEmpty() ? "/" : p;
     }
 
+    /**
+     * True for a WebSocket opening handshake (RFC 6455 section 4.2.1): a {@code GET} with {@code Upgrade: websocket}
+     * and {@code Connection: upgrade}. A server's handler answers it with {@link WebSocket#accept}.
+     */
+    public boolean isWebSocketUpgrade() {
+        return method.equals("GET") && headers.hasToken("Upgrade", "websocket")
+                && headers.hasToken("Connection", "upgrade");
+    }
+
     /** The body as UTF-8 text. */
     public String text() {
         return new String(body, StandardCharsets.UTF_8);

@@ -25,7 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -51,6 +54,9 @@ import javax.net.ssl.SSLContext;
  * {@code 400} (a body over the limit {@code 413}) naming the problem, and the connection is closed. A handler
  * that throws gets {@code 500}, reported to the loop's exception handler.
  *
+ * <p><b>WebSockets.</b> A handler answers a request that {@link HttpRequest#isWebSocketUpgrade() is an upgrade}
+ * with {@link WebSocket#accept}, and then owns the connection until it returns (see {@link WebSocketUpgrade}).
+ *
  * <p>Hostile behaviour for tests: {@link #startRaw} hands handlers the raw streams. Loop-confined.
  */
 public final class HttpServer implements AutoCloseable {
@@ -66,6 +72,8 @@ public final class HttpServer implements AutoCloseable {
     private final RawHttpHandler handler;
     private final Options options;
     private final String scheme;
+    /** The WebSockets its handlers accepted and still run, for the going-away close. */
+    private final Set<WebSocket> webSockets = new LinkedHashSet<>();
     private int connectionsAccepted;
     private long requestsServed;
 
@@ -140,9 +148,15 @@ public final class HttpServer implements AutoCloseable {
         return requestsServed;
     }
 
-    /** Stops accepting and closes every connection (after its buffered bytes are sent). Idempotent. */
+    /**
+     * Stops accepting and closes every connection (after its buffered bytes are sent); an open WebSocket gets a
+     * going-away close frame (1001) first. Idempotent.
+     */
     @Override
     public void close() {
+        for (WebSocket ws : List.copyOf(webSockets)) {
+            ws.goAway();
+        }
         server.close();
         server.closeClients();
     }
@@ -196,15 +210,29 @@ public final class HttpServer implements AutoCloseable {
         boolean keepAlive = http11 ? !request.headers().hasToken("Connection", "close")
                 : request.headers().hasToken("Connection", "keep-alive");
         HttpResponse response;
+        WebSocketUpgrade upgrade = request.isWebSocketUpgrade()
+                ? WebSocketUpgrade.register(request, connection, webSockets) : null;
+        boolean failed = false;
         try {
             response = await(Objects.requireNonNull(handler.handle(request, connection),
                     "the HTTP handler returned null instead of a coroutine"));
         } catch (Exception e) {
-            EventLoop loop = Async.getRunningLoop();
-            loop.callExceptionHandler(new ExceptionContext("HTTP handler failed on " + request.method() + " "
-                    + request.uri(), e, Async.currentTask(), null));
+            failed = true;
+            if (upgrade == null || !upgrade.handedOver() || !WebSocketUpgrade.isPeersFault(e)) {
+                EventLoop loop = Async.getRunningLoop();
+                loop.callExceptionHandler(new ExceptionContext("HTTP handler failed on " + request.method() + " "
+                        + request.uri(), e, Async.currentTask(), null));
+            }
             response = HttpResponse.text(500, "internal server error\n");
             keepAlive = false;
+        } finally {
+            if (upgrade != null) {
+                upgrade.unregister();
+            }
+        }
+        if (upgrade != null && upgrade.handedOver()) {
+            upgrade.end(failed);   // the connection was the handler's WebSocket: no response of ours
+            return false;
         }
         if (response == null) {
             return false;   // a raw handler wrote what it wanted

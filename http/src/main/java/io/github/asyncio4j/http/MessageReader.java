@@ -276,6 +276,141 @@ final class MessageReader {
     }
 
     /**
+     * A reader of one body in its framing, piece by piece into the caller's arrays ({@link HttpClient#stream}):
+     * nothing is buffered here beyond the stream's own buffer. A body declared larger than {@code maxBody} fails at
+     * once, one that grows past it at the read that passes it. Run each read in a {@link #guarded} section.
+     */
+    BodyReader bodyReader(Http1.Framing framing, long maxBody) {
+        if (framing instanceof Http1.Framing.Length(long length) && length > maxBody) {
+            throw new BodyTooLargeException("body of " + length + " bytes (Content-Length) exceeds the maximum of "
+                    + maxBody + " bytes", maxBody);
+        }
+        return new BodyReader(framing, maxBody);
+    }
+
+    /** See {@link #bodyReader}. */
+    final class BodyReader {
+        private final Http1.Framing framing;
+        private final long max;
+        /** Content-Length: the bytes left; chunked: the bytes left of the current chunk (0: a size line next). */
+        private long left;
+        private long total;
+        private boolean inChunks;
+        private boolean ended;
+        private final Headers.Builder trailers = Headers.builder();
+
+        private BodyReader(Http1.Framing framing, long max) {
+            this.framing = framing;
+            this.max = max;
+            this.left = framing instanceof Http1.Framing.Length(long length) ? length : 0;
+            this.ended = framing instanceof Http1.Framing.None;
+        }
+
+        /** True once the body was read to its end (its trailers included). */
+        boolean ended() {
+            return ended;
+        }
+
+        /** The trailers of a chunked body, once it {@link #ended}. */
+        Headers trailers() {
+            return trailers.build();
+        }
+
+        /**
+         * Reads up to {@code length > 0} bytes of the body into {@code b} at {@code offset}; returns how many, at
+         * least one, or -1 at the end of the body.
+         */
+        int read(byte[] b, int offset, int length) {
+            if (ended) {
+                return -1;
+            }
+            reading = "reading the body";
+            if (framing instanceof Http1.Framing.Length(long declared)) {
+                if (left == 0) {
+                    ended = true;
+                    return -1;
+                }
+                int n = readSome(b, offset, (int) Math.min(length, left));
+                if (n == 0) {
+                    throw new HttpProtocolException("connection closed early: body shorter than its Content-Length ("
+                            + (declared - left) + " of " + declared + " bytes)");
+                }
+                left -= n;
+                return n;
+            } else if (framing instanceof Http1.Framing.UntilEof) {
+                int n = readSome(b, offset, length);
+                if (n == 0) {
+                    ended = true;
+                    return -1;
+                }
+                count(n, "body read until the connection closed");
+                return n;
+            }
+            return readChunk(b, offset, length);
+        }
+
+        private int readChunk(byte[] b, int offset, int length) {
+            if (left == 0) {
+                if (inChunks) {
+                    readChunkEnd();
+                }
+                String sizeLine = readHeadLine("a chunk size line", 0);
+                if (sizeLine == null) {
+                    throw new HttpProtocolException("connection closed in the middle of a chunked body (after "
+                            + total + " bytes)");
+                }
+                long size = Http1.parseChunkSize(sizeLine);
+                if (size == 0) {
+                    Headers t = readFields("the trailer section", 0);
+                    for (int i = 0; i < t.size(); i++) {
+                        trailers.addTrusted(t.name(i), t.value(i));
+                    }
+                    ended = true;
+                    return -1;
+                }
+                count(size, "chunked body");
+                left = size;
+                inChunks = true;
+            }
+            int n = readSome(b, offset, (int) Math.min(length, left));
+            if (n == 0) {
+                throw new HttpProtocolException("connection closed in the middle of a chunk (" + total + " bytes of "
+                        + "the body announced, " + left + " of them missing)");
+            }
+            left -= n;
+            return n;
+        }
+
+        private void readChunkEnd() {
+            byte[] end;
+            try {
+                end = await(in.readExactly(2));
+            } catch (IncompleteReadError e) {
+                throw new HttpProtocolException("connection closed after a chunk, before its CRLF");
+            }
+            consumed += 2;
+            progress();
+            if (end[0] != '\r' || end[1] != '\n') {
+                throw new HttpProtocolException("chunk data not followed by CRLF");
+            }
+        }
+
+        private void count(long n, String what) {
+            total += n;
+            if (total > max) {
+                throw new BodyTooLargeException(what + " exceeds the maximum of " + max + " bytes", max);
+            }
+        }
+
+        private int readSome(byte[] b, int offset, int length) {
+            int n = await(in.readInto(b, offset, length));
+            consumed += n;
+            progress();
+            return n;
+        }
+    }
+
+    /**
      * A body of unknown length, kept as the blocks it arrived in and joined once at the end: every byte is copied
      * once (twice for a block the caller reuses), never again as the body grows. Bounded by {@code max}.
      */

@@ -29,4 +29,25 @@ final class Timeouts {
             throw e;
         }
     }
+
+    /**
+     * A total timeout as a point in the loop's time, for work spread over several awaits of the caller's (the
+     * reads of a streamed body): each runs {@link #within} the same deadline.
+     */
+    record Deadline(double when, Duration timeout, String what) {
+        <T> T within(Awaitable<T> body) {
+            if (when == Double.POSITIVE_INFINITY) {
+                return body.await();
+            }
+            Timeout scope = Async.timeoutAt(when);
+            try (scope) {
+                return body.await();
+            } catch (TimeoutError e) {
+                if (scope.expired()) {
+                    throw new HttpTimeoutException(HttpTimeoutException.Kind.TOTAL, timeout, what);
+                }
+                throw e;
+            }
+        }
+    }
 }

@@ -111,4 +111,41 @@ class HttpsTest {
             server.close();
         }
     }
+
+    @AsyncioTest
+    void preferredCipherSuitesAreOfferedFirstInTheClientHello() {
+        List<Integer> firstOffered = new ArrayList<>();
+        Server server = await(Streams.startServer((r, w) -> Coroutine.of(() -> {   // plain TCP: reads the hello
+            byte[] hello = await(r.readExactly(5 + 4 + 2 + 32 + 1));
+            int sessionId = hello[hello.length - 1] & 0xff;
+            await(r.readExactly(sessionId + 2));                        // session id, cipher suites' length
+            byte[] first = await(r.readExactly(2));
+            firstOffered.add((first[0] & 0xff) << 8 | (first[1] & 0xff));
+            w.close();
+            return null;
+        }), HOST, 0));
+        try (HttpClient plain = HttpClient.builder().sslContext(clientCtx).build();
+             HttpClient preferring = HttpClient.builder().sslContext(clientCtx)
+                     .preferredCipherSuites("TLS_CHACHA20_POLY1305_SHA256").build()) {
+            String url = "https://localhost:" + server.port() + "/";
+            assertThatThrownBy(() -> await(plain.get(url))).isInstanceOf(Exception.class);
+            assertThatThrownBy(() -> await(preferring.get(url))).isInstanceOf(Exception.class);
+            // 0x1302 TLS_AES_256_GCM_SHA384 (the JDK's first), 0x1303 TLS_CHACHA20_POLY1305_SHA256
+            assertThat(firstOffered).containsExactly(0x1302, 0x1303);
+        } finally {
+            server.close();
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void preferringSuitesReordersOnlyNeverAddsOrDrops() throws Exception {
+        SSLContext wrapped = PreferredCipherSuites.wrap(clientCtx,
+                List.of("TLS_CHACHA20_POLY1305_SHA256", "NOT_A_SUITE"));
+        String[] before = clientCtx.createSSLEngine("localhost", 443).getEnabledCipherSuites();
+        String[] after = wrapped.createSSLEngine("localhost", 443).getEnabledCipherSuites();
+        assertThat(after).containsExactlyInAnyOrder(before);
+        assertThat(after[0]).isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
+        assertThat(wrapped.getDefaultSSLParameters().getCipherSuites()[0]).isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
+        assertThat(PreferredCipherSuites.wrap(clientCtx, List.of())).isSameAs(clientCtx);
+    }
 }

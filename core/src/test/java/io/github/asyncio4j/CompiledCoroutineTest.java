@@ -1,0 +1,246 @@
+package io.github.asyncio4j;
+
+import static io.github.asyncio4j.Async.await;
+import static io.github.asyncio4j.Async.createTask;
+import static io.github.asyncio4j.Async.sleep;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What only the coroutine compiler can get wrong: locals across awaits, each kind of awaitable, awaits reached
+ * through called methods (a compiled step that must suspend in a callee), cancellation and close at each await,
+ * exceptions. Runs on every engine; in the compiled-coroutines run ({@code -Dasyncio4j.expectCompiledCoroutines=true})
+ * every body here made by {@link #compiled} must have compiled, so a silent fall back fails the build.
+ */
+class CompiledCoroutineTest {
+    private static final boolean EXPECT_COMPILED = Boolean.getBoolean("asyncio4j.expectCompiledCoroutines");
+
+    /** Checks that the compiled run compiled {@code c}, whose body was a lambda written at its Coroutine.of. */
+    private static <T> Coroutine<T> compiled(Coroutine<T> c, Callable<?> bodyOf) {
+        if (EXPECT_COMPILED) {
+            assertThat(c.isCompiled()).as("compiled; refused because: %s",
+                    Compiled.whyNotCompiledCoroutine(bodyOf)).isTrue();
+        } else if (!Compiled.coroutinesEnabled()) {
+            assertThat(c.isCompiled()).isFalse();
+        }
+        return c;
+    }
+
+    private static <T> Coroutine<T> compiled(Coroutine<T> c) {
+        return compiled(c, c.body());
+    }
+
+    private static <T> T run(Callable<Coroutine<T>> main) throws Exception {
+        return Async.run(main.call());
+    }
+
+    static Coroutine<Integer> addAfterSleeps(int a, long b) {
+        return Coroutine.of(() -> {
+            int sum = a;
+            double d = 0.5;
+            String s = "x";
+            for (int i = 0; i < 3; i++) {
+                await(sleep(0));
+                sum += i;
+                s = s + i;
+                d *= 2;
+            }
+            return (int) (sum + b + d + s.length());
+        });
+    }
+
+    @Test
+    void localsAndCapturesSurviveEachAwait() throws Exception {
+        int r = run(() -> compiled(addAfterSleeps(1, 10L)));
+        assertThat(r).isEqualTo(1 + 0 + 1 + 2 + 10 + 4 + 4);
+    }
+
+    @Test
+    void aBodyWithoutAwaitsCompilesAndReturns() throws Exception {
+        assertThat((int) run(() -> compiled(Coroutine.of(() -> 42)))).isEqualTo(42);
+    }
+
+    @Test
+    void awaitsEveryKindOfAwaitable() throws Exception {
+        List<Object> seen = run(() -> compiled(Coroutine.of(() -> {
+            List<Object> out = new ArrayList<>();
+            Future<String> f = Async.getRunningLoop().createFuture();
+            Async.getRunningLoop().callLater(0.01, () -> f.setResult("future"));
+            out.add(await(f));
+            out.add(f.await());                                          // done already: no suspension
+            Task<Integer> t = createTask(addAfterSleeps(2, 0));
+            out.add(t.await());
+            out.add(await(addAfterSleeps(3, 0)));                        // a coroutine: stepped in place
+            Awaitable<String> custom = () -> {
+                await(sleep(0.001));                                     // an await inside someone's await()
+                return "custom";
+            };
+            out.add(await(custom));
+            out.add(await(Coroutine.of(() -> "inner")));
+            out.add(await(sleep(0.002)));
+            return out;
+        })));
+        assertThat(seen).containsExactly("future", "future", 2 + 3 + 4 + 4, 3 + 3 + 4 + 4, "custom", "inner", null);
+    }
+
+    /** A plain method that awaits: reached from a compiled body, it must suspend the task as on a strand. */
+    static String fetch(String what) {
+        await(sleep(0.001));
+        return "got " + what;
+    }
+
+    @Test
+    void anAwaitInACalledMethodSuspendsTheCompiledCoroutine() throws Exception {
+        List<String> log = new ArrayList<>();
+        String r = run(() -> compiled(Coroutine.of(() -> {
+            Task<Void> other = createTask(Coroutine.of(() -> {
+                for (int i = 0; i < 3; i++) {
+                    log.add("other " + i);
+                    await(sleep(0));
+                }
+                return null;
+            }));
+            String a = fetch("a");                      // suspends inside fetch: the other task runs meanwhile
+            log.add(a);
+            List<String> inLambda = new ArrayList<>();
+            List.of("b", "c").forEach(x -> inLambda.add(fetch(x)));    // and through a JDK method's callback
+            await(other);
+            return a + " " + inLambda;
+        })));
+        assertThat(r).isEqualTo("got a [got b, got c]");
+        assertThat(log).startsWith("other 0").contains("got a");
+    }
+
+    @Test
+    void exceptionsKeepTheirTypeAndFinallyRunsAcrossAwaits() throws Exception {
+        List<String> log = new ArrayList<>();
+        assertThatThrownBy(() -> run(() -> compiled(Coroutine.of(() -> {
+            try {
+                await(sleep(0));
+                try {
+                    await(Coroutine.of(() -> {
+                        await(sleep(0));
+                        throw new IOException("inner");
+                    }));
+                } catch (Exception e) {
+                    assertThat(e).isInstanceOf(IOException.class);
+                    log.add("caught " + e.getMessage());
+                }
+                await(sleep(0));
+                throw new IOException("outer");
+            } finally {
+                log.add("finally");
+            }
+        })))).isInstanceOf(IOException.class).hasMessage("outer");
+        assertThat(log).containsExactly("caught inner", "finally");
+    }
+
+    @Test
+    void cancellationAtEachKindOfAwaitRunsFinallyAndCancelsTheTask() throws Exception {
+        for (int point = 0; point < 4; point++) {
+            int at = point;
+            List<String> log = new ArrayList<>();
+            boolean cancelled = run(() -> Coroutine.of(() -> {
+                Future<String> never = Async.getRunningLoop().createFuture();
+                Task<Object> t = createTask(compiled(Coroutine.of(() -> {
+                    try {
+                        switch (at) {
+                            case 0 -> await(sleep(10));
+                            case 1 -> await(never);
+                            case 2 -> await(Coroutine.of(() -> await(sleep(10))));
+                            default -> fetch("never");
+                        }
+                        log.add("not cancelled");
+                    } finally {
+                        log.add("finally");
+                    }
+                    return null;
+                })));
+                await(sleep(0.001));
+                t.cancel();
+                try {
+                    await(t);
+                } catch (CancelledError expected) {
+                    // below
+                }
+                return t.isCancelled();
+            }));
+            assertThat(cancelled).as("await kind %d", at).isTrue();
+            assertThat(log).as("await kind %d", at).containsExactly("finally");
+        }
+    }
+
+    @Test
+    void closeRaisesGeneratorExitAtTheAwaitAndRunsFinally() {
+        List<String> log = new ArrayList<>();
+        Coroutine<Object> c = compiled(Coroutine.of(() -> {
+            try {
+                await(sleep(0));
+                log.add("resumed");
+            } finally {
+                log.add("finally");
+            }
+            return null;
+        }));
+        assertThat(c.send(null)).isInstanceOf(Trap.YieldOnce.class);
+        c.close();
+        assertThat(log).containsExactly("finally");
+        assertThat(c.state()).isEqualTo(Generator.State.CLOSED);
+    }
+
+    @Test
+    void driveByHandHandsOutTheTraps() {
+        Coroutine<String> c = compiled(Coroutine.of(() -> {
+            await(sleep(0));
+            return "done";
+        }));
+        assertThat(c.send(null)).isSameAs(Trap.YieldOnce.INSTANCE);
+        assertThatThrownBy(() -> c.send(null)).isInstanceOf(StopIteration.class)
+                .satisfies(e -> assertThat(((StopIteration) e).value()).isEqualTo("done"));
+    }
+
+    @Test
+    void aCoroutineAwaitedTwiceIsStillAnError() throws Exception {
+        assertThatThrownBy(() -> run(() -> compiled(Coroutine.of(() -> {
+            Coroutine<Integer> once = Coroutine.of(() -> 1);
+            await(once);
+            return await(once);
+        })))).isInstanceOf(IllegalStateException.class).hasMessageContaining("cannot reuse already awaited");
+    }
+
+    @Test
+    void getStackOfASuspendedCompiledTaskNamesTheBody() throws Exception {
+        List<StackTraceElement> stack = run(() -> Coroutine.of(() -> {
+            Task<Object> t = createTask(compiled(Coroutine.of(() -> {
+                await(sleep(10));
+                return null;
+            })));
+            await(sleep(0));
+            List<StackTraceElement> s = t.getStack();
+            t.cancel();
+            return s;
+        }));
+        assertThat(stack).isNotEmpty();
+        assertThat(stack).anyMatch(e -> e.getClassName().equals(CompiledCoroutineTest.class.getName()));
+    }
+
+    @Test
+    void aBodyPassedInAVariableRunsOnAStrandWithTheReasonSaid() throws Exception {
+        Callable<Integer> body = () -> {
+            await(sleep(0));
+            return 7;
+        };
+        Coroutine<Integer> c = Coroutine.of(body);
+        assertThat(c.isCompiled()).isFalse();
+        if (Compiled.coroutinesEnabled()) {
+            assertThat(Compiled.whyNotCompiledCoroutine(body)).contains("not a lambda written in the call");
+        }
+        assertThat((int) Async.run(c)).isEqualTo(7);
+    }
+}
