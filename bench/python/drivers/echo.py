@@ -33,6 +33,8 @@ def servers(args):
     node = shutil.which("node")
     return [
         ("asyncio4j", "asyncio4j streams, fast engine, one loop thread", java[:1] + [args.fast_flag] + java[1:] + [main, "asyncio4j"]),
+        ("asyncio4j-compiled", "asyncio4j streams, fast engine + compiled coroutines (-Dasyncio4j.coroutines=compiled)",
+         java[:1] + [args.fast_flag, "-Dasyncio4j.coroutines=compiled"] + java[1:] + [main, "asyncio4j"]),
         ("asyncio4j-protocol", "asyncio4j Protocol (loop.createServer), fast engine, one loop thread",
          java[:1] + [args.fast_flag] + java[1:] + [main, "asyncio4j-protocol"]),
         ("netty-nio", "Netty 4.2.18.Final, 1 event-loop thread, NIO", java + [main, "netty-nio"]),

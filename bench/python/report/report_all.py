@@ -62,9 +62,10 @@ def memory_rows(loop):
     for key, w in loop.get("workloads", {}).items():
         if key.startswith("memory-"):
             rows.append({"workload": w["description"], "unit": "bytes", "asyncio4j": w.get("fast"),
-                         "fallback": w.get("fallback"),
+                         "compiled": w.get("compiled"), "fallback": w.get("fallback"),
                          "peers": {k: w[src] for k, src in (("cpython", "cpythonTracemalloc"),
-                                                            ("virtualThreads", "virtualThreads")) if w.get(src) is not None}})
+                                                            ("virtualThreads", "virtualThreads"),
+                                                            ("kotlin", "kotlin")) if w.get(src) is not None}})
     return rows
 
 

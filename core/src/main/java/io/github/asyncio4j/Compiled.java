@@ -177,8 +177,7 @@ final class Compiled {
         if (plan.factory != null) {
             return plan;
         }
-        if (!plan.reported[0] && debug()) {
-            plan.reported[0] = true;
+        if (!plan.reported[0] && reportNow(plan)) {
             Log.asyncio4j().log(System.Logger.Level.INFO, "asyncio4j: coroutine body " + body.getClass().getName()
                     + " runs on the strand engine, not compiled: " + plan.whyNot);
         }
@@ -204,8 +203,7 @@ final class Compiled {
         if (plan.factory != null) {
             return plan.factory.apply(body);
         }
-        if (!plan.reported[0] && debug()) {
-            plan.reported[0] = true;
+        if (!plan.reported[0] && reportNow(plan)) {
             Log.asyncio4j().log(System.Logger.Level.INFO, "asyncio4j: generator body " + body.getClass().getName()
                     + " runs on the strand engine, not compiled: " + plan.whyNot);
         }
@@ -218,6 +216,15 @@ final class Compiled {
             return "the compiler is not enabled (-D" + PROPERTY + "=compiled on JDK 24+)";
         }
         return plan(body).whyNot;
+    }
+
+    /**
+     * True once per refused body, at its first use, when debug mode is on then: later uses of a body that runs on
+     * a strand cost no property look-up.
+     */
+    private static boolean reportNow(Plan plan) {
+        plan.reported[0] = true;
+        return debug();
     }
 
     private static boolean debug() {

@@ -68,7 +68,7 @@ public final class Coroutine<T> implements Awaitable<T> {
     /** A coroutine whose frame runs {@code machine} (the compiled {@code body}); {@code bare}: see {@code Frame}. */
     private Coroutine(Callable<T> body, GeneratorStateMachine machine, boolean bare) {
         this.body = body;
-        this.frame = new Frame<>(new Calling<>(body), machine, bare);
+        this.frame = new Frame<>(null, machine, bare);    // the machine is the body: no Calling to keep
     }
 
     /**
@@ -236,6 +236,21 @@ public final class Coroutine<T> implements Awaitable<T> {
         current.frame = frame;
         try {
             return frame.resume(value, toThrow, this);
+        } finally {
+            current.frame = previous;
+        }
+    }
+
+    /**
+     * {@link #resume} for a compiled coroutine whose step runs in {@code root}'s continuation, which is running:
+     * an await in a method its body calls suspends that continuation (see {@code Frame.stepHosted}).
+     */
+    Object resumeHosted(Frame<?, ?, ?> root, Object value, Throwable toThrow) {
+        Current current = currentSlot();
+        Frame<?, ?, ?> previous = current.frame;
+        current.frame = frame;
+        try {
+            return frame.stepHosted(root, value, toThrow);
         } finally {
             current.frame = previous;
         }

@@ -31,6 +31,13 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * this one object so that a strand's frame (one per coroutine) stays as small as it was before machines.
      */
     private final Compiled compiled;
+    /**
+     * A compiled coroutine's machine (null otherwise), and how its steps run: {@link #BARE} or {@link #GUARDED}.
+     * In the frame itself, not in a {@link Compiled}: a suspended task is one object smaller.
+     */
+    private final GeneratorStateMachine coroutineMachine;
+    private final byte mode;
+    private static final byte BARE = 1, GUARDED = 2;
     private Strand strand;
     /**
      * Where the frame stands: a {@link State}'s ordinal ({@link #CREATED} ... {@link #CLOSED}). A byte, not the
@@ -54,32 +61,32 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     /** A frame that runs {@code machine} (the compiled {@code body}) instead of a strand, when not null. */
     Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine) {
         this.body = body;
-        this.compiled = machine == null ? null : new Compiled(machine, Compiled.GENERATOR);
+        this.compiled = machine == null ? null : new Compiled(machine);
+        this.coroutineMachine = null;
+        this.mode = 0;
     }
 
     /**
-     * A compiled coroutine's frame. {@code bare}: no call of the body can await, so each step runs on the
-     * driver's stack; otherwise each step runs in a continuation of its own ({@link #guardedStep}), which is
-     * frozen only when a method the body calls awaits.
+     * A compiled coroutine's frame ({@code body} null: the machine is the body). {@code bare}: no call of the body
+     * can await, so each step runs on the driver's stack; otherwise each step runs in a continuation of its own
+     * ({@link #guardedStep}), which is frozen only when a method the body calls awaits.
      */
     Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine, boolean bare) {
         this.body = body;
-        this.compiled = new Compiled(machine, bare ? Compiled.BARE : Compiled.GUARDED);
+        this.compiled = null;
+        this.coroutineMachine = machine;
+        this.mode = bare ? BARE : GUARDED;
     }
 
     /** A compiled body: the machine, and the thread that last drove it with that thread's coroutine slot. */
     private static final class Compiled {
-        /** {@link #mode}'s values: a generator; a coroutine whose steps run bare, or in a continuation each. */
-        static final byte GENERATOR = 0, BARE = 1, GUARDED = 2;
         final GeneratorStateMachine machine;
-        final byte mode;
         /** One look-up of the coroutine slot per driving thread. */
         Thread slotThread;
         Coroutine.Current slot;
 
-        Compiled(GeneratorStateMachine machine, byte mode) {
+        Compiled(GeneratorStateMachine machine) {
             this.machine = machine;
-            this.mode = mode;
         }
 
         /** The calling thread's coroutine slot, remembered with the thread (the first step on each thread). */
@@ -97,12 +104,53 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** True when the body runs as a compiled state machine. */
     boolean isCompiled() {
-        return compiled != null;
+        return compiled != null || coroutineMachine != null;
+    }
+
+    /** True for a compiled coroutine whose steps run in a continuation, and which is not running or hosted. */
+    boolean isGuardedCoroutine() {
+        return mode == GUARDED && host == null && strand == null
+                && (state == CREATED || state == SUSPENDED);
+    }
+
+    /** The frame whose strand carries this one: its host while it runs inline, else itself. */
+    Frame<?, ?, ?> root() {
+        return host != null ? host : this;
+    }
+
+    /**
+     * One step of a guarded compiled coroutine ({@link #isGuardedCoroutine()}) in the continuation of
+     * {@code root}, which is running: the machine steps on the caller's stack with {@code root} as its host, so
+     * an await in a method the body calls suspends {@code root}'s continuation, this step included, as an
+     * inline {@code await} on a strand does; the step goes on when {@code root} is resumed.
+     */
+    Object stepHosted(Frame<?, ?, ?> root, Object value, Throwable toThrow) {
+        if (state == CREATED && (value != null || toThrow != null)) {
+            return resumeOther(value, toThrow, null);   // the errors of a first resume
+        }
+        host = root;
+        state = RUNNING;
+        Object y;
+        try {
+            y = coroutineMachine.step(value, toThrow);
+        } catch (Throwable t) {
+            host = null;
+            state = CLOSED;
+            throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
+        }
+        host = null;
+        if (y == DONE) {
+            state = CLOSED;
+            result = coroutineMachine.takeResult();
+            return DONE;
+        }
+        state = SUSPENDED;
+        return y;
     }
 
     /** True for a compiled coroutine whose steps run on the driver's stack (no call of its body can await). */
     boolean isBareCoroutine() {
-        return compiled != null && compiled.mode == Compiled.BARE;
+        return mode == BARE;
     }
 
     State state() {
@@ -118,8 +166,11 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     Object resume(Object value, Throwable toThrow, Object owner) {
         Compiled m = compiled;
         if (m != null && state == SUSPENDED) {
-            // the per-value path of a compiled body (host is null: see above)
-            return m.mode == Compiled.GENERATOR ? step(m, value, toThrow) : coroutineStep(m, value, toThrow);
+            return step(m, value, toThrow);    // the per-value path of a compiled body (host is null: see above)
+        }
+        GeneratorStateMachine c = coroutineMachine;
+        if (c != null && state == SUSPENDED) {
+            return coroutineStep(c, value, toThrow);     // a compiled coroutine's step
         }
         return resumeOther(value, toThrow, owner);
     }
@@ -151,7 +202,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                     throw new IllegalStateException(
                             "can't send non-null value to a just-created generator; call next() first");
                 }
-                if (compiled != null) {
+                if (compiled != null || coroutineMachine != null) {
                     break;
                 }
                 strand = Strand.of(this);
@@ -161,7 +212,10 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             }
         }
         if (m != null) {
-            return m.mode == Compiled.GENERATOR ? step(m, value, toThrow) : coroutineStep(m, value, toThrow);
+            return step(m, value, toThrow);
+        }
+        if (coroutineMachine != null) {
+            return coroutineStep(coroutineMachine, value, toThrow);
         }
         sent = value;
         thrown = toThrow;
@@ -230,21 +284,21 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * One step of a compiled coroutine. Its driver, {@code Coroutine.resume}, has set the coroutine slot to this
      * frame: a bare step runs the machine on the driver's stack, a guarded one in a continuation.
      */
-    private Object coroutineStep(Compiled m, Object value, Throwable toThrow) {
-        if (m.mode == Compiled.GUARDED) {
+    private Object coroutineStep(GeneratorStateMachine m, Object value, Throwable toThrow) {
+        if (mode == GUARDED) {
             return guardedStep(m, value, toThrow);
         }
         state = RUNNING;
         Object y;
         try {
-            y = m.machine.step(value, toThrow);
+            y = m.step(value, toThrow);
         } catch (Throwable t) {
             state = CLOSED;
             throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
         }
         if (y == DONE) {
             state = CLOSED;
-            result = m.machine.takeResult();
+            result = m.takeResult();
             return DONE;
         }
         state = SUSPENDED;
@@ -258,7 +312,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * continuation is frozen there like any strand, its trap is returned, and the next resume thaws it; the
      * step then goes on to the machine's next suspension point.
      */
-    private Object guardedStep(Compiled m, Object value, Throwable toThrow) {
+    private Object guardedStep(GeneratorStateMachine m, Object value, Throwable toThrow) {
         Strand s = strand;
         if (s == null) {
             s = Strand.of(this);
@@ -290,7 +344,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         }
         if (y == DONE) {
             state = CLOSED;
-            result = m.machine.takeResult();
+            result = m.takeResult();
             return DONE;
         }
         state = SUSPENDED;
@@ -346,14 +400,14 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      */
     @Override
     public void run() {
-        Compiled m = compiled;
+        GeneratorStateMachine m = coroutineMachine;
         if (m != null) {
             Object s = sent;
             Throwable t = thrown;
             sent = null;
             thrown = null;
             try {
-                yielded = m.machine.step(s, t);
+                yielded = m.step(s, t);
             } catch (StopIteration e) {
                 failure = raisedStopIteration(e);
             } catch (Throwable e) {
@@ -480,12 +534,16 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** The body's frames while suspended, innermost first, without the engine's. */
     List<StackTraceElement> bodyStack() {
-        if (compiled == null) {
+        if (compiled != null) {
+            return compiled.machine.stack();
+        }
+        GeneratorStateMachine m = coroutineMachine;
+        if (m == null) {
             return bodyFrames(stackTrace());
         }
         Strand s = strand;
         if (s == null) {
-            return compiled.machine.stack();
+            return m.stack();
         }
         // A method the body called awaits: its frames down to the machine's step, which stands for the body.
         List<StackTraceElement> all = new java.util.ArrayList<>();
@@ -497,7 +555,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                 all.add(e);
             }
         }
-        all.addAll(compiled.machine.stack());
+        all.addAll(m.stack());
         return all;
     }
 

@@ -22,13 +22,13 @@ public abstract class GeneratorStateMachine {
      */
     protected int state;
     private final StackTraceElement[] sites;
+    /** The body's return value once it returned; until then, the finished delegation's or await's value. */
     private Object result;
     /**
      * What the machine delegates to at its suspension point: a generator ({@code yieldFrom}); for a coroutine's
      * {@code await}, the awaited {@link Future} or {@link Coroutine}, or null for a one-trap await ({@code sleep}).
      */
     private Object delegate;
-    private Object delegateResult;
 
     /**
      * For the generated constructor. {@code sites[k]} is the body's frame at resume point {@code k}, for
@@ -37,6 +37,13 @@ public abstract class GeneratorStateMachine {
     protected GeneratorStateMachine(StackTraceElement[] sites) {
         this.sites = sites;
     }
+
+    /**
+     * A new machine of the same body, from the body's captured values: called on a prototype (made by the
+     * generated no-argument constructor) by the compiler's factory, so that making a machine is a plain
+     * {@code new}. Public for the compiler's package only; applications never call it.
+     */
+    public abstract GeneratorStateMachine make(Object[] captured, StackTraceElement[] sites);
 
     /**
      * Runs the body from its resume point to the next suspension: returns the yielded value, or the end marker
@@ -89,7 +96,7 @@ public abstract class GeneratorStateMachine {
             throw Exceptions.sneakyThrow(t);
         }
         if (y == Frame.DONE) {
-            delegateResult = sub.frame.takeResult();
+            result = sub.frame.takeResult();
             delegate = null;
         }
         return y;
@@ -97,8 +104,8 @@ public abstract class GeneratorStateMachine {
 
     /** The finished delegate's return value: what {@code yieldFrom} returns. Cleared by the call. */
     protected final Object yieldFromResult() {
-        Object r = delegateResult;
-        delegateResult = null;
+        Object r = result;
+        result = null;
         return r;
     }
 
@@ -116,21 +123,22 @@ public abstract class GeneratorStateMachine {
         }
         if (x instanceof Future<?> f) {
             if (f.isDone()) {
-                delegateResult = f.result();
+                result = f.result();
                 return Frame.DONE;
             }
             delegate = f;
             return new Trap.WaitFuture(f);
         }
-        if (x instanceof Coroutine<?> c) {
+        if (x instanceof Coroutine<?> c && (c.frame.isCompiled() || !inContinuation())) {
             c.claim();
             delegate = c;
             return stepCoroutine(c, null, null);
         }
         Awaitable<?> a = (Awaitable<?>) x;
-        Frame<?, ?, ?> running = Coroutine.runningFrame();
-        if (running != null && running.isCurrentStrand()) {
-            delegateResult = a.await();
+        if (inContinuation()) {
+            // This step runs in a continuation: an uncompiled coroutine or other awaitable runs here, inline, as
+            // on a strand (its awaits suspend this continuation), instead of in a continuation of its own.
+            result = a.await();
             return Frame.DONE;
         }
         Coroutine<?> wrapped = Coroutine.awaiting(Objects.requireNonNull(a, "await of null"));
@@ -157,31 +165,48 @@ public abstract class GeneratorStateMachine {
                 return new Trap.WaitFuture(f);
             }
             delegate = null;
-            delegateResult = f.result();
+            result = f.result();
         }
         return Frame.DONE;
     }
 
+    /** True when this machine's step runs in a continuation (its body may call methods that await). */
+    private static boolean inContinuation() {
+        Frame<?, ?, ?> running = Coroutine.runningFrame();
+        return running != null && running.isCurrentStrand();
+    }
+
+    /**
+     * One step of an awaited coroutine. A compiled one whose steps need a continuation, awaited from a step that
+     * runs in one already, steps in that continuation ({@code Coroutine.resumeHosted}): a chain of such awaits
+     * costs stack as a chain of plain calls does, not a continuation per level.
+     */
     private Object stepCoroutine(Coroutine<?> c, Object sent, Throwable thrown) {
         Object y;
         try {
-            y = c.resume(sent, thrown);
+            Frame<?, ?, ?> running;
+            if (c.frame.isGuardedCoroutine() && (running = Coroutine.runningFrame()) != null
+                    && running.isCurrentStrand()) {
+                y = c.resumeHosted(running.root(), sent, thrown);
+            } else {
+                y = c.resume(sent, thrown);
+            }
         } catch (Throwable t) {
             delegate = null;
             throw Exceptions.sneakyThrow(t);
         }
         if (y == Frame.DONE) {
             delegate = null;
-            delegateResult = c.frame.takeResult();
+            result = c.frame.takeResult();
         }
         return y;
     }
 
     /** The finished await's value: what {@code await} returns. Cleared by the call. */
     protected final Object awaitResult() {
-        Object r = delegateResult;
+        Object r = result;
         if (r != null) {
-            delegateResult = null;
+            result = null;
         }
         return r;
     }

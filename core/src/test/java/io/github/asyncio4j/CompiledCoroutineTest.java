@@ -243,4 +243,52 @@ class CompiledCoroutineTest {
         }
         assertThat((int) Async.run(c)).isEqualTo(7);
     }
+    /** A method of another class: the compiler cannot tell whether it awaits, so its callers' steps are guarded. */
+    static final class Elsewhere {
+        static Coroutine<Integer> link(int n) {
+            return deepChain(n);
+        }
+    }
+
+    static Coroutine<Integer> deepChain(int n) {
+        return Coroutine.of(() -> n == 0 ? await(sleep(0)) == null ? 0 : -1 : await(Elsewhere.link(n - 1)) + 1);
+    }
+
+    @Test
+    void aDeepAwaitChainOfGuardedBodiesCostsNoContinuationPerLevel() throws Exception {
+        Coroutine<Integer> top = compiled(deepChain(500));
+        if (EXPECT_COMPILED) {
+            assertThat(top.frame.isBareCoroutine()).as("calls Elsewhere.link: guarded").isFalse();
+        }
+        assertThat((int) Async.run(top)).isEqualTo(500);
+    }
+
+    @Test
+    void aBodyWhoseCallsCannotAwaitRunsBareAndOneCallingAnyOtherMethodIsGuarded() throws Exception {
+        Coroutine<Integer> bare = compiled(Coroutine.of(() -> {
+            await(sleep(0));
+            Task<Integer> t = createTask(addAfterSleeps(1, 1));   // own static factory: followed, cannot await
+            return Math.max(await(t), 0);
+        }));
+        Coroutine<String> guarded = compiled(Coroutine.of(() -> fetch("x")));
+        if (EXPECT_COMPILED) {
+            assertThat(bare.frame.isBareCoroutine()).isTrue();
+            assertThat(guarded.frame.isBareCoroutine()).isFalse();
+        }
+        assertThat((int) Async.run(bare)).isEqualTo(1 + 0 + 1 + 2 + 1 + 4 + 4);
+        assertThat(Async.run(guarded)).isEqualTo("got x");
+    }
+    @Test
+    void aBodyChosenByAConditionalIsNeverTakenForTheOtherOne() throws Exception {
+        for (boolean first : new boolean[] {true, false}) {
+            Coroutine<String> c = Coroutine.of(first ? () -> {
+                await(sleep(0));
+                return "first";
+            } : () -> {
+                await(sleep(0));
+                return "second";
+            });
+            assertThat(Async.run(c)).isEqualTo(first ? "first" : "second");
+        }
+    }
 }

@@ -24,14 +24,14 @@ public class KotlinCoroutinesBench {
     /** Two coroutines ping-ponging through {@code yield()}: LoopBench's taskSwitch. */
     @Benchmark
     @OperationsPerInvocation(2 * LoopBench.N)
-    public Object taskSwitch() {
-        return KotlinPeer.taskSwitch(LoopBench.N);
+    public void taskSwitch() {
+        KotlinPeer.taskSwitch(LoopBench.N);
     }
 
     /** {@code launch} of a coroutine that returns, {@code join} of the last: LoopBench's spawn. */
     @Benchmark
     @OperationsPerInvocation(LoopBench.N)
-    public Object spawn() {
-        return KotlinPeer.spawn(LoopBench.N);
+    public void spawn() {
+        KotlinPeer.spawn(LoopBench.N);
     }
 }

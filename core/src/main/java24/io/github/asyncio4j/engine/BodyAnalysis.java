@@ -123,6 +123,7 @@ final class BodyAnalysis {
      */
     String unsafeCall;
     private final boolean coroutine;
+    private final java.lang.classfile.ClassModel model;
     /** Every local slot some instruction writes (a wide store writes two). */
     final java.util.Set<Integer> written = new java.util.HashSet<>();
 
@@ -142,7 +143,17 @@ final class BodyAnalysis {
      * {@code descriptor} and whose last parameter is the Yielder.
      */
     BodyAnalysis(CodeModel code, MethodTypeDesc descriptor, ClassDesc owner, boolean isStatic, boolean coroutine) {
+        this(code, descriptor, owner, isStatic, coroutine, null);
+    }
+
+    /**
+     * As above; {@code model}, the body's class, lets a coroutine body's calls to that class's static and private
+     * methods be followed (are they known not to await?), not taken as possibly awaiting.
+     */
+    BodyAnalysis(CodeModel code, MethodTypeDesc descriptor, ClassDesc owner, boolean isStatic, boolean coroutine,
+            java.lang.classfile.ClassModel model) {
         this.coroutine = coroutine;
+        this.model = model;
         code.findAttribute(Attributes.stackMapTable()).ifPresent(
                 (StackMapTableAttribute t) -> t.entries().forEach(f -> frames.put(f.target(), f)));
         locals = new Type[(code instanceof java.lang.classfile.attribute.CodeAttribute ca ? ca.maxLocals() : 65536) + 2];
@@ -532,6 +543,41 @@ final class BodyAnalysis {
         return false;
     }
 
+    /**
+     * True when {@code owner.name} is a static or private method of the body's own class whose code (and that of
+     * the own static and private methods it calls, a few levels deep) has no await and no call that might await:
+     * the common {@code return Coroutine.of(...)} factory, a helper computing a value. Unsure is false.
+     */
+    private boolean ownMethodCannotAwait(String owner, String name, MethodTypeDesc type, int depth,
+            java.util.Set<String> seen) {
+        if (model == null || depth > 3 || !owner.equals(model.thisClass().asInternalName())
+                || !seen.add(name + type.descriptorString())) {
+            return depth > 0 && seen.contains(name + type.descriptorString());   // a recursive call: the others decide
+        }
+        java.lang.classfile.MethodModel m = model.methods().stream()
+                .filter(x -> x.methodName().equalsString(name) && x.methodType().equalsString(type.descriptorString()))
+                .findFirst().orElse(null);
+        if (m == null || m.code().isEmpty() || !(m.flags().has(java.lang.reflect.AccessFlag.STATIC)
+                || m.flags().has(java.lang.reflect.AccessFlag.PRIVATE))) {
+            return false;
+        }
+        for (CodeElement e : m.code().get()) {
+            if (e instanceof InvokeInstruction i) {
+                String o = i.owner().asInternalName();
+                String n = i.name().stringValue();
+                if (isAwait(i.opcode(), o, n, i.typeSymbol())) {
+                    return false;
+                }
+                if (mayAwait(o, n, i.typeSymbol()) && !ownMethodCannotAwait(o, n, i.typeSymbol(), depth + 1, seen)) {
+                    return false;
+                }
+            } else if (e instanceof InvokeDynamicInstruction d && !isLambda(d) && !isStringConcat(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static boolean isSerializableLambda(InvokeDynamicInstruction d) {
         var bsm = d.bootstrapMethod();
         if (!bsm.owner().equals(ClassDesc.of("java.lang.invoke.LambdaMetafactory"))
@@ -602,7 +648,7 @@ final class BodyAnalysis {
                 suspensionPoint(SiteKind.AWAIT, index, line);
                 return;
             }
-            if (mayAwait(owner, name, type)) {
+            if (mayAwait(owner, name, type) && !ownMethodCannotAwait(owner, name, type, 0, new java.util.HashSet<>())) {
                 noteUnsafe(owner.replace('/', '.') + "." + name);
             }
         }

@@ -20,6 +20,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -109,16 +110,26 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
                 .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("the caller " + owner.getName() + "." + method
                         + " is not in its class file"));
+        var code = m.code().orElseThrow();
+        java.util.Set<java.lang.classfile.Label> targets = new java.util.HashSet<>();
+        code.findAttribute(java.lang.classfile.Attributes.stackMapTable())
+                .ifPresent(t -> t.entries().forEach(f -> targets.add(f.target())));
         Instruction previous = null;
+        boolean joined = false;    // a branch target between the previous instruction and this one
         int at = 0;
-        for (CodeElement e : m.code().orElseThrow()) {
+        for (CodeElement e : code) {
+            if (e instanceof java.lang.classfile.instruction.LabelTarget lt && targets.contains(lt.label())) {
+                joined = true;
+            }
             if (e instanceof Instruction insn) {
                 if (at == bci) {
                     if (!(insn instanceof InvokeInstruction call && call.name().equalsString("of")
                             && call.owner().asSymbol().equals(ClassDesc.of(COROUTINE)))) {
                         throw new IllegalArgumentException("the caller's instruction is not Coroutine.of");
                     }
-                    if (previous instanceof InvokeDynamicInstruction indy
+                    // The lambda must be made right before the call on every path: after a join (say
+                    // `Coroutine.of(c ? () -> a : () -> b)`) the instruction before is only one branch's.
+                    if (!joined && previous instanceof InvokeDynamicInstruction indy
                             && indy.bootstrapMethod().owner().equals(
                                     ClassDesc.of("java.lang.invoke.LambdaMetafactory"))
                             && indy.bootstrapArgs().size() > 1
@@ -129,6 +140,7 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
                             + "Coroutine.of (at " + owner.getName() + "." + method + ")");
                 }
                 previous = insn;
+                joined = false;
                 at += insn.sizeInBytes();
             }
         }
@@ -165,7 +177,7 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
     private static final class Factory implements Function<Object, GeneratorStateMachine>, Supplier<String>,
             BooleanSupplier {
         private static final Object[] NONE = new Object[0];
-        private final MethodHandle constructor;
+        private final BiFunction<Object[], StackTraceElement[], GeneratorStateMachine> constructor;
         private final StackTraceElement[] sites;
         private final MethodHandle[] captured;
         private final byte[] bytes;
@@ -191,7 +203,7 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
                         args[i] = (Object) captured[i].invokeExact(body);
                     }
                 }
-                return (GeneratorStateMachine) constructor.invokeExact(args, sites);
+                return constructor.apply(args, sites);
             } catch (Throwable t) {
                 throw new IllegalStateException("the generated constructor of " + bodyName + " failed", t);
             }

@@ -14,6 +14,7 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.AccessFlag;
 import java.lang.reflect.Method;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -77,7 +78,8 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
      * A defined machine class: its constructor {@code (Object[] captured, StackTraceElement[] sites)}; for a
      * coroutine, {@code bare} says that no method its body calls can await (see {@link BodyAnalysis#unsafeCall}).
      */
-    record Compilation(MethodHandle constructor, StackTraceElement[] sites, byte[] bytes, boolean bare) {
+    record Compilation(BiFunction<Object[], StackTraceElement[], GeneratorStateMachine> constructor,
+            StackTraceElement[] sites, byte[] bytes, boolean bare) {
     }
 
     /** A lambda's implementation method: its name, descriptor, method-handle kind, and captured value count. */
@@ -112,7 +114,7 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
         }
         var code = method.code().orElseThrow(() -> new IllegalArgumentException("the method has no code"));
         BodyAnalysis analysis = new BodyAnalysis(code, method.methodTypeSymbol(), model.thisClass().asSymbol(),
-                isStatic, coroutine);
+                isStatic, coroutine, model);
         StateMachineWriter writer = new StateMachineWriter(model, method, isStatic, analysis);
         MethodHandles.Lookup host;
         try {
@@ -132,15 +134,16 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
         try {
             MethodHandles.Lookup machine = host.defineHiddenClass(bytes, true,
                     MethodHandles.Lookup.ClassOption.NESTMATE);
-            MethodHandle ctor = machine.findConstructor(machine.lookupClass(),
-                            MethodType.methodType(void.class, Object[].class, StackTraceElement[].class))
-                    .asType(MethodType.methodType(GeneratorStateMachine.class, Object[].class,
-                            StackTraceElement[].class));
+            // A prototype (made once, through a method handle) whose make() is a plain `new`: a method handle held
+            // in a field would not inline, and costs tens of ns per machine.
+            GeneratorStateMachine prototype = (GeneratorStateMachine) machine.findConstructor(machine.lookupClass(),
+                    MethodType.methodType(void.class)).invoke();
+            BiFunction<Object[], StackTraceElement[], GeneratorStateMachine> make = prototype::make;
             if (coroutine) {
                 CoroutineCompiler.generated(machine.lookupClass(), bytes);
             }
-            return new Compilation(ctor, writer.sites(implClass), bytes, analysis.unsafeCall == null);
-        } catch (IllegalAccessException | NoSuchMethodException | LinkageError | RuntimeException e) {
+            return new Compilation(make, writer.sites(implClass), bytes, analysis.unsafeCall == null);
+        } catch (Throwable e) {
             throw new IllegalArgumentException("the generated class was rejected (" + e + ")", e);
         }
     }
@@ -163,7 +166,7 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
      */
     private static final class Factory implements Function<Object, GeneratorStateMachine>, Supplier<String> {
         private static final Object[] NONE = new Object[0];
-        private final MethodHandle constructor;
+        private final BiFunction<Object[], StackTraceElement[], GeneratorStateMachine> constructor;
         private final StackTraceElement[] sites;
         private final MethodHandle writeReplace;
         private final int captured;
@@ -190,7 +193,7 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
                         args[i] = l.getCapturedArg(i);
                     }
                 }
-                return (GeneratorStateMachine) constructor.invokeExact(args, sites);
+                return constructor.apply(args, sites);
             } catch (Throwable t) {
                 throw new IllegalStateException("the generated constructor of " + bodyName + " failed", t);
             }

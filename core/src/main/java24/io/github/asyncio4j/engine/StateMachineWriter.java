@@ -112,6 +112,14 @@ final class StateMachineWriter {
             cb.withMethodBody(ConstantDescs.INIT_NAME,
                     MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object.arrayType(), CD_STE.arrayType()),
                     ClassFile.ACC_PUBLIC, this::constructor);
+            cb.withMethodBody(ConstantDescs.INIT_NAME, MethodTypeDesc.of(ConstantDescs.CD_void), ClassFile.ACC_PUBLIC,
+                    b -> b.aload(0).aconst_null().invokespecial(MACHINE, ConstantDescs.INIT_NAME,
+                            MethodTypeDesc.of(ConstantDescs.CD_void, CD_STE.arrayType())).return_());
+            cb.withMethodBody("make", MethodTypeDesc.of(MACHINE, ConstantDescs.CD_Object.arrayType(),
+                    CD_STE.arrayType()), ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
+                    b -> b.new_(self).dup().aload(1).aload(2).invokespecial(self, ConstantDescs.INIT_NAME,
+                            MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object.arrayType(),
+                                    CD_STE.arrayType())).areturn());
             cb.withMethodBody("step",
                     MethodTypeDesc.of(ConstantDescs.CD_Object, ConstantDescs.CD_Object, ConstantDescs.CD_Throwable),
                     ClassFile.ACC_PROTECTED | ClassFile.ACC_FINAL, b -> step(b, code));

@@ -6,14 +6,17 @@ import java.util.Map;
 /**
  * {@code --auto-throttle}: each host's requests in flight and delay follow its answers, in the manner of Scrapy's
  * AutoThrottle (the delay aims at {@code latency / concurrency}, so that about {@code concurrency} requests are in
- * flight) with TCP's reaction to loss: an answer 429 or 503 halves the host's concurrency and doubles its delay
- * (at least its latency); every {@code concurrency} other answers in a row give it one request more. Never more
+ * flight: halfway there with each answer) with TCP's reaction to loss: an answer 429 or 503 halves the host's
+ * concurrency and doubles its delay (at least its latency and {@link #OVERLOAD_DELAY}); every {@code concurrency}
+ * other answers in a row give it one request more. Never more
  * than the crawl's per-host limit ({@code maxTasks} without one), never less than one; never a delay below the
  * host's least ({@code --delay}, or its robots.txt Crawl-delay) nor above {@link #MAX_DELAY}. Loop-confined.
  */
 final class AutoThrottle {
     /** The longest delay it sets, in seconds. */
     static final double MAX_DELAY = 60;
+    /** The least delay after an overload answer, in seconds (it doubles from there with each further one). */
+    static final double OVERLOAD_DELAY = 0.25;
 
     /** A host's requests in flight at most and seconds between starts. */
     record Policy(int limit, double delay) {
@@ -53,6 +56,12 @@ final class AutoThrottle {
         Host h = host(host);
         h.least = Math.max(leastDelay, least);
         h.delay = Math.max(h.delay, h.least);
+        return policy(host);
+    }
+
+    /** {@code host}'s policy now (as last told to the frontier). */
+    Policy policy(String host) {
+        Host h = host(host);
         h.told = new Policy(h.limit, h.delay);
         return h.told;
     }
@@ -65,7 +74,7 @@ final class AutoThrottle {
         Host h = host(host);
         if (status == 429 || status == 503) {
             h.limit = Math.max(1, h.limit / 2);
-            h.delay = Math.min(MAX_DELAY, Math.max(h.least, Math.max(h.delay * 2, latency)));
+            h.delay = Math.min(MAX_DELAY, Math.max(h.least, Math.max(Math.max(h.delay * 2, latency), OVERLOAD_DELAY)));
             h.calm = 0;
         } else {
             double target = latency / h.limit;

@@ -45,8 +45,8 @@ import java.util.regex.Pattern;
 public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int maxTries, Pattern exclude,
                           boolean strict, long maxPages, int perHost, boolean obeyRobots, String userAgent,
                           Duration timeout, int maxDepth, Duration delay, boolean sitemaps, int workers,
-                          Duration maxRetryAfter, boolean autoThrottle, CrawlScope.Kind scope, long maxPagesPerHost,
-                          Path seeds, int maxConnections, boolean recrawl) {
+                          Duration maxRetryAfter, boolean autoThrottle, CrawlScope.Kind scope,
+                          long maxPagesPerHost, Path seeds, int maxConnections, boolean recrawl) {
     public static final String DEFAULT_USER_AGENT =
             "asyncio4j-crawler/0.1 (+https://github.com/asyncio4j/asyncio4j)";
 

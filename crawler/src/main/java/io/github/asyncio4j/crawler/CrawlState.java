@@ -105,7 +105,7 @@ public interface CrawlState extends AutoCloseable {
 
     /**
      * Waits until a request outside the frontier (a sitemap) may go to {@code host}, as its limit's delay and
-     * pause allow, and records it as the host's last start.
+     * pause allow, and records it as the host's last request.
      */
     void awaitHostTurn(String host);
 

@@ -27,8 +27,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Consumer;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The crawler of the "500 Lines or Less" asyncio chapter: a frontier of (URL, redirects left, depth) in a
@@ -67,6 +67,10 @@ public final class Crawler {
     private final Map<String, Double> paused = new TreeMap<>();
     private final Map<String, String> givenUp = new TreeMap<>();
     private final AutoThrottle throttle;
+    /** Host to its least delay (the crawl's, or its robots.txt Crawl-delay), without auto-throttle. */
+    private final Map<String, Double> leastDelay = new HashMap<>();
+    /** Hosts paused by a Retry-After and not answered well since: one request at a time. */
+    private final Set<String> probing = new HashSet<>();
     /** Sitemap URL to what reading it gave ({@code "N URLs"}, {@code "N sitemaps"} or the error). */
     private final Map<String, String> sitemaps = new LinkedHashMap<>();
     private final CrawlProgress progress = new CrawlProgress();
@@ -308,13 +312,24 @@ public final class Crawler {
             }
             String host = CrawlState.hostOf(url);
             if (throttle != null) {
-                AutoThrottle.Policy p = throttle.least(host, least);
-                state.hostPolicy(host, p.limit(), p.delay());
+                throttle.least(host, least);
             } else {
-                state.hostPolicy(host, config.perHost(), least);
+                leastDelay.put(host, least);
             }
+            tell(host, policy(host));
         }
         return rules;
+    }
+
+    /** {@code host}'s requests in flight at most and delay: the auto-throttle's, or the crawl's and Crawl-delay. */
+    private AutoThrottle.Policy policy(String host) {
+        return throttle != null ? throttle.policy(host)
+                : new AutoThrottle.Policy(config.perHost(), leastDelay.getOrDefault(host, seconds(config.delay())));
+    }
+
+    /** Hands {@code host}'s policy to the frontier; one request at a time while the host is probed after a pause. */
+    private void tell(String host, AutoThrottle.Policy p) {
+        state.hostPolicy(host, probing.contains(host) ? 1 : p.limit(), p.delay());
     }
 
     /**
@@ -341,11 +356,11 @@ public final class Crawler {
         double latency = loop.time() - start;
         long ms = Math.round(latency * 1000);
         hostFailures.remove(host);
-        if (throttle != null) {
-            AutoThrottle.Policy p = throttle.observe(host, latency, response.status());
-            if (p != null) {
-                state.hostPolicy(host, p.limit(), p.delay());
-            }
+        boolean overloaded = response.status() == 429 || response.status() == 503;
+        boolean probed = !overloaded && probing.remove(host);
+        AutoThrottle.Policy changed = throttle == null ? null : throttle.observe(host, latency, response.status());
+        if (probed || changed != null) {
+            tell(host, policy(host));
         }
         if (RetryPolicy.retriable(response.status()) && tries < config.maxTries()) {
             double after = RetryPolicy.retryAfter(response.retryAfter(), System.currentTimeMillis());
@@ -358,6 +373,9 @@ public final class Crawler {
             if (after >= 0) {
                 state.pauseHost(host, after);
                 paused.merge(host, after, Double::sum);
+                if (probing.add(host)) {    // after the pause, one request until an answer says the host is well
+                    tell(host, policy(host));
+                }
             }
             retry(item, tries, after >= 0 ? after : RetryPolicy.backoff(tries), RetryPolicy.cause(response.status()));
             return;

@@ -10,14 +10,14 @@ import java.util.PriorityQueue;
  * The crawl's scheduler: a {@link HostQueue} per host, and which host may be fetched next. A host with a URL to
  * hand out sits in {@code ready} (FIFO: hosts take turns) if its limit, delay and pause allow a request now, else
  * in {@code waiting}, a heap keyed by the time they will; URLs due for a retry sit in {@code delayed}, a heap keyed
- * by their not-before time, and go back to the front of their host's queue when it comes. Time is passed in (the
+ * by their not-before time, and go back to their host, ahead of its fresh URLs, when it comes. Time is passed in (the
  * loop's time, or a test's), so this class neither sleeps nor reads a clock: {@link MemoryState} wakes workers.
  *
  * <p>Invariants (held by FrontierTest): {@link #poll} returns a URL whenever some host may start a request at
  * {@code now}, never one whose host's limit, delay or pause forbids it; every host with a URL it may hand out
  * (now or later) is in {@code ready} or {@code waiting}; within a host, URLs leave in the order they were added,
- * except that put-back and retried ones go first; every URL added is exactly once either waiting (in a host
- * queue or delayed) or in flight, until released. Loop-confined.
+ * except that put-back ones go first, then retried ones in the order they came due; every URL added is exactly
+ * once either waiting (in a host queue or delayed) or in flight, until released. Loop-confined.
  */
 final class Frontier {
     /** A URL waiting for its retry time; {@code seq} keeps equal times in the order they were retried. */
@@ -105,12 +105,12 @@ final class Frontier {
         while ((q = ready.poll()) != null) {
             q.place = HostQueue.Place.NONE;
             if (q.hasWork() && q.readyAt() <= now) {
-                Item item = q.items.pollFirst();
+                Item item = q.take();
                 queued--;
                 q.inFlight++;
                 inFlight++;
                 if (q.givenUp == null) {
-                    q.lastStart = now;
+                    q.lastActive = now;
                 }
                 place(q, now);
                 return item;
@@ -143,7 +143,7 @@ final class Frontier {
         while ((d = delayed.peek()) != null && d.notBefore <= now) {
             delayed.poll();
             HostQueue q = queue(d.item.host());
-            q.items.addFirst(d.item);
+            q.again.addLast(d.item);     // after those due before it: the one that failed first goes first
             place(q, now);
         }
         Wake w;
@@ -172,18 +172,21 @@ final class Frontier {
         }   // else waiting for an earlier time: looked at again then
     }
 
-    /** {@code item}, handed out, is finished: its host's slot is free again. */
+    /** {@code item}, handed out, is finished: its host's slot is free again, and its delay runs from now. */
     void release(Item item, double now) {
         HostQueue q = hosts.get(item.host());
         q.inFlight--;
         inFlight--;
+        if (q.givenUp == null) {
+            q.lastActive = Math.max(q.lastActive, now);
+        }
         place(q, now);
     }
 
     /** {@code item}, handed out, goes back to the front of its host's queue (no try made); its slot is free. */
     void putBack(Item item, double now) {
         HostQueue q = hosts.get(item.host());
-        q.items.addFirst(item);
+        q.again.addFirst(item);
         queued++;
         release(item, now);
     }
@@ -222,7 +225,7 @@ final class Frontier {
         return q == null ? null : q.givenUp;
     }
 
-    /** Sets {@code host}'s limit ({@code 0}: none) and delay; the next start is the delay after the last one. */
+    /** Sets {@code host}'s limit ({@code 0}: none) and delay; the next start is the delay after its last request. */
     void policy(String host, int limit, double delay, double now) {
         HostQueue q = queue(host);
         q.limit = limit == 0 ? Integer.MAX_VALUE : limit;
@@ -232,7 +235,7 @@ final class Frontier {
 
     /**
      * For a request outside the queues (a sitemap): 0 if {@code host} may start one at {@code now}, which is then
-     * recorded as its last start; else the seconds to wait before asking again.
+     * recorded as its last request; else the seconds to wait before asking again.
      */
     double reserve(String host, double now) {
         HostQueue q = queue(host);
@@ -240,7 +243,7 @@ final class Frontier {
         if (at > now) {
             return at - now;
         }
-        q.lastStart = now;
+        q.lastActive = now;
         return 0;
     }
 

@@ -20,8 +20,9 @@ import java.util.Set;
  * added or released, or the frontier's next wake time, for which one timer is armed. A worker that got a URL wakes
  * the next waiter if another host is ready, so no worker waits while a host may be fetched.
  *
- * <p>Invariant: {@code seen} = waiting + in flight + {@code done}; when the first two are empty and no feeder
- * runs, every waiting worker is woken and told "complete". Loop-confined.
+ * <p>Invariant: {@code seen} = waiting + in flight + {@code done}; when the first two are empty and no feeder runs
+ * ({@link #startFeeding}: a seeds file being read), every waiting worker is woken and told "complete".
+ * Loop-confined.
  */
 final class MemoryState implements CrawlState {
     private final Frontier frontier;
@@ -120,7 +121,7 @@ final class MemoryState implements CrawlState {
             return;
         }
         double now = now();
-        if (frontier.hasReady(now) || frontier.isEmpty()) {
+        if (frontier.hasReady(now) || frontier.isEmpty() && feeders == 0) {
             wakeOne();
         } else {
             arm();
@@ -235,9 +236,7 @@ final class MemoryState implements CrawlState {
     @Override
     public void endFeeding() {
         feeders--;
-        if (feeders == 0 && frontier.isEmpty()) {
-            wakeAll();          // complete: the workers waiting in claim() return null
-        }
+        changed();      // the last feeder's end may complete the crawl
     }
 
     @Override

@@ -18,14 +18,16 @@ import java.util.Set;
  * A crawl shared by many processes through Redis ({@code --frontier redis://HOST:PORT[/DB]}): the same model as
  * {@link Frontier}, in Redis. Under the prefix {@code asyncio4j:crawl:ID:} ({@code --crawl-id}): {@code seen} (a
  * set of every URL admitted), {@code q:HOST} (a host's waiting items, {@code "REDIRECTS:DEPTH:TRIES URL"} plus a
- * spider's label and metadata as JSON, breadth-first), {@code h:HOST} (a hash: requests in flight, limit, delay
- * and last start in ms, paused until, given-up reason), {@code hosts} (a sorted set of the hosts with an item they
- * may hand out, scored by the time they may: the ready-host scheduler), {@code delayed} (items due for a retry,
- * scored by their not-before time), {@code leases} (claimed items, scored by the time their lease ends),
- * {@code count} (items waiting) and {@code scope} (the options of the crawl, which every process must share).
+ * spider's label and metadata as JSON, breadth-first), {@code r:HOST} (its items due again, served first: retries
+ * in the order they came due, put-back and orphaned items at the front), {@code h:HOST} (a hash: requests in
+ * flight, limit, delay and last request (handed out or ended) in ms, paused until, given-up reason), {@code hosts}
+ * (a sorted set of the hosts with an item they may hand out, scored by the time they may: the ready-host
+ * scheduler), {@code delayed} (items due for a retry, scored by their not-before time), {@code leases} (claimed
+ * items, scored by the time their lease ends), {@code count} (items waiting) and {@code scope} (the options of
+ * the crawl, which every process must share).
  *
  * <p>Each step is one Lua script, so atomic across processes, on Redis's clock (machines need not agree on the
- * time): claiming first puts expired leases back at the front of their host's queue and due retries too, then
+ * time): claiming first puts expired leases back at the front of their host's queue and due retries after them, then
  * takes the first item of the host with the lowest score if that time has come, and leases it, recording the
  * host's start; so the per-host limit and delay hold across every process. The crawl is complete when no host
  * has an item, none is delayed and no lease is held (a process admits a page's links before it releases the
@@ -50,7 +52,10 @@ final class RedisState implements CrawlState {
               return string.match(url, '^[^:]+://([^/?#]*)') or ''
             end
             local function place(h)
-              if redis.call('LLEN', P .. 'q:' .. h) == 0 then redis.call('ZREM', P .. 'hosts', h) return end
+              if redis.call('LLEN', P .. 'r:' .. h) + redis.call('LLEN', P .. 'q:' .. h) == 0 then
+                redis.call('ZREM', P .. 'hosts', h)
+                return
+              end
               local f = redis.call('HMGET', P .. 'h:' .. h, 'inflight', 'limit', 'last', 'delay', 'paused', 'gaveup')
               if f[6] then redis.call('ZADD', P .. 'hosts', 0, h) return end
               local limit = tonumber(f[2] or '0')
@@ -62,6 +67,9 @@ final class RedisState implements CrawlState {
               if redis.call('ZREM', P .. 'leases', m) == 0 then return nil end
               local h = hostOf(m)
               redis.call('HINCRBY', P .. 'h:' .. h, 'inflight', -1)
+              if tonumber(redis.call('HGET', P .. 'h:' .. h, 'last') or '0') < now then
+                redis.call('HSET', P .. 'h:' .. h, 'last', now)
+              end
               return h
             end
             """;
@@ -85,20 +93,20 @@ final class RedisState implements CrawlState {
     private static final String CLAIM = LIB + """
             for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'leases', '-inf', now)) do
               local h = release(m)
-              redis.call('LPUSH', P .. 'q:' .. h, m)
+              redis.call('LPUSH', P .. 'r:' .. h, m)
               redis.call('INCR', P .. 'count')
               place(h)
             end
             for _, m in ipairs(redis.call('ZRANGEBYSCORE', P .. 'delayed', '-inf', now)) do
               redis.call('ZREM', P .. 'delayed', m)
               local h = hostOf(m)
-              redis.call('LPUSH', P .. 'q:' .. h, m)
+              redis.call('RPUSH', P .. 'r:' .. h, m)
               place(h)
             end
             local pick = redis.call('ZRANGEBYSCORE', P .. 'hosts', '-inf', now, 'LIMIT', 0, 1)
             if #pick > 0 then
               local h = pick[1]
-              local m = redis.call('LPOP', P .. 'q:' .. h)
+              local m = redis.call('LPOP', P .. 'r:' .. h) or redis.call('LPOP', P .. 'q:' .. h)
               local left = redis.call('DECR', P .. 'count')
               redis.call('HINCRBY', P .. 'h:' .. h, 'inflight', 1)
               local gaveup = redis.call('HGET', P .. 'h:' .. h, 'gaveup')
@@ -128,7 +136,7 @@ final class RedisState implements CrawlState {
     private static final String PUT_BACK = LIB + """
             local h = release(ARGV[2])
             if h then
-              redis.call('LPUSH', P .. 'q:' .. h, ARGV[2])
+              redis.call('LPUSH', P .. 'r:' .. h, ARGV[2])
               redis.call('INCR', P .. 'count')
               place(h)
             end

@@ -26,9 +26,9 @@ import java.util.List;
  *
  * <p>When the connection is lost, every caller waiting for a reply and every later one reconnects, retrying for
  * up to {@code reconnectSeconds}, then fails with {@link CrawlSetupException}. A command that a restarted Redis
- * refused with {@code LOADING} (so did not run) is sent again the same way, for as long. A command whose connection broke is
- * sent again on the new one: callers only send commands for which that is safe (idempotent, or whose lost effect
- * a lease undoes). Loop-confined.
+ * refused with {@code LOADING} (so did not run) is sent again the same way, for as long. A command whose
+ * connection broke is sent again on the new one: callers only send commands for which that is safe (idempotent,
+ * or whose lost effect a lease undoes). Loop-confined.
  */
 final class RespClient implements AutoCloseable {
     /** An error reply from Redis ({@code -ERR ...}). */

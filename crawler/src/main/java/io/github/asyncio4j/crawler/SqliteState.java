@@ -409,16 +409,6 @@ final class SqliteState implements CrawlState {
     }
 
     @Override
-    public boolean startFeeding() {
-        return memory.startFeeding();
-    }
-
-    @Override
-    public void endFeeding() {
-        memory.endFeeding();
-    }
-
-    @Override
     public void putBack(Item item) {
         memory.putBack(item);       // nothing to write: the URL waits, as recorded
     }
@@ -455,6 +445,16 @@ final class SqliteState implements CrawlState {
     @Override
     public void awaitHostTurn(String host) {
         memory.awaitHostTurn(host);
+    }
+
+    @Override
+    public boolean startFeeding() {
+        return memory.startFeeding();
+    }
+
+    @Override
+    public void endFeeding() {
+        memory.endFeeding();
     }
 
     @Override

@@ -11,9 +11,9 @@ class AutoThrottleTest {
     void overloadHalvesTheConcurrencyAndDoublesTheDelayNeverPastTheBounds() {
         AutoThrottle t = new AutoThrottle(8, 0.1);
         AutoThrottle.Policy p = t.observe("h", 0.01, 503);
-        assertThat(p).isEqualTo(new AutoThrottle.Policy(4, 0.2));
+        assertThat(p).isEqualTo(new AutoThrottle.Policy(4, AutoThrottle.OVERLOAD_DELAY));
         p = t.observe("h", 0.01, 429);
-        assertThat(p).isEqualTo(new AutoThrottle.Policy(2, 0.4));
+        assertThat(p).isEqualTo(new AutoThrottle.Policy(2, 2 * AutoThrottle.OVERLOAD_DELAY));
         for (int i = 0; i < 20; i++) {
             t.observe("h", 0.01, 503);
         }
@@ -26,7 +26,7 @@ class AutoThrottleTest {
     void calmAnswersBringTheHostBackButNeverBeyondItsLimitNorBelowItsLeastDelay() {
         AutoThrottle t = new AutoThrottle(4, 0.1);
         t.observe("h", 0.01, 503);
-        t.observe("h", 0.01, 503);          // 1 in flight, 0.4 s
+        t.observe("h", 0.01, 503);          // 1 in flight, 0.5 s
         for (int i = 0; i < 200; i++) {
             t.observe("h", 0.01, 200);
         }

@@ -37,6 +37,16 @@ class FrontierTest {
     }
 
     @Test
+    void theDelayRunsFromTheLastRequestsEndToo() {
+        Frontier f = new Frontier(0, 1.0, false);
+        f.add(item("a", "1"), 0);
+        f.add(item("a", "2"), 0);
+        f.release(f.poll(0), 0.5);       // a slow answer: the host saw the request late, perhaps
+        assertThat(f.poll(1.0)).isNull();
+        assertThat(path(f.poll(1.5))).isEqualTo("a/2");
+    }
+
+    @Test
     void theLimitHoldsAndAReleaseFreesASlot() {
         Frontier f = new Frontier(2, 0, false);
         for (int i = 1; i <= 3; i++) {
@@ -81,6 +91,23 @@ class FrontierTest {
         assertThat(f.nextWake()).isEqualTo(5.0);
         assertThat(path(f.poll(5))).as("the retried URL first").isEqualTo("a/1");
         assertThat(path(f.poll(5))).isEqualTo("a/2");
+    }
+
+    @Test
+    void retriesComeBackInTheOrderTheyCameDueAheadOfFreshUrls() {
+        Frontier f = new Frontier(2, 0, false);
+        for (int i = 1; i <= 3; i++) {
+            f.add(item("a", "" + i), 0);
+        }
+        Item first = f.poll(0);
+        Item second = f.poll(0);
+        f.retry(first.withTries(1), 1.0, 0);      // refused first: due first
+        f.retry(second.withTries(1), 1.01, 0.01);
+        f.pause("a", 1.01, 0.01);
+        assertThat(path(f.poll(1.01))).as("not starved behind the later one").isEqualTo("a/1");
+        assertThat(path(f.poll(1.01))).isEqualTo("a/2");
+        f.release(first, 1.02);
+        assertThat(path(f.poll(1.02))).isEqualTo("a/3");
     }
 
     @Test
@@ -176,6 +203,7 @@ class FrontierTest {
                     }
                 } else if (op < 8 && !inFlight.isEmpty()) {
                     Item done = inFlight.remove(r.nextInt(inFlight.size()));
+                    lastStart.merge(done.host(), now, Math::max);   // the delay runs from a request's end too
                     if (r.nextInt(4) == 0) {
                         f.retry(done.withTries(done.tries() + 1), now + r.nextDouble() * 2, now);
                     } else {

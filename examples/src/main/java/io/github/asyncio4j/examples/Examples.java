@@ -42,6 +42,8 @@ public final class Examples {
                 "9. the echo server on a Unix domain socket", UnixEcho::run));
         ALL.put("subprocess", new Example(
                 "9. child processes: communicate, lines as an async generator, exit codes", SubprocessExample::run));
+        ALL.put("websocket-chat", new Example(
+                "9. a WebSocket chat room and two people talking in it", WebSocketChat::run));
         ALL.put("demo", new Example("the short tour that ./asyncio4j demo prints", Demo::run));
     }
 

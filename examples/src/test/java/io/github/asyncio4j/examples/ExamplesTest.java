@@ -191,6 +191,24 @@ class ExamplesTest {
     }
 
     @Test
+    void webSocketChatRelaysEveryLineToTheRoom() {
+        assertThat(lines(WebSocketChat::run)).containsExactly(
+                "server: a chat room on 127.0.0.1",
+                "ann <- * ann joined",
+                "ann <- * bob joined",
+                "bob <- * bob joined",
+                "ann -> hi bob",
+                "ann <- ann: hi bob",
+                "bob <- ann: hi bob",
+                "bob -> hello ann, bye",
+                "ann <- bob: hello ann, bye",
+                "bob <- bob: hello ann, bye",
+                "ann <- * bob left",
+                "ann's close code: 1000, bob's: 1000",
+                "server: closed, every connection finished");
+    }
+
+    @Test
     void echoServerAnswersThreeClients() {
         assertThat(lines(Echo::run)).containsExactly(
                 "server: listening on 127.0.0.1",
@@ -246,6 +264,6 @@ class ExamplesTest {
         // A new example must get its own output test here, and then its name in this list.
         assertThat(Examples.ALL.keySet()).containsExactly("generator-state", "compiled-range", "jumping-range",
                 "yield-from", "toy-future", "toy-task", "toy-loop", "real-tasks", "real-loop", "sleepers", "workers",
-                "echo", "unix-echo", "subprocess", "demo");
+                "echo", "unix-echo", "subprocess", "websocket-chat", "demo");
     }
 }

@@ -86,8 +86,9 @@ import java.util.zip.DataFormatException;
  * done and the TCP connection closed: the peer echoes the close frame, the server closes TCP first (a client waits
  * for that, then closes too). Whatever the peer does, the whole takes at most {@link Options#closeTimeout} from
  * the moment this side's close frame was queued: then the connection is cut ({@link #ABNORMAL_CLOSURE}, 1006,
- * when no close frame came back). A close frame from the peer is echoed with its code. Messages received before
- * the close can still be taken with {@code receive}; after them it throws {@link WebSocketClosedException}.
+ * when no close frame came back). A close frame from the peer is echoed with its code and reason. Messages received before
+ * the close can still be taken with {@code receive}; after them it throws {@link WebSocketClosedException}. A
+ * {@code close} whose awaiter is cancelled goes on without it, bounded by the same timeout.
  *
  * <p>Invariant: the reader task ends (and {@link #closeCode()} is set) exactly once, after which the socket is
  * closed, every waiter woken and the compressor's native memory freed; nothing it meets (a reset, a protocol
@@ -442,7 +443,7 @@ public final class WebSocket implements AutoCloseable {
         checkClose(code, reason);
         return () -> {
             sendClose(code, reason);
-            closed.await();
+            awaitClosed();
             return null;
         };
     }
@@ -456,9 +457,19 @@ public final class WebSocket implements AutoCloseable {
     /** Waits until the connection is closed (by either side), without starting a close. */
     public Awaitable<Void> waitClosed() {
         return () -> {
-            closed.await();
+            awaitClosed();
             return null;
         };
+    }
+
+    /**
+     * Waits for {@link #closed} through a shield: a cancelled waiter must not cancel the future every other
+     * waiter (and {@link #isClosed()}) depends on.
+     */
+    private void awaitClosed() {
+        if (!closed.isDone()) {
+            Async.shield(closed).await();
+        }
     }
 
     static void checkClose(int code, String reason) {
@@ -806,7 +817,7 @@ public final class WebSocket implements AutoCloseable {
         }
         receivedCode = code;
         receivedReason = reason;
-        sendClose(code, "");   // the echo (an empty one for NO_STATUS), unless this side closed first
+        sendClose(code, reason);   // the echo (an empty one for NO_STATUS), unless this side closed first
     }
 
     /** No more frames will be read: fixes the close code and wakes a waiting receive. */
@@ -835,15 +846,22 @@ public final class WebSocket implements AutoCloseable {
     }
 
     /**
-     * Closes TCP as RFC 6455 section 7.1.1 says: a server (or a side that failed the connection) at once; a
-     * client after the server did. Bounded by the close timer.
+     * Closes TCP as RFC 6455 section 7.1.1 says: the server first (and a side that failed the connection), by
+     * half-closing (a FIN after the close frame; TLS: close_notify), then reading to the peer's end so that unread
+     * bytes do not turn the close into a reset that could destroy the close frame; a client after the server's
+     * end. Bounded by the close timer.
      */
     private void closeTcp() {
         armCloseTimer();
-        if (client && receivedReason != null && !failed) {
-            while (in.read(64 * 1024).await().length > 0) {
-                // discard whatever comes before the server's FIN
+        if (!client || failed) {
+            if (out.canWriteEof()) {
+                out.writeEof();
+            } else {
+                out.close();
             }
+        }
+        while (in.read(64 * 1024).await().length > 0) {
+            // discard whatever comes before the peer's end
         }
         out.close();
         try {
@@ -872,7 +890,7 @@ public final class WebSocket implements AutoCloseable {
     /** Used by the server: ends the WebSocket its handler left, and waits until the connection is closed. */
     void endAfterHandler(boolean handlerFailed) {
         sendClose(handlerFailed ? INTERNAL_ERROR : NORMAL_CLOSURE, "");
-        closed.await();
+        awaitClosed();
     }
 
     /** Used by the server when it shuts down: a going-away close, finished by the reader task. */
