@@ -124,3 +124,19 @@ require_packages() {  # require_packages LISTFILE: every package the file names 
   echo "asyncio4j: the tests need the package(s) ${missing[*]}; install them with: sudo apt-get install -y ${missing[*]}" >&2
   return 1
 }
+
+require_npm() {  # require_npm ROOT: `npm ci` in each */src/test/node whose node_modules is missing or older than its lock
+  local root="$1" lock dir stamp
+  for lock in "$root"/*/src/test/node/package-lock.json; do
+    [[ -f "$lock" ]] || continue
+    dir="${lock%/package-lock.json}"
+    stamp="$dir/node_modules/.package-lock.json"      # npm writes it at every install
+    if [[ ! -f "$stamp" || "$lock" -nt "$stamp" ]]; then
+      echo "asyncio4j: installing the Node test peers of ${dir#"$root"/} (npm ci) ..." >&2
+      if ! (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error) >&2; then
+        echo "asyncio4j: 'npm ci' in ${dir#"$root"/} failed (output above); the tests need it." >&2
+        return 1
+      fi
+    fi
+  done
+}

@@ -3,7 +3,10 @@
  * SIZE bytes (send SIZE bytes, wait until SIZE bytes came back, check them, send again), driven by one epoll
  * thread. It is none of the servers it measures.
  *
- *   echo_client HOST PORT CONNECTIONS SIZE WARMUP_SECONDS MEASURE_SECONDS
+ *   echo_client HOST PORT CONNECTIONS SIZE WARMUP_SECONDS MEASURE_SECONDS [ws]
+ *
+ * With "ws" each connection first does a WebSocket handshake (no extension offered), and each request is one
+ * masked binary frame of SIZE bytes, its echo the server's unmasked frame of the same payload.
  *
  * Prints one JSON object: requests completed in the measured window, req/s, and latency percentiles (µs) of
  * those requests, latency being the time from the request's first write to the last byte of its echo.
@@ -31,9 +34,15 @@ typedef struct {
     uint64_t start;   /* when the current request's first byte was written (ns) */
     int want_out;     /* EPOLLOUT registered */
     unsigned char seed;
+    const unsigned char *req;     /* the current request's bytes, and the echo expected */
+    const unsigned char *expect;
+    unsigned char *req_buf;       /* ws: the frames, rebuilt per request */
+    unsigned char *expect_buf;
 } conn_t;
 
 static size_t size;
+static int ws;                     /* WebSocket framing on */
+static size_t req_len, expect_len; /* bytes per request and per echo: size, or size plus the frame headers */
 static unsigned char *message;   /* 2 * size bytes of pattern: request k of conn c starts at (c.seed + k) % size */
 static int epfd;
 static uint64_t *lat;
@@ -59,8 +68,8 @@ static void set_out(conn_t *c, int on) {
 
 /* Writes what is left of the current request; registers for EPOLLOUT if the socket is full. */
 static void pump_out(conn_t *c) {
-    while (c->sent < size) {
-        ssize_t n = send(c->fd, message + c->seed + c->sent, size - c->sent, MSG_NOSIGNAL);
+    while (c->sent < req_len) {
+        ssize_t n = send(c->fd, c->req + c->sent, req_len - c->sent, MSG_NOSIGNAL);
         if (n < 0) {
             if (errno == EAGAIN || errno == EWOULDBLOCK) { set_out(c, 1); return; }
             die("send");
@@ -70,8 +79,32 @@ static void pump_out(conn_t *c) {
     set_out(c, 0);
 }
 
+/* A binary frame's header for size bytes (mask bit clear); returns its length without a masking key. */
+static size_t ws_header(unsigned char *h) {
+    h[0] = 0x82;
+    if (size < 126) { h[1] = (unsigned char)size; return 2; }
+    if (size < 65536) { h[1] = 126; h[2] = (unsigned char)(size >> 8); h[3] = (unsigned char)size; return 4; }
+    h[1] = 127;
+    for (int i = 0; i < 8; i++) h[2 + i] = (unsigned char)((uint64_t)size >> (56 - 8 * i));
+    return 10;
+}
+
 static void start_request(conn_t *c) {
     c->seed = (unsigned char)(c->seed + 1);
+    if (!ws) {
+        c->req = c->expect = message + c->seed;
+    } else {
+        const unsigned char *payload = message + c->seed;
+        size_t eh = ws_header(c->expect_buf);
+        memcpy(c->expect_buf + eh, payload, size);
+        size_t rh = ws_header(c->req_buf);
+        c->req_buf[1] |= 0x80;
+        unsigned char key[4] = {(unsigned char)(c->seed * 7 + 1), 0x5a, (unsigned char)(c->fd), 0xc3};
+        memcpy(c->req_buf + rh, key, 4);
+        for (size_t i = 0; i < size; i++) c->req_buf[rh + 4 + i] = payload[i] ^ key[i & 3];
+        c->req = c->req_buf;
+        c->expect = c->expect_buf;
+    }
     c->sent = 0;
     c->received = 0;
     c->start = now_ns();
@@ -90,8 +123,9 @@ static double pct(double p) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 7) {
-        fprintf(stderr, "usage: echo_client HOST PORT CONNECTIONS SIZE WARMUP_SECONDS MEASURE_SECONDS\n");
+    ws = argc == 8 && strcmp(argv[7], "ws") == 0;
+    if (argc != 7 && !ws) {
+        fprintf(stderr, "usage: echo_client HOST PORT CONNECTIONS SIZE WARMUP_SECONDS MEASURE_SECONDS [ws]\n");
         return 2;
     }
     const char *host = argv[1];
@@ -103,9 +137,12 @@ int main(int argc, char **argv) {
         fprintf(stderr, "echo_client: bad arguments\n");
         return 2;
     }
+    size_t header = size < 126 ? 2 : size < 65536 ? 4 : 10;
+    req_len = ws ? header + 4 + size : size;
+    expect_len = ws ? header + size : size;
     message = malloc(size + 256);
     for (size_t i = 0; i < size + 256; i++) message[i] = (unsigned char)(i * 31 + 7);
-    unsigned char *scratch = malloc(size > 65536 ? size : 65536);
+    unsigned char *scratch = malloc(expect_len > 65536 ? expect_len : 65536);
     caplat = 1 << 20;
     lat = malloc(caplat * sizeof *lat);
 
@@ -121,6 +158,24 @@ int main(int argc, char **argv) {
         int one = 1;
         setsockopt(c->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         if (connect(c->fd, (struct sockaddr *)&addr, sizeof addr) < 0) die("connect");
+        if (ws) {
+            static const char hs[] = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+                "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n";
+            if (send(c->fd, hs, sizeof hs - 1, MSG_NOSIGNAL) != (ssize_t)(sizeof hs - 1)) die("send handshake");
+            char head[1024];
+            size_t got = 0;
+            while (got < 4 || memcmp(head + got - 4, "\r\n\r\n", 4) != 0) {   /* byte by byte: no frame is read */
+                if (got == sizeof head || recv(c->fd, head + got, 1, 0) != 1) die("recv handshake");
+                got++;
+            }
+            if (got < 12 || memcmp(head, "HTTP/1.1 101", 12) != 0) {
+                fprintf(stderr, "echo_client: no 101 to the WebSocket handshake\n");
+                return 1;
+            }
+            c->req_buf = malloc(req_len);
+            c->expect_buf = malloc(expect_len);
+        }
         if (fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK) < 0) die("fcntl");
         c->seed = (unsigned char)(i * 13);
         struct epoll_event ev = {.events = EPOLLIN, .data.ptr = c};
@@ -146,23 +201,23 @@ int main(int argc, char **argv) {
             if (events[e].events & EPOLLOUT) pump_out(c);
             if (events[e].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
                 for (;;) {
-                    size_t want = size - c->received;
+                    size_t want = expect_len - c->received;
                     ssize_t r = recv(c->fd, scratch, want, 0);
                     if (r < 0) {
                         if (errno == EAGAIN || errno == EWOULDBLOCK) break;
                         die("recv");
                     }
                     if (r == 0) { fprintf(stderr, "echo_client: the server closed a connection\n"); return 1; }
-                    if (c->received + (size_t)r > c->sent) {
+                    if (!ws && c->received + (size_t)r > c->sent) {
                         fprintf(stderr, "echo_client: got more bytes than were sent\n");
                         return 1;
                     }
-                    if (memcmp(scratch, message + c->seed + c->received, (size_t)r) != 0) {
+                    if (memcmp(scratch, c->expect + c->received, (size_t)r) != 0) {
                         fprintf(stderr, "echo_client: the echo differs from the request\n");
                         return 1;
                     }
                     c->received += (size_t)r;
-                    if (c->received == size) {
+                    if (c->received == expect_len) {
                         uint64_t done = now_ns();
                         total++;
                         last_progress = done;

@@ -14,12 +14,13 @@ import subprocess
 
 import common
 
-SUITES = ["generators", "loop", "sync", "echo", "crawl"]
+SUITES = ["generators", "loop", "sync", "echo", "websocket", "crawl"]
 TITLES = {
     "generators": "Generators: one yield + resume",
     "loop": "Event loop: task switch, spawn, memory per suspended task",
     "sync": "Locks and queues",
     "echo": "TCP echo server over loopback",
+    "websocket": "WebSocket echo server over loopback",
     "crawl": "Crawling a generated 10,000-page site",
 }
 PEER_NAMES = {"cpython": "CPython asyncio", "virtualThreads": "JDK virtual threads", "fallback": "asyncio4j fallback",
@@ -88,6 +89,20 @@ def echo_rows(data):
     return rows, skipped
 
 
+def websocket_rows(data):
+    """WebSocket echo: messages per second and the server's CPU per message, asyncio4j's server against each peer."""
+    servers = {n: r for n, r in data["servers"].items() if r.get("status") == "ok"}
+    size = "{} KiB x {} connections".format(data["size"] // 1024, data["connections"])
+    rows = []
+    for unit, key in (("msg/s", "rps"), ("us CPU/msg", "server_cpu_us_per_msg")):
+        a = servers.get("asyncio4j", {}).get(key)
+        rows.append({"workload": size + (", server CPU per message" if unit != "msg/s" else ""), "unit": unit,
+                     "asyncio4j": a, "fallback": None,
+                     "peers": {n: r.get(key) for n, r in servers.items() if n != "asyncio4j" and r.get(key)}})
+    skipped = {n: r.get("status") for n, r in data["servers"].items() if r.get("status") != "ok"}
+    return rows, skipped
+
+
 def crawl_rows(data):
     rows = []
     base = next((r for r in data["results"] if r["crawler"] == "asyncio4j"), None)
@@ -107,7 +122,7 @@ def ratio(row, peer_value):
     a = row["asyncio4j"]
     if a is None or peer_value is None or a == 0 or peer_value == 0:
         return None
-    lower_is_better = row["unit"] in ("ns/op", "bytes")
+    lower_is_better = row["unit"] in ("ns/op", "bytes", "us CPU/msg")
     return peer_value / a if lower_is_better else a / peer_value
 
 
@@ -205,6 +220,11 @@ def summary(suites, commit):
             parts.append("the TCP echo server answers {:,.0f} requests/s at 1 KiB x 100 connections ({} uvloop's "
                          "protocol server, {} Netty's epoll)".format(r["asyncio4j"], x(r, "uvloop-protocol"),
                                                                      x(r, "netty-epoll")))
+    ws = suites.get("websocket", {})
+    if ws.get("status") == "ok" and ws["rows"] and ws["rows"][0].get("asyncio4j"):
+        r = ws["rows"][0]
+        parts.append("the WebSocket echo server {:,.0f} messages/s at 1 KiB x 100 connections ({} Node's ws, {} "
+                     "Python's websockets on uvloop)".format(r["asyncio4j"], x(r, "node-ws"), x(r, "websockets-uvloop")))
     crawl = suites.get("crawl", {})
     if crawl.get("status") == "ok" and crawl["rows"]:
         r = crawl["rows"][0]
@@ -327,9 +347,11 @@ def main():
             rows = ns_suite(data) + memory_rows(data)
         elif name == "echo":
             rows, skipped = echo_rows(data)
+        elif name == "websocket":
+            rows, skipped = websocket_rows(data)
         else:
             rows, skipped = crawl_rows(data)
-        suites[name] = {"status": "ok", "date": data.get("date"), "quick": data.get("quick", data.get("settings", {}).get("quick")),
+        suites[name] = {"status": "ok", "date": data.get("date") or data.get("time"), "quick": data.get("quick", data.get("settings", {}).get("quick")),
                         "commit": data["commit"], "rows": rows, "skipped": skipped}
         if name == "crawl" and data.get("real_sites"):
             suites[name]["real_sites"] = data["real_sites"]

@@ -291,4 +291,45 @@ class CompiledCoroutineTest {
             assertThat(Async.run(c)).isEqualTo(first ? "first" : "second");
         }
     }
+    /** The await() of a user's awaitable: a plain method that awaits. */
+    static String customAwait() {
+        await(sleep(0.001));
+        return "custom";
+    }
+
+    @Test
+    void aBareBodyAwaitsAnAwaitableItDoesNotKnowOnAStrandOfItsOwnAndCancelsIt() throws Exception {
+        Coroutine<String> c = compiled(Coroutine.of(() -> {
+            Awaitable<String> custom = CompiledCoroutineTest::customAwait;
+            return await(custom) + await(custom);
+        }));
+        if (EXPECT_COMPILED) {
+            assertThat(c.frame.isBareCoroutine()).isTrue();
+        }
+        assertThat(Async.run(c)).isEqualTo("customcustom");
+        List<String> log = new ArrayList<>();
+        boolean cancelled = run(() -> Coroutine.of(() -> {
+            Task<String> t = createTask(compiled(Coroutine.of(() -> {
+                Awaitable<String> slow = () -> {
+                    try {
+                        await(sleep(10));
+                        return "late";
+                    } finally {
+                        log.add("awaitable's finally");
+                    }
+                };
+                return await(slow);
+            })));
+            await(sleep(0.001));
+            t.cancel();
+            try {
+                await(t);
+            } catch (CancelledError expected) {
+                // below
+            }
+            return t.isCancelled();
+        }));
+        assertThat(cancelled).isTrue();
+        assertThat(log).containsExactly("awaitable's finally");
+    }
 }

@@ -75,6 +75,8 @@ public final class CrawlCommand implements Callable<Integer> {
             new Opt<>("--workers", "N", null, "threads extracting links (default: the number of cores)",
                     Integer.class, (c, v) -> c.workers = v),
             Opt.flag("--ignore-robots", "do not read robots.txt", (c, v) -> c.ignoreRobots = v),
+            Opt.flag("--http1", "speak HTTP/1.1 only (default: HTTP/2 where a site offers it over TLS)",
+                    (c, v) -> c.http1 = v),
             new Opt<>("--user-agent", "UA", null, "the User-Agent header", String.class, (c, v) -> c.userAgent = v),
             new Opt<>("--json", "FILE", null, "write the report as JSON", Path.class, (c, v) -> c.json = v),
             new Opt<>("--html", "FILE", null, "write the report as an HTML page with charts",
@@ -132,6 +134,7 @@ public final class CrawlCommand implements Callable<Integer> {
     boolean sitemaps;
     Integer workers;
     boolean ignoreRobots;
+    boolean http1;
     String userAgent = CrawlConfig.DEFAULT_USER_AGENT;
     Path json;
     Path html;
@@ -314,7 +317,7 @@ public final class CrawlCommand implements Callable<Integer> {
                 List<URI> start = demo ? List.of(URI.create(server.url("/"))) : roots;
                 CrawlConfig.Builder b = CrawlConfig.builder(start).maxTasks(maxTasks).maxRedirect(maxRedirect)
                         .maxTries(maxTries).exclude(exclude).strict(!lenient).perHost(perHost)
-                        .obeyRobots(!ignoreRobots).userAgent(userAgent)
+                        .obeyRobots(!ignoreRobots).userAgent(userAgent).http2(!http1)
                         .timeout(Duration.ofNanos((long) (timeout * 1e9)))
                         .delay(Duration.ofNanos((long) (delay * 1e9))).sitemaps(sitemaps)
                         .maxRetryAfter(Duration.ofNanos((long) (maxRetryAfter * 1e9))).autoThrottle(autoThrottle)

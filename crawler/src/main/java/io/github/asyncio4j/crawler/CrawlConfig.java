@@ -41,12 +41,15 @@ import java.util.regex.Pattern;
  * @param maxConnections open connections in all (idle ones closed oldest first); 0: twice {@code maxTasks}, at
  *                    least 256
  * @param recrawl     fetch every page a stored crawl recorded again, conditionally (a resumed {@code --state})
+ * @param http2       speak HTTP/2 where a site offers it over TLS (ALPN {@code h2}: one connection per origin
+ *                    carries its requests as streams); false: HTTP/1.1 only
  */
 public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int maxTries, Pattern exclude,
                           boolean strict, long maxPages, int perHost, boolean obeyRobots, String userAgent,
                           Duration timeout, int maxDepth, Duration delay, boolean sitemaps, int workers,
                           Duration maxRetryAfter, boolean autoThrottle, CrawlScope.Kind scope,
-                          long maxPagesPerHost, Path seeds, int maxConnections, boolean recrawl) {
+                          long maxPagesPerHost, Path seeds, int maxConnections, boolean recrawl,
+                          boolean http2) {
     public static final String DEFAULT_USER_AGENT =
             "asyncio4j-crawler/0.1 (+https://github.com/asyncio4j/asyncio4j)";
 
@@ -102,7 +105,8 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
     /**
      * The chapter's defaults: 100 tasks, 10 redirects, 4 tries, strict hosts; robots.txt obeyed; 10 s timeout; no
      * depth limit, no delay, no sitemaps; a link-extraction thread per core; Retry-After honoured up to 120 s; no
-     * auto-throttle; host scope, no per-host limit, no seeds file, 0 connections (the default limit), no re-crawl.
+     * auto-throttle; host scope, no per-host limit, no seeds file, 0 connections (the default limit), no re-crawl;
+     * HTTP/2 where a site offers it.
      */
     public static Builder builder(List<URI> roots) {
         return new Builder(roots);
@@ -132,6 +136,7 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         private Path seeds;
         private int maxConnections;
         private boolean recrawl;
+        private boolean http2 = true;
 
         private Builder(List<URI> roots) {
             this.roots = roots;
@@ -159,11 +164,12 @@ public record CrawlConfig(List<URI> roots, int maxTasks, int maxRedirect, int ma
         public Builder seeds(Path file) { seeds = file; return this; }
         public Builder maxConnections(int n) { maxConnections = n; return this; }
         public Builder recrawl(boolean r) { recrawl = r; return this; }
+        public Builder http2(boolean b) { http2 = b; return this; }
 
         public CrawlConfig build() {
             return new CrawlConfig(roots, maxTasks, maxRedirect, maxTries, exclude, strict, maxPages, perHost,
                     obeyRobots, userAgent, timeout, maxDepth, delay, sitemaps, workers, maxRetryAfter, autoThrottle,
-                    scope, maxPagesPerHost, seeds, maxConnections, recrawl);
+                    scope, maxPagesPerHost, seeds, maxConnections, recrawl, http2);
         }
     }
 }

@@ -5,6 +5,7 @@ import static io.github.asyncio4j.Async.await;
 import io.github.asyncio4j.http.HttpClient;
 import io.github.asyncio4j.http.HttpRequest;
 import io.github.asyncio4j.http.HttpResponse;
+import io.github.asyncio4j.http.HttpVersion;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -67,6 +68,7 @@ public final class HttpFetcher implements Fetcher {
                 .maxBodySize(maxBodyBytes)
                 .userAgent(config.userAgent())
                 .preferredCipherSuites(Boolean.getBoolean(PREFER_CHACHA20) ? CHACHA20_SUITES : new String[0])
+                .version(config.http2() ? HttpVersion.AUTO : HttpVersion.HTTP_1_1)
                 .build();
         this.userAgent = config.userAgent();
         this.recorder = recorder;

@@ -281,8 +281,12 @@ final class MemoryState implements CrawlState {
      */
     void restoreWaiting(Item item, long notBeforeEpochMillis) {
         seen.add(item.url().toString());
-        if (notBeforeEpochMillis > System.currentTimeMillis()) {
-            restoredRetries.put(item, notBeforeEpochMillis);
+        long wait = notBeforeEpochMillis - System.currentTimeMillis();
+        double now = now();
+        if (wait > 0 && now != Double.NEGATIVE_INFINITY) {
+            frontier.addDelayed(item, now + wait / 1000.0, now);
+        } else if (wait > 0) {
+            restoredRetries.put(item, notBeforeEpochMillis);    // in loop time once the loop is known
         } else {
             frontier.add(item, now());
         }
@@ -293,7 +297,11 @@ final class MemoryState implements CrawlState {
         if (givenUp != null) {
             frontier.giveUp(host, givenUp, now());
         }
-        if (untilEpochMillis > System.currentTimeMillis()) {
+        long left = untilEpochMillis - System.currentTimeMillis();
+        double now = now();
+        if (left > 0 && now != Double.NEGATIVE_INFINITY) {
+            frontier.pause(host, now + left / 1000.0, now);
+        } else if (left > 0) {
             restoredPauses.put(host, untilEpochMillis);
         }
     }

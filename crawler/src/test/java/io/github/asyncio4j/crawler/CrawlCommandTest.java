@@ -26,8 +26,8 @@ class CrawlCommandTest {
 
     /** {@code crawl --help} at the default width (80 columns, no terminal), byte for byte. */
     static final String HELP = """
-            Usage: crawl [-hqvV] [--auto-throttle] [--demo] [--ignore-robots] [--lenient]
-                         [--recrawl] [--serve-demo] [--sitemaps] [--strict]
+            Usage: crawl [-hqvV] [--auto-throttle] [--demo] [--http1] [--ignore-robots]
+                         [--lenient] [--recrawl] [--serve-demo] [--sitemaps] [--strict]
                          [--ca-cert=FILE] [--crawl-id=NAME] [--delay=SECONDS]
                          [--exclude=REGEX] [--frontier=redis://HOST:PORT[/DB]]
                          [--html=FILE] [--json=FILE] [--lease=SECONDS] [--max-body=BYTES]
@@ -67,6 +67,8 @@ class CrawlCommandTest {
                   --workers=N           threads extracting links (default: the number of
                                           cores)
                   --ignore-robots       do not read robots.txt
+                  --http1               speak HTTP/1.1 only (default: HTTP/2 where a site
+                                          offers it over TLS)
                   --user-agent=UA       the User-Agent header
                   --json=FILE           write the report as JSON
                   --html=FILE           write the report as an HTML page with charts

@@ -6,11 +6,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Coroutine;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -119,6 +123,52 @@ class RedisFrontierTest {
             int expected = server.site().expectedUrls();
             assertThat(server.counts().keySet().stream().filter(p -> !p.equals("/robots.txt")).count())
                     .isEqualTo(expected);
+        }
+    }
+
+    /**
+     * The shared frontier's model, two states on one Redis as two processes: one limit per host across both; a
+     * host's pause holds for both; a retried URL keeps its tries and its label and metadata; a host given up by
+     * one is given up for the other, with the first reason.
+     */
+    @Test
+    void perHostQueuesPausesAndGivenUpHostsAreShared() throws Exception {
+        try (RedisServer redis = new RedisServer(dir.resolve("redis"))) {
+            CrawlConfig config = CrawlConfig.builder(List.of(URI.create("http://a.test/"))).perHost(1)
+                    .obeyRobots(false).build();
+            Async.run(Coroutine.of(() -> {
+                RedisAddress address = RedisAddress.parse(redis.url());
+                try (RedisState p = RedisState.connect(address, "model", config, 30);
+                     RedisState q = RedisState.connect(address, "model", config, 30)) {
+                    p.add(new CrawlState.Item(URI.create("http://a.test/1"), 2, 0, 0, "list",
+                            Map.of("k", "v w")), Long.MAX_VALUE);
+                    p.add(new CrawlState.Item(URI.create("http://a.test/2"), 0, 1), Long.MAX_VALUE);
+                    q.add(new CrawlState.Item(URI.create("http://b.test/1"), 0, 1), Long.MAX_VALUE);
+                    CrawlState.Item a1 = p.claim();
+                    assertThat(a1.url().toString()).isEqualTo("http://a.test/1");
+                    assertThat(a1.label()).isEqualTo("list");
+                    assertThat(a1.meta()).containsExactly(Map.entry("k", "v w"));
+                    assertThat(q.claim().url().toString()).as("a.test's one slot is p's")
+                            .isEqualTo("http://b.test/1");
+                    p.pauseHost("a.test", 1.0);
+                    p.retry(a1.withTries(1), 0);
+                    double start = Async.getRunningLoop().time();
+                    CrawlState.Item again = q.claim();
+                    assertThat(Async.getRunningLoop().time() - start).as("p's pause held q").isGreaterThan(0.8);
+                    assertThat(again.url().toString()).as("the retry first").isEqualTo("http://a.test/1");
+                    assertThat(again.tries()).isEqualTo(1);
+                    assertThat(again.meta()).containsExactly(Map.entry("k", "v w"));
+                    q.giveUpHost("b.test", "host given up: first");
+                    p.giveUpHost("b.test", "host given up: second");
+                    assertThat(p.givenUp("b.test")).isEqualTo("host given up: first");
+                    q.add(new CrawlState.Item(URI.create("http://b.test/2"), 0, 1), Long.MAX_VALUE);
+                    CrawlState.Item b2 = p.claim();
+                    assertThat(b2.url().toString()).as("a given-up host's URLs go at once")
+                            .isEqualTo("http://b.test/2");
+                    assertThat(p.givenUp("b.test")).isEqualTo("host given up: first");
+                }
+                return null;
+            }));
         }
     }
 

@@ -124,6 +124,58 @@ class StateResumeTest {
         }
     }
 
+    /**
+     * A resumed state keeps the frontier's model: each host's queue in its order, a retried URL's tries and its
+     * not-before time, a host's Retry-After pause and a given-up host's reason (on a virtual clock: the pause and the
+     * backoff are waited out in no real time, and the times asserted are the loop's).
+     */
+    @Test
+    void hostQueuesPausesRetriesAndGivenUpHostsAreResumed() {
+        Path state = dir.resolve("state");
+        CrawlConfig config = CrawlConfig.builder(List.of(URI.create("http://a.test/"))).obeyRobots(false).build();
+        List<String> urls = List.of("http://a.test/1", "http://b.test/1", "http://a.test/2", "http://dead.test/1",
+                "http://a.test/3", "http://b.test/2");
+        Async.run(Coroutine.of(() -> {
+            try (SqliteState s = SqliteState.open(state, config)) {
+                for (String u : urls) {
+                    s.add(new CrawlState.Item(URI.create(u), 0, 1), Long.MAX_VALUE);
+                }
+                CrawlState.Item first = s.claim();
+                assertThat(first.url().toString()).isEqualTo("http://a.test/1");
+                s.retry(first.withTries(1), 60);
+                s.pauseHost("b.test", 30);
+                s.giveUpHost("dead.test", "host given up: refused");
+            }
+            return null;
+        }));
+        Map<String, Double> at = new HashMap<>();
+        List<String> order = new ArrayList<>();
+        Async.run(Coroutine.of(() -> {
+            try (SqliteState s = SqliteState.open(state, config)) {
+                double start = Async.getRunningLoop().time();
+                assertThat(s.givenUp("dead.test")).isEqualTo("host given up: refused");
+                CrawlState.Item item;
+                while ((item = s.claim()) != null) {
+                    String u = item.url().toString();
+                    order.add(u);
+                    at.put(u, Async.getRunningLoop().time() - start);
+                    if (u.equals("http://a.test/1")) {
+                        assertThat(item.tries()).isEqualTo(1);
+                    }
+                    s.done(item, new PageRecord(u, 200, "text/html", 0, 0, 0, null, null, 0, 1, 0));
+                }
+            }
+            return null;
+        }), io.github.asyncio4j.VirtualClock.autojumping());
+        assertThat(order).containsExactlyInAnyOrderElementsOf(urls);
+        assertThat(order.indexOf("http://a.test/2")).isLessThan(order.indexOf("http://a.test/3"));
+        assertThat(order.indexOf("http://b.test/1")).isLessThan(order.indexOf("http://b.test/2"));
+        assertThat(at.get("http://a.test/2")).as("a.test is not paused").isLessThan(1);
+        assertThat(at.get("http://dead.test/1")).isLessThan(1);
+        assertThat(at.get("http://b.test/1")).as("b.test's pause kept").isGreaterThan(20);
+        assertThat(at.get("http://a.test/1")).as("the retry's time kept").isGreaterThan(50);
+    }
+
     @Test
     void ctrlCThenResume() throws Exception {
         try (CountingServer server = new CountingServer(PAGES)) {

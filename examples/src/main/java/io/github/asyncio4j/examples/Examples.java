@@ -44,6 +44,8 @@ public final class Examples {
                 "9. child processes: communicate, lines as an async generator, exit codes", SubprocessExample::run));
         ALL.put("websocket-chat", new Example(
                 "9. a WebSocket chat room and two people talking in it", WebSocketChat::run));
+        ALL.put("http2-fetch", new Example(
+                "10. HTTP/2: many URLs of one origin fetched at once over one connection", Http2Fetch::run));
         ALL.put("demo", new Example("the short tour that ./asyncio4j demo prints", Demo::run));
     }
 

@@ -219,6 +219,15 @@ class ExamplesTest {
     }
 
     @Test
+    void http2FetchUsesOneConnectionForFiftyUrls() {
+        assertThat(lines(Http2Fetch::run)).containsExactly(
+                "fetched 50 URLs: {HTTP/2 200=50}, 341 body bytes",
+                "first: page 1; last: page 50",
+                "connections the server accepted: 1",
+                "server: closed");
+    }
+
+    @Test
     void unixEchoServesOverASocketFileAndRemovesIt() {
         assertThat(lines(UnixEcho::run)).containsExactly(
                 "server: listening on echo.sock (a socket file: true)",
@@ -264,6 +273,6 @@ class ExamplesTest {
         // A new example must get its own output test here, and then its name in this list.
         assertThat(Examples.ALL.keySet()).containsExactly("generator-state", "compiled-range", "jumping-range",
                 "yield-from", "toy-future", "toy-task", "toy-loop", "real-tasks", "real-loop", "sleepers", "workers",
-                "echo", "unix-echo", "subprocess", "websocket-chat", "demo");
+                "echo", "unix-echo", "subprocess", "websocket-chat", "http2-fetch", "demo");
     }
 }

@@ -6,6 +6,7 @@ import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.LoopClock;
+import io.github.asyncio4j.Task;
 import io.github.asyncio4j.net.Connection;
 import io.github.asyncio4j.net.StreamOptions;
 import io.github.asyncio4j.net.Streams;
@@ -19,11 +20,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
 /**
- * An HTTP/1.1 client on asyncio4j streams, with a keep-alive connection pool per {@link Origin}.
+ * An HTTP/1.1 and HTTP/2 client on asyncio4j streams, with a connection pool per {@link Origin}.
  *
  * <pre>{@code
  * HttpClient client = HttpClient.builder()
@@ -58,12 +61,26 @@ import javax.net.ssl.SSLContext;
  * the JDK's {@link IOException}s, unchanged and undeclared. After any failure, and when the request is
  * cancelled at any await point, its connection is closed at once and never reused.
  *
+ * <p><b>HTTP/2.</b> With {@link HttpVersion#AUTO} (the default) a TLS connection offers {@code h2} in ALPN and
+ * speaks HTTP/2 when the server agrees; {@link HttpVersion#HTTP_2} also speaks it on plain connections (prior
+ * knowledge). Requests to one origin then share one connection as streams, up to the server's
+ * SETTINGS_MAX_CONCURRENT_STREAMS (past it another connection opens, up to {@link Builder#maxConnectionsPerHost});
+ * timeouts, the body limit and decoding apply per stream, a cancelled request resets only its stream, and a request
+ * the server did not process (REFUSED_STREAM, a GOAWAY) is retried on another connection.
+ * {@link HttpResponse#version()} says {@code HTTP/2} or {@code HTTP/1.1}.
+ *
  * <p>Loop-confined: use a client from one event loop. {@link #close()} closes the idle connections.
  */
 public final class HttpClient implements AutoCloseable {
     /** A server may send a few 1xx responses before the real one, not an endless stream of them. */
     private static final int MAX_INTERIM_RESPONSES = 8;
     private static final Set<String> IDEMPOTENT = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE");
+    private static final String[] ALPN_H2 = {"h2", "http/1.1"};
+    private static final String[] ALPN_HTTP1 = {"http/1.1"};
+    /** The receive window of each HTTP/2 stream: what one response may have in flight or unread. */
+    private static final int STREAM_WINDOW = 1 << 20;
+    /** An HTTP/2 connection silent this long is checked with PING before it is reused. */
+    private static final Duration PING_AFTER = Duration.ofSeconds(10);
 
     private final Duration connectTimeout;
     private final Duration readTimeout;
@@ -75,6 +92,8 @@ public final class HttpClient implements AutoCloseable {
     private final List<String> preferredCipherSuites;
     private final ConnectionPool pool;
     private final DnsCache dns;
+    private final HttpVersion version;
+    private final Http2Pool http2;
     private SSLContext defaultSsl;
     /** The loop this client's connections and waiters belong to: the first that used it. */
     private EventLoop owner;
@@ -90,6 +109,9 @@ public final class HttpClient implements AutoCloseable {
         this.sslContext = b.sslContext == null ? null : PreferredCipherSuites.wrap(b.sslContext, preferredCipherSuites);
         this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.maxConnections, b.idleTimeout);
         this.dns = b.dns != null ? b.dns : DnsCache.system();
+        this.version = b.version;
+        this.http2 = new Http2Pool(b.maxConnectionsPerHost, b.idleTimeout, PING_AFTER,
+                readTimeout.isZero() || readTimeout.compareTo(PING_AFTER) > 0 ? PING_AFTER : readTimeout);
     }
 
     /** A client with the defaults of {@link Builder}. */
@@ -172,8 +194,34 @@ public final class HttpClient implements AutoCloseable {
 
     private HttpResponse exchange(HttpRequest request, Origin origin, byte[] head) {
         claimLoop();
+        boolean tryHttp2 = version == HttpVersion.HTTP_2 || version == HttpVersion.AUTO && origin.isHttps();
+        if (tryHttp2 && !http2.isHttp1Only(origin)) {
+            return exchange2(request, origin, head);
+        }
+        return exchange1(request, origin, head, null);
+    }
+
+    /** HTTP/1.1 on a pooled connection; {@code opened} is a new connection (ALPN chose HTTP/1.1) or null. */
+    private HttpResponse exchange1(HttpRequest request, Origin origin, byte[] head, Connection opened) {
+        Connection[] fresh = {opened};
+        Function<Origin, Connection> opener = o -> {
+            Connection c = fresh[0];
+            fresh[0] = null;
+            return c != null ? c : open(o, ALPN_HTTP1);
+        };
+        try {
+            return exchangeWith(request, origin, head, opener);
+        } finally {
+            if (fresh[0] != null) {
+                fresh[0].writer().close();   // the pool had an idle connection: the new one is not needed
+            }
+        }
+    }
+
+    private HttpResponse exchangeWith(HttpRequest request, Origin origin, byte[] head,
+                                      Function<Origin, Connection> opener) {
         for (int attempt = 1; ; attempt++) {
-            PooledConnection c = pool.acquire(origin, this::open);
+            PooledConnection c = pool.acquire(origin, opener);
             boolean reused = c.requests() > 0;
             c.countRequest();
             MessageReader in = new MessageReader(c.connection().reader(), readTimeout, maxHeaderBytes);
@@ -196,6 +244,113 @@ public final class HttpClient implements AutoCloseable {
             }
             return response;
         }
+    }
+
+    /**
+     * HTTP/2: a stream on a shared connection. A request the server did not process (REFUSED_STREAM, or above a
+     * GOAWAY's last-stream-id) is retried on another connection, at most twice.
+     */
+    private HttpResponse exchange2(HttpRequest request, Origin origin, byte[] head) {
+        for (int attempt = 1; ; attempt++) {
+            Http2Pool.Opened o = http2.acquire(origin, this::openHttp2);
+            if (o.http2() == null) {
+                return exchange1(request, origin, head, o.http1());
+            }
+            try {
+                return roundTrip2(o.http2(), request, origin);
+            } catch (Http2Connection.RefusedStreamException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private Http2Pool.Opened openHttp2(Origin origin) {
+        Connection c = open(origin, origin.isHttps() ? ALPN_H2 : null);
+        if (origin.isHttps() && !"h2".equals(c.writer().applicationProtocol())) {
+            return new Http2Pool.Opened(null, null, c);
+        }
+        Http2Connection h2 = new Http2Connection(new Http2Connection.Config(false, 100, STREAM_WINDOW,
+                maxHeaderBytes, maxHeaderBytes + 1024), c.reader(), c.writer(), null);
+        Task<Void> reader = Async.createTask(Coroutine.of(() -> {
+            h2.run(false);
+            return null;
+        }), "HTTP/2 reader " + origin);
+        try {   // the server's SETTINGS first: its limit on concurrent streams decides where requests go
+            Timeouts.within(connectTimeout, HttpTimeoutException.Kind.CONNECT, "waiting for the server's HTTP/2 "
+                    + "SETTINGS from " + origin, h2.settingsFuture());
+        } catch (Throwable e) {
+            h2.abort("HTTP/2 connection abandoned");
+            reader.cancel();
+            throw e;
+        }
+        if (h2.isFailed()) {
+            reader.cancel();
+            throw new HttpProtocolException("the HTTP/2 connection to " + origin + " ended before its SETTINGS");
+        }
+        return new Http2Pool.Opened(h2, reader, null);
+    }
+
+    private HttpResponse roundTrip2(Http2Connection c, HttpRequest request, Origin origin) {
+        Http2Stream s = c.openStream();
+        try {
+            byte[] body = request.body();
+            c.writeHeaders(s, requestFields(request, origin), body.length == 0);
+            if (body.length > 0) {
+                c.writeData(s, body, 0, body.length, true, readTimeout);
+            }
+            List<String> fields = s.awaitHeaders(readTimeout, "reading the response headers");
+            int status = Http2Headers.status(fields);
+            Headers headers = Http2Headers.toHeaders(fields);
+            if (s.expectedLength > maxBodySize) {
+                throw new BodyTooLargeException("body of " + s.expectedLength + " bytes (content-length) exceeds the"
+                        + " maximum of " + maxBodySize + " bytes", maxBodySize);
+            }
+            MessageReader.Accumulator acc = new MessageReader.Accumulator(maxBodySize, "HTTP/2 response body");
+            byte[] chunk;
+            while ((chunk = s.nextData(readTimeout, "reading the response body")) != null) {
+                acc.addOwned(chunk);
+            }
+            Headers trailers = s.trailers == null ? Headers.empty() : Http2Headers.toHeaders(s.trailers);
+            return decoded(new HttpResponse(status, HttpResponse.reasonPhrase(status), headers, acc.toArray(),
+                    "HTTP/2", trailers));
+        } finally {
+            c.release(s, false);
+        }
+    }
+
+    /** The request's header section: pseudo-header fields, then the client's defaults and the request's own. */
+    private List<String> requestFields(HttpRequest request, Origin origin) {
+        URI uri = URI.create(request.uri().toASCIIString());
+        String path = uri.getRawPath();
+        String target = (path == null || path.isEmpty() ? "/" : path)
+                + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+        Headers h = request.headers();
+        List<String> f = Http2Headers.list(16 + 2 * h.size());
+        f.add(":method");
+        f.add(request.method());
+        f.add(":scheme");
+        f.add(origin.scheme());
+        f.add(":authority");
+        f.add(h.contains("Host") ? h.get("Host") : origin.hostHeader());
+        f.add(":path");
+        f.add(target);
+        if (!h.contains("User-Agent") && userAgent != null) {
+            f.add("user-agent");
+            f.add(userAgent);
+        }
+        if (!h.contains("Accept-Encoding")) {
+            f.add("accept-encoding");
+            f.add("gzip, deflate");
+        }
+        if (!h.contains("Content-Length") && (request.body().length > 0 || request.method().equals("POST")
+                || request.method().equals("PUT"))) {
+            f.add("content-length");
+            f.add(Integer.toString(request.body().length));
+        }
+        Http2Headers.addRegular(f, h);
+        return f;
     }
 
     private static boolean isStale(Throwable e) {
@@ -327,11 +482,19 @@ public final class HttpClient implements AutoCloseable {
         return new HttpResponse(r.status(), r.reason(), r.headers(), body, r.version(), r.trailers());
     }
 
+    /** A new HTTP/1.1 connection (ALPN offers {@code http/1.1} only over TLS). */
     private Connection open(Origin origin) {
+        return open(origin, ALPN_HTTP1);
+    }
+
+    private Connection open(Origin origin, String[] alpn) {
         StreamOptions options = StreamOptions.defaults().withLimit(Math.max(StreamOptions.DEFAULT_LIMIT,
                 maxHeaderBytes));
         if (origin.isHttps()) {
             options = options.withSsl(sslContext()).withServerHostname(origin.host());
+            if (alpn != null) {
+                options = options.withApplicationProtocols(alpn);
+            }
         }
         StreamOptions connect = options;
         return Timeouts.within(connectTimeout, HttpTimeoutException.Kind.CONNECT, "connecting to " + origin, () -> {
@@ -396,19 +559,20 @@ public final class HttpClient implements AutoCloseable {
         return Http1.latin1(head);
     }
 
-    /** Connections open or being opened to the origin of {@code url}. */
+    /** Connections open or being opened to the origin of {@code url} (HTTP/1.1 and HTTP/2). */
     public int openConnections(String url) {
-        return pool.open(Origin.of(URI.create(url)));
+        Origin origin = Origin.of(URI.create(url));
+        return pool.open(origin) + http2.open(origin);
     }
 
     /** Connections open or being opened, all origins together. */
     public int openConnections() {
-        return pool.open();
+        return pool.open() + http2.open();
     }
 
-    /** Idle keep-alive connections, all origins together. */
+    /** Idle keep-alive connections (HTTP/2 ones with no stream open), all origins together. */
     public int idleConnections() {
-        return pool.idle();
+        return pool.idle() + http2.idle();
     }
 
     /** Requests waiting for a free connection to the origin of {@code url}. */
@@ -424,11 +588,13 @@ public final class HttpClient implements AutoCloseable {
      */
     @Override
     public void close() {
-        if (owner != null && owner.isClosed() && pool.open() > 0) {
-            throw new IllegalStateException("the HttpClient's event loop is closed, so its " + pool.open()
+        int open = pool.open() + http2.open();
+        if (owner != null && owner.isClosed() && open > 0) {
+            throw new IllegalStateException("the HttpClient's event loop is closed, so its " + open
                     + " open connection(s) cannot be closed: close the client before its loop ends");
         }
         pool.close();
+        http2.close();
     }
 
     /** Settings of an {@link HttpClient}; each has a default. */
@@ -445,8 +611,18 @@ public final class HttpClient implements AutoCloseable {
         private String userAgent = "asyncio4j-http/0.1";
         private SSLContext sslContext;
         private List<String> preferredCipherSuites = List.of();
+        private HttpVersion version = HttpVersion.AUTO;
 
         private Builder() {
+        }
+
+        /**
+         * Which HTTP to speak (default {@link HttpVersion#AUTO}: HTTP/2 where TLS's ALPN agrees on {@code h2},
+         * else HTTP/1.1; {@link HttpVersion#HTTP_2} also speaks HTTP/2 on plain connections, with prior knowledge).
+         */
+        public Builder version(HttpVersion version) {
+            this.version = Objects.requireNonNull(version, "version");
+            return this;
         }
 
         /** Opening a connection, TLS handshake included (default 10 s; zero: none). */

@@ -7,6 +7,9 @@ import io.github.asyncio4j.Awaitable;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.ExceptionContext;
+import io.github.asyncio4j.LoopClock;
+import io.github.asyncio4j.Task;
+import io.github.asyncio4j.TimerHandle;
 import io.github.asyncio4j.net.Connection;
 import io.github.asyncio4j.net.Server;
 import io.github.asyncio4j.net.StreamOptions;
@@ -25,6 +28,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
@@ -32,7 +36,7 @@ import java.util.Set;
 import javax.net.ssl.SSLContext;
 
 /**
- * A small HTTP/1.1 server on asyncio4j streams: enough for demos and tests.
+ * A small HTTP/1.1 and HTTP/2 server on asyncio4j streams: enough for demos and tests.
  *
  * <pre>{@code
  * HttpServer server = await(HttpServer.start(request -> Coroutine.of(() ->
@@ -50,9 +54,16 @@ import javax.net.ssl.SSLContext;
  * is read). Responses get a {@code Content-Length}, or chunked
  * coding when the handler's response has {@code Transfer-Encoding: chunked} (HTTP/1.1 clients only). A response
  * to {@code HEAD} has the headers of the body the handler returned, without the body. A
- * {@link HttpResponse#file} response is sent with {@link StreamWriter#sendfile} (zero-copy on a plain connection). A malformed request gets
+ * {@link HttpResponse#file} response is sent with {@link StreamWriter#sendfile} (zero-copy on a plain connection).
+ * A malformed request gets
  * {@code 400} (a body over the limit {@code 413}) naming the problem, and the connection is closed. A handler
  * that throws gets {@code 500}, reported to the loop's exception handler.
+ *
+ * <p><b>HTTP/2.</b> A TLS listener offers {@code h2} beside {@code http/1.1} in ALPN ({@link Options#withHttp2});
+ * a plain one takes HTTP/2 from clients that start with its preface when {@link Options#withHttp2PriorKnowledge}
+ * is on. Each stream is a task running the same handler; the limits are those of HTTP/1.1 plus
+ * {@link Options#withMaxConcurrentStreams}, and known attacks end in GOAWAY (see {@code Http2Connection}). A
+ * {@link RawHttpHandler} gets a null connection on HTTP/2 (there are no raw streams per request).
  *
  * <p><b>WebSockets.</b> A handler answers a request that {@link HttpRequest#isWebSocketUpgrade() is an upgrade}
  * with {@link WebSocket#accept}, and then owns the connection until it returns (see {@link WebSocketUpgrade}).
@@ -67,6 +78,10 @@ public final class HttpServer implements AutoCloseable {
     private static final long CHUNKED = -1;
     private static final long NO_LENGTH = -2;
     private static final byte[] CONTINUE = Http1.latin1("HTTP/1.1 100 Continue\r\n\r\n");
+    /** The bytes of the HTTP/2 preface after its first line ({@code PRI * HTTP/2.0}). */
+    private static final byte[] PREFACE_REST = Http1.latin1("\r\nSM\r\n\r\n");
+    /** The receive window of each HTTP/2 stream: what one request body may have in flight or unread. */
+    private static final int STREAM_WINDOW = 1 << 20;
 
     private final Server server;
     private final RawHttpHandler handler;
@@ -108,6 +123,9 @@ public final class HttpServer implements AutoCloseable {
                     .withLimit(Math.max(StreamOptions.DEFAULT_LIMIT, options.maxHeaderBytes()))
                     .withBacklog(options.backlog())
                     .withSsl(options.ssl());
+            if (options.ssl() != null && options.http2()) {
+                streamOptions = streamOptions.withApplicationProtocols("h2", "http/1.1");
+            }
             Server server = await(Streams.startServer((reader, writer) -> Coroutine.of(() -> {
                 self[0].serve(reader, writer);
                 return null;
@@ -172,9 +190,13 @@ public final class HttpServer implements AutoCloseable {
     private void serve(StreamReader reader, StreamWriter writer) {
         connectionsAccepted++;
         Connection connection = new Connection(reader, writer);
+        if ("h2".equals(writer.applicationProtocol())) {
+            serveHttp2(connection, false);
+            return;
+        }
         MessageReader in = new MessageReader(reader, options.readTimeout(), options.maxHeaderBytes());
         try {
-            while (serveOne(in, connection)) {
+            for (boolean first = true; serveOne(in, connection, first); first = false) {
                 // next request on the same connection
             }
         } catch (HttpTimeoutException | IOException e) {
@@ -185,7 +207,7 @@ public final class HttpServer implements AutoCloseable {
     }
 
     /** Serves one request; false when the connection must close. */
-    private boolean serveOne(MessageReader in, Connection connection) throws IOException {
+    private boolean serveOne(MessageReader in, Connection connection, boolean first) throws IOException {
         in.startMessage();
         Received received;
         try {
@@ -193,6 +215,14 @@ public final class HttpServer implements AutoCloseable {
                     "waiting for a request", () -> in.readHeadLine("the request line", 0));
             if (line == null) {
                 return false;   // the client closed between requests
+            }
+            if (line.equals("PRI * HTTP/2.0") && options.http2PriorKnowledge() && first) {
+                byte[] rest = await(connection.reader().readExactly(PREFACE_REST.length));
+                if (!java.util.Arrays.equals(rest, PREFACE_REST)) {
+                    throw new HttpProtocolException("a broken HTTP/2 connection preface");
+                }
+                serveHttp2(connection, true);
+                return false;
             }
             received = in.guarded(() -> readRequest(in, connection, line));
         } catch (BodyTooLargeException e) {
@@ -357,6 +387,175 @@ public final class HttpServer implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------------------------------------------------
+    // HTTP/2
+
+    /**
+     * Serves an HTTP/2 connection: the connection's task reads frames ({@link Http2Connection#run}); each stream
+     * is a task of its own that reads the request, runs the handler and writes the response. When the connection
+     * ends, stream tasks still running are cancelled and awaited, so none outlives it.
+     */
+    private void serveHttp2(Connection connection, boolean prefaceRead) {
+        List<Task<Void>> tasks = new ArrayList<>();
+        Http2Connection h2 = new Http2Connection(new Http2Connection.Config(true, options.maxConcurrentStreams(),
+                STREAM_WINDOW, options.maxHeaderBytes(), options.maxHeaderBytes() + 1024), connection.reader(),
+                connection.writer(), (c, stream) -> {
+                    Task<Void> t = Async.createTask(Coroutine.of(() -> {
+                        serveStream(c, stream);
+                        return null;
+                    }));
+                    stream.task = t;
+                    tasks.add(t);
+                    t.addDoneCallback(done -> tasks.remove(t));
+                });
+        EventLoop loop = Async.getRunningLoop();
+        TimerHandle[] idle = {null};
+        Runnable[] check = {null};
+        check[0] = () -> {
+            double quiet = loop.time() - h2.idleSince();
+            double limit = LoopClock.seconds(options.keepAliveTimeout());
+            if (h2.activeStreams() == 0 && quiet >= limit) {
+                h2.close();   // GOAWAY: no stream is open, so the socket closes too
+            } else {
+                idle[0] = loop.callLater(Math.max(limit - (h2.activeStreams() == 0 ? quiet : 0), 0.001), check[0]);
+            }
+        };
+        if (!options.keepAliveTimeout().isZero()) {
+            idle[0] = loop.callLater(LoopClock.seconds(options.keepAliveTimeout()), check[0]);
+        }
+        try {
+            h2.run(prefaceRead);
+        } finally {
+            if (idle[0] != null) {
+                idle[0].cancel();
+            }
+            for (Task<Void> t : List.copyOf(tasks)) {
+                t.cancel();
+            }
+            if (!tasks.isEmpty()) {
+                await(Async.gatherReturnExceptions(List.copyOf(tasks)));
+            }
+        }
+    }
+
+    /** One HTTP/2 stream: read the request, run the handler, send the response; never throws to the loop. */
+    private void serveStream(Http2Connection c, Http2Stream s) {
+        try {
+            HttpResponse response;
+            HttpRequest request = null;
+            try {
+                request = readRequest2(s);
+                response = await(Objects.requireNonNull(handler.handle(request, null),
+                        "the HTTP handler returned null instead of a coroutine"));
+            } catch (BodyTooLargeException e) {
+                response = HttpResponse.text(413, e.getMessage() + "\n");
+            } catch (Http2Exception | HttpTimeoutException e) {
+                throw e;
+            } catch (HttpProtocolException e) {
+                response = HttpResponse.text(e instanceof HeadersTooLarge ? 431 : 400, e.getMessage() + "\n");
+            } catch (Exception e) {
+                String what = request == null ? "an HTTP/2 request" : request.method() + " " + request.uri();
+                Async.getRunningLoop().callExceptionHandler(new ExceptionContext("HTTP handler failed on " + what,
+                        e, Async.currentTask(), null));
+                response = HttpResponse.text(500, "internal server error\n");
+            }
+            if (response == null) {
+                return;   // a raw handler had nothing to send: the stream is reset
+            }
+            writeResponse2(c, s, request == null ? "GET" : request.method(), response);
+            requestsServed++;
+        } catch (HttpTimeoutException | HttpProtocolException e) {
+            // the client reset the stream, went silent, or kept its window shut: the stream is reset
+        } finally {
+            c.release(s, true);
+        }
+    }
+
+    private static final class HeadersTooLarge extends HttpProtocolException {
+        private static final long serialVersionUID = 1L;
+
+        HeadersTooLarge(String message) {
+            super(message);
+        }
+    }
+
+    private HttpRequest readRequest2(Http2Stream s) {
+        if (s.headersTooLarge) {
+            throw new HeadersTooLarge("request header list over the limit of " + options.maxHeaderBytes()
+                    + " bytes");
+        }
+        List<String> f = s.headers;
+        if (s.expectedLength > options.maxBodySize()) {
+            throw new BodyTooLargeException("body of " + s.expectedLength + " bytes (content-length) exceeds the "
+                    + "maximum of " + options.maxBodySize() + " bytes", options.maxBodySize());
+        }
+        MessageReader.Accumulator body = new MessageReader.Accumulator(options.maxBodySize(), "request body");
+        byte[] chunk;
+        while ((chunk = s.nextData(options.readTimeout(), "reading the request body")) != null) {
+            body.addOwned(chunk);
+        }
+        String method = Http2Headers.first(f, ":method");
+        String path = Http2Headers.first(f, ":path");
+        String authority = Http2Headers.first(f, ":authority");
+        URI target;
+        try {
+            target = new URI(path == null ? "/" : path);
+        } catch (URISyntaxException e) {
+            throw new HttpProtocolException("bad request target: " + Http1.quote(String.valueOf(path)));
+        }
+        Headers headers = Http2Headers.toHeaders(f);
+        if (authority != null && !headers.contains("Host")) {
+            headers = headers.with("Host", authority);
+        }
+        if (s.trailers != null) {
+            Headers t = Http2Headers.toHeaders(s.trailers);
+            for (int i = 0; i < t.size(); i++) {
+                headers = headers.with(t.name(i), t.value(i));
+            }
+        }
+        return new HttpRequest(method, target, headers, body.toArray());
+    }
+
+    private void writeResponse2(Http2Connection c, Http2Stream s, String method, HttpResponse r) {
+        byte[] body = r.body();
+        int status = r.status();
+        if (r.file() != null) {
+            try {
+                java.nio.file.Path file = r.file();
+                body = await(Async.toThread(() -> Files.isRegularFile(file) ? Files.readAllBytes(file) : null));
+                if (body == null) {
+                    r = HttpResponse.text(Files.exists(r.file()) ? 403 : 404, "not a file\n");
+                    body = r.body();
+                    status = r.status();
+                }
+            } catch (Exception e) {   // the file's IOException, undeclared through the thread
+                r = HttpResponse.text(e instanceof NoSuchFileException ? 404 : 403, "cannot read the file\n");
+                body = r.body();
+                status = r.status();
+            }
+        }
+        boolean bodyAllowed = bodyAllowed(status);
+        List<String> f = Http2Headers.list(8 + 2 * r.headers().size());
+        f.add(":status");
+        f.add(Integer.toString(status));
+        Http2Headers.addRegular(f, r.headers().without("Content-Length"));
+        if (bodyAllowed) {
+            f.add("content-length");
+            f.add(Integer.toString(body.length));
+        }
+        boolean send = bodyAllowed && !method.equals("HEAD") && body.length > 0;
+        boolean trailers = send && r.trailers().size() > 0;
+        c.writeHeaders(s, f, !send);
+        if (send) {
+            c.writeData(s, body, 0, body.length, !trailers, options.readTimeout());
+            if (trailers) {
+                List<String> t = Http2Headers.list(2 * r.trailers().size());
+                Http2Headers.addRegular(t, r.trailers());
+                c.writeHeaders(s, t, true);
+            }
+        }
+    }
+
     private static boolean bodyAllowed(int status) {
         return status >= 200 && status != 204 && status != 304;
     }
@@ -399,11 +598,18 @@ public final class HttpServer implements AutoCloseable {
      *                         response (default 30 s)
      * @param keepAliveTimeout how long an idle connection waits for the next request (default 15 s)
      * @param backlog          the listen backlog (default 100)
+     * @param http2            whether a TLS listener offers HTTP/2 by ALPN ({@code h2} beside {@code http/1.1};
+     *                         default true)
+     * @param http2PriorKnowledge whether a plain listener also takes HTTP/2 from clients that start with its
+     *                         preface (h2c with prior knowledge; default false)
+     * @param maxConcurrentStreams the HTTP/2 streams one connection may have in progress, handlers still running
+     *                         counted (default 100; more are refused with REFUSED_STREAM)
      */
     public record Options(SSLContext ssl, int maxHeaderBytes, long maxBodySize, Duration readTimeout,
-                          Duration keepAliveTimeout, int backlog) {
+                          Duration keepAliveTimeout, int backlog, boolean http2, boolean http2PriorKnowledge,
+                          int maxConcurrentStreams) {
         private static final Options DEFAULTS = new Options(null, 64 * 1024, 10L << 20, Duration.ofSeconds(30),
-                Duration.ofSeconds(15), StreamOptions.DEFAULT_BACKLOG);
+                Duration.ofSeconds(15), StreamOptions.DEFAULT_BACKLOG, true, false, 100);
 
         public Options {
             if (maxHeaderBytes < 64) {
@@ -420,6 +626,9 @@ public final class HttpServer implements AutoCloseable {
             if (backlog <= 0) {
                 throw new IllegalArgumentException("backlog must be positive: " + backlog);
             }
+            if (maxConcurrentStreams <= 0) {
+                throw new IllegalArgumentException("maxConcurrentStreams must be positive: " + maxConcurrentStreams);
+            }
         }
 
         public static Options defaults() {
@@ -427,27 +636,51 @@ public final class HttpServer implements AutoCloseable {
         }
 
         public Options withSsl(SSLContext context) {
-            return new Options(context, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, backlog);
+            return new Options(context, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, backlog, http2,
+                    http2PriorKnowledge, maxConcurrentStreams);
         }
 
         public Options withMaxHeaderBytes(int bytes) {
-            return new Options(ssl, bytes, maxBodySize, readTimeout, keepAliveTimeout, backlog);
+            return new Options(ssl, bytes, maxBodySize, readTimeout, keepAliveTimeout, backlog, http2,
+                    http2PriorKnowledge, maxConcurrentStreams);
         }
 
         public Options withMaxBodySize(long bytes) {
-            return new Options(ssl, maxHeaderBytes, bytes, readTimeout, keepAliveTimeout, backlog);
+            return new Options(ssl, maxHeaderBytes, bytes, readTimeout, keepAliveTimeout, backlog, http2,
+                    http2PriorKnowledge, maxConcurrentStreams);
         }
 
         public Options withReadTimeout(Duration timeout) {
-            return new Options(ssl, maxHeaderBytes, maxBodySize, timeout, keepAliveTimeout, backlog);
+            return new Options(ssl, maxHeaderBytes, maxBodySize, timeout, keepAliveTimeout, backlog, http2,
+                    http2PriorKnowledge, maxConcurrentStreams);
         }
 
         public Options withKeepAliveTimeout(Duration timeout) {
-            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, timeout, backlog);
+            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, timeout, backlog, http2,
+                    http2PriorKnowledge, maxConcurrentStreams);
         }
 
         public Options withBacklog(int n) {
-            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, n);
+            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, n, http2,
+                    http2PriorKnowledge, maxConcurrentStreams);
+        }
+
+        /** Whether a TLS listener offers HTTP/2 by ALPN (default true). */
+        public Options withHttp2(boolean enabled) {
+            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, backlog, enabled,
+                    http2PriorKnowledge, maxConcurrentStreams);
+        }
+
+        /** Whether a plain listener takes HTTP/2 with prior knowledge, h2c (default false). */
+        public Options withHttp2PriorKnowledge(boolean enabled) {
+            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, backlog, http2,
+                    enabled, maxConcurrentStreams);
+        }
+
+        /** The HTTP/2 streams a connection may have in progress (default 100). */
+        public Options withMaxConcurrentStreams(int n) {
+            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, backlog, http2,
+                    http2PriorKnowledge, n);
         }
     }
 }

@@ -1,5 +1,6 @@
 /**
- * HTTP/1.1 on asyncio4j streams: a client with a keep-alive connection pool ({@link
+ * HTTP/1.1 and HTTP/2 on asyncio4j streams: a client with a keep-alive connection pool (HTTP/2 where TLS's ALPN
+ * agrees on it, see {@link io.github.asyncio4j.http.HttpVersion}) ({@link
  * io.github.asyncio4j.http.HttpClient}), and a small server ({@link io.github.asyncio4j.http.HttpServer}) for demos
  * and tests. Everything runs on the event loop and never blocks it; every operation is an awaitable used from
  * inside a task.

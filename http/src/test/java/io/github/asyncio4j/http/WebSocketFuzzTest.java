@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * Mutated WebSocket frames against the server and the client under test: lengths, flags, opcodes, masks,
- * invalid UTF-8, and random bit flips and truncations. Bounded (a fixed number of cases, and a time budget) and
+ * invalid UTF-8, and random bit flips and truncations. Bounded (a fixed number of cases, each within a bound) and
  * seeded (a failure names its seed and case, and the bytes). Every case must end, within a bound, in a close with
  * the code its mutation calls for (random damage: any valid code, or none when the stream was cut), with the
  * WebSocket's reader task done; nothing may reach the loop's exception handler, and no task may be left.
@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(120)
 class WebSocketFuzzTest {
     static final long SEED = 6455;
-    static final int CASES = 300;
-    static final double BUDGET_SECONDS = 4;
+    /** Cases per direction: a fixed number, so a run does the same work however loaded the machine is. */
+    static final int CASES = 100;
     static final int MAX = 1000;
     static final WebSocket.Options OPTIONS = WebSocket.Options.defaults().withMaxMessageSize(MAX)
             .withCloseTimeout(Duration.ofSeconds(2));
@@ -176,10 +176,9 @@ class WebSocketFuzzTest {
             return null;
         }), HOST, 0));
         Random seeds = new Random(SEED);
-        double deadline = Async.getRunningLoop().time() + BUDGET_SECONDS;
         int cases = 0;
         try (server) {
-            for (; cases < CASES && Async.getRunningLoop().time() < deadline; cases++) {
+            for (; cases < CASES; cases++) {
                 long seed = seeds.nextLong();
                 Random r = new Random(seed);
                 boolean compressed = r.nextBoolean();
@@ -212,7 +211,6 @@ class WebSocketFuzzTest {
         }
         assertThat(handlerCodes).hasSize(cases).allMatch(WebSocketFuzzTest::acceptable);
         assertThat(reports).as("reports to the loop's exception handler").isEmpty();
-        assertThat(cases).isGreaterThanOrEqualTo(50);
     }
 
     @AsyncioTest
@@ -220,7 +218,6 @@ class WebSocketFuzzTest {
         List<ExceptionContext> reports = new ArrayList<>();
         Async.getRunningLoop().setExceptionHandler((loop, context) -> reports.add(context));
         Random seeds = new Random(SEED + 1);
-        double deadline = Async.getRunningLoop().time() + BUDGET_SECONDS;
         Case[] current = new Case[1];
         int[] sentByClient = new int[1];
         Server raw = RawWebSocket.server(null, (reader, writer) -> {
@@ -234,7 +231,7 @@ class WebSocketFuzzTest {
         });
         int cases = 0;
         try (raw; HttpClient client = HttpClient.create()) {
-            for (; cases < CASES && Async.getRunningLoop().time() < deadline; cases++) {
+            for (; cases < CASES; cases++) {
                 long seed = seeds.nextLong();
                 Random r = new Random(seed);
                 current[0] = mutate(r, false, false);
@@ -271,6 +268,5 @@ class WebSocketFuzzTest {
             await(raw.waitClosed());
         }
         assertThat(reports).as("reports to the loop's exception handler").isEmpty();
-        assertThat(cases).isGreaterThanOrEqualTo(50);
     }
 }

@@ -1,0 +1,206 @@
+package io.github.asyncio4j.http;
+
+import static io.github.asyncio4j.Async.await;
+import static io.github.asyncio4j.http.HttpTesting.HOST;
+import static io.github.asyncio4j.http.RawH2.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.asyncio4j.Async;
+import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.Task;
+import io.github.asyncio4j.junit.AsyncioTest;
+import io.github.asyncio4j.net.Connection;
+import io.github.asyncio4j.net.Server;
+import io.github.asyncio4j.net.Streams;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Timeout;
+
+/** HTTP/2 flow control both ways, and GOAWAY's retry rule, with a hand-played peer. */
+@Timeout(60)
+class Http2FlowControlTest {
+    private static HttpServer sizes() {
+        return await(HttpServer.start(request -> Coroutine.of(() -> HttpResponse.of(200,
+                "application/octet-stream", BodySizesTest.body(Integer.parseInt(request.path().substring(1))))),
+                HOST, 0, HttpServer.Options.defaults().withHttp2PriorKnowledge(true)));
+    }
+
+    /**
+     * A peer that reads one stream slowly (its window stays shut) gets the other stream's response in full; the
+     * server sends the slow stream no more than its window, and the rest once the window opens.
+     */
+    @AsyncioTest
+    void aStalledStreamHoldsBackOnlyItselfAndNeverMoreThanItsWindow() {
+        HttpServer server = sizes();
+        Connection c = await(Streams.openConnection(HOST, server.port()));
+        c.writer().write(Http2.PREFACE);
+        c.writer().write(settings(Http2.SETTINGS_INITIAL_WINDOW_SIZE, 1000));
+        c.writer().write(frame(Http2.WINDOW_UPDATE, 0, 0, int32(1 << 24)));   // the connection window is open
+        Hpack.Encoder enc = new Hpack.Encoder();
+        c.writer().write(get(enc, 1, "/200000"));
+        c.writer().write(get(enc, 3, "/50000"));
+        int slow = 0;
+        int fast = 0;
+        boolean fastDone = false;
+        while (!fastDone) {
+            Frame f = read(c.reader());
+            if (f.type() == Http2.DATA && f.streamId() == 1) {
+                slow += f.payload().length;
+            } else if (f.type() == Http2.DATA && f.streamId() == 3) {
+                fast += f.payload().length;
+                if (fast % 1000 == 0 || (f.flags() & Http2.FLAG_END_STREAM) != 0) {
+                    c.writer().write(frame(Http2.WINDOW_UPDATE, 0, 3, int32(f.payload().length)));
+                }
+                fastDone = (f.flags() & Http2.FLAG_END_STREAM) != 0;
+            }
+        }
+        assertThat(fast).isEqualTo(50000);
+        assertThat(slow).as("stream 1 got its window and no more").isEqualTo(1000);
+        c.writer().write(frame(Http2.WINDOW_UPDATE, 0, 1, int32(199_000)));
+        while (slow < 200000) {
+            Frame f = read(c.reader());
+            if (f.type() == Http2.DATA && f.streamId() == 1) {
+                slow += f.payload().length;
+            }
+        }
+        assertThat(slow).isEqualTo(200000);
+        c.writer().close();
+        server.close();
+        await(server.waitClosed());
+    }
+
+    /**
+     * GOAWAY with last-stream-id 1 while streams 1, 3 and 5 are open: stream 1 is answered on the old connection,
+     * 3 and 5 (never processed) are retried on a new one.
+     */
+    @AsyncioTest
+    void streamsAboveGoAwaysLastStreamIdAreRetriedOnANewConnection() {
+        List<Integer> connections = new ArrayList<>();
+        Server raw = await(Streams.startServer((reader, writer) -> Coroutine.of(() -> {
+            connections.add(connections.size() + 1);
+            boolean first = connections.size() == 1;
+            Hpack.Encoder enc = new Hpack.Encoder();
+            try {
+                await(reader.readExactly(Http2.PREFACE.length));
+                writer.write(settings(Http2.SETTINGS_MAX_CONCURRENT_STREAMS, 10));
+                List<Integer> streams = new ArrayList<>();
+                Frame f;
+                while ((f = read(reader)) != null) {
+                    if (f.type() != Http2.HEADERS) {
+                        continue;
+                    }
+                    streams.add(f.streamId());
+                    if (first && streams.size() == 3) {
+                        writer.write(frame(Http2.HEADERS, Http2.FLAG_END_HEADERS | Http2.FLAG_END_STREAM, 1,
+                                block(enc, ":status", "200", "x-conn", "1")));
+                        writer.write(frame(Http2.GOAWAY, 0, 0, concat(int32(1), int32(Http2.NO_ERROR))));
+                        await(writer.drain());
+                        break;
+                    }
+                    if (!first) {
+                        writer.write(frame(Http2.HEADERS, Http2.FLAG_END_HEADERS | Http2.FLAG_END_STREAM,
+                                f.streamId(), block(enc, ":status", "200", "x-conn", "2")));
+                    }
+                }
+            } finally {
+                writer.close();
+            }
+            return null;
+        }), HOST, 0));
+        try (HttpClient client = HttpClient.builder().version(HttpVersion.HTTP_2).build()) {
+            String url = "http://" + HOST + ":" + raw.port() + "/";
+            List<Task<HttpResponse>> tasks = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                tasks.add(Async.createTask(client.get(url + i)));
+            }
+            assertThat(await(tasks.get(0)).header("x-conn")).isEqualTo("1");
+            assertThat(await(tasks.get(1)).header("x-conn")).isEqualTo("2");
+            assertThat(await(tasks.get(2)).header("x-conn")).isEqualTo("2");
+            assertThat(connections).hasSize(2);
+        } finally {
+            raw.close();
+            await(raw.waitClosed());
+        }
+    }
+
+    /** A stream the server did process but that the connection's end cut short fails with a clear error. */
+    @AsyncioTest
+    void aProcessedStreamCutShortByTheConnectionsEndFails() {
+        Server raw = await(Streams.startServer((reader, writer) -> Coroutine.of(() -> {
+            try {
+                await(reader.readExactly(Http2.PREFACE.length));
+                writer.write(settings());
+                readUntil(reader, Http2.HEADERS);
+                writer.write(frame(Http2.HEADERS, Http2.FLAG_END_HEADERS, 1,
+                        block(new Hpack.Encoder(), ":status", "200")));
+                writer.write(frame(Http2.GOAWAY, 0, 0, concat(int32(1), int32(Http2.INTERNAL_ERROR),
+                        "going down".getBytes())));
+                await(writer.drain());
+            } finally {
+                writer.close();
+            }
+            return null;
+        }), HOST, 0));
+        try (HttpClient client = HttpClient.builder().version(HttpVersion.HTTP_2).build()) {
+            assertThatThrownBy(() -> await(client.get("http://" + HOST + ":" + raw.port() + "/")))
+                    .isInstanceOf(HttpProtocolException.class)
+                    .hasMessageContaining("GOAWAY").hasMessageContaining("INTERNAL_ERROR")
+                    .hasMessageContaining("going down");
+        } finally {
+            raw.close();
+            await(raw.waitClosed());
+        }
+    }
+
+    /**
+     * A connection silent for 10 s is checked with PING before reuse: one whose server answers is reused; one whose
+     * server went quiet is closed and the request goes to a new connection.
+     */
+    @AsyncioTest(virtualTime = true)
+    void aSilentConnectionIsCheckedWithPingBeforeReuse() {
+        List<Integer> connections = new ArrayList<>();
+        Server raw = await(Streams.startServer((reader, writer) -> Coroutine.of(() -> {
+            connections.add(connections.size() + 1);
+            boolean quietAfterOne = connections.size() == 1;
+            Hpack.Encoder enc = new Hpack.Encoder();
+            try {
+                await(reader.readExactly(Http2.PREFACE.length));
+                writer.write(settings());
+                int answered = 0;
+                Frame f;
+                while ((f = read(reader)) != null) {
+                    boolean quiet = quietAfterOne && answered == 1;
+                    if (f.type() == Http2.HEADERS && !quiet) {
+                        writer.write(frame(Http2.HEADERS, Http2.FLAG_END_HEADERS | Http2.FLAG_END_STREAM,
+                                f.streamId(), block(enc, ":status", "200", "x-conn",
+                                        Integer.toString(connections.size()))));
+                        answered++;
+                    } else if (f.type() == Http2.PING && (f.flags() & Http2.FLAG_ACK) == 0 && !quiet) {
+                        writer.write(frame(Http2.PING, Http2.FLAG_ACK, 0, f.payload()));
+                    }
+                }
+            } finally {
+                writer.close();
+            }
+            return null;
+        }), HOST, 0));
+        HttpServer ours = await(HttpServer.start(request -> Coroutine.of(() -> HttpResponse.text(200, "ok")), HOST,
+                0, HttpServer.Options.defaults().withHttp2PriorKnowledge(true)
+                        .withKeepAliveTimeout(java.time.Duration.ofSeconds(60))));
+        try (HttpClient client = HttpClient.builder().version(HttpVersion.HTTP_2).build()) {
+            String url = "http://" + HOST + ":" + raw.port() + "/";
+            assertThat(await(client.get(url)).header("x-conn")).isEqualTo("1");
+            assertThat(await(client.get(ours.url("/"))).version()).isEqualTo("HTTP/2");
+            await(Async.sleep(11));
+            assertThat(await(client.get(url)).header("x-conn")).as("the quiet one was replaced").isEqualTo("2");
+            assertThat(await(client.get(ours.url("/"))).text()).isEqualTo("ok");
+            assertThat(ours.connectionsAccepted()).as("the answering one was reused").isEqualTo(1);
+        } finally {
+            raw.close();
+            ours.close();
+            await(raw.waitClosed());
+            await(ours.waitClosed());
+        }
+    }
+}
