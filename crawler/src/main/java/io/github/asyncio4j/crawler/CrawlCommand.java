@@ -104,6 +104,8 @@ public final class CrawlCommand implements Callable<Integer> {
                     Long.class, (c, v) -> c.maxPagesPerHost = v),
             new Opt<>("--max-connections", "N", null, "open connections in all, idle ones closed oldest first "
                     + "(default: twice --max-tasks, at least 256)", Integer.class, (c, v) -> c.maxConnections = v),
+            Opt.flag("--recrawl", "with --state: fetch every recorded page again, conditionally (If-None-Match, "
+                    + "If-Modified-Since); a 304 keeps the record", (c, v) -> c.recrawl = v),
             new Opt<>("--ca-cert", "FILE", null, "trust the PEM certificates in FILE beside the default ones",
                     Path.class, (c, v) -> c.caCert = v),
             Opt.flag("-v,--verbose", "a line per URL in the report", (c, v) -> c.verbose = v),
@@ -150,6 +152,7 @@ public final class CrawlCommand implements Callable<Integer> {
     Long maxPagesPerHost;
     Integer maxConnections;
     Path caCert;
+    boolean recrawl;
     boolean verbose;
     boolean quiet;
     boolean demo;
@@ -329,6 +332,9 @@ public final class CrawlCommand implements Callable<Integer> {
             throw new CrawlSetupException("--max-pages-per-host counts what one process admits: it cannot be used "
                     + "with --frontier yet");
         }
+        if (recrawl && stateDir == null) {
+            throw new CrawlSetupException("--recrawl needs --state DIR: the stored crawl to crawl again");
+        }
         if (maxConnections != null && maxConnections < 1) {
             throw new CrawlSetupException("--max-connections must be at least 1, not " + maxConnections);
         }
@@ -350,7 +356,7 @@ public final class CrawlCommand implements Callable<Integer> {
                         .timeout(Duration.ofNanos((long) (timeout * 1e9)))
                         .delay(Duration.ofNanos((long) (delay * 1e9))).sitemaps(sitemaps)
                         .maxRetryAfter(Duration.ofNanos((long) (maxRetryAfter * 1e9))).autoThrottle(autoThrottle)
-                        .scope(scopeKind).seeds(seeds);
+                        .scope(scopeKind).seeds(seeds).recrawl(recrawl);
                 if (maxPages != null) {
                     b.maxPages(maxPages);
                 }

@@ -20,10 +20,16 @@ import java.util.function.Function;
  * @param interrupted true if the crawl was stopped before the queue ran dry
  * @param sitemaps    sitemap URL to what reading it gave (with {@code sitemaps}; empty otherwise)
  * @param recovery    the retries made, by cause, the hosts paused and the hosts given up
+ * @param recrawl     with {@code recrawl}: {@code changed} (a full response), {@code unchanged} (304 Not Modified:
+ *                    the record kept; or a 404 or 410 again) and {@code gone} (404 or 410, not so before) to
+ *                    URLs, each listed; empty otherwise
  */
 public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
                           List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps,
-                          Recovery recovery) {
+                          Recovery recovery, Map<String, Long> recrawl) {
+    /** The outcomes a re-crawl counts, in the order reports list them. */
+    public static final List<String> RECRAWL_OUTCOMES = List.of("changed", "unchanged", "gone");
+
     /**
      * How the crawl dealt with hosts in trouble (this process's share, for a shared frontier).
      *
@@ -54,6 +60,13 @@ public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String
         this(config, pages, excluded, unfinished, seconds, interrupted, sitemaps, Recovery.NONE);
     }
 
+    /** A report of a crawl that is not a re-crawl. */
+    public CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
+                       List<String> unfinished, double seconds, boolean interrupted, Map<String, String> sitemaps,
+                       Recovery recovery) {
+        this(config, pages, excluded, unfinished, seconds, interrupted, sitemaps, recovery, Map.of());
+    }
+
     /** Upper bounds (exclusive, in ms) of the response-time histogram's buckets; the last bucket has none. */
     static final long[] TIME_BUCKETS_MS = {10, 25, 50, 100, 250, 500, 1000, 2500, 5000};
 
@@ -61,6 +74,17 @@ public record CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String
     public CrawlReport(CrawlConfig config, List<PageRecord> pages, Map<String, String> excluded,
                        List<String> unfinished, double seconds, boolean interrupted) {
         this(config, pages, excluded, unfinished, seconds, interrupted, Map.of());
+    }
+
+
+    public CrawlReport {
+        if (!recrawl.isEmpty()) {
+            Map<String, Long> all = new LinkedHashMap<>();
+            for (String outcome : RECRAWL_OUTCOMES) {
+                all.put(outcome, recrawl.getOrDefault(outcome, 0L));
+            }
+            recrawl = all;
+        }
     }
 
     /** Responses received, redirects and error statuses included. */

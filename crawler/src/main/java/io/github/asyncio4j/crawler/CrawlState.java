@@ -132,6 +132,31 @@ public interface CrawlState extends AutoCloseable {
     default void endFeeding() {
     }
 
+    /** What an earlier crawl recorded for a URL that a re-crawl fetches again: its record and its validators. */
+    record Previous(PageRecord page, String etag, String lastModified) {
+    }
+
+    /**
+     * Remembers {@code url}'s validators ({@code ETag} and {@code Last-Modified}, either may be null) for a later
+     * {@code --recrawl}. The default forgets them (a state that does not outlive its crawl).
+     */
+    default void validators(String url, String etag, String lastModified) {
+    }
+
+    /** In a re-crawl: what the crawl being re-crawled recorded for {@code url}, or null (the default: none). */
+    default Previous previous(String url) {
+        return null;
+    }
+
+    /** In a re-crawl: {@code url} turned out {@code changed}, {@code unchanged} or {@code gone}. */
+    default void recrawled(String url, String outcome) {
+    }
+
+    /** In a re-crawl: outcome ({@code changed}, {@code unchanged}, {@code gone}) to URLs; empty otherwise. */
+    default Map<String, Long> recrawlOutcomes() {
+        return Map.of();
+    }
+
     /** Records why {@code url} is not fetched, unless it is seen (it is, or will be, fetched after all). */
     void exclude(String url, String rule);
 

@@ -289,7 +289,8 @@ public final class Crawler {
             }
             return new CrawlReport(config, state.pages(), state.excluded(), state.unfinished(),
                     loop.time() - started, interrupted, new LinkedHashMap<>(sitemaps),
-                    new CrawlReport.Recovery(retries, paused, givenUp));
+                    new CrawlReport.Recovery(retries, paused, givenUp),
+                    config.recrawl() ? state.recrawlOutcomes() : Map.of());
         }
     }
 
@@ -455,8 +456,10 @@ public final class Crawler {
         int tries = item.tries() + 1;
         double start = loop.time();
         FetchResponse response;
+        CrawlState.Previous previous = config.recrawl() ? state.previous(url.toString()) : null;
         try {
-            response = fetcher.fetch(url);
+            response = previous == null ? fetcher.fetch(url)
+                    : fetcher.fetch(url, previous.etag(), previous.lastModified());
         } catch (CrawlWriteException e) {
             throw e;        // the crawl's own records failed, not the page: the crawl ends
         } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
@@ -489,6 +492,13 @@ public final class Crawler {
             }
             retry(item, tries, after >= 0 ? after : RetryPolicy.backoff(tries), RetryPolicy.cause(response.status()));
             return;
+        }
+        if (previous != null && recrawled(item, previous, response, ms, tries)) {
+            return;
+        }
+        if (response.status() >= 200 && response.status() < 300
+                && (response.etag() != null || response.lastModified() != null)) {
+            state.validators(url.toString(), response.etag(), response.lastModified());
         }
         String redirectTo = null;
         int links = 0;
@@ -562,6 +572,32 @@ public final class Crawler {
         retries.merge(cause, 1L, Long::sum);
         progress.retries++;
         state.retry(item.withTries(tries), after);
+    }
+
+    /**
+     * {@code --recrawl}: counts {@code response} to a conditional GET of a page recorded before: a 304 is
+     * {@code unchanged} and keeps the page's record (its status, type, size and links; this fetch's time and tries),
+     * which is recorded here (true: handled); any other 2xx is {@code changed}, a 404 or 410 {@code gone} (or
+     * {@code unchanged} if it was one before), and the response is handled as in a first crawl (false).
+     */
+    private boolean recrawled(Item item, CrawlState.Previous previous, FetchResponse response, long ms, int tries) {
+        String url = item.url().toString();
+        int status = response.status();
+        if (status == 304) {
+            PageRecord p = previous.page();
+            state.recrawled(url, "unchanged");
+            progress.fetched++;
+            state.done(item, new PageRecord(url, p.status(), p.contentType(), p.bytes(), p.links(), 0,
+                    p.redirectTo(), p.error(), ms, tries, loop.time() - started, null));
+            return true;
+        }
+        if (status >= 200 && status < 300) {
+            state.recrawled(url, "changed");
+        } else if (status == 404 || status == 410) {
+            Integer before = previous.page().status();
+            state.recrawled(url, before != null && (before == 404 || before == 410) ? "unchanged" : "gone");
+        }
+        return false;
     }
 
     /**

@@ -26,7 +26,9 @@ import java.util.Arrays;
  * <li>{@code /data.json} (not HTML, so its links are not followed), {@code /latin1} (bytes that are not UTF-8),
  *     {@code /private/} (disallowed by {@code /robots.txt}) and a link to another host.</li>
  * </ul>
- * Deterministic: the same {@code pages} gives the same site. The server's loop runs the handler.
+ * Deterministic: the same {@code pages} gives the same site. Its pages ({@code /} and {@code /page/i}) carry an
+ * {@code ETag} (the site's size and the path) and a fixed {@code Last-Modified}, and are answered
+ * {@code 304 Not Modified} to a request that names either ({@code --recrawl}). The server's loop runs the handler.
  */
 public final class DemoSite implements RawHttpHandler {
     /** Size of {@code /huge}: over {@link HttpFetcher#DEFAULT_MAX_BODY}. */
@@ -60,9 +62,23 @@ public final class DemoSite implements RawHttpHandler {
         return (pages - 1) / every + 1;     // pages 0, every, 2*every, ... below pages
     }
 
+    /** The {@code Last-Modified} of every page: the site never changes. */
+    static final String LAST_MODIFIED = "Sat, 01 Jan 2022 00:00:00 GMT";
+
     @Override
     public Coroutine<HttpResponse> handle(HttpRequest request, Connection connection) {
-        return Coroutine.of(() -> route(request.path(), connection));
+        return Coroutine.of(() -> {
+            String path = request.path();
+            if (!path.equals("/") && number(path, "/page/") < 0) {
+                return route(path, connection);
+            }
+            String etag = "\"" + pages + path.replace('/', '-') + "\"";
+            String match = request.headers().get("If-None-Match");
+            String since = request.headers().get("If-Modified-Since");
+            HttpResponse r = (match != null ? match.contains(etag) : LAST_MODIFIED.equals(since))
+                    ? HttpResponse.status(304) : route(path, connection);
+            return r.withHeader("ETag", etag).withHeader("Last-Modified", LAST_MODIFIED);
+        });
     }
 
     private HttpResponse route(String path, Connection connection) {

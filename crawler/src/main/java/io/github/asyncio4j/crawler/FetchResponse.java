@@ -37,6 +37,16 @@ public record FetchResponse(int status, String contentType, Charset charset, byt
         headers = headers == null ? Headers.empty() : headers;
     }
 
+    /** The {@code ETag} header, a validator for a conditional re-crawl ({@code --recrawl}), or null. */
+    public String etag() {
+        return headers.get("ETag");
+    }
+
+    /** The {@code Last-Modified} header, the other validator, or null. */
+    public String lastModified() {
+        return headers.get("Last-Modified");
+    }
+
     /** True for a 3xx with a {@code Location}. */
     public boolean isRedirect() {
         return status >= 300 && status < 400 && location != null;

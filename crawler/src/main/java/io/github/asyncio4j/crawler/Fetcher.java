@@ -14,6 +14,15 @@ public interface Fetcher extends AutoCloseable {
      */
     FetchResponse fetch(URI url) throws Exception;
 
+    /**
+     * GETs {@code url} conditionally ({@code --recrawl}): with {@code If-None-Match: etag} and
+     * {@code If-Modified-Since: lastModified} for those that are not null, so that an unchanged page is answered
+     * {@code 304 Not Modified}. The default ignores the validators.
+     */
+    default FetchResponse fetch(URI url, String etag, String lastModified) throws Exception {
+        return fetch(url);
+    }
+
     /** Closes pooled connections. */
     @Override
     void close();

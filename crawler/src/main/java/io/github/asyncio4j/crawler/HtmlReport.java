@@ -43,6 +43,10 @@ public final class HtmlReport {
         }
         b.append("</table>\n");
 
+        if (!r.recrawl().isEmpty()) {
+            b.append("<h2>Re-crawl</h2>\n");
+            counts(b, r.recrawl());
+        }
         b.append("<h2>Statuses</h2>\n");
         statusChart(b, r.statuses());
         b.append("<h2>Pages over time</h2>\n");

@@ -3,6 +3,7 @@ package io.github.asyncio4j.crawler;
 import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.http.HttpClient;
+import io.github.asyncio4j.http.HttpRequest;
 import io.github.asyncio4j.http.HttpResponse;
 import io.github.asyncio4j.http.HttpVersion;
 import java.io.ByteArrayOutputStream;
@@ -75,11 +76,23 @@ public final class HttpFetcher implements Fetcher {
 
     @Override
     public FetchResponse fetch(URI url) {
+        return fetch(url, null, null);
+    }
+
+    @Override
+    public FetchResponse fetch(URI url, String etag, String lastModified) {
         Instant date = Instant.now();
         long start = System.nanoTime();
         HttpResponse r;
         try {
-            r = await(client.get(url.toString()));
+            HttpRequest request = HttpRequest.get(url.toString());
+            if (etag != null) {
+                request = request.withHeader("If-None-Match", etag);
+            }
+            if (lastModified != null) {
+                request = request.withHeader("If-Modified-Since", lastModified);
+            }
+            r = await(client.send(request));
         } catch (Exception e) {     // CancelledError is an Error: a stop is not a failed fetch
             if (recorder != null) {
                 recorder.record(new WarcRecorder.Failure(url, date, ErrorText.of(e),
@@ -91,14 +104,17 @@ public final class HttpFetcher implements Fetcher {
                 r.header("Retry-After"), r.headers());
         if (recorder != null) {
             URI redirectTo = response.isRedirect() ? Urls.resolve(url, r.location()) : null;
-            recorder.record(new WarcRecorder.Exchange(url, date, requestHead(url), responseBytes(r), r.body(),
-                    redirectTo));
+            recorder.record(new WarcRecorder.Exchange(url, date, requestHead(url, etag, lastModified),
+                    responseBytes(r), r.body(), redirectTo));
         }
         return response;
     }
 
-    /** The request head {@link HttpClient} sends for a GET of {@code url} with no fields of its own. */
-    private byte[] requestHead(URI url) {
+    /**
+     * The request head {@link HttpClient} sends for a GET of {@code url} with no fields of its own but the
+     * validators (each null for none).
+     */
+    private byte[] requestHead(URI url, String etag, String lastModified) {
         URI uri = URI.create(url.toASCIIString());
         String path = uri.getRawPath();
         String target = (path == null || path.isEmpty() ? "/" : path)
@@ -111,7 +127,14 @@ public final class HttpFetcher implements Fetcher {
         if (userAgent != null) {
             head.append("User-Agent: ").append(userAgent).append("\r\n");
         }
-        head.append("Accept-Encoding: ").append(ACCEPT_ENCODING).append("\r\n\r\n");
+        head.append("Accept-Encoding: ").append(ACCEPT_ENCODING).append("\r\n");
+        if (etag != null) {
+            head.append("If-None-Match: ").append(etag).append("\r\n");
+        }
+        if (lastModified != null) {
+            head.append("If-Modified-Since: ").append(lastModified).append("\r\n");
+        }
+        head.append("\r\n");
         return head.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 

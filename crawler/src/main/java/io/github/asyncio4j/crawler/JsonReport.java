@@ -45,6 +45,9 @@ public final class JsonReport {
         }
         w.endObject();
         strings(w.name("hosts_given_up"), r.recovery().givenUp());
+        if (!r.recrawl().isEmpty()) {
+            counts(w.name("recrawl"), r.recrawl());     // changed, unchanged, gone
+        }
         w.endObject();
         w.name("pages").beginArray();
         for (PageRecord p : r.pages()) {

@@ -77,8 +77,14 @@ final class RetryPolicy {
         return "HTTP " + status;
     }
 
-    /** {@link #cause(int)} for a failed fetch: {@code "timeout"}, {@code "connection failure"} or its class. */
+    /**
+     * {@link #cause(int)} for a failed fetch: {@code "DNS failure"}, {@code "timeout"}, {@code "connection failure"}
+     * or its class.
+     */
     static String cause(Throwable e) {
+        if (e instanceof io.github.asyncio4j.http.DnsException) {
+            return "DNS failure";       // a name that does not resolve: named apart from a refused connection
+        }
         if (isConnectionFailure(e)) {
             return "connection failure";
         }

@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +67,12 @@ final class SqliteState implements CrawlState {
     private record Excluded(String url, String rule) implements Op {
     }
 
+    private record Validators(String url, String etag, String lastModified) implements Op {
+    }
+
+    private record Recrawled(int round, String url, String outcome) implements Op {
+    }
+
     private final MemoryState memory;
     private final BatchWriter<Op> writer;
     private final Path dir;
@@ -74,16 +81,26 @@ final class SqliteState implements CrawlState {
     private final String storedItemsPath;
     private final long itemsOffset;
     private final Sink sink;
+    /**
+     * The crawl's round: 0 for the first crawl, one more for each {@code --recrawl} started; the report lists the
+     * current round's pages.
+     */
+    private final int round;
+    /** In a re-crawl: URL to what the rounds before recorded last (its validators from a 2xx response). */
+    private final Map<String, Previous> previous = new HashMap<>();
+    /** In a re-crawl: outcome to URLs, this round. */
+    private final Map<String, Long> outcomes = new LinkedHashMap<>();
 
     private SqliteState(Path dir, FileChannel lockChannel, Connection db, boolean resumed, CrawlConfig config,
-                        String itemsPath, long itemsOffset) {
+                        String itemsPath, long itemsOffset, int round) {
         this.memory = new MemoryState(config);
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.resumed = resumed;
         this.storedItemsPath = itemsPath;
         this.itemsOffset = itemsOffset;
-        this.sink = new Sink(db);
+        this.round = round;
+        this.sink = new Sink(db, round);
         this.writer = new BatchWriter<>("crawl-state-writer", "--state " + dir, sink, LINGER_MILLIS, MAX_BATCH);
     }
 
@@ -91,8 +108,13 @@ final class SqliteState implements CrawlState {
      * Opens (creating it if needed) the state in {@code dir} for a crawl of {@code config}, resuming what it
      * holds. Blocking: call it before the crawl starts.
      *
+     * With {@code config.recrawl()}, the crawl it holds is crawled again: if its last round is complete, a new
+     * round starts, in which every URL with a page record waits again (and is fetched conditionally, with the
+     * validators recorded); else the unfinished round resumes.
+     *
      * @throws CrawlSetupException if {@code dir} cannot be used: not a directory, locked by another crawl, made
-     *                             by a crawl with another scope, or not a crawl state
+     *                             by a crawl with another scope, or not a crawl state; or, for a re-crawl, it holds
+     *                             no crawl
      */
     static SqliteState open(Path dir, CrawlConfig config) {
         String where = "--state " + dir;
@@ -127,6 +149,13 @@ final class SqliteState implements CrawlState {
                         + " new_links INTEGER NOT NULL, redirect_to TEXT, error TEXT, ms INTEGER NOT NULL,"
                         + " tries INTEGER NOT NULL, at REAL NOT NULL)");
                 s.execute("CREATE TABLE IF NOT EXISTS excluded (url TEXT PRIMARY KEY, rule TEXT NOT NULL)");
+                s.execute("CREATE TABLE IF NOT EXISTS validators (url TEXT PRIMARY KEY, etag TEXT,"
+                        + " last_modified TEXT)");
+                s.execute("CREATE TABLE IF NOT EXISTS recrawls (round INTEGER NOT NULL, url TEXT NOT NULL,"
+                        + " outcome TEXT NOT NULL)");
+                if (!hasColumn(db, "pages", "round")) {     // a state made before re-crawls
+                    s.execute("ALTER TABLE pages ADD COLUMN round INTEGER NOT NULL DEFAULT 0");
+                }
                 s.execute("CREATE TABLE IF NOT EXISTS hosts (host TEXT PRIMARY KEY,"
                         + " paused_until INTEGER NOT NULL DEFAULT 0, given_up TEXT)");
                 addColumns(s);
@@ -141,6 +170,9 @@ final class SqliteState implements CrawlState {
             }
             Map<String, String> scope = CrawlScope.of(config);
             boolean resumed = !stored.isEmpty();
+            if (config.recrawl() && !resumed) {     // before anything is written: the directory stays a non-crawl
+                throw new CrawlSetupException("--recrawl: " + where + " holds no crawl to crawl again");
+            }
             if (resumed) {
                 String diff = CrawlScope.difference(stored, scope);
                 if (diff != null) {
@@ -168,7 +200,8 @@ final class SqliteState implements CrawlState {
                     }
                 }
             }
-            SqliteState state = new SqliteState(dir, lock, db, resumed, config, itemsPath, itemsOffset);
+            int round = config.recrawl() ? startRecrawl(db) : currentRound(db);
+            SqliteState state = new SqliteState(dir, lock, db, resumed, config, itemsPath, itemsOffset, round);
             state.load(db);
             return state;
         } catch (SQLException e) {
@@ -182,6 +215,52 @@ final class SqliteState implements CrawlState {
             closeQuietly(db, lock);
             throw e;
         }
+    }
+
+    private static boolean hasColumn(Connection db, String table, String column) throws SQLException {
+        try (Statement s = db.createStatement(); ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                if (rs.getString("name").equalsIgnoreCase(column)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static int currentRound(Connection db) throws SQLException {
+        try (Statement s = db.createStatement();
+             ResultSet rs = s.executeQuery("SELECT value FROM meta WHERE key = 'round'")) {
+            return rs.next() ? Integer.parseInt(rs.getString(1)) : 0;
+        }
+    }
+
+    /**
+     * {@code --recrawl}: the round to run: a new one (every URL with a page record waiting again) if the last is
+     * complete, else the last.
+     */
+    private static int startRecrawl(Connection db) throws SQLException {
+        int round = currentRound(db);
+        try (Statement s = db.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT EXISTS (SELECT 1 FROM urls WHERE done = 0)")) {
+                if (rs.next() && rs.getInt(1) != 0) {
+                    return round;       // a round stopped before its end: it resumes
+                }
+            }
+            boolean autoCommit = db.getAutoCommit();
+            db.setAutoCommit(false);
+            try {
+                s.executeUpdate("UPDATE urls SET done = 0 WHERE url IN (SELECT url FROM pages)");
+                s.executeUpdate("INSERT OR REPLACE INTO meta (key, value) VALUES ('round', '" + (round + 1) + "')");
+                db.commit();
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(autoCommit);
+            }
+        }
+        return round + 1;
     }
 
     /**
@@ -291,13 +370,35 @@ final class SqliteState implements CrawlState {
                 }
             }
             try (ResultSet rs = s.executeQuery("SELECT url, status, content_type, bytes, links, new_links,"
-                    + " redirect_to, error, ms, tries, at, stack FROM pages ORDER BY seq")) {
+                    + " redirect_to, error, ms, tries, at, stack, round FROM pages ORDER BY seq")) {
                 while (rs.next()) {
                     int status = rs.getInt(2);
                     Integer st = rs.wasNull() ? null : status;
-                    memory.restorePage(new PageRecord(rs.getString(1), st, rs.getString(3), rs.getLong(4),
+                    PageRecord page = new PageRecord(rs.getString(1), st, rs.getString(3), rs.getLong(4),
                             rs.getInt(5), rs.getInt(6), rs.getString(7), rs.getString(8), rs.getLong(9),
-                            rs.getInt(10), rs.getDouble(11), rs.getString(12)));
+                            rs.getInt(10), rs.getDouble(11), rs.getString(12));
+                    if (rs.getInt(13) == round) {
+                        memory.restorePage(page);
+                    } else {
+                        previous.put(page.url(), new Previous(page, null, null));   // the last record wins
+                    }
+                }
+            }
+            if (round > 0) {
+                try (ResultSet rs = s.executeQuery("SELECT url, etag, last_modified FROM validators")) {
+                    while (rs.next()) {
+                        Previous p = previous.get(rs.getString(1));
+                        Integer status = p == null ? null : p.page().status();
+                        if (status != null && status >= 200 && status < 300) {
+                            previous.put(p.page().url(), new Previous(p.page(), rs.getString(2), rs.getString(3)));
+                        }
+                    }
+                }
+                try (ResultSet rs = s.executeQuery("SELECT outcome, COUNT(*) FROM recrawls WHERE round = " + round
+                        + " GROUP BY outcome")) {
+                    while (rs.next()) {
+                        outcomes.put(rs.getString(1), rs.getLong(2));
+                    }
                 }
             }
             try (ResultSet rs = s.executeQuery("SELECT url, rule FROM excluded ORDER BY rowid")) {
@@ -349,6 +450,27 @@ final class SqliteState implements CrawlState {
     public void refused(Item item, String rule) {
         writer.submit(new Refused(item.url().toString(), rule));
         memory.refused(item, rule);
+    }
+
+    @Override
+    public void validators(String url, String etag, String lastModified) {
+        writer.submit(new Validators(url, etag, lastModified));
+    }
+
+    @Override
+    public Previous previous(String url) {
+        return previous.get(url);
+    }
+
+    @Override
+    public void recrawled(String url, String outcome) {
+        writer.submit(new Recrawled(round, url, outcome));
+        outcomes.merge(outcome, 1L, Long::sum);
+    }
+
+    @Override
+    public Map<String, Long> recrawlOutcomes() {
+        return new LinkedHashMap<>(outcomes);
     }
 
     @Override
@@ -458,11 +580,15 @@ final class SqliteState implements CrawlState {
         volatile String itemsPath;
         volatile ItemFile itemsFile;
         private boolean itemsPathWritten;
+        private final PreparedStatement validators;
+        private final PreparedStatement recrawl;
+        private final int round;
         private final PreparedStatement retried;
         private final PreparedStatement paused;
         private final PreparedStatement gaveUp;
 
-        Sink(Connection db) {
+        Sink(Connection db, int round) {
+            this.round = round;
             try {
                 this.db = db;
                 db.setAutoCommit(false);
@@ -476,8 +602,11 @@ final class SqliteState implements CrawlState {
                 unexclude = db.prepareStatement("DELETE FROM excluded WHERE url = ?");
                 markDone = db.prepareStatement("UPDATE urls SET done = 1 WHERE url = ?");
                 page = db.prepareStatement("INSERT INTO pages (url, status, content_type, bytes, links,"
-                        + " new_links, redirect_to, error, ms, tries, at, stack)"
-                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                        + " new_links, redirect_to, error, ms, tries, at, stack, round)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                validators = db.prepareStatement("INSERT OR REPLACE INTO validators (url, etag, last_modified)"
+                        + " VALUES (?, ?, ?)");
+                recrawl = db.prepareStatement("INSERT INTO recrawls (round, url, outcome) VALUES (?, ?, ?)");
                 exclusion = db.prepareStatement("INSERT OR IGNORE INTO excluded (url, rule) VALUES (?, ?)");
                 refusal = db.prepareStatement("INSERT OR REPLACE INTO excluded (url, rule) VALUES (?, ?)");
                 setMeta = db.prepareStatement("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)");
@@ -540,6 +669,7 @@ final class SqliteState implements CrawlState {
                         page.setInt(10, p.tries());
                         page.setDouble(11, p.at());
                         page.setString(12, p.stack());
+                        page.setInt(13, round);
                         page.executeUpdate();
                         if (d.itemsOffset() >= 0) {
                             offset = d.itemsOffset();
@@ -558,6 +688,18 @@ final class SqliteState implements CrawlState {
                         exclusion.setString(1, x.url());
                         exclusion.setString(2, x.rule());
                         exclusion.executeUpdate();
+                    }
+                    case Validators v -> {
+                        validators.setString(1, v.url());
+                        validators.setString(2, v.etag());
+                        validators.setString(3, v.lastModified());
+                        validators.executeUpdate();
+                    }
+                    case Recrawled r -> {
+                        recrawl.setInt(1, r.round());
+                        recrawl.setString(2, r.url());
+                        recrawl.setString(3, r.outcome());
+                        recrawl.executeUpdate();
                     }
                 }
             }

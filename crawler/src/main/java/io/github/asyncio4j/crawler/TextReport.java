@@ -26,6 +26,7 @@ public final class TextReport {
         long spiderErrors = r.spiderErrors();
         out.println("  fetched " + r.fetched() + ", errors " + r.errors() + ", redirects " + r.redirects() + ", "
                 + bytes(r.bytes()) + (spiderErrors == 0 ? "" : ", spider errors " + spiderErrors));
+        table(out, "Re-crawl", r.recrawl());
         table(out, "Statuses", r.statuses());
         table(out, "Content types", r.contentTypes());
         table(out, "Excluded", r.exclusions());

@@ -27,7 +27,7 @@ class CrawlCommandTest {
     /** {@code crawl --help} at the default width (80 columns, no terminal), byte for byte. */
     static final String HELP = """
             Usage: crawl [-hqvV] [--auto-throttle] [--demo] [--http1] [--ignore-robots]
-                         [--lenient] [--serve-demo] [--sitemaps] [--strict]
+                         [--lenient] [--recrawl] [--serve-demo] [--sitemaps] [--strict]
                          [--ca-cert=FILE] [--crawl-id=NAME] [--delay=SECONDS]
                          [--exclude=REGEX] [--frontier=redis://HOST:PORT[/DB]]
                          [--html=FILE] [--json=FILE] [--lease=SECONDS] [--max-body=BYTES]
@@ -93,6 +93,9 @@ class CrawlCommandTest {
                                         admit at most N URLs per host
                   --max-connections=N   open connections in all, idle ones closed oldest
                                           first (default: twice --max-tasks, at least 256)
+                  --recrawl             with --state: fetch every recorded page again,
+                                          conditionally (If-None-Match, If-Modified-Since);
+                                          a 304 keeps the record
                   --ca-cert=FILE        trust the PEM certificates in FILE beside the
                                           default ones
               -v, --verbose             a line per URL in the report

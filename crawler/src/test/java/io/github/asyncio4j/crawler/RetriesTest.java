@@ -191,6 +191,15 @@ class RetriesTest {
     }
 
     @Test
+    void aNameThatDoesNotResolveIsCountedAsADnsFailureAndStillGivesTheHostUp() {
+        var dns = new io.github.asyncio4j.http.DnsException("gone.test",
+                new java.net.UnknownHostException("gone.test"));
+        assertThat(RetryPolicy.cause(dns)).isEqualTo("DNS failure");
+        assertThat(RetryPolicy.isConnectionFailure(dns)).isTrue();
+        assertThat(RetryPolicy.cause(new java.net.ConnectException("refused"))).isEqualTo("connection failure");
+    }
+
+    @Test
     void retryAfterIsReadAsSecondsOrAnHttpDate() {
         long now = ZonedDateTime.of(2015, 10, 21, 7, 27, 0, 0, ZoneOffset.UTC).toInstant().toEpochMilli();
         assertThat(RetryPolicy.retryAfter("120", now)).isEqualTo(120);
