@@ -353,8 +353,8 @@ def main():
             rows, skipped = crawl_rows(data)
         suites[name] = {"status": "ok", "date": data.get("date") or data.get("time"), "quick": data.get("quick", data.get("settings", {}).get("quick")),
                         "commit": data["commit"], "rows": rows, "skipped": skipped}
-        if name == "crawl" and data.get("real_sites"):
-            suites[name]["real_sites"] = data["real_sites"]
+        # The real sites (bench crawl --real) are not part of this command's run: a crawl.json may still hold an
+        # earlier run's, which must not appear under this run's commit (they are in bench/HISTORY.md).
 
     latest = {"generated": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
               "command": args.command, "commit": args.commit, "machine": machine(), "suites": suites,
