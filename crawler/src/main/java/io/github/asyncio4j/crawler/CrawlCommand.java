@@ -328,10 +328,6 @@ public final class CrawlCommand implements Callable<Integer> {
         if (maxPagesPerHost != null && maxPagesPerHost < 1) {
             throw new CrawlSetupException("--max-pages-per-host must be at least 1, not " + maxPagesPerHost);
         }
-        if (maxPagesPerHost != null && frontier != null) {
-            throw new CrawlSetupException("--max-pages-per-host counts what one process admits: it cannot be used "
-                    + "with --frontier yet");
-        }
         if (recrawl && stateDir == null) {
             throw new CrawlSetupException("--recrawl needs --state DIR: the stored crawl to crawl again");
         }

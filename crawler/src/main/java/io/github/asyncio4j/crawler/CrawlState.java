@@ -56,14 +56,24 @@ public interface CrawlState extends AutoCloseable {
         /** Seen before (waiting, in flight or done): nothing changed. */
         SEEN,
         /** New, but the crawl has admitted {@code maxPages} URLs already: not added. */
-        FULL
+        FULL,
+        /** New, but its host has had {@code maxPerHost} URLs admitted already: not added. */
+        HOST_FULL
     }
 
     /** True if {@code url} was ever admitted (by this process or, for a shared state, any other). */
     boolean isSeen(String url);
 
-    /** Admits {@code item} unless it was seen or {@code maxPages} URLs were admitted already. */
-    Admission add(Item item, long maxPages);
+    /**
+     * Admits {@code item} unless it was seen, its host had {@code maxPerHost} URLs admitted already (by any process
+     * sharing the state, and by the run it resumes), or {@code maxPages} URLs were.
+     */
+    Admission add(Item item, long maxPages, long maxPerHost);
+
+    /** {@link #add(Item, long, long)} with no bound per host. */
+    default Admission add(Item item, long maxPages) {
+        return add(item, maxPages, Long.MAX_VALUE);
+    }
 
     /**
      * The next URL to handle, now in flight: one whose host may be fetched now (a slot of its limit free, its delay

@@ -55,8 +55,6 @@ public final class Crawler {
     private final CrawlConfig config;
     private final Fetcher fetcher;
     private final CrawlScope scope;
-    /** With {@code maxPagesPerHost}: host (authority) to URLs admitted there, this run's and a resumed state's. */
-    private final Map<String, Long> admittedPerHost = new HashMap<>();
     /** Where a bad line of the seeds file is reported (its number and why), beside its exclusion. */
     private Consumer<String> seedWarnings = w -> { };
     /** What {@code --seeds -} reads. */
@@ -241,9 +239,6 @@ public final class Crawler {
             loop = Async.getRunningLoop();
             stopRequested = loop.createFuture();
             started = loop.time();
-            if (config.maxPagesPerHost() != Long.MAX_VALUE) {
-                countAdmittedPerHost();
-            }
             // opened before the first request: a missing file fails the crawl at once (CrawlSetupException)
             seedFile = config.seeds() == null ? null : SeedFile.open(config.seeds(), standardInput);
             for (URI root : config.roots()) {
@@ -352,20 +347,6 @@ public final class Crawler {
         }
         scope.addRoot(url);
         admit(url, config.maxRedirect(), 0);
-    }
-
-    /** Counts what a resumed state admitted per host, for {@code maxPagesPerHost}. */
-    private void countAdmittedPerHost() {
-        for (PageRecord p : state.pages()) {
-            countAdmitted(URI.create(p.url()));
-        }
-        for (String u : state.unfinished()) {
-            countAdmitted(URI.create(u));
-        }
-    }
-
-    private void countAdmitted(URI url) {
-        admittedPerHost.merge(String.valueOf(url.getRawAuthority()), 1L, Long::sum);
     }
 
     /** Stops the crawl soon: workers are cancelled, and the report lists what was left. Loop thread only. */
@@ -838,20 +819,16 @@ public final class Crawler {
         if (rule == null && depth > config.maxDepth()) {
             rule = "max-depth";
         }
-        boolean capped = config.maxPagesPerHost() != Long.MAX_VALUE;
-        if (rule == null && capped && admittedPerHost.getOrDefault(String.valueOf(url.getRawAuthority()), 0L)
-                >= config.maxPagesPerHost() && !state.isSeen(key)) {
-            rule = "max-pages-per-host";
-        }
         if (rule != null) {
             exclude(key, rule);
             return false;
         }
-        Admission admission = state.add(new Item(url, redirectsLeft, depth, 0, label, meta), config.maxPages());
+        Admission admission = state.add(new Item(url, redirectsLeft, depth, 0, label, meta), config.maxPages(),
+                config.maxPagesPerHost());
         if (admission == Admission.FULL) {
             exclude(key, "max-pages");
-        } else if (admission == Admission.ADDED && capped) {
-            countAdmitted(url);
+        } else if (admission == Admission.HOST_FULL) {
+            exclude(key, "max-pages-per-host");
         }
         return admission == Admission.ADDED;
     }

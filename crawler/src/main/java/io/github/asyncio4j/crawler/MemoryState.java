@@ -7,7 +7,9 @@ import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.Future;
 import io.github.asyncio4j.TimerHandle;
 import java.util.ArrayDeque;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +32,8 @@ final class MemoryState implements CrawlState {
     private final Set<String> done = new HashSet<>();
     private final Map<String, String> excluded = new LinkedHashMap<>();
     private final List<PageRecord> pages = new ArrayList<>();
+    /** Host to the URLs admitted there, all of {@code seen}; null until an {@link #add} bounds them per host. */
+    private Map<String, Long> admittedPerHost;
     private final ArrayDeque<Future<Void>> waiters = new ArrayDeque<>();
     /** Feeders ({@link #startFeeding}) still running: the crawl is not complete while one is. */
     private int feeders;
@@ -80,13 +84,23 @@ final class MemoryState implements CrawlState {
     }
 
     @Override
-    public Admission add(Item item, long maxPages) {
+    public Admission add(Item item, long maxPages, long maxPerHost) {
         String key = item.url().toString();
         if (seen.contains(key)) {
             return Admission.SEEN;
         }
+        if (maxPerHost != Long.MAX_VALUE && admittedPerHost == null) {
+            admittedPerHost = new HashMap<>();  // counted once, a resumed run's URLs included; then kept up
+            seen.forEach(url -> admittedPerHost.merge(CrawlState.hostOf(URI.create(url)), 1L, Long::sum));
+        }
+        if (admittedPerHost != null && admittedPerHost.getOrDefault(item.host(), 0L) >= maxPerHost) {
+            return Admission.HOST_FULL;
+        }
         if (seen.size() >= maxPages) {
             return Admission.FULL;
+        }
+        if (admittedPerHost != null) {
+            admittedPerHost.merge(item.host(), 1L, Long::sum);
         }
         seen.add(key);
         excluded.remove(key);   // kept out once (say, past max-redirect), reached now by another way

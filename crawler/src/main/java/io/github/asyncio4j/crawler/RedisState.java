@@ -73,12 +73,17 @@ final class RedisState implements CrawlState {
               return h
             end
             """;
-    /** ARGV: prefix, URL, item, most URLs, a new host's limit, a new host's delay (ms). 1 added, 0 seen, 2 full. */
+    /**
+     * ARGV: prefix, URL, item, most URLs, a new host's limit, a new host's delay (ms), most URLs per host. 1 added,
+     * 0 seen, 2 full, 3 its host full.
+     */
     private static final String ADD = LIB + """
             if redis.call('SISMEMBER', P .. 'seen', ARGV[2]) == 1 then return 0 end
+            local h = hostOf(ARGV[3])
+            if tonumber(redis.call('HGET', P .. 'h:' .. h, 'admitted') or '0') >= tonumber(ARGV[7]) then return 3 end
             if redis.call('SCARD', P .. 'seen') >= tonumber(ARGV[4]) then return 2 end
             redis.call('SADD', P .. 'seen', ARGV[2])
-            local h = hostOf(ARGV[3])
+            redis.call('HINCRBY', P .. 'h:' .. h, 'admitted', 1)
             redis.call('RPUSH', P .. 'q:' .. h, ARGV[3])
             redis.call('INCR', P .. 'count')
             redis.call('HSETNX', P .. 'h:' .. h, 'limit', ARGV[5])
@@ -281,14 +286,14 @@ final class RedisState implements CrawlState {
     }
 
     @Override
-    public Admission add(Item item, long maxPages) {
+    public Admission add(Item item, long maxPages, long maxPerHost) {
         String url = item.url().toString();
-        long r = (Long) eval(ADD, url, member(item), maxPages, firstLimit, delayMillis);
+        long r = (Long) eval(ADD, url, member(item), maxPages, firstLimit, delayMillis, maxPerHost);
         if (r == 1) {
             excluded.remove(url);
             return Admission.ADDED;
         }
-        return r == 2 ? Admission.FULL : Admission.SEEN;
+        return r == 2 ? Admission.FULL : r == 3 ? Admission.HOST_FULL : Admission.SEEN;
     }
 
     @Override

@@ -420,10 +420,10 @@ final class SqliteState implements CrawlState {
     }
 
     @Override
-    public Admission add(Item item, long maxPages) {
+    public Admission add(Item item, long maxPages, long maxPerHost) {
         String url = item.url().toString();
         boolean wasExcluded = memory.isExcluded(url);
-        Admission a = memory.add(item, maxPages);
+        Admission a = memory.add(item, maxPages, maxPerHost);
         if (a == Admission.ADDED) {
             writer.submit(new Admitted(item, wasExcluded));
         }

@@ -99,9 +99,6 @@ class BroadCommandTest {
                 "--max-pages-per-host must be at least 1, not 0");
         oneLineUsageError(run("-q", "--max-connections", "0", "http://example.invalid/"),
                 "--max-connections must be at least 1, not 0");
-        oneLineUsageError(run("-q", "--max-pages-per-host", "5", "--frontier", "redis://127.0.0.1:1",
-                "http://example.invalid/"), "--max-pages-per-host counts what one process admits: it cannot be used "
-                + "with --frontier yet");
         Run notANumber = run("-q", "--max-pages-per-host", "many", "http://example.invalid/");
         assertThat(notANumber.code()).isEqualTo(2);
         assertThat(notANumber.err())

@@ -7,8 +7,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.crawler.CrawlScope.Kind;
+import io.github.asyncio4j.crawler.CrawlState.Admission;
+import io.github.asyncio4j.crawler.CrawlState.Item;
 import io.github.asyncio4j.crawler.CrawlerTest.FakeSite;
 import java.io.ByteArrayInputStream;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,110 +42,30 @@ class BroadCrawlTest {
         return Async.run(crawler.crawl());
     }
 
-    /** A memory state that remembers the most URLs it ever held waiting. */
-    static class WatchedState implements CrawlState {
+    /**
+     * A {@link MemoryState} seen through a proxy: every call goes to it, {@link #mostWaiting} remembers the most URLs
+     * it ever held waiting, and {@code feeding} is what {@code startFeeding()} answers (null: the memory state's
+     * own answer).
+     */
+    static final class WatchedState {
         final MemoryState memory = new MemoryState();
         long mostWaiting;
+        final CrawlState state;
 
-        @Override
-        public boolean isSeen(String url) {
-            return memory.isSeen(url);
-        }
-
-        @Override
-        public Admission add(Item item, long maxPages) {
-            Admission a = memory.add(item, maxPages);
-            mostWaiting = Math.max(mostWaiting, memory.waiting());
-            return a;
-        }
-
-        @Override
-        public Item claim() {
-            return memory.claim();
-        }
-
-        @Override
-        public void done(Item item, PageRecord page) {
-            memory.done(item, page);
-        }
-
-        @Override
-        public void refused(Item item, String rule) {
-            memory.refused(item, rule);
-        }
-
-        @Override
-        public void putBack(Item item) {
-            memory.putBack(item);
-        }
-
-        @Override
-        public void retry(Item item, double delaySeconds) {
-            memory.retry(item, delaySeconds);
-        }
-
-        @Override
-        public void pauseHost(String host, double seconds) {
-            memory.pauseHost(host, seconds);
-        }
-
-        @Override
-        public void giveUpHost(String host, String reason) {
-            memory.giveUpHost(host, reason);
-        }
-
-        @Override
-        public String givenUp(String host) {
-            return memory.givenUp(host);
-        }
-
-        @Override
-        public void hostPolicy(String host, int limit, double delaySeconds) {
-            memory.hostPolicy(host, limit, delaySeconds);
-        }
-
-        @Override
-        public void awaitHostTurn(String host) {
-            memory.awaitHostTurn(host);
-        }
-
-        @Override
-        public boolean startFeeding() {
-            return memory.startFeeding();
-        }
-
-        @Override
-        public void endFeeding() {
-            memory.endFeeding();
-        }
-
-        @Override
-        public void exclude(String url, String rule) {
-            memory.exclude(url, rule);
-        }
-
-        @Override
-        public long waiting() {
-            return memory.waiting();
-        }
-
-        @Override
-        public List<PageRecord> pages() {
-            return memory.pages();
-        }
-
-        @Override
-        public Map<String, String> excluded() {
-            return memory.excluded();
-        }
-
-        @Override
-        public List<String> unfinished() {
-            return memory.unfinished();
-        }
-
-        @Override
-        public void close() {
+        WatchedState(Boolean feeding) {
+            state = (CrawlState) Proxy.newProxyInstance(CrawlState.class.getClassLoader(),
+                    new Class<?>[] {CrawlState.class}, (proxy, method, args) -> {
+                        if (feeding != null && method.getName().equals("startFeeding")) {
+                            return feeding;
+                        }
+                        try {
+                            return method.invoke(memory, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        } finally {
+                            mostWaiting = Math.max(mostWaiting, memory.waiting());
+                        }
+                    });
         }
     }
 
@@ -176,13 +100,29 @@ class BroadCrawlTest {
         Path seeds = dir.resolve("many.txt");
         Files.write(seeds, IntStream.range(0, n).mapToObj(i -> "http://host" + (i % 500) + ".test/p" + i).toList());
         FakeSite site = new FakeSite();
-        WatchedState state = new WatchedState();
+        WatchedState watched = new WatchedState(null);
         CrawlConfig config = config().seeds(seeds).maxTasks(10).build();     // high water: 1000 waiting
-        CrawlReport r = crawl(config, site, state, new ArrayList<>());
+        CrawlReport r = crawl(config, site, watched.state, new ArrayList<>());
         assertThat(r.pages()).hasSize(n);
         assertThat(r.statuses()).containsEntry(404, (long) n);
-        assertThat(state.mostWaiting).as("read as the crawl goes: at most a batch over the high water")
+        assertThat(watched.mostWaiting).as("read as the crawl goes: at most a batch over the high water")
                 .isLessThanOrEqualTo(1000 + 512);
+    }
+
+    /** The per-host cap counts a resumed run's URLs, done and waiting, as this run's. */
+    @Test
+    void thePerHostCapCountsWhatAResumedRunAdmitted() {
+        MemoryState state = new MemoryState();
+        state.restoreDone("http://a.test/1");
+        state.restoreWaiting(new Item(URI.create("http://a.test/2"), 0, 1), 0);
+        assertThat(state.add(new Item(URI.create("http://a.test/3"), 0, 1), Long.MAX_VALUE, 2))
+                .isEqualTo(Admission.HOST_FULL);
+        assertThat(state.add(new Item(URI.create("http://b.test/1"), 0, 1), Long.MAX_VALUE, 2))
+                .isEqualTo(Admission.ADDED);
+        assertThat(state.add(new Item(URI.create("http://b.test/2"), 0, 1), Long.MAX_VALUE, 2))
+                .isEqualTo(Admission.ADDED);
+        assertThat(state.add(new Item(URI.create("http://b.test/3"), 0, 1), Long.MAX_VALUE, 2))
+                .isEqualTo(Admission.HOST_FULL);
     }
 
     @Test
@@ -207,13 +147,8 @@ class BroadCrawlTest {
     void withAStateThatCannotWaitForSeedsTheyAreAllAdmittedFirst() throws Exception {
         Path seeds = Files.writeString(dir.resolve("s.txt"), "http://a.test/\nhttp://b.test/\n");
         FakeSite site = new FakeSite().page("http://a.test/", "/1").page("http://b.test/");
-        WatchedState state = new WatchedState() {
-            @Override
-            public boolean startFeeding() {
-                return false;       // as RedisState: no waiting for this process's seeds
-            }
-        };
-        CrawlReport r = crawl(config().seeds(seeds).build(), site, state, new ArrayList<>());
+        WatchedState watched = new WatchedState(false);    // as RedisState: no waiting for this process's seeds
+        CrawlReport r = crawl(config().seeds(seeds).build(), site, watched.state, new ArrayList<>());
         assertThat(byUrl(r)).containsOnlyKeys("http://a.test/", "http://a.test/1", "http://b.test/");
     }
 

@@ -8,6 +8,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.crawler.CrawlState.Admission;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -170,6 +171,33 @@ class RedisFrontierTest {
                 return null;
             }));
         }
+    }
+
+    /** {@code --max-pages-per-host} counts what every process sharing the frontier admitted, not one's own. */
+    @Test
+    void thePerHostCapCountsEveryProcesssAdmissions() throws Exception {
+        try (RedisServer redis = new RedisServer(dir.resolve("redis"))) {
+            CrawlConfig config = CrawlConfig.builder(List.of(URI.create("http://a.test/"))).obeyRobots(false).build();
+            Async.run(Coroutine.of(() -> {
+                RedisAddress address = RedisAddress.parse(redis.url());
+                try (RedisState p = RedisState.connect(address, "cap", config, 30);
+                     RedisState q = RedisState.connect(address, "cap", config, 30)) {
+                    assertThat(p.add(item("http://a.test/1"), Long.MAX_VALUE, 2)).isEqualTo(Admission.ADDED);
+                    assertThat(q.add(item("http://a.test/2"), Long.MAX_VALUE, 2)).isEqualTo(Admission.ADDED);
+                    assertThat(p.add(item("http://a.test/3"), Long.MAX_VALUE, 2)).isEqualTo(Admission.HOST_FULL);
+                    assertThat(q.add(item("http://a.test/1"), Long.MAX_VALUE, 2)).as("seen comes first")
+                            .isEqualTo(Admission.SEEN);
+                    assertThat(q.add(item("http://b.test/1"), Long.MAX_VALUE, 2)).isEqualTo(Admission.ADDED);
+                    assertThat(q.add(item("http://b.test/2"), 3, 2)).as("the crawl's own cap too")
+                            .isEqualTo(Admission.FULL);
+                }
+                return null;
+            }));
+        }
+    }
+
+    private static CrawlState.Item item(String url) {
+        return new CrawlState.Item(URI.create(url), 0, 1);
     }
 
     @Test
