@@ -86,9 +86,9 @@ def real_sites(tmp, repeats, fresh):
     gone = rs.missing()
     if gone:
         print("crawl --scale: real sites skipped: missing " + ", ".join(gone), file=sys.stderr)
-        return []
-    nginx = rs.Nginx()
-    rows = []
+        return [], []
+    nginx = rs.Nginx(log=True)
+    rows, recrawls = [], []
     try:
         for site in rs.SITES:
             url = nginx.root(site)
@@ -99,9 +99,38 @@ def real_sites(tmp, repeats, fresh):
                 ("state", lambda: crawl(url, tmp, "state", ["--state", fresh("state")])),
                 ("warc", lambda: crawl(url, tmp, "warc", ["--warc", fresh("warc") + ".warc.gz"])),
             ], repeats)
+            recrawls.append(recrawl(nginx, url, site, tmp, fresh("recrawl")))
     finally:
         nginx.close()
-    return rows
+    return rows, recrawls
+
+
+def recrawl(nginx, url, site, tmp, state):
+    """A crawl with --state, then --recrawl of the unchanged site: the bytes nginx sent for each (headers
+    included), the second's answers by status and what the crawler's report counted."""
+    offset = nginx.log_size()
+    pages, wall, _ = crawl(url, tmp, "first", ["--state", state])
+    first, first_sent, offset = nginx.responses_since(offset)
+    again_pages, again_wall, _ = crawl(url, tmp, "recrawl", ["--state", state, "--recrawl"])
+    again, again_sent, _ = nginx.responses_since(offset)
+    with open(os.path.join(tmp, "recrawl-0.json")) as f:
+        counted = json.load(f)["summary"].get("recrawl", {})
+    row = {"site": site, "pages": pages, "first_bytes": first_sent, "first_seconds": wall,
+           "first_statuses": first, "recrawl_bytes": again_sent, "recrawl_seconds": again_wall,
+           "recrawl_statuses": again, "recrawl_report": counted, "bytes_ratio": again_sent / first_sent}
+    print("  recrawl %-10s %d pages: %d bytes first, %d bytes again (%.2f%%); answers %s; report %s" % (
+        site, pages, first_sent, again_sent, 100 * row["bytes_ratio"], again, counted), file=sys.stderr)
+    return row
+
+
+def print_recrawl_table(recrawls):
+    print()
+    print("| site | pages | first crawl: bytes received | --recrawl: bytes received | ratio | --recrawl answers |")
+    print("|------|------:|------:|------:|------:|------|")
+    for r in recrawls:
+        answers = ", ".join("%s x%d" % (k, v) for k, v in sorted(r["recrawl_statuses"].items()))
+        print("| %s | %d | %d | %d | %.2f%% | %s |" % (r["site"], r["pages"], r["first_bytes"], r["recrawl_bytes"],
+                                                     100 * r["bytes_ratio"], answers))
 
 
 def print_table(rows, repeats):
@@ -162,14 +191,18 @@ def main():
             redis.terminate()
             server.wait(timeout=30)
             redis.wait(timeout=30)
+        recrawls = []
         if not args.no_real:
-            rows += real_sites(tmp, args.repeats, fresh)
+            real, recrawls = real_sites(tmp, args.repeats, fresh)
+            rows += real
 
     print_table(rows, args.repeats)
+    if recrawls:
+        print_recrawl_table(recrawls)
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump({"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "site_pages": args.pages,
-                   "repeats": args.repeats, "results": rows}, f, indent=2)
+                   "repeats": args.repeats, "results": rows, "recrawl": recrawls}, f, indent=2)
     print("\nwrote " + os.path.relpath(args.out, ROOT), file=sys.stderr)
 
 

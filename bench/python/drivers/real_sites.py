@@ -68,9 +68,10 @@ def make_ca(directory):
 
 class Nginx:
     """nginx on 127.0.0.1:PORT (plain) and 127.0.0.1:TLS_PORT (TLS 1.2/1.3, a throwaway CA: `ca`) serving
-    /python/ and /postgresql/, with its own prefix, config, logs and pid."""
+    /python/ and /postgresql/, with its own prefix, config, logs and pid. With log=True, access.log has a line
+    "STATUS BYTES_SENT" per response (headers included): what a client received, counted by the server."""
 
-    def __init__(self):
+    def __init__(self, log=False):
         self.dir = tempfile.mkdtemp(prefix="a4j-nginx-")
         self.port = free_port()
         self.tls_port = free_port()
@@ -86,7 +87,7 @@ events { worker_connections 1024; }
 http {
   include /etc/nginx/mime.types;
   default_type application/octet-stream;
-  access_log off;
+  %(access_log)s
   sendfile on;
   keepalive_requests 100000;
   client_body_temp_path %(dir)s/body;
@@ -103,7 +104,7 @@ http {
 %(locations)s  }
 }
 """ % {"dir": self.dir, "port": self.port, "tls": self.tls_port, "cert": cert, "key": key,
-       "locations": locations})
+       "locations": locations, "access_log": self._access_log(log)})
         self.proc = subprocess.Popen([NGINX, "-p", self.dir, "-c", conf, "-e", os.path.join(self.dir, "error.log")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -112,6 +113,28 @@ http {
         except RuntimeError:
             self.close()
             raise
+
+    def _access_log(self, log):
+        if not log:
+            return "access_log off;"
+        self.log = os.path.join(self.dir, "access.log")
+        return "log_format sent '$status $bytes_sent';\n  access_log %s sent;" % self.log
+
+    def responses_since(self, offset):
+        """(responses by status, bytes sent) logged after byte `offset` of access.log, and the new offset. nginx
+        writes each line when its response is done, so a crawl that ended has all of its lines there."""
+        statuses, sent = {}, 0
+        with open(self.log, "rb") as f:
+            f.seek(offset)
+            data = f.read()
+        for line in data.decode().splitlines():
+            status, size = line.split()
+            statuses[status] = statuses.get(status, 0) + 1
+            sent += int(size)
+        return statuses, sent, offset + len(data)
+
+    def log_size(self):
+        return os.path.getsize(self.log) if os.path.exists(self.log) else 0
 
     def root(self, site, port=None, tls=False):
         return "%s://127.0.0.1:%d%s" % ("https" if tls else "http", port or self.port, SITES[site][1])
