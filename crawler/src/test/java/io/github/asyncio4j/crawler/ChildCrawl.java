@@ -40,6 +40,11 @@ final class ChildCrawl {
         if (Object.class.getModule().isExported("jdk.internal.vm", ChildCrawl.class.getModule())) {
             cmd.add("--add-exports=java.base/jdk.internal.vm=ALL-UNNAMED");    // the same engine as this run
         }
+        for (String engine : List.of("asyncio4j.coroutines", "asyncio4j.generators")) {    // compiled, if this run is
+            if (System.getProperty(engine) != null) {
+                cmd.add("-D" + engine + "=" + System.getProperty(engine));
+            }
+        }
         cmd.addAll(List.of("--enable-native-access=ALL-UNNAMED", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-cp", classPath, mainClass));
