@@ -87,7 +87,7 @@ def real_sites(tmp, repeats, fresh):
     if gone:
         print("crawl --scale: real sites skipped: missing " + ", ".join(gone), file=sys.stderr)
         return [], []
-    nginx = rs.Nginx(log=True)
+    nginx = rs.Nginx(log=True, http2=True)
     rows, recrawls = [], []
     try:
         for site in rs.SITES:
@@ -99,38 +99,43 @@ def real_sites(tmp, repeats, fresh):
                 ("state", lambda: crawl(url, tmp, "state", ["--state", fresh("state")])),
                 ("warc", lambda: crawl(url, tmp, "warc", ["--warc", fresh("warc") + ".warc.gz"])),
             ], repeats)
-            recrawls.append(recrawl(nginx, url, site, tmp, fresh("recrawl")))
+            recrawls.append(recrawl(nginx, site, False, tmp, fresh("recrawl")))
+            recrawls.append(recrawl(nginx, site, True, tmp, fresh("recrawl")))
     finally:
         nginx.close()
     return rows, recrawls
 
 
-def recrawl(nginx, url, site, tmp, state):
-    """A crawl with --state, then --recrawl of the unchanged site: the bytes nginx sent for each (headers
-    included), the second's answers by status and what the crawler's report counted."""
+def recrawl(nginx, site, tls, tmp, state):
+    """A crawl with --state, then --recrawl of the unchanged site, over HTTP/1.1 or (tls) HTTPS, where nginx offers
+    HTTP/2: the bytes nginx sent for each (headers included), the second's answers by status and what the
+    crawler's report counted."""
+    url = nginx.root(site, tls=tls)
+    args = ["--state", state] + (["--ca-cert", nginx.ca] if tls else [])
     offset = nginx.log_size()
-    pages, wall, _ = crawl(url, tmp, "first", ["--state", state])
+    pages, wall, _ = crawl(url, tmp, "first", args)
     first, first_sent, offset = nginx.responses_since(offset)
-    again_pages, again_wall, _ = crawl(url, tmp, "recrawl", ["--state", state, "--recrawl"])
+    again_pages, again_wall, _ = crawl(url, tmp, "recrawl", args + ["--recrawl"])
     again, again_sent, _ = nginx.responses_since(offset)
     with open(os.path.join(tmp, "recrawl-0.json")) as f:
         counted = json.load(f)["summary"].get("recrawl", {})
-    row = {"site": site, "pages": pages, "first_bytes": first_sent, "first_seconds": wall,
+    row = {"site": site, "protocol": "HTTPS (HTTP/2)" if tls else "HTTP/1.1", "pages": pages, "first_bytes": first_sent, "first_seconds": wall,
            "first_statuses": first, "recrawl_bytes": again_sent, "recrawl_seconds": again_wall,
            "recrawl_statuses": again, "recrawl_report": counted, "bytes_ratio": again_sent / first_sent}
-    print("  recrawl %-10s %d pages: %d bytes first, %d bytes again (%.2f%%); answers %s; report %s" % (
-        site, pages, first_sent, again_sent, 100 * row["bytes_ratio"], again, counted), file=sys.stderr)
+    print("  recrawl %-10s %-14s %d pages: %d bytes first, %d bytes again (%.2f%%); answers %s; report %s" % (
+        site, row["protocol"], pages, first_sent, again_sent, 100 * row["bytes_ratio"], again, counted), file=sys.stderr)
     return row
 
 
 def print_recrawl_table(recrawls):
     print()
-    print("| site | pages | first crawl: bytes received | --recrawl: bytes received | ratio | --recrawl answers |")
-    print("|------|------:|------:|------:|------:|------|")
+    print("| site | protocol | pages | first crawl: bytes received | --recrawl: bytes received | ratio "
+          "| --recrawl answers |")
+    print("|------|----------|------:|------:|------:|------:|------|")
     for r in recrawls:
         answers = ", ".join("%s x%d" % (k, v) for k, v in sorted(r["recrawl_statuses"].items()))
-        print("| %s | %d | %d | %d | %.2f%% | %s |" % (r["site"], r["pages"], r["first_bytes"], r["recrawl_bytes"],
-                                                     100 * r["bytes_ratio"], answers))
+        print("| %s | %s | %d | %d | %d | %.2f%% | %s |" % (r["site"], r["protocol"], r["pages"], r["first_bytes"],
+                                                          r["recrawl_bytes"], 100 * r["bytes_ratio"], answers))
 
 
 def print_table(rows, repeats):

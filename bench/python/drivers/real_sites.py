@@ -71,7 +71,7 @@ class Nginx:
     /python/ and /postgresql/, with its own prefix, config, logs and pid. With log=True, access.log has a line
     "STATUS BYTES_SENT" per response (headers included): what a client received, counted by the server."""
 
-    def __init__(self, log=False):
+    def __init__(self, log=False, http2=False):
         self.dir = tempfile.mkdtemp(prefix="a4j-nginx-")
         self.port = free_port()
         self.tls_port = free_port()
@@ -97,14 +97,15 @@ http {
   scgi_temp_path %(dir)s/scgi;
   server {
     listen 127.0.0.1:%(port)d;
-    listen 127.0.0.1:%(tls)d ssl;
+    listen 127.0.0.1:%(tls)d ssl%(http2)s;
     ssl_certificate %(cert)s;
     ssl_certificate_key %(key)s;
     ssl_protocols TLSv1.2 TLSv1.3;
 %(locations)s  }
 }
 """ % {"dir": self.dir, "port": self.port, "tls": self.tls_port, "cert": cert, "key": key,
-       "locations": locations, "access_log": self._access_log(log)})
+       "locations": locations, "access_log": self._access_log(log),
+       "http2": " http2" if http2 else ""})
         self.proc = subprocess.Popen([NGINX, "-p", self.dir, "-c", conf, "-e", os.path.join(self.dir, "error.log")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -137,7 +138,9 @@ http {
         return os.path.getsize(self.log) if os.path.exists(self.log) else 0
 
     def root(self, site, port=None, tls=False):
-        return "%s://127.0.0.1:%d%s" % ("https" if tls else "http", port or self.port, SITES[site][1])
+        """The site's first page: on `port` if given, else on nginx's own port for the scheme."""
+        port = port or (self.tls_port if tls else self.port)
+        return "%s://127.0.0.1:%d%s" % ("https" if tls else "http", port, SITES[site][1])
 
     def close(self):
         if self.proc.poll() is None:
