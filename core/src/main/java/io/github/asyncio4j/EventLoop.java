@@ -63,7 +63,8 @@ public final class EventLoop implements AutoCloseable {
     /** Whether the JFR events can be used at all (the {@code jdk.jfr} module is present). */
     private static final boolean JFR = jfrAvailable();
 
-    private final ArrayDeque<Handle> ready = new ArrayDeque<>();
+    /** What runs in the next iteration, in order: {@link Handle}s, and {@link Task}s whose step is due (see {@link #fire}). */
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
     private int cancelledTimers;
     private long timerSequence;
@@ -345,31 +346,52 @@ public final class EventLoop implements AutoCloseable {
         return clock.beforeBlock(timerNanos);
     }
 
-    private void run(Handle h) {
-        currentContext = h.context;
+    /** Runs one entry of the ready queue ({@link #fire}), timed in debug mode, reporting what it throws. */
+    private void run(Object entry) {
         try {
             if (debug) {
                 // Real time, not the loop's clock: a slow callback is slow for the machine, whatever the clock says.
                 long start = System.nanoTime();
-                h.fire();
+                fire(entry);
                 double took = LoopClock.seconds(System.nanoTime() - start);
                 if (took >= slowCallbackDuration) {
                     slowCallbacks++;
                     Log.asyncio4j().log(System.Logger.Level.WARNING,
-                            String.format("Executing %s took %.3f seconds", h, took));
+                            String.format("Executing %s took %.3f seconds", describe(entry), took));
                 }
             } else if (JFR && LoopEvents.slowCallbackEnabled()) {
-                if (LoopEvents.fireTimed(h, this)) {
+                if (LoopEvents.fireTimed(entry, this)) {
                     slowCallbacks++;
                 }
             } else {
-                h.fire();
+                fire(entry);
             }
         } catch (Throwable t) {
-            callExceptionHandler(new ExceptionContext("Exception in callback " + h, t, null, h));
+            callExceptionHandler(entry instanceof Handle h
+                    ? new ExceptionContext("Exception in callback " + h, t, null, h)
+                    : new ExceptionContext("Exception in " + describe(entry), t, (Task<?>) entry, null));
         } finally {
             currentContext = null;
         }
+    }
+
+    /**
+     * Runs an entry of the ready queue: a task's step (the task is its own entry, so a step costs no handle; the
+     * step sets the task's context) or a handle's callback in the handle's context.
+     */
+    void fire(Object entry) {
+        if (entry instanceof Task<?> task) {
+            task.step();
+        } else {
+            Handle h = (Handle) entry;
+            currentContext = h.context;
+            h.fire();
+        }
+    }
+
+    /** An entry of the ready queue as reports name it. */
+    static String describe(Object entry) {
+        return entry instanceof Task<?> task ? "step of " + task : String.valueOf(entry);
     }
 
     /** Waits for I/O up to {@code timeout} real nanoseconds (negative: no limit) and schedules the ready callbacks. */
@@ -541,19 +563,14 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Puts a task's step in the ready queue. */
+    /** Puts a task's step in the ready queue: the task itself is the entry. */
     void scheduleStep(Task<?> task) {
-        ready.add(task.stepHandle);
-    }
-
-    /** Puts a handle that is not queued yet (a task's step) in the ready queue. */
-    void schedule(Handle handle) {
-        ready.add(handle);
+        ready.add(task);
     }
 
     private Context contextForCallback() {
         Context c = currentContext;
-        return c == null || c.entries.length == 0 ? null : c.copy();
+        return c == null || c.isEmpty() ? null : c.copy();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -575,8 +592,8 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(coro, "coro");
         checkThread();
         checkClosed();
-        Context parent = currentContext;
-        Task<T> task = new Task<>(this, coro, name, parent == null ? new Context(Context.EMPTY) : parent.copy());
+        Context parent = currentContext;   // copied only when it holds a value: most tasks never make one
+        Task<T> task = new Task<>(this, coro, name, parent == null || parent.isEmpty() ? null : parent.copy());
         task.nextLive = liveTasks;
         if (liveTasks != null) {
             liveTasks.prevLive = task;
@@ -625,11 +642,23 @@ public final class EventLoop implements AutoCloseable {
         return currentTask;
     }
 
+    /** Makes {@code task} the current one, its context the current context (null: it has none yet). */
     Task<?> enterTask(Task<?> task) {
         Task<?> previous = currentTask;
         currentTask = task;
         currentContext = task.context;
         return previous;
+    }
+
+    /** The running task's context, made now if it had none (a {@link ContextVar} is used); null outside a task. */
+    Context currentTaskContext() {
+        Task<?> task = currentTask;
+        if (task == null) {
+            return null;
+        }
+        Context c = task.context();
+        currentContext = c;
+        return c;
     }
 
     void leaveTask(Task<?> previous) {
@@ -1062,7 +1091,7 @@ public final class EventLoop implements AutoCloseable {
         @Override
         public void run() {
             unregister(channel, read);
-            task.ioReady();
+            task.step();
         }
 
         @Override
