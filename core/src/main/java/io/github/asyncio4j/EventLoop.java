@@ -35,6 +35,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -60,6 +61,9 @@ public final class EventLoop implements AutoCloseable {
      */
     private static final int MIN_CANCELLED_TIMERS_TO_PURGE = 100;
     private static final AtomicInteger LOOPS = new AtomicInteger();
+    /** The task numbers handed out to loops so far, in blocks of {@link #TASK_NUMBER_BLOCK} (see {@link #nextTaskNumber}). */
+    private static final AtomicLong TASK_NUMBERS = new AtomicLong();
+    private static final int TASK_NUMBER_BLOCK = 1024;
     /** Whether the JFR events can be used at all (the {@code jdk.jfr} module is present). */
     private static final boolean JFR = jfrAvailable();
 
@@ -113,6 +117,8 @@ public final class EventLoop implements AutoCloseable {
     private int freshCount;
     private static final int MAX_FRESH = 4096;
     private int liveTaskCount;
+    /** The last task number taken from this loop's block, and the block's last; equal when the block is used up. */
+    private long taskNumber, taskNumberLimit;
 
     private EventLoop(LoopClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -605,6 +611,19 @@ public final class EventLoop implements AutoCloseable {
         }
         scheduleStep(task);
         return task;
+    }
+
+    /**
+     * The number of a new task's default name ("Task-N"): unique in the process and increasing in each loop's
+     * creation order. A loop takes the numbers from a shared counter a block at a time, so a spawn costs no atomic
+     * operation; with one loop they are 1, 2, 3, ... as in asyncio.
+     */
+    long nextTaskNumber() {
+        if (taskNumber == taskNumberLimit) {
+            taskNumberLimit = TASK_NUMBERS.addAndGet(TASK_NUMBER_BLOCK);
+            taskNumber = taskNumberLimit - TASK_NUMBER_BLOCK;
+        }
+        return ++taskNumber;
     }
 
     void taskFinished(Task<?> task) {

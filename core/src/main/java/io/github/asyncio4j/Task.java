@@ -3,7 +3,6 @@ package io.github.asyncio4j;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * asyncio's Task: drives a {@link Coroutine} on an event loop, one step at a time, and is a {@link Future} of
@@ -21,12 +20,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * the {@link Context} made when a {@link ContextVar} is first used (or copied from a creator that set one).
  */
 public class Task<T> extends Future<T> {
-    private static final AtomicLong COUNTER = new AtomicLong();
 
     private final Coroutine<T> coro;
     /** The name given, or null until {@link #getName()} first formats "Task-" + {@code number}. */
     private String name;
-    /** The number in the default name ("Task-N"), taken at creation; 0 for a task created with a name. */
+    /**
+     * The number in the default name ("Task-N"), taken at creation from the loop ({@link EventLoop#nextTaskNumber}):
+     * unique in the process; 0 for a task created with a name.
+     */
     private final long number;
     /** The task's {@link ContextVar} values: null until one is set (then {@link #context()} makes it). */
     Context context;
@@ -51,7 +52,7 @@ public class Task<T> extends Future<T> {
         this.coro = Objects.requireNonNull(coro, "coro");
         coro.claim();
         this.name = name;
-        this.number = name != null ? 0 : COUNTER.incrementAndGet();
+        this.number = name != null ? 0 : loop.nextTaskNumber();
         this.context = context;
     }
 
