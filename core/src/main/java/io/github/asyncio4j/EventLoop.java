@@ -373,9 +373,8 @@ public final class EventLoop implements AutoCloseable {
                 fire(entry);
             }
         } catch (Throwable t) {
-            callExceptionHandler(entry instanceof Handle h
-                    ? new ExceptionContext("Exception in callback " + h, t, null, h)
-                    : new ExceptionContext("Exception in " + describe(entry), t, (Task<?>) entry, null));
+            callExceptionHandler(new ExceptionContext("Exception in callback " + describe(entry), t,
+                    entry instanceof Task<?> task ? task : null, entry instanceof Handle h ? h : null));
         } finally {
             currentContext = null;
         }
