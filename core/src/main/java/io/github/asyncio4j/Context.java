@@ -4,7 +4,8 @@ import java.util.Arrays;
 
 /**
  * Python's {@code contextvars.Context}: the values of the {@link ContextVar}s for one task or callback.
- * The map is immutable (copy on write), so copying a context, as each new task does, is O(1).
+ * The map is immutable (copy on write), so copying a context, as a new task does from a creator that set a value,
+ * is O(1). A task whose creator set none starts with no context object; {@code Task.context()} makes one.
  */
 final class Context {
     static final Object[] EMPTY = new Object[0];
@@ -13,6 +14,10 @@ final class Context {
 
     Context(Object[] entries) {
         this.entries = entries;
+    }
+
+    boolean isEmpty() {
+        return entries.length == 0;
     }
 
     Context copy() {

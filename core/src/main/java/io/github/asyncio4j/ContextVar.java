@@ -87,8 +87,14 @@ public final class ContextVar<T> {
     /** The context of the running task or callback, else this thread's. */
     static Context current() {
         EventLoop loop = EventLoop.running();
-        if (loop != null && loop.currentContext != null) {
-            return loop.currentContext;
+        if (loop != null) {
+            Context c = loop.currentContext;
+            if (c == null) {
+                c = loop.currentTaskContext();   // a task that had no context yet gets its own
+            }
+            if (c != null) {
+                return c;
+            }
         }
         Context c = THREAD_CONTEXT.get();
         if (c == null) {

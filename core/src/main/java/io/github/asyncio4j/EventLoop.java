@@ -35,6 +35,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -60,10 +61,14 @@ public final class EventLoop implements AutoCloseable {
      */
     private static final int MIN_CANCELLED_TIMERS_TO_PURGE = 100;
     private static final AtomicInteger LOOPS = new AtomicInteger();
+    /** The task numbers handed out to loops so far, in blocks of {@link #TASK_NUMBER_BLOCK} (see {@link #nextTaskNumber}). */
+    private static final AtomicLong TASK_NUMBERS = new AtomicLong();
+    private static final int TASK_NUMBER_BLOCK = 1024;
     /** Whether the JFR events can be used at all (the {@code jdk.jfr} module is present). */
     private static final boolean JFR = jfrAvailable();
 
-    private final ArrayDeque<Handle> ready = new ArrayDeque<>();
+    /** What runs in the next iteration, in order: {@link Handle}s, and {@link Task}s whose step is due (see {@link #fire}). */
+    private final ArrayDeque<Object> ready = new ArrayDeque<>();
     private final PriorityQueue<TimerHandle> timers = new PriorityQueue<>();
     private int cancelledTimers;
     private long timerSequence;
@@ -112,6 +117,8 @@ public final class EventLoop implements AutoCloseable {
     private int freshCount;
     private static final int MAX_FRESH = 4096;
     private int liveTaskCount;
+    /** The last task number taken from this loop's block, and the block's last; equal when the block is used up. */
+    private long taskNumber, taskNumberLimit;
 
     private EventLoop(LoopClock clock) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -345,31 +352,51 @@ public final class EventLoop implements AutoCloseable {
         return clock.beforeBlock(timerNanos);
     }
 
-    private void run(Handle h) {
-        currentContext = h.context;
+    /** Runs one entry of the ready queue ({@link #fire}), timed in debug mode, reporting what it throws. */
+    private void run(Object entry) {
         try {
             if (debug) {
                 // Real time, not the loop's clock: a slow callback is slow for the machine, whatever the clock says.
                 long start = System.nanoTime();
-                h.fire();
+                fire(entry);
                 double took = LoopClock.seconds(System.nanoTime() - start);
                 if (took >= slowCallbackDuration) {
                     slowCallbacks++;
                     Log.asyncio4j().log(System.Logger.Level.WARNING,
-                            String.format("Executing %s took %.3f seconds", h, took));
+                            String.format("Executing %s took %.3f seconds", describe(entry), took));
                 }
             } else if (JFR && LoopEvents.slowCallbackEnabled()) {
-                if (LoopEvents.fireTimed(h, this)) {
+                if (LoopEvents.fireTimed(entry, this)) {
                     slowCallbacks++;
                 }
             } else {
-                h.fire();
+                fire(entry);
             }
         } catch (Throwable t) {
-            callExceptionHandler(new ExceptionContext("Exception in callback " + h, t, null, h));
+            callExceptionHandler(new ExceptionContext("Exception in callback " + describe(entry), t,
+                    entry instanceof Task<?> task ? task : null, entry instanceof Handle h ? h : null));
         } finally {
             currentContext = null;
         }
+    }
+
+    /**
+     * Runs an entry of the ready queue: a task's step (the task is its own entry, so a step costs no handle; the
+     * step sets the task's context) or a handle's callback in the handle's context.
+     */
+    void fire(Object entry) {
+        if (entry instanceof Task<?> task) {
+            task.step();
+        } else {
+            Handle h = (Handle) entry;
+            currentContext = h.context;
+            h.fire();
+        }
+    }
+
+    /** An entry of the ready queue as reports name it. */
+    static String describe(Object entry) {
+        return entry instanceof Task<?> task ? "step of " + task : String.valueOf(entry);
     }
 
     /** Waits for I/O up to {@code timeout} real nanoseconds (negative: no limit) and schedules the ready callbacks. */
@@ -541,19 +568,14 @@ public final class EventLoop implements AutoCloseable {
         }
     }
 
-    /** Puts a task's step in the ready queue. */
+    /** Puts a task's step in the ready queue: the task itself is the entry. */
     void scheduleStep(Task<?> task) {
-        ready.add(task.stepHandle);
-    }
-
-    /** Puts a handle that is not queued yet (a task's step) in the ready queue. */
-    void schedule(Handle handle) {
-        ready.add(handle);
+        ready.add(task);
     }
 
     private Context contextForCallback() {
         Context c = currentContext;
-        return c == null || c.entries.length == 0 ? null : c.copy();
+        return c == null || c.isEmpty() ? null : c.copy();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -575,8 +597,8 @@ public final class EventLoop implements AutoCloseable {
         Objects.requireNonNull(coro, "coro");
         checkThread();
         checkClosed();
-        Context parent = currentContext;
-        Task<T> task = new Task<>(this, coro, name, parent == null ? new Context(Context.EMPTY) : parent.copy());
+        Context parent = currentContext;   // copied only when it holds a value: most tasks never make one
+        Task<T> task = new Task<>(this, coro, name, parent == null || parent.isEmpty() ? null : parent.copy());
         task.nextLive = liveTasks;
         if (liveTasks != null) {
             liveTasks.prevLive = task;
@@ -588,6 +610,19 @@ public final class EventLoop implements AutoCloseable {
         }
         scheduleStep(task);
         return task;
+    }
+
+    /**
+     * The number of a new task's default name ("Task-N"): unique in the process and increasing in each loop's
+     * creation order. A loop takes the numbers from a shared counter a block at a time, so a spawn costs no atomic
+     * operation; with one loop they are 1, 2, 3, ... as in asyncio.
+     */
+    long nextTaskNumber() {
+        if (taskNumber == taskNumberLimit) {
+            taskNumberLimit = TASK_NUMBERS.addAndGet(TASK_NUMBER_BLOCK);
+            taskNumber = taskNumberLimit - TASK_NUMBER_BLOCK;
+        }
+        return ++taskNumber;
     }
 
     void taskFinished(Task<?> task) {
@@ -625,11 +660,23 @@ public final class EventLoop implements AutoCloseable {
         return currentTask;
     }
 
+    /** Makes {@code task} the current one, its context the current context (null: it has none yet). */
     Task<?> enterTask(Task<?> task) {
         Task<?> previous = currentTask;
         currentTask = task;
         currentContext = task.context;
         return previous;
+    }
+
+    /** The running task's context, made now if it had none (a {@link ContextVar} is used); null outside a task. */
+    Context currentTaskContext() {
+        Task<?> task = currentTask;
+        if (task == null) {
+            return null;
+        }
+        Context c = task.context();
+        currentContext = c;
+        return c;
     }
 
     void leaveTask(Task<?> previous) {
@@ -1062,7 +1109,7 @@ public final class EventLoop implements AutoCloseable {
         @Override
         public void run() {
             unregister(channel, read);
-            task.ioReady();
+            task.step();
         }
 
         @Override

@@ -16,20 +16,28 @@ import java.util.function.Consumer;
  * {@code callSoon}, never run inline. Loop-confined: use it from its loop's thread only (other threads go
  * through {@link EventLoop#callSoonThreadsafe} or {@link #toCompletableFuture()}). An exception set on a future
  * and never retrieved is reported to the loop's exception handler when the future is garbage collected.
+ *
+ * <p>Layout: a task is a future, and a program may hold a million suspended ones, so the outcome is one field
+ * read by the state ({@link #outcome}) and the state is a byte.
  */
 public class Future<T> implements Awaitable<T> {
     private static final Cleaner UNRETRIEVED = Cleaner.create();
 
-    private enum State { PENDING, CANCELLED, FINISHED }
+    /** {@link #state}'s values. FINISHED and FAILED are both asyncio's "finished": with a result, with an exception. */
+    private static final byte PENDING = 0, FINISHED = 1, FAILED = 2, CANCELLED = 3;
 
     final EventLoop loop;
-    private State state = State.PENDING;
-    private T result;
-    private Throwable exception;
-    private String cancelMessage;
-    /** null, one {@code Consumer}, or an {@code ArrayList} of them: most futures have at most one. */
+    private byte state = PENDING;
+    /**
+     * The outcome, by {@link #state}: the result when FINISHED, the {@link ExceptionLog} (which holds the exception)
+     * when FAILED, the cancellation message (or null) when CANCELLED; null while PENDING.
+     */
+    private Object outcome;
+    /**
+     * null, one callback, or an {@code ArrayList} of them (most futures have at most one). A callback is a
+     * {@code Consumer}, or a {@link Task} waiting on this future ({@link #addWaiter}), whose step is queued as is.
+     */
     private Object callbacks;
-    private ExceptionLog exceptionLog;
 
     /** A pending future on {@code loop}; usually made by {@link EventLoop#createFuture()}. */
     public Future(EventLoop loop) {
@@ -43,12 +51,12 @@ public class Future<T> implements Awaitable<T> {
 
     /** True once a result, an exception or a cancellation is set. */
     public final boolean isDone() {
-        return state != State.PENDING;
+        return state != PENDING;
     }
 
     /** True if the future was cancelled. */
     public final boolean isCancelled() {
-        return state == State.CANCELLED;
+        return state == CANCELLED;
     }
 
     /**
@@ -59,14 +67,15 @@ public class Future<T> implements Awaitable<T> {
         switch (state) {
             case CANCELLED -> throw makeCancelledError();
             case PENDING -> throw new InvalidStateError("Result is not ready: " + this);
+            case FAILED -> {
+                ExceptionLog log = (ExceptionLog) outcome;
+                log.retrieved = true;
+                throw Exceptions.sneakyThrow(log.exception);
+            }
             default -> {
+                return peekResult();
             }
         }
-        if (exception != null) {
-            markRetrieved();
-            throw Exceptions.sneakyThrow(exception);
-        }
-        return result;
     }
 
     /** The exception set on this future, or null. @throws CancelledError if cancelled */
@@ -74,18 +83,22 @@ public class Future<T> implements Awaitable<T> {
         switch (state) {
             case CANCELLED -> throw makeCancelledError();
             case PENDING -> throw new InvalidStateError("Exception is not set: " + this);
+            case FAILED -> {
+                ExceptionLog log = (ExceptionLog) outcome;
+                log.retrieved = true;
+                return log.exception;
+            }
             default -> {
+                return null;
             }
         }
-        markRetrieved();
-        return exception;
     }
 
     /** Marks the future done with {@code value} and schedules its callbacks. */
     public void setResult(T value) {
         requirePending("setResult");
-        result = value;
-        state = State.FINISHED;
+        outcome = value;
+        state = FINISHED;
         scheduleCallbacks();
     }
 
@@ -97,10 +110,11 @@ public class Future<T> implements Awaitable<T> {
             throw new IllegalArgumentException("StopIteration interacts badly with generators; "
                     + "it cannot be the exception of a Future");
         }
-        exception = error;
-        state = State.FINISHED;
-        exceptionLog = new ExceptionLog(loop, error, toString());
-        UNRETRIEVED.register(this, exceptionLog);
+        ExceptionLog log = new ExceptionLog(loop, error);
+        outcome = log;
+        state = FAILED;
+        log.description = toString();
+        UNRETRIEVED.register(this, log);
         scheduleCallbacks();
     }
 
@@ -111,11 +125,11 @@ public class Future<T> implements Awaitable<T> {
 
     /** Cancels the future with a message carried by the {@link CancelledError}: false if already done. */
     public boolean cancel(String message) {
-        if (state != State.PENDING) {
+        if (state != PENDING) {
             return false;
         }
-        state = State.CANCELLED;
-        cancelMessage = message;
+        state = CANCELLED;
+        outcome = message;
         scheduleCallbacks();
         return true;
     }
@@ -124,10 +138,27 @@ public class Future<T> implements Awaitable<T> {
     @SuppressWarnings("unchecked")
     public void addDoneCallback(Consumer<? super Future<T>> callback) {
         Objects.requireNonNull(callback, "callback");
-        if (state != State.PENDING) {
+        if (state != PENDING) {
             loop.callSoon(() -> callback.accept(this));
             return;
         }
+        addCallback(callback);
+    }
+
+    /**
+     * Steps {@code task} when the future is done (at once if it already is): a done callback that costs no object,
+     * the task's step being queued as it is. Removed only by the future's completion.
+     */
+    final void addWaiter(Task<?> task) {
+        if (state != PENDING) {
+            loop.scheduleStep(task);
+        } else {
+            addCallback(task);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private void addCallback(Object callback) {
         Object cbs = callbacks;
         if (cbs == null) {
             callbacks = callback;
@@ -171,7 +202,7 @@ public class Future<T> implements Awaitable<T> {
             } else if (f.exception() != null) {
                 cf.completeExceptionally(f.exception());
             } else {
-                cf.complete(f.result);
+                cf.complete(f.peekResult());
             }
         });
         if (loop.isOwnedByCaller()) {
@@ -193,47 +224,42 @@ public class Future<T> implements Awaitable<T> {
      */
     @Override
     public T await() {
-        if (state == State.PENDING) {
+        if (state == PENDING) {
             Coroutine.requireAwaitContext("a Future");
             Trap trap = new Trap.WaitFuture(this);
             do {
                 Coroutine.yieldTrap(trap);
-            } while (state == State.PENDING);
+            } while (state == PENDING);
         }
         return result();
     }
 
     /** The exception, without marking it retrieved (for descriptions). */
     final Throwable peekException() {
-        return exception;
+        return state == FAILED ? ((ExceptionLog) outcome).exception : null;
     }
 
+    /** The result, or null unless finished with one (for descriptions and the done path). */
+    @SuppressWarnings("unchecked")
     final T peekResult() {
-        return result;
+        return state == FINISHED ? (T) outcome : null;
     }
 
     CancelledError makeCancelledError() {
-        return new CancelledError(cancelMessage);
+        return new CancelledError(cancelMessage());
     }
 
     String cancelMessage() {
-        return cancelMessage;
-    }
-
-    private void markRetrieved() {
-        ExceptionLog log = exceptionLog;
-        if (log != null) {
-            log.retrieved = true;
-        }
+        return state == CANCELLED ? (String) outcome : null;
     }
 
     private void requirePending(String what) {
-        if (state != State.PENDING) {
-            throw new InvalidStateError(what + "() on a future that is already " + state + ": " + this);
+        if (state != PENDING) {
+            throw new InvalidStateError(what + "() on a future that is already " + stateName().toUpperCase()
+                    + ": " + this);
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void scheduleCallbacks() {
         Object cbs = callbacks;
         if (cbs == null) {
@@ -242,18 +268,20 @@ public class Future<T> implements Awaitable<T> {
         callbacks = null;
         if (cbs instanceof ArrayList<?> list) {
             for (Object cb : list) {
-                scheduleOne((Consumer<? super Future<T>>) cb);
+                scheduleOne(cb);
             }
         } else {
-            scheduleOne((Consumer<? super Future<T>>) cbs);
+            scheduleOne(cbs);
         }
     }
 
-    private void scheduleOne(Consumer<? super Future<T>> cb) {
-        if (cb instanceof Wakeup w) {
-            loop.schedule(w.stepHandle());   // a task waiting on this future: no new handle needed
+    @SuppressWarnings("unchecked")
+    private void scheduleOne(Object cb) {
+        if (cb instanceof Task<?> waiter) {
+            loop.scheduleStep(waiter);   // a task waiting on this future: its step, no new handle
         } else {
-            loop.callSoon(() -> cb.accept(this));
+            Consumer<? super Future<T>> consumer = (Consumer<? super Future<T>>) cb;
+            loop.callSoon(() -> consumer.accept(this));
         }
     }
 
@@ -264,14 +292,20 @@ public class Future<T> implements Awaitable<T> {
     }
 
     String stateName() {
-        return state.name().toLowerCase();
+        return switch (state) {
+            case PENDING -> "pending";
+            case CANCELLED -> "cancelled";
+            default -> "finished";
+        };
     }
 
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder("<").append(getClass().getSimpleName()).append(' ').append(stateName());
-        if (state == State.FINISHED) {
-            b.append(exception != null ? " exception=" + exception : " result=" + result);
+        if (state == FAILED) {
+            b.append(" exception=").append(peekException());
+        } else if (state == FINISHED) {
+            b.append(" result=").append(outcome);
         }
         return b.append('>').toString();
     }
@@ -279,14 +313,14 @@ public class Future<T> implements Awaitable<T> {
     /** The cleaner's record of an exception: reported if the future is collected before anyone looked. */
     private static final class ExceptionLog implements Runnable {
         private final EventLoop loop;
-        private final Throwable exception;
-        private final String description;
+        final Throwable exception;
+        /** The future's description when it failed (set once, before the cleaner can see this record). */
+        String description;
         volatile boolean retrieved;
 
-        ExceptionLog(EventLoop loop, Throwable exception, String description) {
+        ExceptionLog(EventLoop loop, Throwable exception) {
             this.loop = loop;
             this.exception = exception;
-            this.description = description;
         }
 
         @Override

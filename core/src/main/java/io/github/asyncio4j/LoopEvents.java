@@ -57,14 +57,14 @@ final class LoopEvents {
         return recorder && Events.SLOW.isEnabled();
     }
 
-    /** Runs {@code h} timed; returns true if it was slow (and the event, if enabled, recorded). */
-    static boolean fireTimed(Handle h, EventLoop loop) {
+    /** Runs a ready-queue entry ({@link EventLoop#fire}) timed; returns true if it was slow (and the event, if enabled, recorded). */
+    static boolean fireTimed(Object entry, EventLoop loop) {
         SlowCallback e = new SlowCallback();
         e.begin();
-        h.fire();
+        loop.fire(entry);
         e.end();
         if (e.shouldCommit()) {
-            e.callback = String.valueOf(h);
+            e.callback = EventLoop.describe(entry);
             e.loop = loop.name();
             e.commit();
             return true;

@@ -3,39 +3,44 @@ package io.github.asyncio4j;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Consumer;
 
 /**
  * asyncio's Task: drives a {@link Coroutine} on an event loop, one step at a time, and is a {@link Future} of
  * its result. {@link #step()} resumes the coroutine; {@link #dispatch(Trap)} turns what it yielded into a
  * wake-up (a future's done callback, a timer, the next iteration, channel readiness).
  *
- * <p>Invariants: at most one wake-up is pending at a time ({@code waitingOn}, a {@link Wait}, names it, or the
- * task sits in the ready queue); an exception enters the coroutine only through {@code throwIn}, which aborts that
- * wait, and the next step raises it at the await point ({@code cancel()} is one such exception).
- * Loop-confined, like every future.
+ * <p>Invariants: at most one wake-up is pending at a time ({@code waitingOn} names it, or the task sits in the
+ * ready queue); an exception enters the coroutine only through {@code throwIn}, which aborts that wait, and the
+ * next step raises it at the await point ({@code cancel()} is one such exception). Loop-confined, like every
+ * future.
+ *
+ * <p>Layout: a task is one object besides its coroutine. The loop's ready queue holds the task itself (its step
+ * is the entry), an awaited future holds it as its done callback ({@link Future#addWaiter}), and the awaited
+ * future is {@code waitingOn} itself; a sleep's wait is made per sleep. The name is formatted when first asked,
+ * the {@link Context} made when a {@link ContextVar} is first used (or copied from a creator that set one).
  */
 public class Task<T> extends Future<T> {
-    private static final AtomicLong COUNTER = new AtomicLong();
 
     private final Coroutine<T> coro;
     /** The name given, or null until {@link #getName()} first formats "Task-" + {@code number}. */
     private String name;
-    /** The number in the default name ("Task-N"), taken at creation; 0 for a task created with a name. */
+    /**
+     * The number in the default name ("Task-N"), taken at creation from the loop ({@link EventLoop#nextTaskNumber}):
+     * unique in the process; 0 for a task created with a name.
+     */
     private final long number;
-    final Context context;
-    /** The step, as the loop's ready queue holds it. Reused for every step of this task. */
-    final Handle stepHandle;
-    /** What the task waits on; null while it runs or sits in the ready queue. */
-    private Wait waitingOn;
+    /** The task's {@link ContextVar} values: null until one is set (then {@link #context()} makes it). */
+    Context context;
+    /**
+     * What the task waits on: the {@link Future} it awaits (it is then one of that future's callbacks), or a
+     * {@link Wait} (a sleep, I/O readiness); null while it runs or sits in the ready queue.
+     */
+    private Object waitingOn;
     /** The exception the next step raises at the await point; set only by {@link #throwIn}. */
     private Throwable pending;
     /** A cancellation was handed to the awaited future, whose outcome the next step delivers: nothing replaces it. */
     private boolean cancelInFlight;
     private int cancelRequests;
-    /** The awaited future while {@code waitingOn == waker}, else null (a field here keeps the waker small). */
-    private Future<?> awaitedFuture;
     /** The task's {@link Timeout} scopes, shielding and group parent, made on first use: most tasks use none. */
     private Scopes scopes;
     /** Links of the loop's list of live (not done) tasks. */
@@ -47,19 +52,18 @@ public class Task<T> extends Future<T> {
         this.coro = Objects.requireNonNull(coro, "coro");
         coro.claim();
         this.name = name;
-        this.number = name != null ? 0 : COUNTER.incrementAndGet();
+        this.number = name != null ? 0 : loop.nextTaskNumber();
         this.context = context;
-        this.stepHandle = new Handle(loop, new Waker(), context) {
-            @Override
-            public String toString() {
-                return "step of " + Task.this;
-            }
-        };
     }
 
-    /** The task's wake-up ({@link Waker}), held by its step handle (not in a field: a task stays smaller). */
-    private Waker waker() {
-        return (Waker) stepHandle.callback;
+    /** The task's context, made (empty) on first use: most tasks never touch a {@link ContextVar}. */
+    Context context() {
+        Context c = context;
+        if (c == null) {
+            c = new Context(Context.EMPTY);
+            context = c;
+        }
+        return c;
     }
 
     /**
@@ -99,48 +103,18 @@ public class Task<T> extends Future<T> {
         return s;
     }
 
-    /**
-     * The task's wake-up, one per task: the done callback on an awaited future (then it is also the task's
-     * {@link Wait}, naming that future) and the callback of its step handle and sleep timers.
-     */
-    final class Waker implements Wakeup, Runnable, Wait {
-        @Override
-        public Handle stepHandle() {
-            return stepHandle;
-        }
+    /** A sleep's wait, and the callback of its timer, which steps the task at the deadline. */
+    final class Sleeping implements Wait, Runnable {
+        private final TimerHandle timer;
 
-        @Override
-        public void accept(Future<?> f) {
-            step();
+        /** Schedules the timer at {@code deadline} (loop time); this wait is the task's from now on. */
+        Sleeping(double deadline) {
+            this.timer = loop.scheduleTimer(deadline, this, context);
         }
 
         @Override
         public void run() {
             step();
-        }
-
-        @Override
-        public boolean abort(String reason) {
-            return awaitedFuture.cancel(reason);   // if it refuses, it is done: this wake-up is queued already
-        }
-
-        @Override
-        public Object target() {
-            return awaitedFuture;
-        }
-
-        @Override
-        public String toString() {
-            return "step of " + Task.this;
-        }
-    }
-
-    /** A sleep's wait: the timer that steps the task at its deadline. */
-    final class Sleeping implements Wait {
-        private final TimerHandle timer;
-
-        Sleeping(TimerHandle timer) {
-            this.timer = timer;
         }
 
         @Override
@@ -153,6 +127,11 @@ public class Task<T> extends Future<T> {
         @Override
         public Object target() {
             return timer;
+        }
+
+        @Override
+        public String toString() {
+            return "step of " + Task.this;
         }
     }
 
@@ -229,15 +208,18 @@ public class Task<T> extends Future<T> {
 
     /** What the task is waiting for right now (a future, task, timer or channel), or null if it is runnable. */
     public Object awaiting() {
-        Wait w = waitingOn;
-        return w == null ? null : w.target();
+        Object w = waitingOn;
+        return w instanceof Wait wait ? wait.target() : w;
     }
 
     // ---------------------------------------------------------------------------------------------------------
     // The step: the heart of the system.
 
-    /** Resumes the coroutine once; then records its end, or dispatches on the trap it yielded. */
-    private void step() {
+    /**
+     * Resumes the coroutine once; then records its end, or dispatches on the trap it yielded. The loop runs it when
+     * it takes the task from its ready queue.
+     */
+    void step() {
         if (isDone()) {
             return;    // a stale wake-up after the task finished
         }
@@ -245,7 +227,6 @@ public class Task<T> extends Future<T> {
         pending = null;
         cancelInFlight = false;
         waitingOn = null;
-        awaitedFuture = null;
         Scopes sc = scopes;
         if (toThrow != null && sc != null && sc.innermost != null) {
             sc.innermost.noteRaised(toThrow);   // a deadline's error reached the block
@@ -314,15 +295,11 @@ public class Task<T> extends Future<T> {
             } else if (f == this) {
                 rejectTrap(new IllegalStateException("Task cannot await on itself: " + this));
             } else {
-                awaitedFuture = f;
-                Waker waker = waker();
-                waitingOn = waker;
-                @SuppressWarnings({"unchecked", "rawtypes"})
-                Consumer<Future<?>> cb = (Consumer) waker;
-                ((Future<Object>) f).addDoneCallback(cb);
+                waitingOn = f;
+                f.addWaiter(this);
             }
         } else if (trap instanceof Trap.Sleep(double deadline)) {
-            waitingOn = new Sleeping(loop.scheduleTimer(deadline, waker(), context));
+            waitingOn = new Sleeping(deadline);
         } else if (trap instanceof Trap.IoWait(var channel, int ops)) {
             waitingOn = loop.waitForIo(channel, ops, this);
         } else if (trap instanceof Trap.YieldOnce) {
@@ -361,12 +338,14 @@ public class Task<T> extends Future<T> {
 
     /** Ends the current wait, if any, so that the step raises {@link #pending} soon. */
     private void abortWait() {
-        Wait w = waitingOn;
+        Object w = waitingOn;
         if (w == null) {
             return;     // running, or in the ready queue: the next step raises it
         }
         Throwable e = pending;
-        if (w.abort(e.getMessage())) {
+        // An awaited future that refuses the cancellation is done: this task's step is queued already.
+        boolean accepted = w instanceof Future<?> f ? f.cancel(e.getMessage()) : ((Wait) w).abort(e.getMessage());
+        if (accepted) {
             if (e instanceof CancelledError) {
                 pending = null;   // the awaited future's cancellation carries it to the await
                 cancelInFlight = true;
@@ -450,14 +429,8 @@ public class Task<T> extends Future<T> {
         cancelRequests++;
     }
 
-    /** Called when the I/O the task waited for is ready (by {@link EventLoop.IoWaiter}). */
-    void ioReady() {
-        step();
-    }
-
     private void finish() {
         waitingOn = null;
-        awaitedFuture = null;
         loop.taskFinished(this);
     }
 

@@ -49,6 +49,25 @@ class ContextVarTest {
         assertThat(r).isEqualTo("abnone");
     }
 
+    /** A task whose creator set no value starts with no context object: its first set makes its own. */
+    @Test
+    void aTaskCreatedBeforeAnyValueWasSetGetsAContextOfItsOwnOnFirstSet() {
+        String r = Async.run(Coroutine.of(() -> {
+            Task<String> child = createTask(Coroutine.of(() -> {
+                String seen = REQUEST.get();
+                REQUEST.set("child");
+                await(sleep(0));
+                return seen + " then " + REQUEST.get();
+            }));
+            REQUEST.set("parent");   // after the child was created: not seen by it
+            String childSaw = await(child);
+            Task<String> sibling = createTask(Coroutine.of(REQUEST::get));   // created after the set: a copy
+            return childSaw + " / parent " + REQUEST.get() + " / sibling " + await(sibling);
+        }));
+        assertThat(r).isEqualTo("none then child / parent parent / sibling parent");
+        assertThat(REQUEST.get()).as("the thread's own context is untouched").isEqualTo("none");
+    }
+
     @Test
     void defaultsResetAndMissingValues() {
         Async.run(Coroutine.of(() -> {
