@@ -344,8 +344,12 @@ public final class CrawlCommand implements Callable<Integer> {
         return Coroutine.of(() -> {
             EventLoop loop = Async.getRunningLoop();
             HttpServer server = demo ? await(HttpServer.startRaw(new DemoSite(pages), "127.0.0.1", port)) : null;
+            String keyStore = System.getProperty(DemoSite.KEY_STORE_PROPERTY);
+            HttpServer tlsServer = demo && keyStore != null ? await(HttpServer.startRaw(new DemoSite(pages),
+                    "127.0.0.1", 0, HttpServer.Options.defaults().withSsl(DemoSite.tls(Path.of(keyStore))))) : null;
             try {
-                List<URI> start = demo ? List.of(URI.create(server.url("/"))) : roots;
+                List<URI> start = !demo ? roots : tlsServer == null ? List.of(URI.create(server.url("/")))
+                        : List.of(URI.create(server.url("/")), URI.create(tlsServer.url("/")));
                 CrawlConfig.Builder b = CrawlConfig.builder(start).maxTasks(maxTasks).maxRedirect(maxRedirect)
                         .maxTries(maxTries).exclude(exclude).strict(!lenient).perHost(perHost)
                         .obeyRobots(!ignoreRobots).userAgent(userAgent).http2(!http1)
@@ -406,6 +410,9 @@ public final class CrawlCommand implements Callable<Integer> {
             } finally {
                 if (server != null) {
                     server.close();
+                }
+                if (tlsServer != null) {
+                    tlsServer.close();
                 }
             }
         });

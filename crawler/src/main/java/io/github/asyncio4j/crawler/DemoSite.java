@@ -8,8 +8,16 @@ import io.github.asyncio4j.http.HttpRequest;
 import io.github.asyncio4j.http.HttpResponse;
 import io.github.asyncio4j.http.RawHttpHandler;
 import io.github.asyncio4j.net.Connection;
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.Arrays;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 
 /**
  * The generated site of {@code crawl --demo}: {@code pages} HTML pages, each reachable from {@code /} (page i links
@@ -35,6 +43,13 @@ public final class DemoSite implements RawHttpHandler {
     public static final int HUGE_BYTES = 12 << 20;
     /** Size of {@code /long}, about: over the size under which a page's links are extracted on the loop's thread. */
     public static final int LONG_BYTES = 24 << 10;
+
+    /**
+     * With this system property naming a PKCS12 key store (password {@code changeit}), {@code crawl --demo} serves
+     * the site over TLS too, on a second port, and crawls both: the launcher trains the crawler's start-up cache so
+     * that the TLS classes an https crawl loads are in it (with {@code --ca-cert} naming the store's certificate).
+     */
+    public static final String KEY_STORE_PROPERTY = "asyncio4j.crawler.demoKeyStore";
 
     private final int pages;
 
@@ -113,6 +128,9 @@ public final class DemoSite implements RawHttpHandler {
             case "/huge" -> HttpResponse.of(200, "text/html", Huge.BODY);
             case "/long" -> HttpResponse.html(200, longPage());
             case "/reset" -> {
+                if (connection == null) {
+                    yield null;     // HTTP/2 (the TLS demo): no raw connection; null resets the stream
+                }
                 connection.writer().write(("HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 10000\r\n"
                         + "\r\n<html><body>cut off here").getBytes(StandardCharsets.US_ASCII));
                 await(connection.writer().drain());
@@ -199,6 +217,22 @@ public final class DemoSite implements RawHttpHandler {
             byte[] head = "<html><body>".getBytes(StandardCharsets.US_ASCII);
             System.arraycopy(head, 0, b, 0, head.length);
             return b;
+        }
+    }
+
+    /** A server TLS context with the key of the PKCS12 {@code keyStore} (password {@code changeit}). */
+    static SSLContext tls(Path keyStore) {
+        char[] password = "changeit".toCharArray();
+        try (InputStream in = Files.newInputStream(keyStore)) {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password);
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(store, password);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(keys.getKeyManagers(), null, null);
+            return context;
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CrawlSetupException("-D" + KEY_STORE_PROPERTY + "=" + keyStore + ": " + ErrorText.of(e), e);
         }
     }
 }
