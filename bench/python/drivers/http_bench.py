@@ -11,8 +11,8 @@ client: 1,000 files of 1 KiB fetched all at once from nginx (`http2 on`, TLS wit
   real_sites.Nginx) by asyncio4j's HttpClient over HTTP/2 on one connection (bench's HttpClientBench), by the
   same client over HTTP/1.1 with 6 connections, and by `curl --parallel --http2` (one connection, 128 transfers
   at once: nginx's default limit of concurrent streams). Wall time of the whole fetch including the TLS
-  handshake; the JVM's figure is its best round after `repeats` in one JVM (the first, cold, round reported
-  beside it), curl's the best of `repeats` processes. nginx on CPU 0, the client on CPU 1 unless --no-pin.
+  handshake; the JVM's figure is its best round of 10 in one JVM after a cold first one (reported beside it: the
+  JIT needs a few rounds), curl's the best of 10 processes (--quick: 3). nginx on CPU 0, the client on CPU 1 unless --no-pin.
 
 Prints two tables and writes http.json.
 """
@@ -127,6 +127,7 @@ def client_suite(args, repeats):
     if missing:
         return {"status": "skipped", "reason": "missing: " + ", ".join(missing)}
     files = tempfile.mkdtemp(prefix="a4j-http-files-")
+    os.chmod(files, 0o755)   # nginx's worker runs as another user
     nginx = None
     try:
         for i in range(FILES):
@@ -144,8 +145,9 @@ def client_suite(args, repeats):
             cmd = echo.pinned(java + [mode, base, str(FILES), nginx.ca, str(repeats + 1), str(FILE_SIZE)], 1, args.pin)
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
             if out.returncode != 0:
-                results["rows"][name] = {"description": desc, "status": "failed", "reason": out.stderr.strip()[-400:]}
-                print(f"   {name}: FAILED {out.stderr.strip()[-400:]}", file=sys.stderr, flush=True)
+                why = next((x for x in out.stderr.splitlines() if x.startswith("Exception")), out.stderr.strip()[:300])
+                results["rows"][name] = {"description": desc, "status": "failed", "reason": why}
+                print(f"   {name}: FAILED {why}", file=sys.stderr, flush=True)
                 continue
             r = json.loads(out.stdout.strip().splitlines()[-1])
             times = r["times_ms"]
@@ -199,7 +201,7 @@ def main():
         servers = {n: {"description": d, "status": "skipped", "reason": "h2load not installed (nghttp2-client)"}
                    for n, _, d, _ in SERVER_ROWS}
     print("== client: 1,000 files from nginx over TLS", file=sys.stderr, flush=True)
-    client = client_suite(args, 3 if not args.quick else 1)
+    client = client_suite(args, 3 if args.quick else 10)
 
     ours = servers.get("asyncio4j-h2", {}).get("rps")
     print(f"\nHTTP/2 server, {BODY_SIZE} B responses, 100 requests in flight (best of {repeats}):")
