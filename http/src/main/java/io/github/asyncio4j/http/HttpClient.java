@@ -220,29 +220,49 @@ public final class HttpClient implements AutoCloseable {
 
     private HttpResponse exchangeWith(HttpRequest request, Origin origin, byte[] head,
                                       Function<Origin, Connection> opener) {
-        for (int attempt = 1; ; attempt++) {
+        return onPooledConnection(request, origin, opener, (c, in) -> {
+            Exchanged result = in.guarded(() -> roundTrip(c.connection().writer(), in, request, head));
+            HttpResponse response = decoded(result.response());   // a bad encoding discards the connection too
+            giveBack(c, result.keepAlive());
+            return response;
+        });
+    }
+
+    /** A connection whose response was read to its end: back to the pool, or closed if it may not be reused. */
+    private void giveBack(PooledConnection c, boolean keepAlive) {
+        if (keepAlive) {
+            pool.release(c);
+        } else {
+            pool.discard(c);
+        }
+    }
+
+    /** One try of a request on a pooled HTTP/1.1 connection; it releases or discards the connection if it succeeds. */
+    private interface Attempt<T> {
+        T run(PooledConnection c, MessageReader in);
+    }
+
+    /**
+     * Runs {@code attempt} on a connection from the pool; a failure discards the connection, and one on a reused
+     * connection before any byte of the response (the server closed it as we reused it) is tried once more on a new
+     * connection if the method is idempotent.
+     */
+    private <T> T onPooledConnection(HttpRequest request, Origin origin, Function<Origin, Connection> opener,
+                                     Attempt<T> attempt) {
+        for (int n = 1; ; n++) {
             PooledConnection c = pool.acquire(origin, opener);
             boolean reused = c.requests() > 0;
             c.countRequest();
             MessageReader in = new MessageReader(c.connection().reader(), readTimeout, maxHeaderBytes);
-            Exchanged result;
-            HttpResponse response;
             try {
-                result = in.guarded(() -> roundTrip(c.connection().writer(), in, request, head));
-                response = decoded(result.response());   // a bad encoding discards the connection too
+                return attempt.run(c, in);
             } catch (Throwable e) {
                 pool.discard(c);
-                if (attempt == 1 && reused && !in.receivedAny() && isStale(e) && IDEMPOTENT.contains(request.method())) {
-                    continue;   // the server closed the idle connection as we reused it: one retry on a new one
+                if (n == 1 && reused && !in.receivedAny() && isStale(e) && IDEMPOTENT.contains(request.method())) {
+                    continue;
                 }
                 throw e;
             }
-            if (result.keepAlive()) {
-                pool.release(c);
-            } else {
-                pool.discard(c);
-            }
-            return response;
         }
     }
 
@@ -440,37 +460,21 @@ public final class HttpClient implements AutoCloseable {
 
     private StreamedResponse openStream(HttpRequest request, Origin origin, byte[] head, Timeouts.Deadline total) {
         claimLoop();
-        for (int attempt = 1; ; attempt++) {
-            PooledConnection c = pool.acquire(origin, this::open);
-            boolean reused = c.requests() > 0;
-            c.countRequest();
-            MessageReader in = new MessageReader(c.connection().reader(), readTimeout, maxHeaderBytes);
-            try {
-                Head h = in.guarded(() -> sendAndReadHead(c.connection().writer(), in, request, head));
-                return new StreamedResponse(h, in.bodyReader(h.framing(), maxBodySize), in, maxBodySize, total,
-                        new StreamedResponse.Owner() {
-                            @Override
-                            public void release() {
-                                if (h.keepAlive()) {
-                                    pool.release(c);
-                                } else {
-                                    pool.discard(c);
-                                }
-                            }
+        return onPooledConnection(request, origin, this::open, (c, in) -> {
+            Head h = in.guarded(() -> sendAndReadHead(c.connection().writer(), in, request, head));
+            return new StreamedResponse(h, in.bodyReader(h.framing(), maxBodySize), in, maxBodySize, total,
+                    new StreamedResponse.Owner() {
+                        @Override
+                        public void release() {
+                            giveBack(c, h.keepAlive());
+                        }
 
-                            @Override
-                            public void discard() {
-                                pool.discard(c);
-                            }
-                        });
-            } catch (Throwable e) {
-                pool.discard(c);
-                if (attempt == 1 && reused && !in.receivedAny() && isStale(e) && IDEMPOTENT.contains(request.method())) {
-                    continue;   // as in exchange: one retry on a new connection
-                }
-                throw e;
-            }
-        }
+                        @Override
+                        public void discard() {
+                            pool.discard(c);
+                        }
+                    });
+        });
     }
 
     private HttpResponse decoded(HttpResponse r) {
