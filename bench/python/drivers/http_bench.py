@@ -185,13 +185,7 @@ def curl_version():
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--jar", required=True)
-    ap.add_argument("--java", required=True)
-    ap.add_argument("--fast-flag", required=True)
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--logs", required=True)
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--no-pin", dest="pin", action="store_false")
+    echo.add_server_bench_arguments(ap)
     args = ap.parse_args()
     args.pin = args.pin and shutil.which("taskset") is not None and os.cpu_count() >= 2
     repeats, warmup, measure, first = (1, 1, 3, 3) if args.quick else (3, 1, 5, 10)
@@ -216,7 +210,7 @@ def main():
     if client["status"] == "ok":
         mine = client["rows"].get("asyncio4j-h2", {}).get("ms")
         print(f"\nHTTP/2 client, {FILES:,} files of {FILE_SIZE} B from {client['nginx']} over TLS (best wall time):")
-        print("| client           |      ms | cold ms | server ÷ asyncio4j HTTP/2 |")
+        print("| client           |      ms | cold ms | client ÷ asyncio4j HTTP/2 |")
         print("|------------------|--------:|--------:|--------------------------:|")
         for name, r in client["rows"].items():
             if r["status"] != "ok":
