@@ -251,6 +251,17 @@ def summary(suites, commit):
         r = ws["rows"][0]
         parts.append("the WebSocket echo server {:,.0f} messages/s at 1 KiB x 100 connections ({} Node's ws, {} "
                      "Python's websockets on uvloop)".format(r["asyncio4j"], x(r, "node-ws"), x(r, "websockets-uvloop")))
+    http = suites.get("http", {})
+    if http.get("status") == "ok":
+        server, client = find_row(http["rows"], "server"), find_row(http["rows"], "client")
+        if server and server.get("asyncio4j"):
+            parts.append("the HTTP/2 server {:,.0f} requests/s with 100 streams on 10 connections ({} Netty's "
+                         "Http2FrameCodec, {} our HTTP/1.1)".format(server["asyncio4j"], x(server, "netty-h2"),
+                                                                    x(server, "asyncio4j-http1")))
+        if client and client.get("asyncio4j"):
+            parts.append("the HTTP/2 client fetches 1,000 files from nginx over one connection in {:,.0f} ms ({} our "
+                         "HTTP/1.1 on 6 connections, {} `curl --parallel --http2`)".format(
+                             client["asyncio4j"], x(client, "asyncio4j-http1"), x(client, "curl-h2")))
     crawl = suites.get("crawl", {})
     if crawl.get("status") == "ok" and crawl["rows"]:
         r = crawl["rows"][0]
