@@ -342,10 +342,7 @@ public final class HttpClient implements AutoCloseable {
 
     /** The request's header section: pseudo-header fields, then the client's defaults and the request's own. */
     private List<String> requestFields(HttpRequest request, Origin origin) {
-        URI uri = URI.create(request.uri().toASCIIString());
-        String path = uri.getRawPath();
-        String target = (path == null || path.isEmpty() ? "/" : path)
-                + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+        String target = requestTarget(URI.create(request.uri().toASCIIString()));
         Headers h = request.headers();
         List<String> f = Http2Headers.list(16 + 2 * h.size());
         f.add(":method");
@@ -530,11 +527,16 @@ public final class HttpClient implements AutoCloseable {
         return defaultSsl;
     }
 
+    /** The request target in origin form: the raw path ("/" if empty) and the query. */
+    private static String requestTarget(URI uri) {
+        String path = uri.getRawPath();
+        String query = uri.getRawQuery();
+        return (path == null || path.isEmpty() ? "/" : path) + (query != null ? "?" + query : "");
+    }
+
     private byte[] requestHead(HttpRequest request, Origin origin) {
         URI uri = URI.create(request.uri().toASCIIString());   // non-ASCII characters percent-encoded
-        String path = uri.getRawPath();
-        String target = (path == null || path.isEmpty() ? "/" : path)
-                + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+        String target = requestTarget(uri);
         for (int i = 0; i < target.length(); i++) {
             if (target.charAt(i) <= ' ' || target.charAt(i) >= 0x7f) {
                 throw new IllegalArgumentException("the request target contains a space, control or non-ASCII "
