@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
+import io.github.asyncio4j.Future;
 import io.github.asyncio4j.Task;
 import io.github.asyncio4j.junit.AsyncioTest;
 import io.github.asyncio4j.net.Connection;
@@ -285,6 +286,58 @@ class Http2FlowControlTest {
             assertThat(await(client.get("http://" + HOST + ":" + raw.port() + "/")).status()).isEqualTo(204);
             assertThat(acks).hasSize(1);
             assertThat(acks.get(0)).isEqualTo(opaque);
+        } finally {
+            raw.close();
+            await(raw.waitClosed());
+        }
+    }
+
+    /**
+     * With the server's limit of one stream, requests B and C wait for A's. A's end wakes only B; B is cancelled
+     * after that wake and before it runs, so it passes the turn to C, which gets the stream (without the hand-on C
+     * would wait for a stream's end that never comes).
+     */
+    @AsyncioTest
+    void aWaiterCancelledAfterItsWakePassesTheFreedStreamOn() {
+        Future<Void> holding = Async.getRunningLoop().createFuture();
+        Server raw = await(Streams.startServer((reader, writer) -> Coroutine.of(() -> {
+            Hpack.Encoder enc = new Hpack.Encoder();
+            try {
+                await(reader.readExactly(Http2.PREFACE.length));
+                writer.write(settings(Http2.SETTINGS_MAX_CONCURRENT_STREAMS, 1));
+                Frame f;
+                while ((f = read(reader)) != null) {
+                    if (f.type() != Http2.HEADERS) {
+                        continue;
+                    }
+                    boolean first = f.streamId() == 1;   // A: headers, then a body that never comes
+                    writer.write(frame(Http2.HEADERS, Http2.FLAG_END_HEADERS | (first ? 0 : Http2.FLAG_END_STREAM),
+                            f.streamId(), block(enc, ":status", "200")));
+                    if (first) {
+                        holding.setResult(null);
+                    }
+                }
+            } finally {
+                writer.close();
+            }
+            return null;
+        }), HOST, 0));
+        try (HttpClient client = HttpClient.builder().version(HttpVersion.HTTP_2).maxConnectionsPerHost(1).build()) {
+            String url = "http://" + HOST + ":" + raw.port() + "/";
+            Task<HttpResponse> a = Async.createTask(client.get(url + "a"));
+            await(holding);
+            Task<HttpResponse> b = Async.createTask(client.get(url + "b"));
+            Task<HttpResponse> c = Async.createTask(client.get(url + "c"));
+            for (int i = 0; i < 10; i++) {
+                await(Async.sleep(0));
+            }
+            assertThat(b.isDone() || c.isDone()).as("B and C wait for the one stream").isFalse();
+            a.cancel();                  // A's task runs next: it resets its stream, which wakes B
+            await(Async.sleep(0));       // this runs after A's step and before B's
+            b.cancel();
+            // bounded: without the hand-on C waits for ever (the bound only turns that into a failure)
+            assertThat(await(Async.waitFor(c, java.time.Duration.ofSeconds(20))).status()).isEqualTo(200);
+            assertThat(b.isCancelled()).isTrue();
         } finally {
             raw.close();
             await(raw.waitClosed());
