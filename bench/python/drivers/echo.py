@@ -214,19 +214,24 @@ def table(results):
     return "\n".join(lines)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--bench", required=True)
+def add_server_bench_arguments(ap):
+    """The options bench/run gives every server benchmark's driver (echo, websocket, http)."""
     ap.add_argument("--jar", required=True)
-    ap.add_argument("--client", required=True)
     ap.add_argument("--java", required=True)
     ap.add_argument("--fast-flag", required=True, help="the fast engine's JVM option (bench/run passes scripts/lib.sh's FAST_FLAG)")
-    ap.add_argument("--python", default=shutil.which("python3") or "python3")
-    ap.add_argument("--debian-python", default="/usr/bin/python3")
     ap.add_argument("--out", required=True)
     ap.add_argument("--logs", required=True)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--no-pin", dest="pin", action="store_false")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    add_server_bench_arguments(ap)
+    ap.add_argument("--bench", required=True)
+    ap.add_argument("--client", required=True)
+    ap.add_argument("--python", default=shutil.which("python3") or "python3")
+    ap.add_argument("--debian-python", default="/usr/bin/python3")
     ap.add_argument("--only", help="comma-separated server names")
     args = ap.parse_args()
     if args.quick:     # the 100-connection cells only, one short round: part of `bench --quick`'s 3 minutes

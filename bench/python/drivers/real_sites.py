@@ -66,17 +66,32 @@ def make_ca(directory):
     return ca, cert, key
 
 
+def nginx_version():
+    """nginx's version as a tuple of ints, e.g. (1, 22, 1)."""
+    out = subprocess.run([NGINX, "-v"], capture_output=True, text=True).stderr
+    return tuple(int(x) for x in out.strip().rsplit("/", 1)[1].split(".")[:3])
+
+
 class Nginx:
     """nginx on 127.0.0.1:PORT (plain) and 127.0.0.1:TLS_PORT (TLS 1.2/1.3, a throwaway CA: `ca`) serving
-    /python/ and /postgresql/, with its own prefix, config, logs and pid. With log=True, access.log has a line
-    "STATUS BYTES_SENT" per response (headers included): what a client received, counted by the server."""
+    /python/ and /postgresql/ (or `sites`: {name: directory}, each under /name/), with its own prefix, config, logs
+    and pid. http2: the TLS listener offers HTTP/2 by ALPN (`http2 on`; `listen ... http2` before nginx 1.25.1).
+    With log=True, access.log has a line "STATUS BYTES_SENT" per response (headers included): what a client
+    received, counted by the server."""
 
-    def __init__(self, log=False, http2=False):
+    def __init__(self, sites=None, http2=False, log=False):
         self.dir = tempfile.mkdtemp(prefix="a4j-nginx-")
         self.port = free_port()
         self.tls_port = free_port()
         self.ca, cert, key = make_ca(self.dir)
-        locations = "".join("    location /%s/ { alias %s/; }\n" % (n, d) for n, (d, _) in SITES.items())
+        sites = sites or {n: d for n, (d, _) in SITES.items()}
+        locations = "".join("    location /%s/ { alias %s/; }\n" % (n, d) for n, d in sites.items())
+        listen_http2, http2_on = "", ""
+        if http2:
+            if nginx_version() >= (1, 25, 1):
+                http2_on = "    http2 on;\n"
+            else:
+                listen_http2 = " http2"
         conf = os.path.join(self.dir, "nginx.conf")
         with open(conf, "w") as f:
             f.write("""daemon off;
@@ -97,15 +112,15 @@ http {
   scgi_temp_path %(dir)s/scgi;
   server {
     listen 127.0.0.1:%(port)d;
-    listen 127.0.0.1:%(tls)d ssl%(http2)s;
-    ssl_certificate %(cert)s;
+    listen 127.0.0.1:%(tls)d ssl%(listen_http2)s;
+%(http2_on)s    ssl_certificate %(cert)s;
     ssl_certificate_key %(key)s;
     ssl_protocols TLSv1.2 TLSv1.3;
 %(locations)s  }
 }
 """ % {"dir": self.dir, "port": self.port, "tls": self.tls_port, "cert": cert, "key": key,
-       "locations": locations, "access_log": self._access_log(log),
-       "http2": " http2" if http2 else ""})
+       "locations": locations, "listen_http2": listen_http2, "http2_on": http2_on,
+       "access_log": self._access_log(log)})
         self.proc = subprocess.Popen([NGINX, "-p", self.dir, "-c", conf, "-e", os.path.join(self.dir, "error.log")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:

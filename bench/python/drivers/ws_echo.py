@@ -52,16 +52,10 @@ def run_client(args, port, warmup, measure, server_pid=None):
 
 def main():
     ap = argparse.ArgumentParser()
+    echo.add_server_bench_arguments(ap)
     ap.add_argument("--bench", required=True)
-    ap.add_argument("--jar", required=True)
     ap.add_argument("--client", required=True)
-    ap.add_argument("--java", required=True)
-    ap.add_argument("--fast-flag", required=True)
     ap.add_argument("--debian-python", default="/usr/bin/python3")
-    ap.add_argument("--out", required=True)
-    ap.add_argument("--logs", required=True)
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--no-pin", dest="pin", action="store_false")
     args = ap.parse_args()
     args.pin = args.pin and shutil.which("taskset") is not None and os.cpu_count() >= 2
     repeats, warmup, measure, first = (1, 1, 3, 3) if args.quick else (3, 2, 5, 10)

@@ -14,17 +14,19 @@ import subprocess
 
 import common
 
-SUITES = ["generators", "loop", "sync", "echo", "websocket", "crawl"]
+SUITES = ["generators", "loop", "sync", "echo", "websocket", "http", "crawl"]
 TITLES = {
     "generators": "Generators: one yield + resume",
     "loop": "Event loop: task switch, spawn, memory per suspended task",
     "sync": "Locks and queues",
     "echo": "TCP echo server over loopback",
     "websocket": "WebSocket echo server over loopback",
+    "http": "HTTP/2 server and client over loopback",
     "crawl": "Crawling a generated 10,000-page site",
 }
 PEER_NAMES = {"cpython": "CPython asyncio", "virtualThreads": "JDK virtual threads", "fallback": "asyncio4j fallback",
-              "kotlin": "Kotlin coroutines", "iterator": "hand-written Iterator"}
+              "kotlin": "Kotlin coroutines", "iterator": "hand-written Iterator", "netty-h2": "Netty HTTP/2",
+              "asyncio4j-http1": "asyncio4j HTTP/1.1", "curl-h2": "curl --parallel --http2"}
 # The engines' columns: the Continuation engine (the default), the compiled one (-Dasyncio4j.generators=compiled,
 # -Dasyncio4j.coroutines=compiled where a suite measures it), the fallback (no --add-exports).
 ENGINE_NAMES = {"generators": "asyncio4j compiled", "loop": "asyncio4j compiled", "sync": "asyncio4j compiled"}
@@ -103,6 +105,30 @@ def websocket_rows(data):
     return rows, skipped
 
 
+def http_rows(data):
+    """HTTP/2: the server's requests/s under h2load against Netty's and our HTTP/1.1 server's; the client's wall
+    time for 1,000 files from nginx against our HTTP/1.1 client's and curl's."""
+    rows, skipped = [], {}
+    servers = {n: r for n, r in data["servers"].items() if r.get("status") == "ok"}
+    skipped.update({n: r.get("status") for n, r in data["servers"].items() if r.get("status") != "ok"})
+    if "asyncio4j-h2" in servers:
+        rows.append({"workload": "server, 39 B responses, 100 streams on 10 connections (HTTP/1.1: 100 "
+                                 "connections)", "unit": "req/s", "asyncio4j": servers["asyncio4j-h2"]["rps"],
+                     "fallback": None, "peers": {n: r["rps"] for n, r in servers.items() if n != "asyncio4j-h2"}})
+    client = data.get("client", {})
+    if client.get("status") == "ok":
+        ok = {n: r for n, r in client["rows"].items() if r.get("status") == "ok"}
+        skipped.update({n: r.get("status") for n, r in client["rows"].items() if r.get("status") != "ok"})
+        if "asyncio4j-h2" in ok:
+            rows.append({"workload": "client, {:,} files of {} B from nginx over TLS, one connection (HTTP/1.1: "
+                                     "6)".format(client["files"], client["file_size"]), "unit": "ms",
+                         "asyncio4j": ok["asyncio4j-h2"]["ms"], "fallback": None,
+                         "peers": {n: r["ms"] for n, r in ok.items() if n != "asyncio4j-h2"}})
+    elif client:
+        skipped["client"] = client.get("reason", client.get("status"))
+    return rows, skipped
+
+
 def crawl_rows(data):
     rows = []
     base = next((r for r in data["results"] if r["crawler"] == "asyncio4j"), None)
@@ -122,7 +148,7 @@ def ratio(row, peer_value):
     a = row["asyncio4j"]
     if a is None or peer_value is None or a == 0 or peer_value == 0:
         return None
-    lower_is_better = row["unit"] in ("ns/op", "bytes", "us CPU/msg")
+    lower_is_better = row["unit"] in ("ns/op", "bytes", "us CPU/msg", "ms")
     return peer_value / a if lower_is_better else a / peer_value
 
 
@@ -225,6 +251,17 @@ def summary(suites, commit):
         r = ws["rows"][0]
         parts.append("the WebSocket echo server {:,.0f} messages/s at 1 KiB x 100 connections ({} Node's ws, {} "
                      "Python's websockets on uvloop)".format(r["asyncio4j"], x(r, "node-ws"), x(r, "websockets-uvloop")))
+    http = suites.get("http", {})
+    if http.get("status") == "ok":
+        server, client = find_row(http["rows"], "server"), find_row(http["rows"], "client")
+        if server and server.get("asyncio4j"):
+            parts.append("the HTTP/2 server {:,.0f} requests/s with 100 streams on 10 connections ({} Netty's "
+                         "Http2FrameCodec, {} our HTTP/1.1)".format(server["asyncio4j"], x(server, "netty-h2"),
+                                                                    x(server, "asyncio4j-http1")))
+        if client and client.get("asyncio4j"):
+            parts.append("the HTTP/2 client fetches 1,000 files from nginx over one connection in {:,.0f} ms ({} our "
+                         "HTTP/1.1 on 6 connections, {} `curl --parallel --http2`)".format(
+                             client["asyncio4j"], x(client, "asyncio4j-http1"), x(client, "curl-h2")))
     crawl = suites.get("crawl", {})
     if crawl.get("status") == "ok" and crawl["rows"]:
         r = crawl["rows"][0]
@@ -349,6 +386,8 @@ def main():
             rows, skipped = echo_rows(data)
         elif name == "websocket":
             rows, skipped = websocket_rows(data)
+        elif name == "http":
+            rows, skipped = http_rows(data)
         else:
             rows, skipped = crawl_rows(data)
         suites[name] = {"status": "ok", "date": data.get("date") or data.get("time"), "quick": data.get("quick", data.get("settings", {}).get("quick")),

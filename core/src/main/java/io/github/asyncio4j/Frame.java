@@ -217,16 +217,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         if (coroutineMachine != null) {
             return coroutineStep(coroutineMachine, value, toThrow);
         }
-        sent = value;
-        thrown = toThrow;
-        state = RUNNING;
-        try {
-            strand.resume();
-        } catch (Throwable engineFailure) {
-            state = CLOSED;
-            strand = null;
-            throw engineFailure;
-        }
+        resumeStrand(strand, value, toThrow);
         if (finished) {
             state = CLOSED;
             strand = null;
@@ -241,6 +232,20 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         Object y = yielded;
         yielded = null;
         return y;
+    }
+
+    /** Runs {@code s} to its next suspension with {@code value} or {@code toThrow}; an engine failure closes this. */
+    private void resumeStrand(Strand s, Object value, Throwable toThrow) {
+        sent = value;
+        thrown = toThrow;
+        state = RUNNING;
+        try {
+            s.resume();
+        } catch (Throwable engineFailure) {
+            state = CLOSED;
+            strand = null;
+            throw engineFailure;
+        }
     }
 
     /**
@@ -318,16 +323,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             s = Strand.of(this);
             strand = s;
         }
-        sent = value;
-        thrown = toThrow;
-        state = RUNNING;
-        try {
-            s.resume();
-        } catch (Throwable engineFailure) {
-            state = CLOSED;
-            strand = null;
-            throw engineFailure;
-        }
+        resumeStrand(s, value, toThrow);
         Object y = yielded;
         yielded = null;
         if (!finished) {

@@ -59,6 +59,9 @@ final class Http2Connection {
         void onStream(Http2Connection connection, Http2Stream stream);
     }
 
+    /** DATA pieces up to this size are copied into {@link #pending}; larger ones are written as they are. */
+    private static final int COPY_LIMIT = 4096;
+
     private final Config config;
     private final StreamReader in;
     private final StreamWriter out;
@@ -68,6 +71,9 @@ final class Http2Connection {
     private final Hpack.Decoder decoder;
     private final Hpack.Encoder encoder = new Hpack.Encoder();
     private final ByteSink block = new ByteSink(256);
+    /** Frames queued in this pass of the loop, sent in one socket write by {@link #flush}. */
+    private final ByteSink pending = new ByteSink(4096);
+    private boolean flushScheduled;
     private final byte[] header = new byte[Http2.FRAME_HEADER];
 
     private int peerMaxFrameSize = Http2.DEFAULT_MAX_FRAME_SIZE;
@@ -160,7 +166,7 @@ final class Http2Connection {
         } catch (RuntimeException e) {   // IOException too (undeclared): the socket failed
             fail(e, true);
         } finally {
-            out.close();
+            closeSocket();
         }
     }
 
@@ -181,7 +187,7 @@ final class Http2Connection {
         frameHeader(s, 4, Http2.WINDOW_UPDATE, 0, 0);
         int32(s, CONNECTION_WINDOW - Http2.DEFAULT_WINDOW);
         recvWindow = CONNECTION_WINDOW;
-        out.write(s.array(), 0, s.size());
+        emit(s.array(), 0, s.size());
     }
 
     /** Reads one frame and acts on it; false at a clean EOF between frames. */
@@ -696,7 +702,7 @@ final class Http2Connection {
             onStreamClosed.run();
         }
         if (goAwaySent && localActive == 0 && peerActive == 0) {
-            out.close();
+            closeSocket();
         }
     }
 
@@ -716,7 +722,7 @@ final class Http2Connection {
             resetStream(s.id, Http2.CANCEL, null);
         }
         if (goAwaySent && localActive == 0 && peerActive == 0) {
-            out.close();
+            closeSocket();
         }
     }
 
@@ -758,7 +764,7 @@ final class Http2Connection {
             frames.write(b, at, n);
             at += n;
         }
-        out.write(frames.array(), 0, frames.size());
+        emit(frames.array(), 0, frames.size());
         if (endStream) {
             endOfLocal(s);
         }
@@ -800,11 +806,12 @@ final class Http2Connection {
                 continue;
             }
             boolean last = at + n == end && endStream;
-            ByteSink f = new ByteSink(Http2.FRAME_HEADER);
-            frameHeader(f, n, Http2.DATA, last ? Http2.FLAG_END_STREAM : 0, s.id);
-            out.write(f.array(), 0, f.size());
-            if (n > 0) {
+            frameHeader(pending, n, Http2.DATA, last ? Http2.FLAG_END_STREAM : 0, s.id);
+            if (n > COPY_LIMIT) {   // a large piece goes to the socket as it is, after what was queued before it
+                flush();
                 out.write(data, at, n);
+            } else {
+                emit(data, at, n);
             }
             at += n;
             s.sendWindow -= n;
@@ -812,7 +819,8 @@ final class Http2Connection {
             if (last) {
                 endOfLocal(s);
             }
-            if (out.writeBufferSize() > out.highWaterMark()) {
+            if (queued() > out.highWaterMark()) {
+                flush();
                 Timeouts.within(stall, HttpTimeoutException.Kind.READ, "sending DATA", out.drain());
             }
         } while (at < end);
@@ -836,18 +844,48 @@ final class Http2Connection {
 
     /** A reply to the peer's control frame; a peer that does not read them is flooding us. */
     private void writeControl(int type, int flags, int streamId, byte[] payload) {
-        if (out.writeBufferSize() > MAX_QUEUED_CONTROL) {
+        if (queued() > MAX_QUEUED_CONTROL) {
             throw Http2Exception.connection(Http2.ENHANCE_YOUR_CALM, "the peer does not read our replies ("
-                    + out.writeBufferSize() + " bytes queued)");
+                    + queued() + " bytes queued)");
         }
         writeFrame(type, flags, streamId, payload);
     }
 
     private void writeFrame(int type, int flags, int streamId, byte[] payload) {
-        ByteSink f = new ByteSink(Http2.FRAME_HEADER + payload.length);
-        frameHeader(f, payload.length, type, flags, streamId);
-        f.write(payload, 0, payload.length);
-        out.write(f.array(), 0, f.size());
+        frameHeader(pending, payload.length, type, flags, streamId);
+        emit(payload, 0, payload.length);
+    }
+
+    /**
+     * Queues frame bytes: everything written in one pass of the loop goes to the socket in one write, at the end of
+     * the pass ({@link #flush}), so a hundred small responses cost one system call, not three hundred.
+     */
+    private void emit(byte[] b, int offset, int length) {
+        pending.write(b, offset, length);
+        if (!flushScheduled) {
+            flushScheduled = true;
+            loop.callSoon(this::flush);
+        }
+    }
+
+    /** Writes the queued frames to the socket (which copies what it cannot send at once). */
+    private void flush() {
+        flushScheduled = false;
+        if (pending.size() > 0) {
+            out.write(pending.array(), 0, pending.size());
+            pending.reset();
+        }
+    }
+
+    /** Bytes written and not yet sent: queued here and in the socket's buffer. */
+    private long queued() {
+        return out.writeBufferSize() + pending.size();
+    }
+
+    /** Closes the socket after the queued frames (GOAWAY among them). */
+    private void closeSocket() {
+        flush();
+        out.close();
     }
 
     /**
@@ -867,7 +905,7 @@ final class Http2Connection {
         System.arraycopy(debug, 0, p, 8, debug.length);
         writeFrame(Http2.GOAWAY, 0, 0, p);
         if (localActive == 0 && peerActive == 0) {
-            out.close();
+            closeSocket();
         }
     }
 

@@ -24,7 +24,8 @@ import java.util.function.Function;
  *
  * <p>Invariants: a connection in {@code Host.connections} has its reader task running; one that failed, got
  * GOAWAY or sat idle past the idle timeout with no stream is taken out and closed at the next acquire. A waiter
- * is woken when a stream ends, a connection attempt ends or a connection closes. Loop-confined.
+ * is woken when a connection attempt ends or a connection closes (all of them), or when a stream ends (the first,
+ * which passes the turn on if it is cancelled before it takes it). Loop-confined.
  */
 final class Http2Pool {
     /** What opening a connection gave: HTTP/2 (with its reader task), or an HTTP/1.1 connection from ALPN. */
@@ -101,7 +102,7 @@ final class Http2Pool {
                         host.http1Only = true;
                     } else {
                         host.connections.add(o);
-                        o.http2().onStreamClosed = () -> wake(host);
+                        o.http2().onStreamClosed = () -> wakeOne(host);
                         o.http2().closedFuture().addDoneCallback(f -> wake(host));
                     }
                     return o;
@@ -114,8 +115,26 @@ final class Http2Pool {
             host.waiters.addLast(turn);
             try {
                 turn.await();
-            } finally {
+            } catch (Throwable e) {
                 host.waiters.remove(turn);
+                if (turn.isDone() && !turn.isCancelled()) {
+                    wakeOne(host);   // woken for a free stream, then cancelled: the stream goes to the next
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Wakes the first waiter for the one stream that ended: waking all of them would make each of a thousand queued
+     * requests look again at every stream's end.
+     */
+    private static void wakeOne(Host host) {
+        Future<Void> w;
+        while ((w = host.waiters.pollFirst()) != null) {
+            if (!w.isDone()) {
+                w.setResult(null);
+                return;
             }
         }
     }

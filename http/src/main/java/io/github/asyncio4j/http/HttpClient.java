@@ -220,29 +220,49 @@ public final class HttpClient implements AutoCloseable {
 
     private HttpResponse exchangeWith(HttpRequest request, Origin origin, byte[] head,
                                       Function<Origin, Connection> opener) {
-        for (int attempt = 1; ; attempt++) {
+        return onPooledConnection(request, origin, opener, (c, in) -> {
+            Exchanged result = in.guarded(() -> roundTrip(c.connection().writer(), in, request, head));
+            HttpResponse response = decoded(result.response());   // a bad encoding discards the connection too
+            giveBack(c, result.keepAlive());
+            return response;
+        });
+    }
+
+    /** A connection whose response was read to its end: back to the pool, or closed if it may not be reused. */
+    private void giveBack(PooledConnection c, boolean keepAlive) {
+        if (keepAlive) {
+            pool.release(c);
+        } else {
+            pool.discard(c);
+        }
+    }
+
+    /** One try of a request on a pooled HTTP/1.1 connection; it releases or discards the connection if it succeeds. */
+    private interface Attempt<T> {
+        T run(PooledConnection c, MessageReader in);
+    }
+
+    /**
+     * Runs {@code attempt} on a connection from the pool; a failure discards the connection, and one on a reused
+     * connection before any byte of the response (the server closed it as we reused it) is tried once more on a new
+     * connection if the method is idempotent.
+     */
+    private <T> T onPooledConnection(HttpRequest request, Origin origin, Function<Origin, Connection> opener,
+                                     Attempt<T> attempt) {
+        for (int n = 1; ; n++) {
             PooledConnection c = pool.acquire(origin, opener);
             boolean reused = c.requests() > 0;
             c.countRequest();
             MessageReader in = new MessageReader(c.connection().reader(), readTimeout, maxHeaderBytes);
-            Exchanged result;
-            HttpResponse response;
             try {
-                result = in.guarded(() -> roundTrip(c.connection().writer(), in, request, head));
-                response = decoded(result.response());   // a bad encoding discards the connection too
+                return attempt.run(c, in);
             } catch (Throwable e) {
                 pool.discard(c);
-                if (attempt == 1 && reused && !in.receivedAny() && isStale(e) && IDEMPOTENT.contains(request.method())) {
-                    continue;   // the server closed the idle connection as we reused it: one retry on a new one
+                if (n == 1 && reused && !in.receivedAny() && isStale(e) && IDEMPOTENT.contains(request.method())) {
+                    continue;
                 }
                 throw e;
             }
-            if (result.keepAlive()) {
-                pool.release(c);
-            } else {
-                pool.discard(c);
-            }
-            return response;
         }
     }
 
@@ -322,10 +342,7 @@ public final class HttpClient implements AutoCloseable {
 
     /** The request's header section: pseudo-header fields, then the client's defaults and the request's own. */
     private List<String> requestFields(HttpRequest request, Origin origin) {
-        URI uri = URI.create(request.uri().toASCIIString());
-        String path = uri.getRawPath();
-        String target = (path == null || path.isEmpty() ? "/" : path)
-                + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+        String target = requestTarget(URI.create(request.uri().toASCIIString()));
         Headers h = request.headers();
         List<String> f = Http2Headers.list(16 + 2 * h.size());
         f.add(":method");
@@ -440,37 +457,21 @@ public final class HttpClient implements AutoCloseable {
 
     private StreamedResponse openStream(HttpRequest request, Origin origin, byte[] head, Timeouts.Deadline total) {
         claimLoop();
-        for (int attempt = 1; ; attempt++) {
-            PooledConnection c = pool.acquire(origin, this::open);
-            boolean reused = c.requests() > 0;
-            c.countRequest();
-            MessageReader in = new MessageReader(c.connection().reader(), readTimeout, maxHeaderBytes);
-            try {
-                Head h = in.guarded(() -> sendAndReadHead(c.connection().writer(), in, request, head));
-                return new StreamedResponse(h, in.bodyReader(h.framing(), maxBodySize), in, maxBodySize, total,
-                        new StreamedResponse.Owner() {
-                            @Override
-                            public void release() {
-                                if (h.keepAlive()) {
-                                    pool.release(c);
-                                } else {
-                                    pool.discard(c);
-                                }
-                            }
+        return onPooledConnection(request, origin, this::open, (c, in) -> {
+            Head h = in.guarded(() -> sendAndReadHead(c.connection().writer(), in, request, head));
+            return new StreamedResponse(h, in.bodyReader(h.framing(), maxBodySize), in, maxBodySize, total,
+                    new StreamedResponse.Owner() {
+                        @Override
+                        public void release() {
+                            giveBack(c, h.keepAlive());
+                        }
 
-                            @Override
-                            public void discard() {
-                                pool.discard(c);
-                            }
-                        });
-            } catch (Throwable e) {
-                pool.discard(c);
-                if (attempt == 1 && reused && !in.receivedAny() && isStale(e) && IDEMPOTENT.contains(request.method())) {
-                    continue;   // as in exchange: one retry on a new connection
-                }
-                throw e;
-            }
-        }
+                        @Override
+                        public void discard() {
+                            pool.discard(c);
+                        }
+                    });
+        });
     }
 
     private HttpResponse decoded(HttpResponse r) {
@@ -526,11 +527,16 @@ public final class HttpClient implements AutoCloseable {
         return defaultSsl;
     }
 
+    /** The request target in origin form: the raw path ("/" if empty) and the query. */
+    private static String requestTarget(URI uri) {
+        String path = uri.getRawPath();
+        String query = uri.getRawQuery();
+        return (path == null || path.isEmpty() ? "/" : path) + (query != null ? "?" + query : "");
+    }
+
     private byte[] requestHead(HttpRequest request, Origin origin) {
         URI uri = URI.create(request.uri().toASCIIString());   // non-ASCII characters percent-encoded
-        String path = uri.getRawPath();
-        String target = (path == null || path.isEmpty() ? "/" : path)
-                + (uri.getRawQuery() != null ? "?" + uri.getRawQuery() : "");
+        String target = requestTarget(uri);
         for (int i = 0; i < target.length(); i++) {
             if (target.charAt(i) <= ' ' || target.charAt(i) >= 0x7f) {
                 throw new IllegalArgumentException("the request target contains a space, control or non-ASCII "

@@ -33,6 +33,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -636,51 +637,75 @@ public final class HttpServer implements AutoCloseable {
         }
 
         public Options withSsl(SSLContext context) {
-            return new Options(context, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, backlog, http2,
-                    http2PriorKnowledge, maxConcurrentStreams);
+            return with(d -> d.ssl = context);
         }
 
         public Options withMaxHeaderBytes(int bytes) {
-            return new Options(ssl, bytes, maxBodySize, readTimeout, keepAliveTimeout, backlog, http2,
-                    http2PriorKnowledge, maxConcurrentStreams);
+            return with(d -> d.maxHeaderBytes = bytes);
         }
 
         public Options withMaxBodySize(long bytes) {
-            return new Options(ssl, maxHeaderBytes, bytes, readTimeout, keepAliveTimeout, backlog, http2,
-                    http2PriorKnowledge, maxConcurrentStreams);
+            return with(d -> d.maxBodySize = bytes);
         }
 
         public Options withReadTimeout(Duration timeout) {
-            return new Options(ssl, maxHeaderBytes, maxBodySize, timeout, keepAliveTimeout, backlog, http2,
-                    http2PriorKnowledge, maxConcurrentStreams);
+            return with(d -> d.readTimeout = timeout);
         }
 
         public Options withKeepAliveTimeout(Duration timeout) {
-            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, timeout, backlog, http2,
-                    http2PriorKnowledge, maxConcurrentStreams);
+            return with(d -> d.keepAliveTimeout = timeout);
         }
 
         public Options withBacklog(int n) {
-            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, n, http2,
-                    http2PriorKnowledge, maxConcurrentStreams);
+            return with(d -> d.backlog = n);
         }
 
         /** Whether a TLS listener offers HTTP/2 by ALPN (default true). */
         public Options withHttp2(boolean enabled) {
-            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, backlog, enabled,
-                    http2PriorKnowledge, maxConcurrentStreams);
+            return with(d -> d.http2 = enabled);
         }
 
         /** Whether a plain listener takes HTTP/2 with prior knowledge, h2c (default false). */
         public Options withHttp2PriorKnowledge(boolean enabled) {
-            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, backlog, http2,
-                    enabled, maxConcurrentStreams);
+            return with(d -> d.http2PriorKnowledge = enabled);
         }
 
         /** The HTTP/2 streams a connection may have in progress (default 100). */
         public Options withMaxConcurrentStreams(int n) {
-            return new Options(ssl, maxHeaderBytes, maxBodySize, readTimeout, keepAliveTimeout, backlog, http2,
-                    http2PriorKnowledge, n);
+            return with(d -> d.maxConcurrentStreams = n);
+        }
+
+        /** A copy with what {@code change} sets on a draft of these options (checked as a new one is). */
+        private Options with(Consumer<Draft> change) {
+            Draft d = new Draft(this);
+            change.accept(d);
+            return new Options(d.ssl, d.maxHeaderBytes, d.maxBodySize, d.readTimeout, d.keepAliveTimeout, d.backlog,
+                    d.http2, d.http2PriorKnowledge, d.maxConcurrentStreams);
+        }
+
+        /** The fields of {@link Options}, settable: one {@code with...} changes one of them. */
+        private static final class Draft {
+            SSLContext ssl;
+            int maxHeaderBytes;
+            long maxBodySize;
+            Duration readTimeout;
+            Duration keepAliveTimeout;
+            int backlog;
+            boolean http2;
+            boolean http2PriorKnowledge;
+            int maxConcurrentStreams;
+
+            Draft(Options o) {
+                ssl = o.ssl;
+                maxHeaderBytes = o.maxHeaderBytes;
+                maxBodySize = o.maxBodySize;
+                readTimeout = o.readTimeout;
+                keepAliveTimeout = o.keepAliveTimeout;
+                backlog = o.backlog;
+                http2 = o.http2;
+                http2PriorKnowledge = o.http2PriorKnowledge;
+                maxConcurrentStreams = o.maxConcurrentStreams;
+            }
         }
     }
 }

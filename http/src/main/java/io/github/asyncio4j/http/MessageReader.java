@@ -261,17 +261,22 @@ final class MessageReader {
                 }
                 body.addOwned(piece);
             }
-            byte[] end;
-            try {
-                end = await(in.readExactly(2));
-            } catch (IncompleteReadError e) {
-                throw new HttpProtocolException("connection closed after a chunk, before its CRLF");
-            }
-            consumed += 2;
-            progress();
-            if (end[0] != '\r' || end[1] != '\n') {
-                throw new HttpProtocolException("chunk data not followed by CRLF (chunk size " + size + ")");
-            }
+            readChunkEnd(size);
+        }
+    }
+
+    /** The CRLF after a chunk's data ({@code size} bytes, named in the error). */
+    private void readChunkEnd(long size) {
+        byte[] end;
+        try {
+            end = await(in.readExactly(2));
+        } catch (IncompleteReadError e) {
+            throw new HttpProtocolException("connection closed after a chunk, before its CRLF");
+        }
+        consumed += 2;
+        progress();
+        if (end[0] != '\r' || end[1] != '\n') {
+            throw new HttpProtocolException("chunk data not followed by CRLF (chunk size " + size + ")");
         }
     }
 
@@ -295,6 +300,8 @@ final class MessageReader {
         /** Content-Length: the bytes left; chunked: the bytes left of the current chunk (0: a size line next). */
         private long left;
         private long total;
+        /** The size of the chunk being read (named if its CRLF is missing). */
+        private long chunkSize;
         private boolean inChunks;
         private boolean ended;
         private final Headers.Builder trailers = Headers.builder();
@@ -352,7 +359,7 @@ final class MessageReader {
         private int readChunk(byte[] b, int offset, int length) {
             if (left == 0) {
                 if (inChunks) {
-                    readChunkEnd();
+                    readChunkEnd(chunkSize);
                 }
                 String sizeLine = readHeadLine("a chunk size line", 0);
                 if (sizeLine == null) {
@@ -370,6 +377,7 @@ final class MessageReader {
                 }
                 count(size, "chunked body");
                 left = size;
+                chunkSize = size;
                 inChunks = true;
             }
             int n = readSome(b, offset, (int) Math.min(length, left));
@@ -379,20 +387,6 @@ final class MessageReader {
             }
             left -= n;
             return n;
-        }
-
-        private void readChunkEnd() {
-            byte[] end;
-            try {
-                end = await(in.readExactly(2));
-            } catch (IncompleteReadError e) {
-                throw new HttpProtocolException("connection closed after a chunk, before its CRLF");
-            }
-            consumed += 2;
-            progress();
-            if (end[0] != '\r' || end[1] != '\n') {
-                throw new HttpProtocolException("chunk data not followed by CRLF");
-            }
         }
 
         private void count(long n, String what) {

@@ -9,13 +9,9 @@ import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.Future;
 import io.github.asyncio4j.Task;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.Deflater;
-import java.util.zip.DeflaterOutputStream;
-import java.util.zip.GZIPOutputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -194,23 +190,11 @@ class HttpClientTest {
     }
 
     @Test
-    void gzipAndDeflateBodiesAreDecoded() throws Exception {
+    void gzipAndDeflateBodiesAreDecoded() {
         byte[] text = "compressible ".repeat(1000).getBytes(StandardCharsets.UTF_8);
-        byte[] gzip = gzip(text);
-        byte[] zlib = deflate(text, false);
-        byte[] raw = deflate(text, true);
         run(() -> {
-            try (HttpServer server = await(HttpServer.start(request -> Coroutine.of(() -> switch (request.path()) {
-                case "/gzip" -> HttpResponse.of(200, "text/plain", gzip).withHeader("Content-Encoding", "gzip");
-                case "/zlib" -> HttpResponse.of(200, "text/plain", zlib).withHeader("Content-Encoding", "deflate");
-                case "/raw" -> HttpResponse.of(200, "text/plain", raw).withHeader("Content-Encoding", "deflate");
-                case "/chunked-gzip" -> HttpResponse.of(200, "text/plain", gzip)
-                        .withHeader("Content-Encoding", "gzip").withHeader("Transfer-Encoding", "chunked");
-                default -> HttpResponse.of(200, "text/plain", gzip(new byte[0]))
-                        .withHeader("Content-Encoding", "gzip");
-            }), HOST, 0));
-                 HttpClient client = HttpClient.create()) {
-                for (String path : List.of("/gzip", "/zlib", "/raw", "/chunked-gzip")) {
+            try (HttpServer server = encodingServer(text); HttpClient client = HttpClient.create()) {
+                for (String path : ENCODED_PATHS) {
                     HttpResponse r = await(client.get(server.url(path)));
                     assertThat(r.body()).as(path).isEqualTo(text);
                 }
@@ -404,21 +388,5 @@ class HttpClientTest {
         assertThatThrownBy(() -> run(() -> await(client.get(url))))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("belongs to the event loop that first used it");
-    }
-
-    static byte[] gzip(byte[] data) throws java.io.IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
-            gz.write(data);
-        }
-        return out.toByteArray();
-    }
-
-    static byte[] deflate(byte[] data, boolean raw) throws java.io.IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        try (DeflaterOutputStream d = new DeflaterOutputStream(out, new Deflater(Deflater.DEFAULT_COMPRESSION, raw))) {
-            d.write(data);
-        }
-        return out.toByteArray();
     }
 }

@@ -10,10 +10,16 @@ import io.github.asyncio4j.net.Server;
 import io.github.asyncio4j.net.StreamReader;
 import io.github.asyncio4j.net.StreamWriter;
 import io.github.asyncio4j.net.Streams;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.zip.Deflater;
+import java.util.zip.DeflaterOutputStream;
+import java.util.zip.GZIPOutputStream;
 
 /** Helpers shared by the http tests: running on a loop, and raw (possibly hostile) HTTP servers. */
 final class HttpTesting {
@@ -35,6 +41,50 @@ final class HttpTesting {
         for (int i = 0; i < 10; i++) {
             await(Async.sleep(0));
         }
+    }
+
+    /** The paths {@link #encodingServer} answers in a content coding, each giving back the same text. */
+    static final List<String> ENCODED_PATHS = List.of("/gzip", "/zlib", "/raw", "/chunked-gzip");
+
+    /**
+     * A server answering {@code text} as {@code /gzip} (gzip), {@code /zlib} (deflate in zlib's wrapper),
+     * {@code /raw} (raw deflate, which servers also label "deflate") and {@code /chunked-gzip} (gzip, chunked);
+     * any other path gets an empty body in gzip. Start it on a running loop.
+     */
+    static HttpServer encodingServer(byte[] text) {
+        byte[] gzip = gzip(text);
+        byte[] zlib = deflate(text, false);
+        byte[] raw = deflate(text, true);
+        byte[] empty = gzip(new byte[0]);
+        return await(HttpServer.start(request -> Coroutine.of(() -> switch (request.path()) {
+            case "/gzip" -> HttpResponse.of(200, "text/plain", gzip).withHeader("Content-Encoding", "gzip");
+            case "/zlib" -> HttpResponse.of(200, "text/plain", zlib).withHeader("Content-Encoding", "deflate");
+            case "/raw" -> HttpResponse.of(200, "text/plain", raw).withHeader("Content-Encoding", "deflate");
+            case "/chunked-gzip" -> HttpResponse.of(200, "text/plain", gzip)
+                    .withHeader("Content-Encoding", "gzip").withHeader("Transfer-Encoding", "chunked");
+            default -> HttpResponse.of(200, "text/plain", empty).withHeader("Content-Encoding", "gzip");
+        }), HOST, 0));
+    }
+
+    static byte[] gzip(byte[] data) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
+            gz.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /** {@code data} deflated, in zlib's wrapper or {@code raw}. */
+    static byte[] deflate(byte[] data, boolean raw) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (DeflaterOutputStream d = new DeflaterOutputStream(out, new Deflater(Deflater.DEFAULT_COMPRESSION, raw))) {
+            d.write(data);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     static byte[] bytes(String s) {

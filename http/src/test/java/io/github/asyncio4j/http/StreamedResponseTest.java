@@ -1,8 +1,6 @@
 package io.github.asyncio4j.http;
 
 import static io.github.asyncio4j.Async.await;
-import static io.github.asyncio4j.http.HttpClientTest.deflate;
-import static io.github.asyncio4j.http.HttpClientTest.gzip;
 import static io.github.asyncio4j.http.HttpTesting.*;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -107,24 +105,12 @@ class StreamedResponseTest {
     }
 
     @Test
-    void gzipAndDeflateBodiesAreDecodedAsTheyStream() throws Exception {
+    void gzipAndDeflateBodiesAreDecodedAsTheyStream() {
         byte[] text = ("compressible and <a href=x>linked</a> " + new String(random(2000),
                 StandardCharsets.ISO_8859_1)).repeat(200).getBytes(StandardCharsets.ISO_8859_1);
-        byte[] gzip = gzip(text);
-        byte[] zlib = deflate(text, false);
-        byte[] raw = deflate(text, true);
         run(() -> {
-            try (HttpServer server = await(HttpServer.start(request -> Coroutine.of(() -> switch (request.path()) {
-                case "/gzip" -> HttpResponse.of(200, "text/plain", gzip).withHeader("Content-Encoding", "gzip");
-                case "/zlib" -> HttpResponse.of(200, "text/plain", zlib).withHeader("Content-Encoding", "deflate");
-                case "/raw" -> HttpResponse.of(200, "text/plain", raw).withHeader("Content-Encoding", "deflate");
-                case "/chunked-gzip" -> HttpResponse.of(200, "text/plain", gzip)
-                        .withHeader("Content-Encoding", "gzip").withHeader("Transfer-Encoding", "chunked");
-                default -> HttpResponse.of(200, "text/plain", gzip(new byte[0]))
-                        .withHeader("Content-Encoding", "gzip");
-            }), HOST, 0));
-                 HttpClient client = HttpClient.create()) {
-                for (String path : List.of("/gzip", "/zlib", "/raw", "/chunked-gzip")) {
+            try (HttpServer server = encodingServer(text); HttpClient client = HttpClient.create()) {
+                for (String path : ENCODED_PATHS) {
                     try (StreamedResponse r = await(client.stream(HttpRequest.get(server.url(path))))) {
                         assertThat(readAll(r, 4096)).as(path).isEqualTo(text);
                         assertThat(r.headers().get("Content-Encoding")).isNotNull();   // as received
