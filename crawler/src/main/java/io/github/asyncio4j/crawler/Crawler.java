@@ -66,6 +66,8 @@ public final class Crawler {
     private final Robots robots;
     private final CrawlState state;
     private final Spider spider;
+    /** Whether a page's body is kept for its spider ({@link #keepsBody}); else it is scanned as it arrives and dropped. */
+    private final boolean keepsBody;
     private final List<ItemSink> sinks;
     /** The first built-in file among the sinks: its length goes into the state with each page ({@link ItemFile}). */
     private final ItemFile output;
@@ -110,6 +112,7 @@ public final class Crawler {
         this.fetcher = b.fetcher != null ? b.fetcher : new HttpFetcher(config);
         this.state = b.state != null ? b.state : new MemoryState(config);
         this.spider = b.spider;
+        this.keepsBody = keepsBody(spider);
         this.sinks = List.copyOf(b.sinks);
         this.output = (ItemFile) sinks.stream().filter(s -> s instanceof ItemFile f && f.position() >= 0)
                 .findFirst().orElse(null);
@@ -118,6 +121,16 @@ public final class Crawler {
         this.robots = new Robots(fetcher, config.userAgent());
         this.throttle = config.autoThrottle() ? new AutoThrottle(config.perHost() > 0 ? config.perHost()
                 : config.maxTasks(), seconds(config.delay())) : null;
+    }
+
+    /**
+     * The one rule for whether a crawl keeps each page's body whole: a spider of the user's may read it
+     * ({@link Page#body()}, {@code text()}, {@code document()}, {@code select()}), so it is kept; the default spider
+     * reads only the links, so the body is scanned as it arrives and never held whole (a {@code --warc} record
+     * streams on its own: {@link HttpFetcher}). Memory then does not grow with page size.
+     */
+    static boolean keepsBody(Spider spider) {
+        return !(spider instanceof DefaultSpider);
     }
 
     private static double seconds(java.time.Duration d) {
@@ -457,9 +470,11 @@ public final class Crawler {
         double start = loop.time();
         FetchResponse response;
         CrawlState.Previous previous = config.recrawl() ? state.previous(url.toString()) : null;
+        PageBody[] body = new PageBody[1];
         try {
-            response = previous == null ? fetcher.fetch(url)
-                    : fetcher.fetch(url, previous.etag(), previous.lastModified());
+            response = fetcher.fetch(url, previous == null ? null : previous.etag(),
+                    previous == null ? null : previous.lastModified(),
+                    head -> body[0] = extractor.body(url, head.charset(), head.isHtml(), keepsBody));
         } catch (CrawlWriteException e) {
             throw e;        // the crawl's own records failed, not the page: the crawl ends
         } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
@@ -468,6 +483,10 @@ public final class Crawler {
         }
         double latency = loop.time() - start;
         long ms = Math.round(latency * 1000);
+        long size = body[0] != null ? body[0].size() : response.body().length;
+        if (body[0] != null && keepsBody) {
+            response = response.withBody(body[0].kept());
+        }
         hostFailures.remove(host);
         boolean overloaded = response.status() == 429 || response.status() == 503;
         boolean probed = !overloaded && probing.remove(host);
@@ -518,7 +537,8 @@ public final class Crawler {
         } else {
             List<URI> inScope = List.of();
             if (response.isHtml()) {
-                LinkExtractor.PageLinks found = extractor.extract(response.body(), response.charset(), url);
+                LinkExtractor.PageLinks found = body[0] != null ? body[0].links()
+                        : extractor.extract(response.body(), response.charset(), url);
                 found.rejected().forEach(this::exclude);
                 if (found.refresh() != null) {    // a meta refresh: a redirect, and the page's links are still links
                     progress.redirects++;
@@ -538,9 +558,9 @@ public final class Crawler {
             sinkFailure = null;
         }
         progress.fetched++;     // counted when handled: a crawl stopped before this lists the URL as unfinished
-        progress.bytes += response.body().length;
+        progress.bytes += size;
         state.done(item, new PageRecord(url.toString(), response.status(), response.contentType(),
-                response.body().length, links, newLinks, redirectTo, failure == null ? null : ErrorText.of(failure),
+                size, links, newLinks, redirectTo, failure == null ? null : ErrorText.of(failure),
                 ms, tries, loop.time() - started, stackOf(failure)), offset);
     }
 

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads share nothing but the (immutable) normaliser; the frontier is only touched on the loop, with the result.
  *
  * <p>Back-pressure: the task that fetched a page awaits its links, so no more pages wait for a worker than the
- * crawl has tasks; a page's body is dropped as soon as its links are out.
+ * crawl has tasks; a page's body is dropped as soon as its links are out, or never held whole when it is scanned as
+ * it arrives ({@link #body}: at most two blocks of {@link PageBody#BLOCK} bytes per page in flight).
  */
 final class LinkExtractor implements AutoCloseable {
     /**
@@ -90,7 +91,24 @@ final class LinkExtractor implements AutoCloseable {
 
     /** The same, on the calling thread. */
     static PageLinks extractHere(byte[] body, Charset charset, URI url) {
-        LinkScanner.Found found = LinkScanner.scan(body, charset, url.toString());
+        return links(LinkScanner.scan(body, charset, url.toString()));
+    }
+
+    /**
+     * Where the body of a page at {@code url} goes as it arrives: its links found when {@code scan} (a 2xx HTML
+     * page, in {@code charset}), the body kept when {@code keep} (see {@link PageBody}).
+     */
+    PageBody body(URI url, Charset charset, boolean scan, boolean keep) {
+        return new PageBody(this, url, scan ? new LinkScanner(charset) : null, keep);
+    }
+
+    /** Starts {@code work} on a worker thread; the returned future is awaited by the loop's task that needs it. */
+    <T> io.github.asyncio4j.Future<T> start(java.util.concurrent.Callable<T> work) {
+        return Async.getRunningLoop().runInExecutor(pool, work);
+    }
+
+    /** The links a scanner found, resolved, normalised and sorted into crawlable and rejected. */
+    static PageLinks links(LinkScanner.Found found) {
         Set<URI> crawlable = new LinkedHashSet<>();
         Map<String, String> rejected = new LinkedHashMap<>();
         for (String href : found.links()) {     // each target once: the scanner drops fragments and duplicates
