@@ -282,7 +282,7 @@ public final class Crawler {
                 }
             }
             if (!stopRequested.isDone()) {
-                try (var extractor = new LinkExtractor(config.workers()); var workers = new TaskGroup()) {
+                try (var extractor = new LinkExtractor(config.workers(), 2 * config.maxTasks()); var workers = new TaskGroup()) {
                     this.extractor = extractor;
                     List<Task<Void>> tasks = new ArrayList<>();
                     if (feeding) {

@@ -43,6 +43,12 @@ public final class HttpFetcher implements Fetcher {
     /** The most of a body read at a time. */
     static final int READ = 16 * 1024;
 
+    /**
+     * Read buffers given back by finished fetches, for the next ones (loop-confined, like the fetcher): at most one
+     * per fetch in flight. A buffer per fetch would be garbage that lives as long as a page streams in, which the
+     * young generation promotes.
+     */
+    private final java.util.ArrayDeque<byte[]> buffers = new java.util.ArrayDeque<>();
     private final HttpClient client;
     /** Whether the client speaks HTTP/2 where TLS offers it (then bodies arrive whole). */
     private final boolean http2;
@@ -136,13 +142,14 @@ public final class HttpFetcher implements Fetcher {
                         sink = whole::write;
                     }
                     payload = recorder == null ? null : recorder.payload();
-                    byte[] buffer = new byte[READ];
+                    byte[] buffer = buffers.isEmpty() ? new byte[READ] : buffers.pop();
                     for (int n; (n = await(r.readInto(buffer, 0, buffer.length))) >= 0; ) {
                         if (payload != null) {
                             payload.write(buffer, 0, n);
                         }
                         sink.write(buffer, 0, n);
                     }
+                    buffers.push(buffer);   // not after a failure (a read may have been cut off mid-copy)
                 }
             }
             return recorded(url, date, etag, lastModified, head,

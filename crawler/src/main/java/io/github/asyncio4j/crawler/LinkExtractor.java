@@ -39,6 +39,9 @@ final class LinkExtractor implements AutoCloseable {
     }
 
     private final ExecutorService pool;
+    /** Blocks for the bodies of pages, given back ({@link #block}); loop thread only. */
+    private final java.util.ArrayDeque<byte[]> blocks = new java.util.ArrayDeque<>();
+    private final int maxBlocks;
 
     private static final byte[] WARM_UP = "<base href=/><a href=a>a</a><meta http-equiv=refresh content='0;url=b'>"
             .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -49,6 +52,12 @@ final class LinkExtractor implements AutoCloseable {
      * initialise them on a worker while the loop, needing the same classes, waits for it with its timeouts running.
      */
     LinkExtractor(int workers) {
+        this(workers, 256);
+    }
+
+    /** The same, keeping at most {@code maxBlocks} blocks for reuse (two per task the crawl runs). */
+    LinkExtractor(int workers, int maxBlocks) {
+        this.maxBlocks = maxBlocks;
         extractHere(WARM_UP, null, URI.create("http://warm.up/"));
         AtomicInteger n = new AtomicInteger();
         ThreadFactory threads = r -> {
@@ -100,6 +109,23 @@ final class LinkExtractor implements AutoCloseable {
      */
     PageBody body(URI url, Charset charset, boolean scan, boolean keep) {
         return new PageBody(this, url, scan ? new LinkScanner(charset) : null, keep);
+    }
+
+    /**
+     * A block of {@link PageBody#BLOCK} bytes for a page's body: one given back by an earlier page, else a new one.
+     * Reusing them keeps a crawl from allocating a block per page, which the young generation would promote while
+     * the page streams in (garbage that only a full collection frees). Loop thread only.
+     */
+    byte[] block() {
+        byte[] b = blocks.poll();
+        return b != null ? b : new byte[PageBody.BLOCK];
+    }
+
+    /** Gives back a block no thread reads any more ({@code null} and other sizes are ignored); at most two per task. */
+    void recycle(byte[] block) {
+        if (block != null && block.length == PageBody.BLOCK && blocks.size() < maxBlocks) {
+            blocks.push(block);
+        }
     }
 
     /** Starts {@code work} on a worker thread; the returned future is awaited by the loop's task that needs it. */

@@ -20,6 +20,7 @@ import java.net.URI;
 final class PageBody implements Fetcher.BodySink {
     /** The bytes handed to a worker at a time. */
     static final int BLOCK = 64 * 1024;
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final LinkExtractor extractor;
     private final URI url;
@@ -52,7 +53,7 @@ final class PageBody implements Fetcher.BodySink {
         }
         while (length > 0) {
             if (fill == null) {
-                fill = new byte[BLOCK];
+                fill = extractor.block();
             }
             int n = Math.min(length, BLOCK - filled);
             System.arraycopy(block, offset, fill, filled, n);
@@ -105,18 +106,29 @@ final class PageBody implements Fetcher.BodySink {
         if (scanner == null) {
             throw new IllegalStateException("the body of " + url + " was not scanned for links");
         }
-        byte[] last = fill == null ? new byte[0] : fill;
+        byte[] last = fill == null ? NO_BYTES : fill;
         int n = filled;
         fill = null;
+        LinkExtractor.PageLinks links;
         if (pending == null && n < LinkExtractor.INLINE_BYTES) {
-            return finish(last, n);
+            links = finish(last, n);
+        } else {
+            awaitPending();
+            links = await(extractor.start(() -> finish(last, n)));
         }
-        awaitPending();
-        return await(extractor.start(() -> finish(last, n)));
+        recycle(last);     // not after a failure: a worker may still be reading a block, which is left to the GC
+        return links;
     }
 
     private LinkExtractor.PageLinks finish(byte[] last, int n) {
         scanner.feed(last, 0, n);
         return LinkExtractor.links(scanner.finish(url.toString()));
+    }
+
+    /** Gives the blocks back for the next page (only once no scan of them is pending). */
+    private void recycle(byte[] last) {
+        extractor.recycle(last);
+        extractor.recycle(other);
+        other = null;
     }
 }
