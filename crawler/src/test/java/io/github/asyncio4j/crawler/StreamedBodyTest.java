@@ -104,14 +104,32 @@ class StreamedBodyTest {
         return out.toByteArray();
     }
 
-    /** Serves /big.html (gzipped), a small page linking to it, and /notes.txt; runs {@code crawl} on a loop. */
+    private static byte[] brotli(byte[] b) throws IOException {
+        com.aayushatharva.brotli4j.Brotli4jLoader.ensureAvailability();
+        return com.aayushatharva.brotli4j.encoder.Encoder.compress(b);
+    }
+
+    /**
+     * Serves /big.html (gzipped), /big-br.html and /big-zstd.html (the same page in br and zstd), /bomb.html (br,
+     * 11 MB of zeros: over the default body limit once decoded), a small page linking to them, and /notes.txt;
+     * runs {@code crawl} on a loop.
+     */
     private <T> T withSite(byte[] big, Function<String, T> crawl) throws IOException {
         byte[] gzipped = gzip(big);
+        byte[] br = brotli(big);
+        byte[] zstd = com.github.luben.zstd.Zstd.compress(big);
+        byte[] bomb = brotli(new byte[11 << 20]);
         return Async.run(Coroutine.of(() -> {
             HttpServer server = await(HttpServer.start(request -> Coroutine.of(() -> switch (request.path()) {
-                case "/" -> HttpResponse.html(200, "<a href=/big.html>big</a> <a href=/notes.txt>notes</a>");
+                case "/" -> HttpResponse.html(200, "<a href=/big.html>big</a> <a href=/notes.txt>notes</a>"
+                        + "<a href=/big-br.html>br</a> <a href=/big-zstd.html>zstd</a> <a href=/bomb.html>bomb</a>");
                 case "/big.html" -> HttpResponse.of(200, "text/html; charset=utf-8", gzipped)
                         .withHeader("Content-Encoding", "gzip");
+                case "/big-br.html" -> HttpResponse.of(200, "text/html; charset=utf-8", br)
+                        .withHeader("Content-Encoding", "br");
+                case "/big-zstd.html" -> HttpResponse.of(200, "text/html; charset=utf-8", zstd)
+                        .withHeader("Content-Encoding", "zstd").withHeader("Transfer-Encoding", "chunked");
+                case "/bomb.html" -> HttpResponse.of(200, "text/html", bomb).withHeader("Content-Encoding", "br");
                 case "/notes.txt" -> HttpResponse.of(200, "text/plain", new byte[200_000]);
                 default -> HttpResponse.text(404, "no");
             }), "127.0.0.1", 0));
@@ -147,11 +165,17 @@ class StreamedBodyTest {
         assertThat(bodies.get("/notes.txt")).hasSize(200_000);
         int expected = LinkExtractor.extractHere(big, null, bigUrl).crawlable().size();
         for (CrawlReport report : reports) {
-            PageRecord p = report.pages().stream().filter(r -> r.url().endsWith("/big.html")).findFirst()
+            for (String page : List.of("/big.html", "/big-br.html", "/big-zstd.html")) {
+                PageRecord p = report.pages().stream().filter(r -> r.url().endsWith(page)).findFirst()
+                        .orElseThrow();
+                assertThat(p.error()).as(page).isNull();
+                assertThat(p.bytes()).as("%s: the decoded size, the body kept or not", page).isEqualTo(big.length);
+                assertThat(p.links()).as(page).isEqualTo(expected);
+            }
+            PageRecord bomb = report.pages().stream().filter(r -> r.url().endsWith("/bomb.html")).findFirst()
                     .orElseThrow();
-            assertThat(p.error()).isNull();
-            assertThat(p.bytes()).as("the decoded size, the body kept or not").isEqualTo(big.length);
-            assertThat(p.links()).isEqualTo(expected);
+            assertThat(bomb.status()).isNull();
+            assertThat(bomb.error()).startsWith("BodyTooLargeException").contains("br decoding exceeds the maximum");
             assertThat(report.pages().stream().filter(r -> r.url().endsWith("/notes.txt")).findFirst()
                     .orElseThrow().bytes()).isEqualTo(200_000);
         }
