@@ -68,6 +68,8 @@ public final class Crawler {
     private final Spider spider;
     /** Whether a page's body is kept for its spider ({@link #keepsBody}); else it is scanned as it arrives and dropped. */
     private final boolean keepsBody;
+    /** The kept bodies' bytes in memory at once ({@link #keepsBody}): a fetch waits while they reach the limit. */
+    private final ByteBudget keptBodies;
     private final List<ItemSink> sinks;
     /** The first built-in file among the sinks: its length goes into the state with each page ({@link ItemFile}). */
     private final ItemFile output;
@@ -113,6 +115,7 @@ public final class Crawler {
         this.state = b.state != null ? b.state : new MemoryState(config);
         this.spider = b.spider;
         this.keepsBody = keepsBody(spider);
+        this.keptBodies = new ByteBudget(b.keptBodyBytes);
         this.sinks = List.copyOf(b.sinks);
         this.output = (ItemFile) sinks.stream().filter(s -> s instanceof ItemFile f && f.position() >= 0)
                 .findFirst().orElse(null);
@@ -153,6 +156,7 @@ public final class Crawler {
         private Fetcher fetcher;
         private CrawlState state;
         private java.util.function.Consumer<Request> followed;
+        private long keptBodyBytes = ByteBudget.DEFAULT_LIMIT;
 
         private Builder(CrawlConfig config) {
             this.config = java.util.Objects.requireNonNull(config, "config");
@@ -187,6 +191,12 @@ public final class Crawler {
         /** Hears every request the spider follows (admitted or not), with the depth it would have. */
         Builder followed(java.util.function.Consumer<Request> listener) {
             this.followed = listener;
+            return this;
+        }
+
+        /** The most bytes of kept bodies in memory at once, softly ({@link ByteBudget}; tests). */
+        Builder keptBodyBytes(long bytes) {
+            this.keptBodyBytes = bytes;
             return this;
         }
 
@@ -461,20 +471,35 @@ public final class Crawler {
     /**
      * The chapter's {@code fetch()}, one try: records the page, or the failure after the last try; an answer
      * 408, 429, 500, 502, 503 or 504, or a failure, before the last try sends the URL back to its host's queue
-     * for a later try ({@link RetryPolicy}); a {@code Retry-After} pauses the whole host.
+     * for a later try ({@link RetryPolicy}); a {@code Retry-After} pauses the whole host. A crawl that keeps bodies
+     * waits first for room in its {@link ByteBudget}, and gives the body's bytes back when the page is done.
      */
     private void fetch(Item item) {
+        if (keepsBody) {
+            keptBodies.awaitRoom();
+        }
+        PageBody[] body = new PageBody[1];
+        try {
+            fetch(item, body);
+        } finally {
+            if (body[0] != null) {
+                body[0].release();
+            }
+        }
+    }
+
+    /** {@link #fetch(Item)}, the body streamed into {@code body[0]} (made for the response's head). */
+    private void fetch(Item item, PageBody[] body) {
         URI url = item.url();
         String host = item.host();
         int tries = item.tries() + 1;
         double start = loop.time();
         FetchResponse response;
         CrawlState.Previous previous = config.recrawl() ? state.previous(url.toString()) : null;
-        PageBody[] body = new PageBody[1];
         try {
             response = fetcher.fetch(url, previous == null ? null : previous.etag(),
                     previous == null ? null : previous.lastModified(),
-                    head -> body[0] = extractor.body(url, head.charset(), head.isHtml(), keepsBody));
+                    head -> body[0] = extractor.body(url, head.charset(), head.isHtml(), keepsBody, keptBodies));
         } catch (CrawlWriteException e) {
             throw e;        // the crawl's own records failed, not the page: the crawl ends
         } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through

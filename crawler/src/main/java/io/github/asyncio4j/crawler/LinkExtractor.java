@@ -105,10 +105,11 @@ final class LinkExtractor implements AutoCloseable {
 
     /**
      * Where the body of a page at {@code url} goes as it arrives: its links found when {@code scan} (a 2xx HTML
-     * page, in {@code charset}), the body kept when {@code keep} (see {@link PageBody}).
+     * page, in {@code charset}), the body kept when {@code keep}, counted in {@code budget} (null: not counted)
+     * until {@link PageBody#release} (see {@link PageBody}).
      */
-    PageBody body(URI url, Charset charset, boolean scan, boolean keep) {
-        return new PageBody(this, url, scan ? new LinkScanner(charset) : null, keep);
+    PageBody body(URI url, Charset charset, boolean scan, boolean keep, ByteBudget budget) {
+        return new PageBody(this, url, scan ? new LinkScanner(charset) : null, keep, budget);
     }
 
     /**

@@ -28,6 +28,8 @@ final class PageBody implements Fetcher.BodySink {
     private final LinkScanner scanner;
     /** The body so far, when kept; else null. */
     private final ByteArrayOutputStream kept;
+    /** Where kept bytes are counted (null: not counted). */
+    private final ByteBudget budget;
     private long size;
     private byte[] fill;
     private int filled;
@@ -35,11 +37,12 @@ final class PageBody implements Fetcher.BodySink {
     private byte[] other;
     private Future<Void> pending;
 
-    PageBody(LinkExtractor extractor, URI url, LinkScanner scanner, boolean keep) {
+    PageBody(LinkExtractor extractor, URI url, LinkScanner scanner, boolean keep, ByteBudget budget) {
         this.extractor = extractor;
         this.url = url;
         this.scanner = scanner;
         this.kept = keep ? new ByteArrayOutputStream() : null;
+        this.budget = keep ? budget : null;
     }
 
     @Override
@@ -47,6 +50,9 @@ final class PageBody implements Fetcher.BodySink {
         size += length;
         if (kept != null) {
             kept.write(block, offset, length);
+            if (budget != null) {
+                budget.add(length);
+            }
         }
         if (scanner == null) {
             return;
@@ -91,6 +97,13 @@ final class PageBody implements Fetcher.BodySink {
     /** The body's size so far (decoded), kept or not. */
     long size() {
         return size;
+    }
+
+    /** Gives the kept bytes back to the budget, once the page is done with (its spider ran, or it failed). */
+    void release() {
+        if (budget != null) {
+            budget.release(kept.size());
+        }
     }
 
     /** The body, if it was kept; else null. */

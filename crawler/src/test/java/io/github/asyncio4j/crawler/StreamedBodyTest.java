@@ -71,7 +71,7 @@ class StreamedBodyTest {
             Map<Integer, LinkExtractor.PageLinks> m = new HashMap<>();
             try (LinkExtractor extractor = new LinkExtractor(2)) {
                 for (int size : sizes) {
-                    PageBody pageBody = extractor.body(url, null, true, false);
+                    PageBody pageBody = extractor.body(url, null, true, false, null);
                     byte[] buffer = new byte[size];
                     for (int at = 0; at < body.length; at += size) {
                         int n = Math.min(size, body.length - at);
@@ -83,7 +83,7 @@ class StreamedBodyTest {
                     assertThat(pageBody.kept()).isNull();
                     m.put(size, pageBody.links());
                 }
-                PageBody small = extractor.body(url, null, true, true);    // under INLINE_BYTES: scanned here
+                PageBody small = extractor.body(url, null, true, true, null);    // under INLINE_BYTES: scanned here
                 small.write(body, 0, 100);
                 assertThat(small.links()).isEqualTo(LinkExtractor.extractHere(
                         java.util.Arrays.copyOf(body, 100), null, url));
@@ -157,7 +157,9 @@ class StreamedBodyTest {
                     .build();
             try (Fetcher f = new HttpFetcher(config); Fetcher g = new HttpFetcher(config)) {
                 CrawlReport byDefault = await(Crawler.builder(config).fetcher(f).build().crawl());
-                CrawlReport byUser = await(Crawler.builder(config).fetcher(g).spider(keeping).build().crawl());
+                // a budget of one byte: each fetch waits until the page before it is done, and the crawl ends
+                CrawlReport byUser = await(Crawler.builder(config).fetcher(g).spider(keeping).keptBodyBytes(1)
+                        .build().crawl());
                 return new CrawlReport[] {byDefault, byUser};
             }
         });
