@@ -5,7 +5,8 @@
   loopback. Each crawler runs `--repeats` times after one warm-up crawl (which also warms the server); the table
   gives the median wall time of each whole command (start-up included, as a user meets it), pages per second, and
   the ratio to asyncio4j. asyncio4j's own in-crawl rate (from its JSON report, without JVM start-up) is shown too.
-- real sites (--real): Debian's Python 3.11 and PostgreSQL 15 docs served by nginx on loopback
+- real sites (--real): Debian's Python 3.11 and PostgreSQL 15 docs (and its Rust docs, rust-doc, when installed:
+  32,000 pages up to 10 MB, where peak RSS shows whether memory grows with page size) served by nginx on loopback
   (real_sites.py), then the same behind a proxy that holds each response back 20 ms, then the same over TLS
   (nginx's TLS listener, a throwaway CA each crawler is told to trust: asyncio4j --ca-cert, wget
   --ca-certificate, curl --cacert; Scrapy does not verify certificates). asyncio4j (100 tasks), wget
@@ -179,7 +180,7 @@ def real_sites(args):
     rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for site in rs.SITES:
+            for site in rs.available():
                 regimes = (("loopback", nginx.port, False), ("%d ms per response" % args.latency_ms, proxy.port, False),
                            ("TLS, loopback", nginx.tls_port, True))
                 for regime, port, tls in regimes:

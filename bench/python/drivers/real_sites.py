@@ -1,4 +1,6 @@
-"""Real documentation sites for the crawl benchmark: Debian's Python 3.11 and PostgreSQL 15 docs, served by nginx
+"""Real documentation sites for the crawl benchmark: Debian's Python 3.11 and PostgreSQL 15 docs, and its Rust
+documentation (rust-doc: 32,000 pages, some of 10 MB: the site that shows whether a crawler's memory grows with page
+size; optional, crawled when installed), served by nginx
 on a free loopback port (a generated config in a temporary directory, nothing of the system's nginx touched), and
 a latency-injecting TCP proxy (each response's first bytes held back a fixed time; loopback only).
 
@@ -19,7 +21,10 @@ SITES = {
     # name: (directory, path of the root under the server)
     "python": ("/usr/share/doc/python3.11/html", "/python/index.html"),
     "postgresql": ("/usr/share/doc/postgresql-doc-15/html", "/postgresql/index.html"),
+    "rust": ("/usr/share/doc/rust-doc/html", "/rust/index.html"),
 }
+# Sites crawled only when installed: the others are required.
+OPTIONAL = {"rust"}
 NGINX = "/usr/sbin/nginx"
 
 
@@ -44,8 +49,13 @@ def missing():
     """What is missing to serve the real sites (empty when everything is there)."""
     m = [] if os.access(NGINX, os.X_OK) else ["nginx (" + NGINX + ")"]
     m += [] if shutil.which("openssl") else ["openssl"]
-    m += ["%s docs (%s)" % (n, d) for n, (d, _) in SITES.items() if not os.path.isdir(d)]
+    m += ["%s docs (%s)" % (n, d) for n, (d, _) in SITES.items() if n not in OPTIONAL and not os.path.isdir(d)]
     return m
+
+
+def available():
+    """The sites installed here, in SITES' order."""
+    return [n for n, (d, _) in SITES.items() if os.path.isdir(d)]
 
 
 def make_ca(directory):
@@ -84,7 +94,7 @@ class Nginx:
         self.port = free_port()
         self.tls_port = free_port()
         self.ca, cert, key = make_ca(self.dir)
-        sites = sites or {n: d for n, (d, _) in SITES.items()}
+        sites = sites or {n: SITES[n][0] for n in available()}
         locations = "".join("    location /%s/ { alias %s/; }\n" % (n, d) for n, d in sites.items())
         listen_http2, http2_on = "", ""
         if http2:
@@ -241,7 +251,7 @@ if __name__ == "__main__":
     n = Nginx()
     p = LatencyProxy(n.port)
     try:
-        for s in SITES:
+        for s in available():
             print(n.root(s), " (20 ms: %s; TLS: %s, CA %s)" % (n.root(s, p.port), n.root(s, n.tls_port, True), n.ca),
                   flush=True)
         signal.sigwait([signal.SIGINT, signal.SIGTERM])

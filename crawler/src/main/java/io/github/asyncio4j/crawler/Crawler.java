@@ -64,6 +64,10 @@ public final class Crawler {
     private final Robots robots;
     private final CrawlState state;
     private final Spider spider;
+    /** Whether a page's body is kept for its spider ({@link #keepsBody}); else it is scanned as it arrives and dropped. */
+    private final boolean keepsBody;
+    /** The kept bodies' bytes in memory at once ({@link #keepsBody}): a fetch waits while they reach the limit. */
+    private final ByteBudget keptBodies;
     private final List<ItemSink> sinks;
     /** The first built-in file among the sinks: its length goes into the state with each page ({@link ItemFile}). */
     private final ItemFile output;
@@ -108,6 +112,8 @@ public final class Crawler {
         this.fetcher = b.fetcher != null ? b.fetcher : new HttpFetcher(config);
         this.state = b.state != null ? b.state : new MemoryState(config);
         this.spider = b.spider;
+        this.keepsBody = keepsBody(spider);
+        this.keptBodies = new ByteBudget(b.keptBodyBytes);
         this.sinks = List.copyOf(b.sinks);
         this.output = (ItemFile) sinks.stream().filter(s -> s instanceof ItemFile f && f.position() >= 0)
                 .findFirst().orElse(null);
@@ -116,6 +122,16 @@ public final class Crawler {
         this.robots = new Robots(fetcher, config.userAgent());
         this.throttle = config.autoThrottle() ? new AutoThrottle(config.perHost() > 0 ? config.perHost()
                 : config.maxTasks(), seconds(config.delay())) : null;
+    }
+
+    /**
+     * The one rule for whether a crawl keeps each page's body whole: a spider of the user's may read it
+     * ({@link Page#body()}, {@code text()}, {@code document()}, {@code select()}), so it is kept; the default spider
+     * reads only the links, so the body is scanned as it arrives and never held whole (a {@code --warc} record
+     * streams on its own: {@link HttpFetcher}). Memory then does not grow with page size.
+     */
+    static boolean keepsBody(Spider spider) {
+        return !(spider instanceof DefaultSpider);
     }
 
     private static double seconds(java.time.Duration d) {
@@ -138,6 +154,7 @@ public final class Crawler {
         private Fetcher fetcher;
         private CrawlState state;
         private java.util.function.Consumer<Request> followed;
+        private long keptBodyBytes = ByteBudget.DEFAULT_LIMIT;
 
         private Builder(CrawlConfig config) {
             this.config = java.util.Objects.requireNonNull(config, "config");
@@ -172,6 +189,12 @@ public final class Crawler {
         /** Hears every request the spider follows (admitted or not), with the depth it would have. */
         Builder followed(java.util.function.Consumer<Request> listener) {
             this.followed = listener;
+            return this;
+        }
+
+        /** The most bytes of kept bodies in memory at once, softly ({@link ByteBudget}; tests). */
+        Builder keptBodyBytes(long bytes) {
+            this.keptBodyBytes = bytes;
             return this;
         }
 
@@ -264,7 +287,7 @@ public final class Crawler {
                 }
             }
             if (!stopRequested.isDone()) {
-                try (var extractor = new LinkExtractor(config.workers()); var workers = new TaskGroup()) {
+                try (var extractor = new LinkExtractor(config.workers(), 2 * config.maxTasks()); var workers = new TaskGroup()) {
                     this.extractor = extractor;
                     List<Task<Void>> tasks = new ArrayList<>();
                     if (feeding) {
@@ -429,9 +452,25 @@ public final class Crawler {
     /**
      * The chapter's {@code fetch()}, one try: records the page, or the failure after the last try; an answer
      * 408, 429, 500, 502, 503 or 504, or a failure, before the last try sends the URL back to its host's queue
-     * for a later try ({@link RetryPolicy}); a {@code Retry-After} pauses the whole host.
+     * for a later try ({@link RetryPolicy}); a {@code Retry-After} pauses the whole host. A crawl that keeps bodies
+     * waits first for room in its {@link ByteBudget}, and gives the body's bytes back when the page is done.
      */
     private void fetch(Item item) {
+        if (keepsBody) {
+            keptBodies.awaitRoom();
+        }
+        PageBody[] body = new PageBody[1];
+        try {
+            fetch(item, body);
+        } finally {
+            if (body[0] != null) {
+                body[0].release();
+            }
+        }
+    }
+
+    /** {@link #fetch(Item)}, the body streamed into {@code body[0]} (made for the response's head). */
+    private void fetch(Item item, PageBody[] body) {
         URI url = item.url();
         String host = item.host();
         int tries = item.tries() + 1;
@@ -439,8 +478,9 @@ public final class Crawler {
         FetchResponse response;
         CrawlState.Previous previous = config.recrawl() ? state.previous(url.toString()) : null;
         try {
-            response = previous == null ? fetcher.fetch(url)
-                    : fetcher.fetch(url, previous.etag(), previous.lastModified());
+            response = fetcher.fetch(url, previous == null ? null : previous.etag(),
+                    previous == null ? null : previous.lastModified(),
+                    head -> body[0] = extractor.body(url, head.charset(), head.isHtml(), keepsBody, keptBodies));
         } catch (CrawlWriteException e) {
             throw e;        // the crawl's own records failed, not the page: the crawl ends
         } catch (Exception e) {     // CancelledError is an Error: a stop or Ctrl-C goes through
@@ -449,6 +489,10 @@ public final class Crawler {
         }
         double latency = loop.time() - start;
         long ms = Math.round(latency * 1000);
+        long size = body[0] != null ? body[0].size() : response.body().length;
+        if (body[0] != null && keepsBody) {
+            response = response.withBody(body[0].kept());
+        }
         hostFailures.remove(host);
         boolean overloaded = response.status() == 429 || response.status() == 503;
         boolean probed = !overloaded && probing.remove(host);
@@ -499,7 +543,8 @@ public final class Crawler {
         } else {
             List<URI> inScope = List.of();
             if (response.isHtml()) {
-                LinkExtractor.PageLinks found = extractor.extract(response.body(), response.charset(), url);
+                LinkExtractor.PageLinks found = body[0] != null ? body[0].links()
+                        : extractor.extract(response.body(), response.charset(), url);
                 found.rejected().forEach(this::exclude);
                 if (found.refresh() != null) {    // a meta refresh: a redirect, and the page's links are still links
                     progress.redirects++;
@@ -519,9 +564,9 @@ public final class Crawler {
             sinkFailure = null;
         }
         progress.fetched++;     // counted when handled: a crawl stopped before this lists the URL as unfinished
-        progress.bytes += response.body().length;
+        progress.bytes += size;
         state.done(item, new PageRecord(url.toString(), response.status(), response.contentType(),
-                response.body().length, links, newLinks, redirectTo, failure == null ? null : ErrorText.of(failure),
+                size, links, newLinks, redirectTo, failure == null ? null : ErrorText.of(failure),
                 ms, tries, loop.time() - started, stackOf(failure)), offset);
     }
 

@@ -37,6 +37,11 @@ public record FetchResponse(int status, String contentType, Charset charset, byt
         headers = headers == null ? Headers.empty() : headers;
     }
 
+    /** The same response with {@code body} (null: empty) instead of its own. */
+    public FetchResponse withBody(byte[] body) {
+        return new FetchResponse(status, contentType, charset, body, location, retryAfter, headers);
+    }
+
     /** The {@code ETag} header, a validator for a conditional re-crawl ({@code --recrawl}), or null. */
     public String etag() {
         return headers.get("ETag");

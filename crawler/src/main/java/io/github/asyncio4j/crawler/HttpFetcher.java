@@ -6,19 +6,23 @@ import io.github.asyncio4j.http.HttpClient;
 import io.github.asyncio4j.http.HttpRequest;
 import io.github.asyncio4j.http.HttpResponse;
 import io.github.asyncio4j.http.HttpVersion;
+import io.github.asyncio4j.http.StreamedResponse;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import javax.net.ssl.SSLContext;
 
 /**
  * The crawler's {@link Fetcher} on asyncio4j's {@link HttpClient}: keep-alive connections pooled per host (as
  * many as the crawl can use at once), the crawl's timeout for connecting, for each read and for the whole request,
- * and a bound on body size. With a {@link WarcRecorder}, every response is also handed to it with its request (and
- * a redirect's target), and every attempt that got no response with its error.
+ * and a bound on body size. Bodies are streamed: the crawler takes them block by block ({@link Fetcher.BodySink})
+ * and nothing here holds one whole unless asked to. With a {@link WarcRecorder}, every response is also handed to
+ * it with its request (and a redirect's target), its body written as it arrives, and every attempt that got no
+ * response with its error.
  */
 public final class HttpFetcher implements Fetcher {
     /** The default bound on a body, after decoding. */
@@ -36,7 +40,18 @@ public final class HttpFetcher implements Fetcher {
     private static final String[] CHACHA20_SUITES = {"TLS_CHACHA20_POLY1305_SHA256",
         "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256"};
 
+    /** The most of a body read at a time. */
+    static final int READ = 16 * 1024;
+
+    /**
+     * Read buffers given back by finished fetches, for the next ones (loop-confined, like the fetcher): at most one
+     * per fetch in flight. A buffer per fetch would be garbage that lives as long as a page streams in, which the
+     * young generation promotes.
+     */
+    private final java.util.ArrayDeque<byte[]> buffers = new java.util.ArrayDeque<>();
     private final HttpClient client;
+    /** Whether the client speaks HTTP/2 where TLS offers it (then bodies arrive whole). */
+    private final boolean http2;
     private final String userAgent;
     private final WarcRecorder recorder;
 
@@ -70,6 +85,7 @@ public final class HttpFetcher implements Fetcher {
                 .preferredCipherSuites(Boolean.getBoolean(PREFER_CHACHA20) ? CHACHA20_SUITES : new String[0])
                 .version(config.http2() ? HttpVersion.AUTO : HttpVersion.HTTP_1_1)
                 .build();
+        this.http2 = config.http2();
         this.userAgent = config.userAgent();
         this.recorder = recorder;
     }
@@ -81,31 +97,92 @@ public final class HttpFetcher implements Fetcher {
 
     @Override
     public FetchResponse fetch(URI url, String etag, String lastModified) {
+        return fetch(url, etag, lastModified, head -> null);
+    }
+
+    /**
+     * Streams the body ({@link HttpClient#stream}) to the sink {@code sinks} gives for the head, a block of at most
+     * {@link #READ} bytes at a time, and to the WARC record's {@link WarcRecorder.Payload}; over HTTP/2 (which
+     * {@link HttpClient#stream} does not speak) the body arrives whole and is written in one block.
+     */
+    @Override
+    public FetchResponse fetch(URI url, String etag, String lastModified,
+                               Function<FetchResponse, BodySink> sinks) {
         Instant date = Instant.now();
         long start = System.nanoTime();
-        HttpResponse r;
+        HttpRequest request = HttpRequest.get(url.toString());
+        if (etag != null) {
+            request = request.withHeader("If-None-Match", etag);
+        }
+        if (lastModified != null) {
+            request = request.withHeader("If-Modified-Since", lastModified);
+        }
+        WarcRecorder.Payload payload = null;
         try {
-            HttpRequest request = HttpRequest.get(url.toString());
-            if (etag != null) {
-                request = request.withHeader("If-None-Match", etag);
+            HttpResponse head;
+            BodySink sink;
+            ByteArrayOutputStream whole = null;
+            if (http2 && "https".equalsIgnoreCase(url.getScheme())) {
+                HttpResponse r = await(client.send(request));
+                head = r;
+                sink = sinks.apply(response(r, null));
+                if (recorder != null) {
+                    payload = WarcRecorder.Payload.of(r.body());
+                }
+                if (sink == null) {
+                    return recorded(url, date, etag, lastModified, r, response(r, r.body()), payload);
+                }
+                sink.write(r.body(), 0, r.body().length);
+            } else {
+                try (StreamedResponse r = await(client.stream(request))) {
+                    head = r.head();
+                    sink = sinks.apply(response(head, null));
+                    if (sink == null) {
+                        whole = new ByteArrayOutputStream();
+                        sink = whole::write;
+                    }
+                    payload = recorder == null ? null : recorder.payload();
+                    byte[] buffer = buffers.isEmpty() ? new byte[READ] : buffers.pop();
+                    for (int n; (n = await(r.readInto(buffer, 0, buffer.length))) >= 0; ) {
+                        if (payload != null) {
+                            payload.write(buffer, 0, n);
+                        }
+                        sink.write(buffer, 0, n);
+                    }
+                    buffers.push(buffer);   // not after a failure (a read may have been cut off mid-copy)
+                }
             }
-            if (lastModified != null) {
-                request = request.withHeader("If-Modified-Since", lastModified);
+            return recorded(url, date, etag, lastModified, head,
+                    response(head, whole == null ? null : whole.toByteArray()), payload);
+        } catch (Throwable e) {
+            if (payload != null && !payload.handedOver()) {
+                try {
+                    payload.discard();
+                } catch (RuntimeException d) {
+                    e.addSuppressed(d);
+                }
             }
-            r = await(client.send(request));
-        } catch (Exception e) {     // CancelledError is an Error: a stop is not a failed fetch
-            if (recorder != null) {
+            if (recorder != null && e instanceof Exception) {   // CancelledError is an Error: a stop is no failure
                 recorder.record(new WarcRecorder.Failure(url, date, ErrorText.of(e),
                         (System.nanoTime() - start) / 1_000_000));
             }
             throw e;
         }
-        FetchResponse response = new FetchResponse(r.status(), r.contentType(), r.charset(), r.body(), r.location(),
+    }
+
+    /** {@code r}'s head with {@code body} (null: empty). */
+    private static FetchResponse response(HttpResponse r, byte[] body) {
+        return new FetchResponse(r.status(), r.contentType(), r.charset(), body, r.location(),
                 r.header("Retry-After"), r.headers());
+    }
+
+    /** Hands the exchange to the WARC recorder, if any, and returns {@code response}. */
+    private FetchResponse recorded(URI url, Instant date, String etag, String lastModified, HttpResponse head,
+                                   FetchResponse response, WarcRecorder.Payload payload) {
         if (recorder != null) {
-            URI redirectTo = response.isRedirect() ? Urls.resolve(url, r.location()) : null;
+            URI redirectTo = response.isRedirect() ? Urls.resolve(url, head.location()) : null;
             recorder.record(new WarcRecorder.Exchange(url, date, requestHead(url, etag, lastModified),
-                    responseBytes(r), r.body(), redirectTo));
+                    responseHead(head, payload.length()), payload, redirectTo));
         }
         return response;
     }
@@ -139,11 +216,11 @@ public final class HttpFetcher implements Fetcher {
     }
 
     /**
-     * The response as an HTTP message: status line and fields as received, then the decoded body, with the
-     * framing fields ({@code Transfer-Encoding}, {@code Content-Encoding}, {@code Content-Length}) replaced by
-     * the decoded body's {@code Content-Length}.
+     * The response's head as an HTTP message's: status line and fields as received, with the framing fields
+     * ({@code Transfer-Encoding}, {@code Content-Encoding}, {@code Content-Length}) replaced by the
+     * {@code Content-Length} of the decoded body, {@code length} bytes; then the blank line.
      */
-    static byte[] responseBytes(HttpResponse r) {
+    static byte[] responseHead(HttpResponse r, long length) {
         StringBuilder head = new StringBuilder(512).append(r.version()).append(' ').append(r.status());
         head.append(' ').append(r.reason()).append("\r\n");
         for (Map.Entry<String, String> f : r.headers()) {
@@ -153,11 +230,8 @@ public final class HttpFetcher implements Fetcher {
                 head.append(f.getKey()).append(": ").append(f.getValue()).append("\r\n");
             }
         }
-        head.append("Content-Length: ").append(r.body().length).append("\r\n\r\n");
-        ByteArrayOutputStream out = new ByteArrayOutputStream(head.length() + r.body().length);
-        out.writeBytes(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-        out.writeBytes(r.body());
-        return out.toByteArray();
+        head.append("Content-Length: ").append(length).append("\r\n\r\n");
+        return head.toString().getBytes(StandardCharsets.ISO_8859_1);
     }
 
     @Override

@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * threads share nothing but the (immutable) normaliser; the frontier is only touched on the loop, with the result.
  *
  * <p>Back-pressure: the task that fetched a page awaits its links, so no more pages wait for a worker than the
- * crawl has tasks; a page's body is dropped as soon as its links are out.
+ * crawl has tasks; a page's body is dropped as soon as its links are out, or never held whole when it is scanned as
+ * it arrives ({@link #body}: at most two blocks of {@link PageBody#BLOCK} bytes per page in flight).
  */
 final class LinkExtractor implements AutoCloseable {
     /**
@@ -38,6 +39,9 @@ final class LinkExtractor implements AutoCloseable {
     }
 
     private final ExecutorService pool;
+    /** Blocks for the bodies of pages, given back ({@link #block}); loop thread only. */
+    private final java.util.ArrayDeque<byte[]> blocks = new java.util.ArrayDeque<>();
+    private final int maxBlocks;
 
     private static final byte[] WARM_UP = "<base href=/><a href=a>a</a><meta http-equiv=refresh content='0;url=b'>"
             .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
@@ -48,6 +52,12 @@ final class LinkExtractor implements AutoCloseable {
      * initialise them on a worker while the loop, needing the same classes, waits for it with its timeouts running.
      */
     LinkExtractor(int workers) {
+        this(workers, 256);
+    }
+
+    /** The same, keeping at most {@code maxBlocks} blocks for reuse (two per task the crawl runs). */
+    LinkExtractor(int workers, int maxBlocks) {
+        this.maxBlocks = maxBlocks;
         extractHere(WARM_UP, null, URI.create("http://warm.up/"));
         AtomicInteger n = new AtomicInteger();
         ThreadFactory threads = r -> {
@@ -90,7 +100,42 @@ final class LinkExtractor implements AutoCloseable {
 
     /** The same, on the calling thread. */
     static PageLinks extractHere(byte[] body, Charset charset, URI url) {
-        LinkScanner.Found found = LinkScanner.scan(body, charset, url.toString());
+        return links(LinkScanner.scan(body, charset, url.toString()));
+    }
+
+    /**
+     * Where the body of a page at {@code url} goes as it arrives: its links found when {@code scan} (a 2xx HTML
+     * page, in {@code charset}), the body kept when {@code keep}, counted in {@code budget} (null: not counted)
+     * until {@link PageBody#release} (see {@link PageBody}).
+     */
+    PageBody body(URI url, Charset charset, boolean scan, boolean keep, ByteBudget budget) {
+        return new PageBody(this, url, scan ? new LinkScanner(charset) : null, keep, budget);
+    }
+
+    /**
+     * A block of {@link PageBody#BLOCK} bytes for a page's body: one given back by an earlier page, else a new one.
+     * Reusing them keeps a crawl from allocating a block per page, which the young generation would promote while
+     * the page streams in (garbage that only a full collection frees). Loop thread only.
+     */
+    byte[] block() {
+        byte[] b = blocks.poll();
+        return b != null ? b : new byte[PageBody.BLOCK];
+    }
+
+    /** Gives back a block no thread reads any more ({@code null} and other sizes are ignored); at most two per task. */
+    void recycle(byte[] block) {
+        if (block != null && block.length == PageBody.BLOCK && blocks.size() < maxBlocks) {
+            blocks.push(block);
+        }
+    }
+
+    /** Starts {@code work} on a worker thread; the returned future is awaited by the loop's task that needs it. */
+    <T> io.github.asyncio4j.Future<T> start(java.util.concurrent.Callable<T> work) {
+        return Async.getRunningLoop().runInExecutor(pool, work);
+    }
+
+    /** The links a scanner found, resolved, normalised and sorted into crawlable and rejected. */
+    static PageLinks links(LinkScanner.Found found) {
         Set<URI> crawlable = new LinkedHashSet<>();
         Map<String, String> rejected = new LinkedHashMap<>();
         for (String href : found.links()) {     // each target once: the scanner drops fragments and duplicates

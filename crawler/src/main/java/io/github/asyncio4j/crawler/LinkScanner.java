@@ -82,7 +82,13 @@ final class LinkScanner {
     private java.io.ByteArrayOutputStream wide;
     private Charset charset;
     private boolean charsetFixed;
-    private final List<String> hrefs = new ArrayList<>();
+    /**
+     * The link targets found so far: each {@code href} without its fragment, once, in document order. A fragment
+     * plays no part in resolving the rest (RFC 3986 5.2, {@code java.net.URL}), so a page's many links into one
+     * page ({@code "#abs"}, {@code "functions.html#len"}, a source listing's thousands of {@code "#123"}) are kept
+     * (and resolved) once: what a page costs between blocks grows with its distinct targets, not its size.
+     */
+    private final Set<String> targets = new LinkedHashSet<>();
     private String base;
     private String refresh;
 
@@ -467,7 +473,8 @@ final class LinkScanner {
         switch (kind) {
             case LINK -> {
                 if (href != null) {
-                    hrefs.add(href);
+                    int hash = href.indexOf('#');
+                    targets.add(hash < 0 ? href : href.substring(0, hash));
                 }
             }
             case BASE -> {
@@ -624,18 +631,11 @@ final class LinkScanner {
         }
         Base parsed = Base.of(baseUrl);
         Set<String> links = new LinkedHashSet<>();
-        Set<String> resolved = new HashSet<>();
-        for (String href : hrefs) {
-            // A fragment plays no part in resolving the rest (RFC 3986 5.2, java.net.URL): a page's many links into
-            // one page ("#abs", "functions.html#len") are resolved once.
-            int hash = href.indexOf('#');
-            String target = hash < 0 ? href : href.substring(0, hash);
-            if (resolved.add(target)) {
-                String abs = parsed.resolve(target);
-                int absHash = abs.indexOf('#');
-                if (!abs.isEmpty()) {
-                    links.add(absHash < 0 ? abs : abs.substring(0, absHash));
-                }
+        for (String target : targets) {
+            String abs = parsed.resolve(target);
+            int absHash = abs.indexOf('#');
+            if (!abs.isEmpty()) {
+                links.add(absHash < 0 ? abs : abs.substring(0, absHash));
             }
         }
         String target = refresh == null ? null : parsed.resolve(refresh);

@@ -42,6 +42,10 @@ import org.netpreserve.jwarc.Warcinfo;
  * the status line and header fields as received and the body as the client delivered it, decoded: when the
  * server sent {@code Content-Encoding} or {@code Transfer-Encoding: chunked}, those fields are replaced by the
  * {@code Content-Length} of the decoded body, so that the record is a valid HTTP message for any reader.
+ *
+ * <p>A body is never held whole for its record: it is written into a {@link Payload} as it arrives, in memory up to
+ * {@link Payload#IN_MEMORY} bytes and past that in a temporary file beside the WARC file, which the writer thread
+ * digests, copies into the record and deletes.
  */
 final class WarcRecorder implements AutoCloseable {
     /** What is written: an exchange, or a fetch that got no response. */
@@ -49,10 +53,98 @@ final class WarcRecorder implements AutoCloseable {
     }
 
     /**
-     * One exchange to write; {@code redirectTo} is the absolute target of a redirect response, else null.
+     * One exchange to write: the request head, the response's head (status line and fields, ending with the blank
+     * line) and its body; {@code redirectTo} is the absolute target of a redirect response, else null.
      */
-    record Exchange(URI url, Instant date, byte[] request, byte[] response, byte[] payload, URI redirectTo)
+    record Exchange(URI url, Instant date, byte[] request, byte[] responseHead, Payload payload, URI redirectTo)
             implements Entry {
+    }
+
+    /**
+     * A response body on its way into a record, written as it arrives (on the loop): in memory up to
+     * {@link #IN_MEMORY} bytes, past that in a temporary file beside the WARC file. Handed to {@link #record} in an
+     * {@link Exchange}, it belongs to the writer thread, which deletes the file; else {@link #discard} it.
+     */
+    static final class Payload {
+        /** The most of a body held in memory: a larger one goes to a temporary file. */
+        static final int IN_MEMORY = 64 * 1024;
+
+        private final Path directory;
+        private java.io.ByteArrayOutputStream memory = new java.io.ByteArrayOutputStream();
+        private Path file;
+        private FileChannel channel;
+        private long length;
+        private boolean handedOver;
+
+        private Payload(Path directory) {
+            this.directory = directory;
+        }
+
+        /** A payload of {@code bytes} (a body that arrived whole). */
+        static Payload of(byte[] bytes) {
+            Payload p = new Payload(null);
+            p.memory.writeBytes(bytes);
+            p.length = bytes.length;
+            return p;
+        }
+
+        /** Appends the next bytes of the body. @throws CrawlWriteException if the temporary file fails */
+        void write(byte[] b, int offset, int n) {
+            length += n;
+            try {
+                if (channel == null && memory.size() + n > IN_MEMORY && directory != null) {
+                    file = Files.createTempFile(directory, ".warc-body-", ".tmp");
+                    channel = FileChannel.open(file, StandardOpenOption.WRITE);
+                    writeFully(java.nio.ByteBuffer.wrap(memory.toByteArray()));
+                    memory = null;
+                }
+                if (channel != null) {
+                    writeFully(java.nio.ByteBuffer.wrap(b, offset, n));
+                } else {
+                    memory.write(b, offset, n);
+                }
+            } catch (IOException e) {
+                discard();
+                throw new CrawlWriteException("--warc: a temporary file for a response body in " + directory
+                        + " failed (" + ErrorText.of(e) + ")", e);
+            }
+        }
+
+        private void writeFully(java.nio.ByteBuffer buffer) throws IOException {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        }
+
+        long length() {
+            return length;
+        }
+
+        /** True once it is queued in an {@link Exchange}: the writer thread owns it. */
+        boolean handedOver() {
+            return handedOver;
+        }
+
+        /** The body's bytes, from the start (the writer thread's side). */
+        java.io.InputStream open() throws IOException {
+            if (file == null) {
+                return new java.io.ByteArrayInputStream(memory.toByteArray());
+            }
+            channel.close();
+            return Files.newInputStream(file);
+        }
+
+        /** Deletes the temporary file, if any. */
+        void discard() {
+            if (file != null) {
+                try {
+                    channel.close();
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);  // a file the crawl made, in a directory it writes
+                }
+            }
+        }
     }
 
     /** A fetch of {@code url} started at {@code date} that got no complete response, and why ({@code error}). */
@@ -60,8 +152,11 @@ final class WarcRecorder implements AutoCloseable {
     }
 
     private final BatchWriter<Entry> writer;
+    /** Where bodies too large for memory wait for their record: the WARC file's directory. */
+    private final Path spoolDirectory;
 
     private WarcRecorder(Path file, Sink sink) {
+        spoolDirectory = file.toAbsolutePath().getParent();
         writer = new BatchWriter<>("crawl-warc-writer", "--warc " + file, sink, 50, 256);
     }
 
@@ -78,13 +173,20 @@ final class WarcRecorder implements AutoCloseable {
         }
     }
 
+    /** A new, empty payload for a body about to arrive. */
+    Payload payload() {
+        return new Payload(spoolDirectory);
+    }
+
     /**
-     * Queues one exchange or failure; never blocks. An exchange's {@code payload} is the body, the tail of its
-     * {@code response}.
+     * Queues one exchange or failure; never blocks.
      * @throws CrawlWriteException if writing the file has failed
      */
     void record(Entry entry) {
         writer.submit(entry);
+        if (entry instanceof Exchange x) {
+            x.payload().handedOver = true;
+        }
     }
 
     /** Writes what is queued and closes the file. @throws CrawlWriteException if writing failed */
@@ -140,36 +242,73 @@ final class WarcRecorder implements AutoCloseable {
 
         @Override
         public void write(List<Entry> batch) throws IOException {
-            for (Entry entry : batch) {
-                if (channel.size() >= maxBytes) {
-                    out.close();
-                    index++;
-                    openFile();
+            int done = 0;
+            try {
+                for (Entry entry : batch) {
+                    writeEntry(entry);
+                    done++;
                 }
-                switch (entry) {
-                    case Exchange x -> write(x);
-                    case Failure f -> out.write(new WarcMetadata.Builder().version(MessageVersion.WARC_1_1)
-                            .targetURI(f.url()).date(f.date())
-                            .fields(fields("fetchError", f.error(), "fetchTimeMs", Long.toString(f.fetchMillis())))
-                            .build());
+            } finally {     // after a failure, the temporary files of the records not written are deleted too
+                for (Entry entry : batch.subList(done, batch.size())) {
+                    if (entry instanceof Exchange x) {
+                        x.payload().discard();
+                    }
                 }
             }
         }
 
+        private void writeEntry(Entry entry) throws IOException {
+            if (channel.size() >= maxBytes) {
+                out.close();
+                index++;
+                openFile();
+            }
+            switch (entry) {
+                case Exchange x -> write(x);
+                case Failure f -> out.write(new WarcMetadata.Builder().version(MessageVersion.WARC_1_1)
+                        .targetURI(f.url()).date(f.date())
+                        .fields(fields("fetchError", f.error(), "fetchTimeMs", Long.toString(f.fetchMillis())))
+                        .build());
+            }
+        }
+
         private void write(Exchange x) throws IOException {
-            WarcResponse response = new WarcResponse.Builder(x.url()).version(MessageVersion.WARC_1_1)
-                    .date(x.date())
-                    .body(MediaType.HTTP_RESPONSE, x.response())
-                    .blockDigest(sha1(x.response()))
-                    .payloadDigest(sha1(x.payload()))
-                    .build();
+            try {
+                writeExchange(x);
+            } finally {
+                x.payload().discard();
+            }
+        }
+
+        private void writeExchange(Exchange x) throws IOException {
+            MessageDigest block = sha1();
+            MessageDigest payload = sha1();
+            block.update(x.responseHead());
+            try (java.io.InputStream in = x.payload().open()) {
+                byte[] buffer = new byte[64 * 1024];
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    block.update(buffer, 0, n);
+                    payload.update(buffer, 0, n);
+                }
+            }
+            WarcResponse response;
+            try (java.io.InputStream body = x.payload().open()) {
+                response = new WarcResponse.Builder(x.url()).version(MessageVersion.WARC_1_1)
+                        .date(x.date())
+                        .body(MediaType.HTTP_RESPONSE, java.nio.channels.Channels.newChannel(
+                                new java.io.SequenceInputStream(new java.io.ByteArrayInputStream(x.responseHead()),
+                                        body)), x.responseHead().length + x.payload().length())
+                        .blockDigest(new WarcDigest("sha1", block.digest()))
+                        .payloadDigest(new WarcDigest("sha1", payload.digest()))
+                        .build();
+                out.write(response);
+            }
             WarcRequest request = new WarcRequest.Builder(x.url()).version(MessageVersion.WARC_1_1)
                     .date(x.date())
                     .body(MediaType.HTTP_REQUEST, x.request())
                     .blockDigest(sha1(x.request()))
                     .concurrentTo(response.id())
                     .build();
-            out.write(response);
             out.write(request);
             if (x.redirectTo() != null) {
                 out.write(new WarcMetadata.Builder().version(MessageVersion.WARC_1_1).targetURI(x.url())
@@ -193,8 +332,12 @@ final class WarcRecorder implements AutoCloseable {
         }
 
         private static WarcDigest sha1(byte[] bytes) {
+            return new WarcDigest("sha1", sha1().digest(bytes));
+        }
+
+        private static MessageDigest sha1() {
             try {
-                return new WarcDigest("sha1", MessageDigest.getInstance("SHA-1").digest(bytes));
+                return MessageDigest.getInstance("SHA-1");
             } catch (NoSuchAlgorithmException e) {
                 throw new AssertionError("every JDK has SHA-1", e);
             }
