@@ -226,8 +226,11 @@ def targets(s):
         t["no gap below --delay"] = min(gaps) >= s["delay"] - 1e-3 if gaps else None
     if sc is not None:
         better = sc["finished"] is False or all(a["coverage"][k] >= sc["coverage"][k] for k in a["coverage"])
-        t[">= 3x Scrapy's wall time"] = (not sc["finished"] and a["wall_seconds"] * 3 <= sc["wall_seconds"]) or \
-            (sc["finished"] and sc["wall_seconds"] >= 3 * a["wall_seconds"])
+        t[">= 3x Scrapy's wall time"] = sc["wall_seconds"] >= 3 * a["wall_seconds"]    # unfinished: at least
+        if sc["finished"] and sc["wall_seconds"] < 3 * s["bound"]["seconds"] and not t[">= 3x Scrapy's wall time"]:
+            # Scrapy itself came within 3x of the bound: 3x faster would be faster than the rules allow.
+            t[">= 3x Scrapy's wall time"] = "out of reach (Scrapy took %.2fx the bound)" % (
+                sc["wall_seconds"] / s["bound"]["seconds"])
         t["coverage at least Scrapy's"] = better
     if s["hosts"] >= 10000:
         t["RSS <= 512 MB"] = a.get("rss_mb") is not None and a["rss_mb"] <= 512
@@ -281,6 +284,7 @@ def main():
     if args.quick:
         args.hosts, args.pages, args.big_hosts = 50, 10, 0
     launcher.prepare()
+    measured_at = commit()     # before the run: the code measured
     peers = [("asyncio4j", crawl_asyncio4j)]
     skipped = {}
     if args.no_scrapy:
@@ -302,8 +306,9 @@ def main():
     print_table(scenarios)
     for s in scenarios:
         print("\n%d hosts, --delay %g: %s" % (s["hosts"], s["delay"], "; ".join(
-            "%s: %s" % (k, "-" if v is None else "met" if v else "MISSED") for k, v in s["targets"].items())))
-    data = {"quick": args.quick, "commit": commit(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "%s: %s" % (k, "-" if v is None else v if isinstance(v, str) else "met" if v else "MISSED")
+            for k, v in s["targets"].items())))
+    data = {"quick": args.quick, "commit": measured_at, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
             "seconds": time.monotonic() - started, "kinds": KIND_CYCLE, "latency_ms": args.latency_ms,
             "crawl_delay": args.crawl_delay, "concurrency": args.concurrency, "per_host": args.per_host,
             "tries": args.tries, "rate_window": RATE_WINDOW, "slow_seconds": SLOW_SECONDS,
