@@ -19,7 +19,7 @@ time (the whole command, JVM or Python start-up included) with it. Peak RSS from
 
 Runs: --hosts (200) hosts with --delays (0 and 1), then --big-hosts (10,000) hosts with delay 0 (--big-hosts 0:
 none); Scrapy gets --scrapy-timeout seconds per crawl (default: 3x asyncio4j's wall time of the same crawl, at least
-120 s) and is reported as not finished past it. Writes bench/results/broad.json.
+300 s) and is reported as not finished past it. Writes bench/results/broad.json.
 """
 import argparse
 import json
@@ -92,6 +92,15 @@ class Web:
             self.close()
             raise
 
+    def cpu_seconds(self):
+        """The web's CPU time so far (user + system), from /proc (None where there is none)."""
+        try:
+            with open("/proc/%d/stat" % self.proc.pid) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except (OSError, ValueError, IndexError):
+            return None
+
     def counts(self):
         """The server's counts (DemoWeb.json), after which the web is gone."""
         try:
@@ -109,24 +118,25 @@ class Web:
 
 def timed(cmd, timeout, log):
     """Runs cmd (its own session, output to the file log) under /usr/bin/time: (exit code or None if it did not
-    finish in `timeout` s, wall s, peak RSS MB)."""
+    finish in `timeout` s, wall s, peak RSS MB, CPU s: user + system)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time") as t, open(log, "w") as out:
         start = time.monotonic()
-        p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", t.name] + cmd, stdout=out, stderr=subprocess.STDOUT,
+        p = subprocess.Popen(["/usr/bin/time", "-f", "%M %U %S", "-o", t.name] + cmd, stdout=out, stderr=subprocess.STDOUT,
                              preexec_fn=more_files, start_new_session=True)
         try:
             rc = p.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             kill_group(p)
-            return None, time.monotonic() - start, None
+            return None, time.monotonic() - start, None, None
         finally:
             kill_group(p)
         wall = time.monotonic() - start
         try:
-            rss = int(t.read().split()[-1]) / 1024
+            fields = t.read().split()[-3:]
+            rss, cpu = int(fields[0]) / 1024, float(fields[1]) + float(fields[2])
         except (ValueError, IndexError):
-            rss = None
-    return rc, wall, rss
+            rss = cpu = None
+    return rc, wall, rss, cpu
 
 
 def crawl_asyncio4j(seeds, tmp, args, delay, timeout):
@@ -136,7 +146,7 @@ def crawl_asyncio4j(seeds, tmp, args, delay, timeout):
     if delay:
         cmd += ["--delay", "%g" % delay]
     log = os.path.join(tmp, "a4j.log")
-    rc, wall, rss = timed(cmd, timeout, log)
+    rc, wall, rss, cpu = timed(cmd, timeout, log)
     with open(log) as f:
         text = f.read()
     if rc is None:
@@ -146,7 +156,7 @@ def crawl_asyncio4j(seeds, tmp, args, delay, timeout):
     launcher.check_jvm(text)
     with open(out) as f:
         s = json.load(f)["summary"]
-    return {"finished": True, "wall_seconds": wall, "rss_mb": rss, "crawl_seconds": s.get("seconds"),
+    return {"finished": True, "wall_seconds": wall, "rss_mb": rss, "cpu_seconds": cpu, "crawl_seconds": s.get("seconds"),
             "command": "asyncio4j crawl " + " ".join(c for c in cmd[2:] if c != out)}
 
 
@@ -154,14 +164,15 @@ def crawl_scrapy(seeds, tmp, args, delay, timeout):
     cmd = [DEBIAN_PYTHON, SCRAPY_TWIN, seeds, "--concurrency", str(args.concurrency), "--per-host",
            str(args.per_host), "--tries", str(args.tries), "--delay", "%g" % delay]
     log = os.path.join(tmp, "scrapy.log")
-    rc, wall, rss = timed(cmd, timeout, log)
+    rc, wall, rss, cpu = timed(cmd, timeout, log)
     if rc is None:
         return {"finished": False, "wall_seconds": wall, "command": " ".join(cmd[1:])}
     with open(log) as f:
         text = f.read()
     if rc != 0:
         raise RuntimeError("scrapy failed (%d): %s" % (rc, text[-2000:]))
-    return {"finished": True, "wall_seconds": wall, "rss_mb": rss, "command": "scrapy_broad.py " + " ".join(cmd[2:])}
+    return {"finished": True, "wall_seconds": wall, "rss_mb": rss, "cpu_seconds": cpu,
+            "command": "scrapy_broad.py " + " ".join(cmd[2:])}
 
 
 def one(name, fn, hosts, pages, delay, args, timeout, tmp):
@@ -172,7 +183,9 @@ def one(name, fn, hosts, pages, delay, args, timeout, tmp):
         with open(seeds, "w") as f:
             f.writelines(r + "\n" for r in web.roots)
         r = fn(seeds, tmp, args, delay, timeout)
+        web_cpu = web.cpu_seconds()
         r["server"] = web.counts()
+        r["server_cpu_seconds"] = web_cpu
     finally:
         web.close()
     kinds = r["server"]["kinds"]
@@ -180,9 +193,11 @@ def one(name, fn, hosts, pages, delay, args, timeout, tmp):
     r["coverage"] = {k: (v["ok"] / v["pages"] if v["pages"] else None) for k, v in live.items()}
     r["crawler"], r["hosts"], r["pages"], r["delay"] = name, hosts, pages, delay
     cd = kinds.get("crawl-delay", {}).get("min_gap")
-    print("  %-9s %6d hosts, delay %g: %s in %.1f s%s; coverage %s; most in flight %d; crawl-delay gap %s"
+    print("  %-9s %6d hosts, delay %g: %s in %.1f s%s%s; coverage %s; most in flight %d; crawl-delay gap %s"
           % (name, hosts, delay, "finished" if r["finished"] else "NOT finished", r["wall_seconds"],
              ", %.0f MB" % r["rss_mb"] if r.get("rss_mb") else "",
+             ", CPU %.1f s (server %.1f s)" % (r["cpu_seconds"], r["server_cpu_seconds"] or 0) if r.get("cpu_seconds")
+             else "",
              " ".join("%s %.1f%%" % (k, 100 * c) for k, c in r["coverage"].items()),
              r["server"]["max_in_flight"], "-" if cd is None else "%.3f s" % cd), file=sys.stderr)
     return r
@@ -201,7 +216,7 @@ def scenario(hosts, pages, delay, args, tmp, peers):
     runs = []
     for name, fn in peers:
         if name == "scrapy":
-            timeout = args.scrapy_timeout or max(120.0, 3 * runs[0]["wall_seconds"])
+            timeout = args.scrapy_timeout or max(300.0, 3 * runs[0]["wall_seconds"])
         else:
             timeout = max(600.0, 10 * b["seconds"])
         r = one(name, fn, hosts, pages, delay, args, timeout, tmp)
@@ -237,24 +252,32 @@ def targets(s):
     return t
 
 
+def cpu(run):
+    """The crawler's CPU seconds and the server's (its start included), or '-'."""
+    if not run.get("cpu_seconds"):
+        return "-"
+    return "%.0f / %s" % (run["cpu_seconds"], "-" if run.get("server_cpu_seconds") is None
+                          else "%.0f" % run["server_cpu_seconds"])
+
+
 def print_table(scenarios):
-    print("\n| hosts x pages | --delay | crawler | wall s | vs bound | peak RSS MB | requests | most in flight / host "
-          "| shortest gap, crawl-delay hosts | coverage: " + " / ".join(k for k in politeness.KINDS if k != "dead")
-          + " |")
-    print("|---|--:|---|--:|--:|--:|--:|--:|--:|---|")
+    print("\n| hosts x pages | --delay | crawler | wall s | vs bound | CPU s: crawler / server | peak RSS MB | requests "
+          "| most in flight / host | shortest gap, crawl-delay hosts | coverage: "
+          + " / ".join(k for k in politeness.KINDS if k != "dead") + " |")
+    print("|---|--:|---|--:|--:|--:|--:|--:|--:|--:|---|")
     for s in scenarios:
         for r in s["runs"]:
             k = r["server"]["kinds"]
             cd = k.get("crawl-delay", {}).get("min_gap")
             wall = "%.1f" % r["wall_seconds"] if r["finished"] else "did not finish in %.0f s" % r["timeout_seconds"]
-            print("| %d x %d | %g | %s | %s | %s | %s | %d | %d | %s | %s |" % (
+            print("| %d x %d | %g | %s | %s | %s | %s | %s | %d | %d | %s | %s |" % (
                 s["hosts"], s["pages"], s["delay"], r["crawler"], wall,
-                "%.2fx" % r["vs_bound"] if r["vs_bound"] else "-",
+                "%.2fx" % r["vs_bound"] if r["vs_bound"] else "-", cpu(r),
                 "%.0f" % r["rss_mb"] if r.get("rss_mb") else "-", r["server"]["requests"],
                 r["server"]["max_in_flight"], "-" if cd is None else "%.3f s" % cd,
                 " / ".join("%.1f%%" % (100 * r["coverage"][x]) for x in politeness.KINDS if x in r["coverage"])))
         b = s["bound"]
-        print("| | | politeness bound | %.1f | 1.00x | | | | | %s |" % (b["seconds"], b["dominant"]))
+        print("| | | politeness bound | %.1f | 1.00x | | | | | | %s |" % (b["seconds"], b["dominant"]))
 
 
 def commit():
@@ -276,7 +299,7 @@ def main():
     ap.add_argument("--per-host", type=int, default=2)
     ap.add_argument("--tries", type=int, default=10)
     ap.add_argument("--scrapy-timeout", type=float, default=0,
-                    help="seconds per Scrapy crawl (0: 3x asyncio4j's wall time of the same crawl, at least 120)")
+                    help="seconds per Scrapy crawl (0: 3x asyncio4j's wall time of the same crawl, at least 300)")
     ap.add_argument("--no-scrapy", action="store_true")
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--out", default=os.path.join(ROOT, "bench", "results", "broad.json"))

@@ -194,9 +194,9 @@ def broad_section(data, commit):
            "command, one run each.".format(kinds=data["kinds"].replace(",", ", "), lat=data["latency_ms"],
                                            cd=data["crawl_delay"], c=data["concurrency"], ph=data["per_host"],
                                            t=data["tries"]), "",
-           "| web | --delay | crawler | wall s | vs bound | peak RSS MB | requests | most in flight to a host | "
-           "shortest gap, Crawl-delay hosts | coverage: " + " / ".join(BROAD_KINDS) + " |",
-           "|---|--:|---|--:|--:|--:|--:|--:|--:|---|"]
+           "| web | --delay | crawler | wall s | vs bound | CPU s: crawler / server | peak RSS MB | requests | "
+           "most in flight to a host | shortest gap, Crawl-delay hosts | coverage: " + " / ".join(BROAD_KINDS) + " |",
+           "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|---|"]
     for sc in data["scenarios"]:
         web = "{:,} hosts x {}".format(sc["hosts"], sc["pages"])
         for r in sc["runs"]:
@@ -206,12 +206,15 @@ def broad_section(data, commit):
             md.append("| " + " | ".join([
                 web, "{:g}".format(sc["delay"]), r["crawler"], wall,
                 "-" if r.get("vs_bound") is None else "{:.2f}x".format(r["vs_bound"]),
+                "-" if r.get("cpu_seconds") is None else "{:.0f} / {}".format(
+                    r["cpu_seconds"], "-" if r.get("server_cpu_seconds") is None
+                    else "{:.0f}".format(r["server_cpu_seconds"])),
                 "-" if r.get("rss_mb") is None else "{:.0f}".format(r["rss_mb"]),
                 "{:,}".format(r["server"]["requests"]), str(r["server"]["max_in_flight"]),
                 "-" if gap is None else "{:.3f} s".format(gap),
                 " / ".join("-" if r["coverage"].get(k) is None else "{:.1f}%".format(100 * r["coverage"][k])
                            for k in BROAD_KINDS)]) + " |")
-        md.append("| {} | {:g} | politeness bound | {:.1f} | 1.00x | | | | | {} |".format(
+        md.append("| {} | {:g} | politeness bound | {:.1f} | 1.00x | | | | | | {} |".format(
             web, sc["delay"], sc["bound"]["seconds"], sc["bound"]["dominant"]))
     md += ["", "Commit `{}`, measured {}{}.".format(data["commit"], data["date"], " (--quick)" if data.get("quick") else ""),
            "", "Issue 28's targets, per web:", ""]
