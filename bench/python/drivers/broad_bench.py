@@ -244,8 +244,15 @@ def targets(s):
         t[">= 3x Scrapy's wall time"] = sc["wall_seconds"] >= 3 * a["wall_seconds"]    # unfinished: at least
         if sc["finished"] and sc["wall_seconds"] < 3 * s["bound"]["seconds"] and not t[">= 3x Scrapy's wall time"]:
             # Scrapy itself came within 3x of the bound: 3x faster would be faster than the rules allow.
-            t[">= 3x Scrapy's wall time"] = "out of reach (Scrapy took %.2fx the bound)" % (
-                sc["wall_seconds"] / s["bound"]["seconds"])
+            broke = []
+            sgap = sc["server"]["kinds"].get("crawl-delay", {}).get("min_gap")
+            if sgap is not None and sgap < s["crawl_delay"] - 1e-3:
+                broke.append("ignoring the Crawl-delay")
+            short = [k for k, c in sc["coverage"].items() if c < 1.0]
+            if short:
+                broke.append("not fetching every page of the " + ", ".join(short) + " hosts")
+            t[">= 3x Scrapy's wall time"] = "out of reach (Scrapy took %.2fx the bound%s)" % (
+                sc["wall_seconds"] / s["bound"]["seconds"], ", " + " and ".join(broke) if broke else "")
         t["coverage at least Scrapy's"] = better
     if s["hosts"] >= 10000:
         t["RSS <= 512 MB"] = a.get("rss_mb") is not None and a["rss_mb"] <= 512
