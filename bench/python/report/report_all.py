@@ -24,6 +24,7 @@ TITLES = {
     "http": "HTTP/2 server and client over loopback",
     "crawl": "Crawling a generated 10,000-page site",
 }
+BROAD_TITLE = "A broad crawl: many hosts with real sites' manners"
 PEER_NAMES = {"cpython": "CPython asyncio", "virtualThreads": "JDK virtual threads", "fallback": "asyncio4j fallback",
               "kotlin": "Kotlin coroutines", "iterator": "hand-written Iterator", "netty-h2": "Netty HTTP/2",
               "asyncio4j-http1": "asyncio4j HTTP/1.1", "curl-h2": "curl --parallel --http2"}
@@ -198,6 +199,58 @@ def real_sites_table(real):
                                       "-" if r.get("rss_mb") is None else "{:.0f}".format(r["rss_mb"]),
                                       "-" if r.get("pages") is None else "{:,}".format(r["pages"]), x]) + " |")
     return "\n".join(out)
+
+
+BROAD_KINDS = ("normal", "rate-limited", "flaky", "slow", "crawl-delay")
+
+
+def broad_section(data, commit):
+    """`bench crawl --broad` (bench/results/broad.json): per web and --delay, each crawler's wall time against the
+    politeness bound, peak RSS and what the server counted (requests, most in flight to one host, the shortest gap to
+    a Crawl-delay host, coverage per kind of live host); then issue 28's targets as met or missed. Shown only when
+    measured at this run's commit, as every table is."""
+    md = ["## " + BROAD_TITLE, ""]
+    if data.get("commit") != commit:
+        return md + ["Not run at this commit (`./asyncio4j bench crawl --broad`; its last results, of commit `{}`, "
+                     "are not shown).".format(data.get("commit")), ""]
+    md += ["A loopback web (DemoWeb: hosts 127.1.x.y on one port, {kinds} taking turns, every answer {lat:g} ms late, "
+           "Crawl-delay {cd:g} s) crawled by asyncio4j and by Scrapy with its \"Broad Crawls\" settings: {c} requests "
+           "at once, {ph} per host, {t} tries per URL, robots.txt obeyed. The server counts; the politeness bound is "
+           "the shortest time the web's rules allow (bench/python/drivers/politeness.py). Wall time of the whole "
+           "command, one run each.".format(kinds=data["kinds"].replace(",", ", "), lat=data["latency_ms"],
+                                           cd=data["crawl_delay"], c=data["concurrency"], ph=data["per_host"],
+                                           t=data["tries"]), "",
+           "| web | --delay | crawler | wall s | vs bound | CPU s: crawler / server | peak RSS MB | requests | "
+           "most in flight to a host | shortest gap, Crawl-delay hosts | coverage: " + " / ".join(BROAD_KINDS) + " |",
+           "|---|--:|---|--:|--:|--:|--:|--:|--:|--:|---|"]
+    for sc in data["scenarios"]:
+        web = "{:,} hosts x {}".format(sc["hosts"], sc["pages"])
+        for r in sc["runs"]:
+            gap = r["server"]["kinds"].get("crawl-delay", {}).get("min_gap")
+            wall = "{:.1f}".format(r["wall_seconds"]) if r["finished"] else \
+                "did not finish in {:.0f} s".format(r["timeout_seconds"])
+            md.append("| " + " | ".join([
+                web, "{:g}".format(sc["delay"]), r["crawler"], wall,
+                "-" if r.get("vs_bound") is None else "{:.2f}x".format(r["vs_bound"]),
+                "-" if r.get("cpu_seconds") is None else "{:.0f} / {}".format(
+                    r["cpu_seconds"], "-" if r.get("server_cpu_seconds") is None
+                    else "{:.0f}".format(r["server_cpu_seconds"])),
+                "-" if r.get("rss_mb") is None else "{:.0f}".format(r["rss_mb"]),
+                "{:,}".format(r["server"]["requests"]), str(r["server"]["max_in_flight"]),
+                "-" if gap is None else "{:.3f} s".format(gap),
+                " / ".join("-" if r["coverage"].get(k) is None else "{:.1f}%".format(100 * r["coverage"][k])
+                           for k in BROAD_KINDS)]) + " |")
+        md.append("| {} | {:g} | politeness bound | {:.1f} | 1.00x | | | | | | {} |".format(
+            web, sc["delay"], sc["bound"]["seconds"], sc["bound"]["dominant"]))
+    md += ["", "Commit `{}`, measured {}{}.".format(data["commit"], data["date"], " (--quick)" if data.get("quick") else ""),
+           "", "Issue 28's targets, per web:", ""]
+    for sc in data["scenarios"]:
+        md.append("- {:,} hosts, --delay {:g}: ".format(sc["hosts"], sc["delay"]) + "; ".join(
+            "{}: {}".format(k, "-" if v is None else v if isinstance(v, str) else "met" if v else "**missed**")
+            for k, v in sc["targets"].items()))
+    for peer, why in data.get("skipped", {}).items():
+        md.append("- skipped: {} ({})".format(peer, why))
+    return md + [""]
 
 
 def find_row(rows, prefix):
@@ -432,6 +485,9 @@ def main():
             md.append("- skipped: {} ({})".format(peer, why))
         if chart(s["rows"], os.path.join(args.results, "charts", name + ".svg"), TITLES[name]):
             md += ["", "![{}](bench/results/charts/{}.svg)".format(TITLES[name], name), ""]
+    broad = load(args.results, "broad")
+    if broad is not None:
+        md += broad_section(broad, args.commit)
     if os.path.exists(args.analysis):
         with open(args.analysis) as f:
             md += ["", f.read().strip(), ""]

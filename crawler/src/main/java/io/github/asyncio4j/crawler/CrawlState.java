@@ -173,6 +173,15 @@ public interface CrawlState extends AutoCloseable {
     /** URLs waiting, for the progress display (may be approximate for a shared state). */
     long waiting();
 
+    /**
+     * True if a URL may be claimed now: some host's limit, delay and pause allow a request. A hint for reading a
+     * seeds file: while the URLs waiting all belong to hosts that must wait (a Crawl-delay, a Retry-After), the
+     * workers idle unless more hosts are admitted. True (the default) for a state that cannot tell.
+     */
+    default boolean hasReady() {
+        return true;
+    }
+
     /** The pages this crawl recorded, in the order they finished (for a resumed state: every run's). */
     List<PageRecord> pages();
 

@@ -51,6 +51,13 @@ import java.util.function.Consumer;
 public final class Crawler {
     /** Sitemaps read from one crawl at most (an index can name many; each is fetched). */
     private static final int MAX_SITEMAPS = 1000;
+    /**
+     * URLs waiting at which reading the seeds file pauses (about 20 MB of them). Large, not a few per worker: a host
+     * admitted late finishes late, however free the workers are then, when its politeness (a Crawl-delay, a
+     * Retry-After) makes it a chain of seconds; so hosts are admitted as early as memory allows (issue 28: with a
+     * high water of 1,000, a 2,000-host web took 1.5x its politeness bound, its last hosts admitted near the end).
+     */
+    static final long SEED_HIGH_WATER = 50_000;
 
     private final CrawlConfig config;
     private final Fetcher fetcher;
@@ -61,6 +68,8 @@ public final class Crawler {
     private java.io.InputStream standardInput = System.in;
     /** The seeds file, open from the start of the crawl until it is read (or the crawl ends). */
     private SeedFile seedFile;
+    /** See {@link #seedsPaused()}. */
+    private long seedHighWater = SEED_HIGH_WATER;
     private final Robots robots;
     private final CrawlState state;
     private final Spider spider;
@@ -208,6 +217,11 @@ public final class Crawler {
         this.seedWarnings = warnings;
     }
 
+    /** The seeds file's high water ({@link #seedsPaused()}; tests, default {@link #SEED_HIGH_WATER}); call before crawl. */
+    void seedHighWater(long urls) {
+        this.seedHighWater = urls;
+    }
+
     /** What a seeds file named {@code -} reads (tests; default {@link System#in}); call before crawl. */
     void standardInput(java.io.InputStream in) {
         this.standardInput = in;
@@ -312,15 +326,21 @@ public final class Crawler {
         }
     }
 
-    /** Most URLs waiting while the seeds file is read: more, and reading pauses until the workers take some. */
-    private int seedHighWater() {
-        return Math.max(1000, 10 * config.maxTasks());
+    /**
+     * True while reading the seeds file waits: {@link #seedHighWater} URLs wait and one of them may be fetched now
+     * (the workers have work), or four times as many wait (if all are held back by their hosts' delays and pauses,
+     * reading on is the only way to keep the workers busy, up to that bound).
+     */
+    private boolean seedsPaused() {
+        long waiting = state.waiting();
+        return waiting >= seedHighWater && (waiting >= 4 * seedHighWater || state.hasReady());
     }
 
     /**
      * {@code --seeds}: reads the file a batch of lines at a time off the loop and admits each seed as a root
-     * (widening the scope by it); with {@code paced}, pauses while the frontier holds {@link #seedHighWater()} URLs
-     * (so the file is read as the crawl goes), and ends {@link CrawlState#startFeeding} when the file is read. A
+     * (widening the scope by it); with {@code paced}, pauses while {@link #seedsPaused()} (so the file is read as
+     * the crawl goes, and hosts that must wait do not idle the workers), and ends {@link CrawlState#startFeeding}
+     * when the file is read. A
      * bad line is excluded (its text, by rule {@code invalid-url} or {@code scheme}) and reported with its number;
      * a read that fails ends the reading, reported the same way, and the crawl goes on with what was read.
      */
@@ -329,7 +349,7 @@ public final class Crawler {
             SeedFile file = seedFile;
             try {
                 while (true) {
-                    while (paced && state.waiting() >= seedHighWater()) {
+                    while (paced && seedsPaused()) {
                         await(Async.sleep(0.05));
                     }
                     List<SeedFile.Line> lines;

@@ -2,6 +2,7 @@ package io.github.asyncio4j.crawler;
 
 import static io.github.asyncio4j.Async.await;
 
+import com.google.gson.JsonObject;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.http.HttpRequest;
@@ -77,6 +78,8 @@ public final class DemoWeb implements RawHttpHandler {
     private final Map<String, Host> hosts = new LinkedHashMap<>();
     private final List<HttpServer> servers = new ArrayList<>();
     private int port;
+    /** The first request's arrival (nanoTime), of any host. */
+    private long first = Long.MIN_VALUE;
 
     /**
      * A web of {@code kinds.size()} hosts, host {@code i} of {@code kinds.get(i)}, each of {@code pages} pages;
@@ -157,6 +160,9 @@ public final class DemoWeb implements RawHttpHandler {
                     return HttpResponse.status(404);
                 }
                 host.requests++;
+                if (first == Long.MIN_VALUE) {
+                    first = now;
+                }
                 if (host.last != Long.MIN_VALUE) {
                     host.minGap = Math.min(host.minGap, now - host.last);
                 }
@@ -277,6 +283,39 @@ public final class DemoWeb implements RawHttpHandler {
         return b.toString();
     }
 
+    /**
+     * The server's counts as one JSON object: {@code requests}, {@code max_in_flight}, and per kind (by its
+     * {@linkplain Kind#label label}) {@code hosts}, {@code pages} (what a complete crawl fetches), {@code ok}
+     * (pages answered 200), {@code requests}, {@code max_in_flight}, {@code min_gap} (seconds; null if no host of
+     * the kind was asked twice) and {@code last_request} (seconds from the web's first request to the last one to a
+     * host of the kind; null if none was asked). What {@code bench crawl --broad} reads.
+     */
+    public synchronized String json() {
+        JsonObject byKind = new JsonObject();
+        for (Kind k : Kind.values()) {
+            List<Host> of = hosts.values().stream().filter(h -> h.kind == k).toList();
+            if (of.isEmpty()) {
+                continue;
+            }
+            JsonObject o = new JsonObject();
+            o.addProperty("hosts", of.size());
+            o.addProperty("pages", k == Kind.DEAD ? 0 : of.size() * pages);
+            o.addProperty("ok", of.stream().mapToInt(h -> h.ok).sum());
+            o.addProperty("requests", of.stream().mapToInt(h -> h.requests).sum());
+            o.addProperty("max_in_flight", of.stream().mapToInt(h -> h.maxInFlight).max().orElse(0));
+            double gap = minGap(k);
+            o.addProperty("min_gap", Double.isInfinite(gap) ? null : gap);
+            long last = of.stream().mapToLong(h -> h.last).max().orElse(Long.MIN_VALUE);
+            o.addProperty("last_request", last == Long.MIN_VALUE ? null : (last - first) / 1e9);
+            byKind.add(k.label(), o);
+        }
+        JsonObject all = new JsonObject();
+        all.addProperty("requests", requests());
+        all.addProperty("max_in_flight", maxInFlight());
+        all.add("kinds", byKind);
+        return all.toString();
+    }
+
     /** Closes every server. */
     public void close() {
         servers.forEach(HttpServer::close);
@@ -284,7 +323,8 @@ public final class DemoWeb implements RawHttpHandler {
 
     /**
      * {@code DemoWeb HOSTS PAGES [KIND,KIND...] [LATENCY] [CRAWL_DELAY]}: serves a web (kinds taking turns; default
-     * {@code normal}) and prints its roots, one a line, then the server's counts when standard input ends.
+     * {@code normal}) and prints its roots, one a line; when standard input ends, prints the server's counts, on
+     * standard error as {@link #summary} and on standard output as one line of {@link #json}.
      */
     public static void main(String[] args) {
         int n = Integer.parseInt(args[0]);
@@ -302,6 +342,8 @@ public final class DemoWeb implements RawHttpHandler {
             System.out.flush();
             await(Async.toThread(() -> System.in.readAllBytes()));
             System.err.print(web.summary());
+            System.out.println(web.json());
+            System.out.flush();
             web.close();
             return null;
         }));

@@ -9,7 +9,10 @@ import java.util.PriorityQueue;
 /**
  * The crawl's scheduler: a {@link HostQueue} per host, and which host may be fetched next. A host with a URL to
  * hand out sits in {@code ready} (FIFO: hosts take turns) if its limit, delay and pause allow a request now, else
- * in {@code waiting}, a heap keyed by the time they will; URLs due for a retry sit in {@code delayed}, a heap keyed
+ * in {@code waiting}, a heap keyed by the time they will; a host whose time came goes to the front of
+ * {@code ready}, not the back (it has waited its turn: a host with a Crawl-delay of 1 s behind 2,000 hosts taking
+ * turns would otherwise get a request per round of them, not per second, and its pages become the crawl's tail;
+ * it can take no more than a request per delay or pause, so it cannot starve the others); URLs due for a retry sit in {@code delayed}, a heap keyed
  * by their not-before time, and go back to their host, ahead of its fresh URLs, when it comes. Time is passed in (the
  * loop's time, or a test's), so this class neither sleeps nor reads a clock: {@link MemoryState} wakes workers.
  *
@@ -147,24 +150,40 @@ final class Frontier {
             place(q, now);
         }
         Wake w;
+        ArrayDeque<HostQueue> due = null;
         while ((w = waiting.peek()) != null && (!w.valid() || w.at <= now)) {
             waiting.poll();
             if (w.valid()) {
                 w.host.place = HostQueue.Place.NONE;
-                place(w.host, now);
+                if (due == null) {
+                    due = new ArrayDeque<>();
+                }
+                due.push(w.host);       // the last due on top: placed first, so the first due ends up in front
             }
+        }
+        while (due != null && !due.isEmpty()) {
+            place(due.pop(), now, true);
         }
     }
 
-    /** Puts {@code q} where its state says, if it has a URL to hand out: ready, or waiting for its time. */
+    /** Puts {@code q} where its state says, if it has a URL to hand out: ready (at the back), or waiting. */
     private void place(HostQueue q, double now) {
+        place(q, now, false);
+    }
+
+    /** {@link #place(HostQueue, double)}, ready at the front if {@code front} (its wait ended). */
+    private void place(HostQueue q, double now, boolean front) {
         if (!q.hasWork() || q.place == HostQueue.Place.READY) {
             return;     // placed again by what gives it work; a ready host is checked again when polled
         }
         double at = q.readyAt();
         if (at <= now) {
             q.place = HostQueue.Place.READY;    // a heap entry it had is no longer valid
-            ready.addLast(q);
+            if (front) {
+                ready.addFirst(q);
+            } else {
+                ready.addLast(q);
+            }
         } else if (q.place == HostQueue.Place.NONE || at < q.waitingUntil) {
             q.place = HostQueue.Place.WAITING;
             q.waitingUntil = at;

@@ -269,6 +269,11 @@ final class MemoryState implements CrawlState {
     }
 
     @Override
+    public boolean hasReady() {
+        return frontier.hasReady(now());
+    }
+
+    @Override
     public List<PageRecord> pages() {
         return List.copyOf(pages);
     }

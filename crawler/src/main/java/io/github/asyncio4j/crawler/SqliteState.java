@@ -535,6 +535,11 @@ final class SqliteState implements CrawlState {
     }
 
     @Override
+    public boolean hasReady() {
+        return memory.hasReady();
+    }
+
+    @Override
     public List<PageRecord> pages() {
         return memory.pages();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.github.asyncio4j.Async;
+import io.github.asyncio4j.VirtualClock;
 import io.github.asyncio4j.crawler.CrawlScope.Kind;
 import io.github.asyncio4j.crawler.CrawlState.Admission;
 import io.github.asyncio4j.crawler.CrawlState.Item;
@@ -17,6 +18,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +103,9 @@ class BroadCrawlTest {
         Files.write(seeds, IntStream.range(0, n).mapToObj(i -> "http://host" + (i % 500) + ".test/p" + i).toList());
         FakeSite site = new FakeSite();
         WatchedState watched = new WatchedState(null);
-        CrawlConfig config = config().seeds(seeds).maxTasks(10).build();     // high water: 1000 waiting
-        CrawlReport r = crawl(config, site, watched.state, new ArrayList<>());
+        Crawler crawler = new Crawler(config().seeds(seeds).maxTasks(10).build(), site, watched.state);
+        crawler.seedHighWater(1000);
+        CrawlReport r = Async.run(crawler.crawl());
         assertThat(r.pages()).hasSize(n);
         assertThat(r.statuses()).containsEntry(404, (long) n);
         assertThat(watched.mostWaiting).as("read as the crawl goes: at most a batch over the high water")
@@ -123,6 +126,33 @@ class BroadCrawlTest {
                 .isEqualTo(Admission.ADDED);
         assertThat(state.add(new Item(URI.create("http://b.test/3"), 0, 1), Long.MAX_VALUE, 2))
                 .isEqualTo(Admission.HOST_FULL);
+    }
+
+    @Test
+    void hostsThatMustWaitDoNotKeepTheRestOfTheSeedsUnread() throws Exception {
+        // 1,800 URLs of three hosts allowed a request per 10 s each, then one URL on each of 100 other hosts. The
+        // three hosts' URLs reach the high water (1,000 waiting here), but they may rarely be fetched: the
+        // file is read on while no host may be fetched, and the other hosts are crawled at once, not after the
+        // three have drained (issue 28: 10,000 hosts with Crawl-delays and Retry-After pauses idled the workers).
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < 600; i++) {
+            for (String h : List.of("a", "b", "c")) {
+                lines.add("http://" + h + ".test/p" + i);
+            }
+        }
+        IntStream.range(0, 100).forEach(i -> lines.add("http://other" + i + ".test/"));
+        Path seeds = Files.write(dir.resolve("polite.txt"), lines);
+        FakeSite site = new FakeSite();
+        CrawlConfig config = config().seeds(seeds).maxTasks(10).perHost(1).delay(Duration.ofSeconds(10)).build();
+        Crawler crawler = new Crawler(config, site, new MemoryState(config));
+        crawler.seedHighWater(1000);        // read on past it while no host may be fetched, up to 4,000
+        CrawlReport r = Async.run(crawler.crawl(), VirtualClock.autojumping());
+        assertThat(r.pages()).hasSize(1900);
+        List<String> fetchedA = site.fetched.stream().filter(u -> u.startsWith("http://a.test/")).toList();
+        int lastOther = IntStream.range(0, site.fetched.size())
+                .filter(i -> site.fetched.get(i).startsWith("http://other")).max().orElseThrow();
+        assertThat(lastOther).as("every other host fetched before a.test's 10th URL")
+                .isLessThan(site.fetched.indexOf(fetchedA.get(9)));
     }
 
     @Test

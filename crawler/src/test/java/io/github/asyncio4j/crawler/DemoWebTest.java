@@ -3,6 +3,8 @@ package io.github.asyncio4j.crawler;
 import static io.github.asyncio4j.Async.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.crawler.DemoWeb.Kind;
@@ -54,5 +56,24 @@ class DemoWebTest {
                 + URI.create(web.roots().get(0)).getPort();
         assertThat(report.recovery().paused()).containsKey(limited);
         assertThat(report.recovery().retries()).containsKeys("HTTP 429", "HTTP 503");
+
+        JsonObject json = JsonParser.parseString(web.json()).getAsJsonObject();      // what bench crawl --broad reads
+        assertThat(json.get("requests").getAsInt()).isEqualTo(web.requests());
+        assertThat(json.get("max_in_flight").getAsInt()).isEqualTo(web.maxInFlight());
+        JsonObject byKind = json.getAsJsonObject("kinds");
+        assertThat(byKind.keySet()).containsExactly(kinds.stream().map(Kind::label).toArray(String[]::new));
+        for (Kind k : kinds) {
+            JsonObject o = byKind.getAsJsonObject(k.label());
+            assertThat(o.get("hosts").getAsInt()).isEqualTo(1);
+            assertThat(o.get("pages").getAsInt()).as(k.label()).isEqualTo(k == Kind.DEAD ? 0 : PAGES);
+            assertThat(o.get("ok").getAsInt()).as(k.label()).isEqualTo(web.okByKind().get(k));
+            assertThat(o.get("max_in_flight").getAsInt()).isLessThanOrEqualTo(2);
+        }
+        assertThat(byKind.getAsJsonObject("dead").get("min_gap").isJsonNull()).as("no request reached it").isTrue();
+        assertThat(byKind.getAsJsonObject("dead").get("last_request").isJsonNull()).isTrue();
+        assertThat(byKind.getAsJsonObject("crawl-delay").get("last_request").getAsDouble())
+                .as("its pages' gaps after the first request").isGreaterThanOrEqualTo(PAGES * (CRAWL_DELAY - 1e-3));
+        assertThat(byKind.getAsJsonObject("crawl-delay").get("min_gap").getAsDouble())
+                .isEqualTo(web.minGap(Kind.CRAWL_DELAY));
     }
 }

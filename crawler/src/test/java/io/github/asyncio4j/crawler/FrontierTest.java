@@ -37,6 +37,23 @@ class FrontierTest {
     }
 
     @Test
+    void aHostWhoseWaitEndedGoesBeforeTheHostsTakingTurnsEarliestFirst() {
+        Frontier f = new Frontier(0, 0, false);
+        f.policy("d", 0, 1.0, 0);       // a Crawl-delay of 1 s
+        f.policy("e", 0, 0.5, 0);
+        for (String h : List.of("d", "e", "h1", "h2", "h3", "h4")) {
+            f.add(item(h, "1"), 0);
+            f.add(item(h, "2"), 0);
+        }
+        assertThat(path(f.poll(0))).isEqualTo("d/1");
+        assertThat(path(f.poll(0))).isEqualTo("e/1");
+        assertThat(path(f.poll(0))).isEqualTo("h1/1");
+        assertThat(path(f.poll(1.0))).as("both waits ended; e's first").isEqualTo("e/2");
+        assertThat(path(f.poll(1.0))).as("then d's, before the hosts taking turns").isEqualTo("d/2");
+        assertThat(path(f.poll(1.0))).isEqualTo("h2/1");
+    }
+
+    @Test
     void theDelayRunsFromTheLastRequestsEndToo() {
         Frontier f = new Frontier(0, 1.0, false);
         f.add(item("a", "1"), 0);
