@@ -5,7 +5,14 @@ plain `./asyncio4j crawl` of the same site and a spider that never calls select 
 
 For each: wall time, CPU seconds and peak RSS (/usr/bin/time), median of --repeats runs, interleaved; the items of
 each peer compared with asyncio4j's as sets of (name, signature, page). A peer that is not installed is skipped
-(bench/peers/install). Results: a table, and --out FILE (JSON).
+(bench/peers/install).
+
+Start-up, on one page of the same site (--max-pages 1), interleaved too: a plain crawl, the spider from its compile
+cache, and the spider's first run (a copy of its file with a new comment each time, so the cache has no entry for
+it: javac in process included). The issue's targets are printed against the figures (issue 27: the spider at least
+10x Scrapy's and 5x Crawlee's wall time, at most 2x a plain crawl's; the spider that never selects within 10% of
+it; the first run under 10 s; a cached spider's start-up within 0.3 s of a crawl's). Results: a table, and
+--out FILE (JSON).
 """
 import argparse
 import json
@@ -63,6 +70,63 @@ def items(path):
     return out
 
 
+def start_up(root, tmp, repeats):
+    """Start-up on one page: a crawl, the spider from its cache, and its first run (compile included)."""
+    with open(SPIDER, encoding="utf-8") as f:
+        source = f.read()
+    out = os.path.join(tmp, "start-up.jsonl")
+    cmds = {
+        "crawl": lambda i: [LAUNCHER, "crawl", "-q", "--max-pages", "1", root],
+        "spider (cached)": lambda i: [LAUNCHER, "spider", SPIDER, "-q", "--max-pages", "1", "--output", out, root],
+        "spider (first run)": lambda i: [LAUNCHER, "spider", fresh_copy(source, tmp, i), "-q", "--max-pages", "1",
+                                         "--output", out, root],
+    }
+    runs = {name: [] for name in cmds}
+    for i in range(repeats):
+        for name, cmd in cmds.items():
+            p, wall, cpu, rss = timed(cmd(i))
+            if p.returncode != 0:
+                raise RuntimeError("start-up, %s, failed (%d): %s" % (name, p.returncode, p.stderr[-2000:]))
+            runs[name].append({"wall": wall, "cpu": cpu})
+    return {name: {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu")} for name, rs in runs.items()}
+
+
+def fresh_copy(source, tmp, i):
+    """The spider's source with a comment of its own: a compile cache entry of its own (the key is the text)."""
+    d = os.path.join(tmp, "fresh-%d" % i)
+    os.makedirs(d, exist_ok=True)
+    path = os.path.join(d, os.path.basename(SPIDER))
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(source + "// bench spider start-up, run %d, %f\n" % (i, time.time()))
+    return path
+
+
+def targets(result):
+    """Issue 27's targets against this run's figures: what, the figure, met or not."""
+    peers = result["peers"]
+    spider = peers["asyncio4j spider"]["wall"]
+    crawl = peers["asyncio4j crawl"]["wall"]
+    out = []
+    if "scrapy" in peers:
+        r = peers["scrapy"]["wall"] / spider
+        out.append({"what": "Scrapy's wall / the spider's (at least 10x)", "figure": "%.1fx" % r, "met": r >= 10})
+    if "crawlee" in peers:
+        r = peers["crawlee"]["wall"] / spider
+        out.append({"what": "Crawlee's wall / the spider's (at least 5x)", "figure": "%.1fx" % r, "met": r >= 5})
+    r = spider / crawl
+    out.append({"what": "the spider's wall / a plain crawl's (at most 2x)", "figure": "%.2fx" % r, "met": r <= 2})
+    r = peers["asyncio4j no select"]["wall"] / crawl
+    out.append({"what": "no-select spider's wall / a plain crawl's (at most 1.10x)", "figure": "%.2fx" % r,
+                "met": r <= 1.10})
+    w = result["first_spider_run"]["wall"]
+    out.append({"what": "first spider run, compile included (under 10 s)", "figure": "%.1f s" % w, "met": w < 10})
+    s = result["start_up"]
+    d = s["spider (cached)"]["wall"] - s["crawl"]["wall"]
+    out.append({"what": "cached spider's start-up - a crawl's (at most 0.3 s)", "figure": "%+.2f s" % d,
+                "met": d <= 0.3})
+    return out
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeats", type=int, default=3)
@@ -97,6 +161,7 @@ def main():
         subprocess.run(peers["asyncio4j crawl"](out), capture_output=True)
         p, wall, cpu, rss = timed(peers["asyncio4j spider"](out))
         first = {"wall": wall, "cpu": cpu, "rss_mb": rss, "exit": p.returncode}
+        startup = start_up(root, tmp, args.repeats)
         runs = {name: [] for name in peers}
         found = {}
         for _ in range(args.repeats):
@@ -109,7 +174,8 @@ def main():
                 if name in ("asyncio4j spider", "scrapy", "crawlee"):
                     found[name] = items(out)
         ours = found["asyncio4j spider"]
-        result = {"site": root, "repeats": args.repeats, "first_spider_run": first, "skipped": skipped, "peers": {}}
+        result = {"site": root, "repeats": args.repeats, "first_spider_run": first, "start_up": startup,
+                  "skipped": skipped, "peers": {}}
         for name, rs in runs.items():
             med = {k: statistics.median(r[k] for r in rs) for k in ("wall", "cpu", "rss_mb")}
             entry = dict(med, runs=rs)
@@ -127,6 +193,11 @@ def main():
             print("%-22s %8.2f %8.2f %9.0f %7s %6s %9.2f" % (
                 name, e["wall"], e["cpu"], e["rss_mb"], e.get("items", "-"),
                 {True: "yes", False: "NO"}.get(e.get("same_items"), "-"), e["wall"] / spider["wall"]))
+        print("Start-up (--max-pages 1), median of %d: %s" % (args.repeats, "; ".join(
+            "%s %.2f s wall, %.2f s CPU" % (name, e["wall"], e["cpu"]) for name, e in startup.items())))
+        result["targets"] = targets(result)
+        for t in result["targets"]:
+            print("target: %-52s %8s  %s" % (t["what"], t["figure"], "met" if t["met"] else "NOT MET"))
         for name, why in skipped.items():
             print("skipped %s: %s" % (name, why))
         for name, e in result["peers"].items():
