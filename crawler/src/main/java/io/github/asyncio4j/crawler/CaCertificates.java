@@ -26,12 +26,35 @@ final class CaCertificates {
     }
 
     /**
-     * The context trusting {@code pem}'s certificates and the default ones. Blocking (reads the file and the JDK's
-     * trust store): call it before the crawl starts.
+     * The JDK's context trusting {@code pem}'s certificates and the default ones. Blocking (reads the file and the
+     * JDK's trust store): call it before the crawl starts.
      * @throws CrawlSetupException (one line: {@code --ca-cert FILE: why}) if the file is missing, unreadable, or
      *                             holds no certificate or a malformed one
      */
     static SSLContext sslContext(Path pem) {
+        TrustManagerFactory tmf = trust(pem);
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new CrawlSetupException("--ca-cert " + pem + ": cannot be trusted (" + ErrorText.of(e) + ")", e);
+        }
+    }
+
+    /** The JDK's default trust (its {@code cacerts}, or {@code javax.net.ssl.trustStore}). Blocking. */
+    static TrustManagerFactory defaultTrust() {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((KeyStore) null);
+            return tmf;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK's default trust store cannot be read", e);
+        }
+    }
+
+    /** The trust of {@link #sslContext}: {@code pem}'s certificates and the default ones. Same failures. */
+    static TrustManagerFactory trust(Path pem) {
         String where = "--ca-cert " + pem;
         if (!Files.isRegularFile(pem)) {
             throw new CrawlSetupException(where + ": " + (Files.exists(pem) ? "not a regular file" : "no such file"));
@@ -59,9 +82,7 @@ final class CaCertificates {
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
+            return tmf;
         } catch (GeneralSecurityException | IOException e) {
             throw new CrawlSetupException(where + ": cannot be trusted (" + ErrorText.of(e) + ")", e);
         }
@@ -69,9 +90,7 @@ final class CaCertificates {
 
     /** The JDK's default trust manager (its {@code cacerts}, or {@code javax.net.ssl.trustStore}). */
     private static X509TrustManager defaultTrustManager() throws GeneralSecurityException {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init((KeyStore) null);
-        for (TrustManager tm : tmf.getTrustManagers()) {
+        for (TrustManager tm : defaultTrust().getTrustManagers()) {
             if (tm instanceof X509TrustManager x) {
                 return x;
             }

@@ -310,8 +310,18 @@ public final class CrawlCommand implements Callable<Integer> {
                 }
             }
         }
-        SSLContext ssl = caCert == null ? null : CaCertificates.sslContext(caCert);
+        SSLContext ssl = tls();
         return Async.run(crawl(scopeKind, ssl));
+    }
+
+    /** The client's TLS context: {@link NativeTls}'s choice, trusting {@code --ca-cert}'s file beside the default. */
+    private SSLContext tls() {
+        String engine = System.getProperty(NativeTls.ENGINE_PROPERTY, "native");
+        SSLContext jdk = caCert == null ? null : CaCertificates.sslContext(caCert);
+        Throwable unavailable = engine.equals("native") ? NativeTls.unavailability() : null;
+        return NativeTls.choose(engine, unavailable,
+                caCert == null ? CaCertificates.defaultTrust() : CaCertificates.trust(caCert),
+                http1 ? List.of("http/1.1") : List.of("h2", "http/1.1"), jdk, System.err);
     }
 
     /**

@@ -1,0 +1,157 @@
+package io.github.asyncio4j.crawler;
+
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import java.io.PrintStream;
+import java.security.KeyManagementException;
+import java.security.SecureRandom;
+import java.util.List;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The crawler's client TLS engine: BoringSSL's (Netty's {@code netty-tcnative}) when its native library loads, so
+ * bulk encryption runs at C speed whatever the JIT (the launcher runs C1 only, where the JDK's AES-GCM decrypts at
+ * 22-28 MB/s), else the JDK's, with one line saying why. {@code -Dasyncio4j.crawler.tls=jdk} picks the JDK's.
+ * <p>
+ * Invariant: a native context's engines offer the ALPN protocols given when it was made and no others (Netty's
+ * engine ignores {@link SSLParameters#setApplicationProtocols}), so a crawl makes one context for its HTTP version:
+ * {@code h2, http/1.1}, or {@code http/1.1} with {@code --http1}. Trust, host-name checks (endpoint
+ * identification) and SNI are the JDK engine's: the trust manager is the same, and Netty's engine honours
+ * {@link SSLEngine#setSSLParameters}' endpoint identification algorithm and server names.
+ */
+final class NativeTls {
+    /** The system property choosing the engine: {@code native} (the default) or {@code jdk}. */
+    static final String ENGINE_PROPERTY = "asyncio4j.crawler.tls";
+
+    private NativeTls() {
+    }
+
+    /** Why the native engine cannot be used in this JVM, or null if it can (loads the library once). */
+    static Throwable unavailability() {
+        try {
+            return OpenSsl.isAvailable() ? null : OpenSsl.unavailabilityCause();
+        } catch (LinkageError e) {    // the Netty classes themselves are missing or broken
+            return e;
+        }
+    }
+
+    /**
+     * The context the crawl's client uses: a native one trusting {@code trust} and offering {@code alpn}, or, if
+     * {@code engine} is {@code jdk} or {@code nativeUnavailable} is not null, {@code jdk} itself (null: the JVM's
+     * default), after one line on {@code err} in the second case.
+     * @throws CrawlSetupException if {@code engine} is neither {@code native} nor {@code jdk}
+     */
+    static SSLContext choose(String engine, Throwable nativeUnavailable, TrustManagerFactory trust, List<String> alpn,
+                             SSLContext jdk, PrintStream err) {
+        switch (engine) {
+            case "jdk":
+                return jdk;
+            case "native":
+                break;
+            default:
+                throw new CrawlSetupException("-D" + ENGINE_PROPERTY + "=" + engine + ": expected native or jdk");
+        }
+        if (nativeUnavailable != null) {
+            err.println("crawl: native TLS unavailable (" + ErrorText.of(nativeUnavailable)
+                    + "); using the JDK's TLS engine");
+            return jdk;
+        }
+        return context(trust, alpn);
+    }
+
+    /** A context whose client engines are BoringSSL's, trusting {@code trust} and offering {@code alpn}. */
+    static SSLContext context(TrustManagerFactory trust, List<String> alpn) {
+        SslContext netty;
+        try {
+            netty = SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.OPENSSL)
+                    .trustManager(trust)
+                    .applicationProtocolConfig(alpn.isEmpty() ? ApplicationProtocolConfig.DISABLED
+                            : new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT, alpn))
+                    .build();
+        } catch (SSLException e) {
+            throw new CrawlSetupException("native TLS: cannot make a client context (" + ErrorText.of(e) + ")", e);
+        }
+        return new NativeContext(new Spi(netty));
+    }
+
+    /** A context whose engines are BoringSSL's (made by {@link #context}). */
+    static final class NativeContext extends SSLContext {
+        private NativeContext(Spi spi) {
+            super(spi, null, "TLS");
+        }
+    }
+
+    private static final class Spi extends SSLContextSpi {
+        private final SslContext netty;
+
+        Spi(SslContext netty) {
+            this.netty = netty;
+        }
+
+        @Override
+        protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) throws KeyManagementException {
+            throw new KeyManagementException("a native TLS context is made initialised");
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            return netty.newEngine(UnpooledByteBufAllocator.DEFAULT);
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+            return netty.newEngine(UnpooledByteBufAllocator.DEFAULT, host, port);
+        }
+
+        @Override
+        protected SSLParameters engineGetDefaultSSLParameters() {
+            return engineCreateSSLEngine().getSSLParameters();
+        }
+
+        @Override
+        protected SSLParameters engineGetSupportedSSLParameters() {
+            SSLEngine e = engineCreateSSLEngine();
+            SSLParameters p = e.getSSLParameters();
+            p.setCipherSuites(e.getSupportedCipherSuites());
+            p.setProtocols(e.getSupportedProtocols());
+            return p;
+        }
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+            throw new UnsupportedOperationException("a native TLS context makes engines only");
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            throw new UnsupportedOperationException("a native TLS context makes engines only");
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            return null;
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            return netty.sessionContext();
+        }
+    }
+}
