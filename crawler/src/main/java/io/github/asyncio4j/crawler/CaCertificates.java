@@ -25,14 +25,8 @@ final class CaCertificates {
     private CaCertificates() {
     }
 
-    /**
-     * The JDK's context trusting {@code pem}'s certificates and the default ones. Blocking (reads the file and the
-     * JDK's trust store): call it before the crawl starts.
-     * @throws CrawlSetupException (one line: {@code --ca-cert FILE: why}) if the file is missing, unreadable, or
-     *                             holds no certificate or a malformed one
-     */
-    static SSLContext sslContext(Path pem) {
-        TrustManagerFactory tmf = trust(pem);
+    /** The JDK's context trusting {@code tmf}, made by {@link #trust} from {@code pem} (named in a failure). */
+    static SSLContext sslContext(Path pem, TrustManagerFactory tmf) {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, tmf.getTrustManagers(), null);
@@ -53,7 +47,12 @@ final class CaCertificates {
         }
     }
 
-    /** The trust of {@link #sslContext}: {@code pem}'s certificates and the default ones. Same failures. */
+    /**
+     * The trust in {@code pem}'s certificates and the default ones. Blocking (reads the file and the JDK's trust
+     * store): call it before the crawl starts.
+     * @throws CrawlSetupException (one line: {@code --ca-cert FILE: why}) if the file is missing, unreadable, or
+     *                             holds no certificate or a malformed one
+     */
     static TrustManagerFactory trust(Path pem) {
         String where = "--ca-cert " + pem;
         if (!Files.isRegularFile(pem)) {

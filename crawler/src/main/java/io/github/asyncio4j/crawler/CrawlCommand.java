@@ -22,6 +22,7 @@ import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.IGetter;
@@ -314,14 +315,17 @@ public final class CrawlCommand implements Callable<Integer> {
         return Async.run(crawl(scopeKind, ssl));
     }
 
-    /** The client's TLS context: {@link NativeTls}'s choice, trusting {@code --ca-cert}'s file beside the default. */
+    /**
+     * The client's TLS context ({@link NativeTls#choose}): trusting {@code --ca-cert}'s file beside the default
+     * trust, which is read here (a bad file is one line before the first request).
+     */
     private SSLContext tls() {
         String engine = System.getProperty(NativeTls.ENGINE_PROPERTY, "native");
-        SSLContext jdk = caCert == null ? null : CaCertificates.sslContext(caCert);
-        Throwable unavailable = engine.equals("native") ? NativeTls.unavailability() : null;
-        return NativeTls.choose(engine, unavailable,
-                caCert == null ? CaCertificates.defaultTrust() : CaCertificates.trust(caCert),
-                http1 ? List.of("http/1.1") : List.of("h2", "http/1.1"), jdk, System.err);
+        TrustManagerFactory trust = caCert == null ? null : CaCertificates.trust(caCert);
+        return NativeTls.choose(engine, NativeTls::unavailability,
+                () -> trust != null ? trust : CaCertificates.defaultTrust(),
+                http1 ? List.of("http/1.1") : List.of("h2", "http/1.1"),
+                () -> trust == null ? null : CaCertificates.sslContext(caCert, trust), System.err);
     }
 
     /**

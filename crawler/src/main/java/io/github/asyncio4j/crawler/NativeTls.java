@@ -8,8 +8,10 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import java.io.PrintStream;
 import java.security.KeyManagementException;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -50,27 +52,37 @@ final class NativeTls {
     }
 
     /**
-     * The context the crawl's client uses: a native one trusting {@code trust} and offering {@code alpn}, or, if
-     * {@code engine} is {@code jdk} or {@code nativeUnavailable} is not null, {@code jdk} itself (null: the JVM's
-     * default), after one line on {@code err} in the second case.
+     * The context the crawl's client uses. With {@code engine} {@code jdk}: {@code jdk.get()} (null: the JVM's
+     * default). With {@code native}: a context that decides at its first engine (so a crawl that meets no https URL
+     * never loads the library; the first https connection pays for it once, on the loop): BoringSSL's engines
+     * trusting {@code trust.get()} and offering {@code alpn}, or, if {@code nativeUnavailable.get()} is not null,
+     * the JDK's ({@code jdk.get()}, else the JVM's default) after one line on {@code err}.
      * @throws CrawlSetupException if {@code engine} is neither {@code native} nor {@code jdk}
      */
-    static SSLContext choose(String engine, Throwable nativeUnavailable, TrustManagerFactory trust, List<String> alpn,
-                             SSLContext jdk, PrintStream err) {
+    static SSLContext choose(String engine, Supplier<Throwable> nativeUnavailable,
+                             Supplier<TrustManagerFactory> trust, List<String> alpn, Supplier<SSLContext> jdk,
+                             PrintStream err) {
         switch (engine) {
             case "jdk":
-                return jdk;
+                return jdk.get();
             case "native":
-                break;
+                return new SSLContext(new LazySpi(() -> {
+                    Throwable unavailable = nativeUnavailable.get();
+                    if (unavailable == null) {
+                        return context(trust.get(), alpn);
+                    }
+                    err.println("crawl: native TLS unavailable (" + ErrorText.of(unavailable)
+                            + "); using the JDK's TLS engine");
+                    SSLContext fallback = jdk.get();
+                    try {
+                        return fallback != null ? fallback : SSLContext.getDefault();
+                    } catch (NoSuchAlgorithmException e) {
+                        throw new IllegalStateException("no default TLS context in this JVM", e);
+                    }
+                }), null, "TLS") { };
             default:
                 throw new CrawlSetupException("-D" + ENGINE_PROPERTY + "=" + engine + ": expected native or jdk");
         }
-        if (nativeUnavailable != null) {
-            err.println("crawl: native TLS unavailable (" + ErrorText.of(nativeUnavailable)
-                    + "); using the JDK's TLS engine");
-            return jdk;
-        }
-        return context(trust, alpn);
     }
 
     /** A context whose client engines are BoringSSL's, trusting {@code trust} and offering {@code alpn}. */
@@ -95,6 +107,68 @@ final class NativeTls {
     static final class NativeContext extends SSLContext {
         private NativeContext(Spi spi) {
             super(spi, null, "TLS");
+        }
+    }
+
+    /** Delegates to the context {@code resolve} makes at the first call that needs one (loop-confined, as engines are). */
+    private static final class LazySpi extends SSLContextSpi {
+        private final Supplier<SSLContext> resolve;
+        private SSLContext delegate;
+
+        LazySpi(Supplier<SSLContext> resolve) {
+            this.resolve = resolve;
+        }
+
+        private SSLContext delegate() {
+            if (delegate == null) {
+                delegate = resolve.get();
+            }
+            return delegate;
+        }
+
+        @Override
+        protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr) throws KeyManagementException {
+            throw new KeyManagementException("the crawler's TLS context is made initialised");
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine() {
+            return delegate().createSSLEngine();
+        }
+
+        @Override
+        protected SSLEngine engineCreateSSLEngine(String host, int port) {
+            return delegate().createSSLEngine(host, port);
+        }
+
+        @Override
+        protected SSLParameters engineGetDefaultSSLParameters() {
+            return delegate().getDefaultSSLParameters();
+        }
+
+        @Override
+        protected SSLParameters engineGetSupportedSSLParameters() {
+            return delegate().getSupportedSSLParameters();
+        }
+
+        @Override
+        protected SSLSocketFactory engineGetSocketFactory() {
+            return delegate().getSocketFactory();
+        }
+
+        @Override
+        protected SSLServerSocketFactory engineGetServerSocketFactory() {
+            return delegate().getServerSocketFactory();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetServerSessionContext() {
+            return delegate().getServerSessionContext();
+        }
+
+        @Override
+        protected SSLSessionContext engineGetClientSessionContext() {
+            return delegate().getClientSessionContext();
         }
     }
 
