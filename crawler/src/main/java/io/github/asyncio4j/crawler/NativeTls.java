@@ -42,12 +42,24 @@ final class NativeTls {
     private NativeTls() {
     }
 
-    /** Why the native engine cannot be used in this JVM, or null if it can (loads the library once). */
+    /**
+     * Why the native engine cannot be used in this JVM, or null if it can (loads the library once). Before Netty's
+     * first class, turns off (unless set) two of its debugging aids that only cost start-up here: leak records for
+     * pooled buffers (the engines use unpooled ones) and its JFR events.
+     */
     static Throwable unavailability() {
+        setIfUnset("io.netty.leakDetection.level", "disabled");
+        setIfUnset("io.netty.jfr.enabled", "false");
         try {
             return OpenSsl.isAvailable() ? null : OpenSsl.unavailabilityCause();
         } catch (LinkageError e) {    // the Netty classes themselves are missing or broken
             return e;
+        }
+    }
+
+    private static void setIfUnset(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
         }
     }
 
