@@ -322,10 +322,15 @@ public final class CrawlCommand implements Callable<Integer> {
     private SSLContext tls() {
         String engine = System.getProperty(NativeTls.ENGINE_PROPERTY, "native");
         TrustManagerFactory trust = caCert == null ? null : CaCertificates.trust(caCert);
-        return NativeTls.choose(engine, NativeTls::unavailability,
+        SSLContext context = NativeTls.choose(engine, NativeTls::unavailability,
                 () -> trust != null ? trust : CaCertificates.defaultTrust(),
                 http1 ? List.of("http/1.1") : List.of("h2", "http/1.1"),
                 () -> trust == null ? null : CaCertificates.sslContext(caCert, trust), System.err);
+        if (context instanceof NativeTls.LazyContext lazy
+                && roots.stream().anyMatch(r -> "https".equals(r.getScheme()))) {
+            lazy.prepareInBackground();    // an https root: the first connection would wait for it anyway
+        }
+        return context;
     }
 
     /**

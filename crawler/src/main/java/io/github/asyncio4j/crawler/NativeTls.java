@@ -11,6 +11,8 @@ import java.security.KeyManagementException;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Supplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -78,7 +80,7 @@ final class NativeTls {
             case "jdk":
                 return jdk.get();
             case "native":
-                return new SSLContext(new LazySpi(() -> {
+                return new LazyContext(new LazySpi(() -> {
                     Throwable unavailable = nativeUnavailable.get();
                     if (unavailable == null) {
                         return context(trust.get(), alpn);
@@ -91,7 +93,7 @@ final class NativeTls {
                     } catch (NoSuchAlgorithmException e) {
                         throw new IllegalStateException("no default TLS context in this JVM", e);
                     }
-                }), null, "TLS") { };
+                }));
             default:
                 throw new CrawlSetupException("-D" + ENGINE_PROPERTY + "=" + engine + ": expected native or jdk");
         }
@@ -122,20 +124,55 @@ final class NativeTls {
         }
     }
 
-    /** Delegates to the context {@code resolve} makes at the first call that needs one (loop-confined, as engines are). */
+    /**
+     * A context that decides at its first engine (see {@link #choose}), or earlier on a thread of its own if told
+     * to {@link #prepareInBackground}.
+     */
+    static final class LazyContext extends SSLContext {
+        private final LazySpi spi;
+
+        private LazyContext(LazySpi spi) {
+            super(spi, null, "TLS");
+            this.spi = spi;
+        }
+
+        /**
+         * Starts deciding now on a daemon thread (loading the library and the trust store), so that on a
+         * multi-core machine the cost overlaps the crawl's own start; the first engine waits for it. Idempotent.
+         */
+        void prepareInBackground() {
+            Thread.ofPlatform().daemon().name("asyncio4j-tls-init").start(spi.resolution);
+        }
+    }
+
+    /**
+     * Delegates to the context {@code resolve} makes, once, at the first call that needs one or on the thread that
+     * {@link LazyContext#prepareInBackground} starts; a failure there is thrown by every call.
+     */
     private static final class LazySpi extends SSLContextSpi {
-        private final Supplier<SSLContext> resolve;
-        private SSLContext delegate;
+        private final FutureTask<SSLContext> resolution;
 
         LazySpi(Supplier<SSLContext> resolve) {
-            this.resolve = resolve;
+            this.resolution = new FutureTask<>(resolve::get);
         }
 
         private SSLContext delegate() {
-            if (delegate == null) {
-                delegate = resolve.get();
+            resolution.run();     // nothing if it ran, or runs, already: then get() waits for it
+            try {
+                return resolution.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the TLS context was being made", e);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (cause instanceof Error err) {
+                    throw err;
+                }
+                throw new IllegalStateException(cause);
             }
-            return delegate;
         }
 
         @Override

@@ -111,6 +111,22 @@ class NativeTlsTest {
     }
 
     @Test
+    void preparedInTheBackgroundTheContextIsDecidedOnceAndTheFirstEngineWaitsForIt() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        TrustManagerFactory trust = trustTheTestCertificate();
+        SSLContext context = NativeTls.choose("native", () -> {
+            asked.incrementAndGet();
+            return NativeTls.unavailability();
+        }, () -> trust, H2, () -> null, System.err);
+        assertThat(context).isInstanceOf(NativeTls.LazyContext.class);
+        ((NativeTls.LazyContext) context).prepareInBackground();
+        ((NativeTls.LazyContext) context).prepareInBackground();
+        assertThat(context.createSSLEngine("localhost", 443).getClass().getName()).startsWith("io.netty.handler.ssl.");
+        assertThat(get(context, "127.0.0.1", "localhost").version()).isEqualTo("HTTP/2");
+        assertThat(asked).hasValue(1);
+    }
+
+    @Test
     void theJdkEngineIsChosenByName() throws Exception {
         SSLContext jdk = CaCertificates.sslContext(dir.resolve("ca.pem"), trustTheTestCertificate());
         assertThat(NativeTls.choose("jdk", () -> {
