@@ -48,12 +48,19 @@ final class CaCertificates {
     }
 
     /**
-     * The trust in {@code pem}'s certificates and the default ones. Blocking (reads the file and the JDK's trust
-     * store): call it before the crawl starts.
+     * The trust in {@code pem}'s certificates and the default ones: {@link #certificates} then
+     * {@link #trust(Path, Collection)}. Blocking.
+     */
+    static TrustManagerFactory trust(Path pem) {
+        return trust(pem, certificates(pem));
+    }
+
+    /**
+     * The certificates of {@code pem}. Blocking (reads the file): call it before the crawl starts.
      * @throws CrawlSetupException (one line: {@code --ca-cert FILE: why}) if the file is missing, unreadable, or
      *                             holds no certificate or a malformed one
      */
-    static TrustManagerFactory trust(Path pem) {
+    static Collection<? extends Certificate> certificates(Path pem) {
         String where = "--ca-cert " + pem;
         if (!Files.isRegularFile(pem)) {
             throw new CrawlSetupException(where + ": " + (Files.exists(pem) ? "not a regular file" : "no such file"));
@@ -69,6 +76,15 @@ final class CaCertificates {
         if (certificates.isEmpty()) {
             throw new CrawlSetupException(where + ": holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
         }
+        return certificates;
+    }
+
+    /**
+     * The trust in {@code certificates} (read from {@code pem}) and the default ones. Blocking (reads the JDK's
+     * trust store): the crawler calls it when it makes its TLS context.
+     * @throws CrawlSetupException ({@code --ca-cert FILE: cannot be trusted (why)}) if the key store refuses them
+     */
+    static TrustManagerFactory trust(Path pem, Collection<? extends Certificate> certificates) {
         try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
@@ -83,7 +99,7 @@ final class CaCertificates {
             tmf.init(trust);
             return tmf;
         } catch (GeneralSecurityException | IOException e) {
-            throw new CrawlSetupException(where + ": cannot be trusted (" + ErrorText.of(e) + ")", e);
+            throw new CrawlSetupException("--ca-cert " + pem + ": cannot be trusted (" + ErrorText.of(e) + ")", e);
         }
     }
 
