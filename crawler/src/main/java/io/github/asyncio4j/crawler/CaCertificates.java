@@ -25,13 +25,42 @@ final class CaCertificates {
     private CaCertificates() {
     }
 
+    /** The JDK's context trusting {@code tmf}, made by {@link #trust} from {@code pem} (named in a failure). */
+    static SSLContext sslContext(Path pem, TrustManagerFactory tmf) {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, tmf.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new CrawlSetupException("--ca-cert " + pem + ": cannot be trusted (" + ErrorText.of(e) + ")", e);
+        }
+    }
+
+    /** The JDK's default trust (its {@code cacerts}, or {@code javax.net.ssl.trustStore}). Blocking. */
+    static TrustManagerFactory defaultTrust() {
+        try {
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init((KeyStore) null);
+            return tmf;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK's default trust store cannot be read", e);
+        }
+    }
+
     /**
-     * The context trusting {@code pem}'s certificates and the default ones. Blocking (reads the file and the JDK's
-     * trust store): call it before the crawl starts.
+     * The trust in {@code pem}'s certificates and the default ones: {@link #certificates} then
+     * {@link #trust(Path, Collection)}. Blocking.
+     */
+    static TrustManagerFactory trust(Path pem) {
+        return trust(pem, certificates(pem));
+    }
+
+    /**
+     * The certificates of {@code pem}. Blocking (reads the file): call it before the crawl starts.
      * @throws CrawlSetupException (one line: {@code --ca-cert FILE: why}) if the file is missing, unreadable, or
      *                             holds no certificate or a malformed one
      */
-    static SSLContext sslContext(Path pem) {
+    static Collection<? extends Certificate> certificates(Path pem) {
         String where = "--ca-cert " + pem;
         if (!Files.isRegularFile(pem)) {
             throw new CrawlSetupException(where + ": " + (Files.exists(pem) ? "not a regular file" : "no such file"));
@@ -47,6 +76,15 @@ final class CaCertificates {
         if (certificates.isEmpty()) {
             throw new CrawlSetupException(where + ": holds no certificate (expected PEM: -----BEGIN CERTIFICATE-----)");
         }
+        return certificates;
+    }
+
+    /**
+     * The trust in {@code certificates} (read from {@code pem}) and the default ones. Blocking (reads the JDK's
+     * trust store): the crawler calls it when it makes its TLS context.
+     * @throws CrawlSetupException ({@code --ca-cert FILE: cannot be trusted (why)}) if the key store refuses them
+     */
+    static TrustManagerFactory trust(Path pem, Collection<? extends Certificate> certificates) {
         try {
             KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
             trust.load(null, null);
@@ -59,19 +97,15 @@ final class CaCertificates {
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, tmf.getTrustManagers(), null);
-            return context;
+            return tmf;
         } catch (GeneralSecurityException | IOException e) {
-            throw new CrawlSetupException(where + ": cannot be trusted (" + ErrorText.of(e) + ")", e);
+            throw new CrawlSetupException("--ca-cert " + pem + ": cannot be trusted (" + ErrorText.of(e) + ")", e);
         }
     }
 
     /** The JDK's default trust manager (its {@code cacerts}, or {@code javax.net.ssl.trustStore}). */
     private static X509TrustManager defaultTrustManager() throws GeneralSecurityException {
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init((KeyStore) null);
-        for (TrustManager tm : tmf.getTrustManagers()) {
+        for (TrustManager tm : defaultTrust().getTrustManagers()) {
             if (tm instanceof X509TrustManager x) {
                 return x;
             }

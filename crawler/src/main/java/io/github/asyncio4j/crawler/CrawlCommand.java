@@ -14,14 +14,18 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.cert.Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.IGetter;
@@ -310,8 +314,28 @@ public final class CrawlCommand implements Callable<Integer> {
                 }
             }
         }
-        SSLContext ssl = caCert == null ? null : CaCertificates.sslContext(caCert);
+        SSLContext ssl = tls();
         return Async.run(crawl(scopeKind, ssl));
+    }
+
+    /**
+     * The client's TLS context ({@link NativeTls#choose}): trusting {@code --ca-cert}'s file beside the default
+     * trust. The file is read here (a bad one is one line before the first request); the trust store is read
+     * when the context is made.
+     */
+    private SSLContext tls() {
+        String engine = System.getProperty(NativeTls.ENGINE_PROPERTY, "native");
+        Collection<? extends Certificate> pem = caCert == null ? null : CaCertificates.certificates(caCert);
+        Supplier<TrustManagerFactory> trust = () -> pem == null ? CaCertificates.defaultTrust()
+                : CaCertificates.trust(caCert, pem);
+        SSLContext context = NativeTls.choose(engine, NativeTls::unavailability, trust,
+                http1 ? List.of("http/1.1") : List.of("h2", "http/1.1"),
+                () -> pem == null ? null : CaCertificates.sslContext(caCert, trust.get()), System.err);
+        if (context instanceof NativeTls.LazyContext lazy
+                && roots.stream().anyMatch(r -> "https".equals(r.getScheme()))) {
+            lazy.prepareInBackground();    // an https root: the first connection would wait for it anyway
+        }
+        return context;
     }
 
     /**
