@@ -26,20 +26,18 @@ import argparse
 import json
 import time
 
-from scrapy import Request, Spider
+from scrapy import Request
 from scrapy.crawler import CrawlerProcess
-from scrapy.linkextractors import LinkExtractor
+
+from scrapy_crawl import FollowingSpider
 
 
-class BroadSpider(Spider):
+class BroadSpider(FollowingSpider):
     name = "broad"
 
     def __init__(self, seeds, **kw):
         super().__init__(**kw)
         self.seeds = seeds
-        self.links = LinkExtractor()
-        self.responses = 0
-        self.errors = 0
 
     def start_requests(self):
         with open(self.seeds) as f:          # streamed, as asyncio4j reads --seeds
@@ -47,15 +45,6 @@ class BroadSpider(Spider):
                 url = line.strip()
                 if url and not url.startswith("#"):
                     yield Request(url, callback=self.parse, errback=self.failed)
-
-    def parse(self, response):
-        self.responses += 1
-        if b"text/html" in response.headers.get("Content-Type", b""):
-            for link in self.links.extract_links(response):
-                yield Request(link.url, callback=self.parse, errback=self.failed)
-
-    def failed(self, failure):
-        self.errors += 1
 
 
 def main():
@@ -93,7 +82,7 @@ def main():
     process.crawl(crawler, seeds=args.seeds)
     process.start()
     spider = crawler.spider
-    print(json.dumps({"responses": spider.responses, "errors": spider.errors, "seconds": time.monotonic() - start}))
+    print(json.dumps({"responses": spider.pages, "errors": spider.errors, "seconds": time.monotonic() - start}))
 
 
 if __name__ == "__main__":

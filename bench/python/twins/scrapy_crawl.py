@@ -15,31 +15,40 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.linkextractors import LinkExtractor
 
 
-class SiteSpider(Spider):
-    name = "site"
+class FollowingSpider(Spider):
+    """Follows every link of every HTML response it gets; counts responses (`pages`) and failed requests
+    (`errors`), and with record=True keeps each response's URL (`seen`). Subclasses say where it starts."""
 
-    def __init__(self, root, **kw):
+    def __init__(self, record=False, **kw):
         super().__init__(**kw)
-        self.start_urls = [root]
-        self.allowed_domains = [urlparse(root).hostname]
-        self.links = LinkExtractor()   # the offsite middleware keeps the crawl on allowed_domains
+        self.links = LinkExtractor()
         self.pages = 0
         self.errors = 0
-        self.seen = []
-
-    def start_requests(self):
-        for url in self.start_urls:
-            yield Request(url, callback=self.parse, errback=self.failed)
+        self.seen = [] if record else None
 
     def parse(self, response):
         self.pages += 1
-        self.seen.append(response.url)
+        if self.seen is not None:
+            self.seen.append(response.url)
         if b"text/html" in response.headers.get("Content-Type", b""):
             for link in self.links.extract_links(response):
                 yield Request(link.url, callback=self.parse, errback=self.failed)
 
     def failed(self, failure):
         self.errors += 1
+
+
+class SiteSpider(FollowingSpider):
+    name = "site"
+
+    def __init__(self, root, **kw):
+        super().__init__(record=True, **kw)
+        self.start_urls = [root]
+        self.allowed_domains = [urlparse(root).hostname]   # the offsite middleware keeps the crawl on the host
+
+    def start_requests(self):
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse, errback=self.failed)
 
 
 def main():
