@@ -1,14 +1,11 @@
 package io.github.asyncio4j.crawler;
 
-import static io.github.asyncio4j.Async.await;
 import static io.github.asyncio4j.crawler.CrawlCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
-import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.crawler.CrawlCommandTest.Run;
 import io.github.asyncio4j.http.HttpResponse;
 import io.github.asyncio4j.http.HttpServer;
@@ -21,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -110,31 +106,21 @@ class BroadCommandTest {
 
     /** An HTTPS server with the test CA's localhost certificate, on a loop thread of its own. */
     private static final class TlsServer implements AutoCloseable {
-        private final CompletableFuture<HttpServer> started = new CompletableFuture<>();
-        private volatile EventLoop loop;
-        private final Thread thread;
+        private final LoopThreadServer server;
 
         TlsServer() throws Exception {
-            var options = HttpServer.Options.defaults().withSsl(TestCerts.serverContext());
-            thread = Thread.ofPlatform().daemon().start(() -> Async.run(Coroutine.of(() -> {
-                loop = Async.getRunningLoop();
-                HttpServer s = await(HttpServer.start(request -> Coroutine.of(() ->
-                        HttpResponse.html(200, "<p>over TLS</p>")), "127.0.0.1", 0, options));
-                started.complete(s);
-                await(s.waitClosed());
-                return null;
-            })));
+            server = new LoopThreadServer("tls-server", (request, connection) -> Coroutine.of(() ->
+                    HttpResponse.html(200, "<p>over TLS</p>")),
+                    HttpServer.Options.defaults().withSsl(TestCerts.serverContext()));
         }
 
-        String url() throws Exception {
-            return "https://localhost:" + started.get(30, TimeUnit.SECONDS).port() + "/";
+        String url() {
+            return "https://localhost:" + server.port() + "/";
         }
 
         @Override
-        public void close() throws Exception {
-            HttpServer s = started.get(30, TimeUnit.SECONDS);
-            loop.callSoonThreadsafe(s::close);
-            thread.join(10_000);
+        public void close() throws InterruptedException {
+            server.close();
         }
     }
 

@@ -4,17 +4,14 @@ import static io.github.asyncio4j.Async.await;
 
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
-import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.http.HttpServer;
 import io.github.asyncio4j.http.RawHttpHandler;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -25,10 +22,7 @@ final class CountingServer implements AutoCloseable {
     private final Map<String, AtomicInteger> counts = new ConcurrentHashMap<>();
     private final AtomicInteger total = new AtomicInteger();
     private final Queue<Arrival> arrivals = new ConcurrentLinkedQueue<>();
-    private final CompletableFuture<String> url = new CompletableFuture<>();
-    private final Thread thread;
-    private volatile EventLoop loop;
-    private volatile HttpServer server;
+    private final LoopThreadServer server;
     private final DemoSite site;
 
     CountingServer(int pages) throws Exception {
@@ -50,14 +44,7 @@ final class CountingServer implements AutoCloseable {
                 return await(site.handle(request, connection));
             });
         };
-        thread = Thread.ofPlatform().name("counting-server").daemon().start(() -> Async.run(Coroutine.of(() -> {
-            loop = Async.getRunningLoop();
-            server = await(HttpServer.startRaw(counting, "127.0.0.1", 0));
-            url.complete(server.url("/"));
-            await(server.waitClosed());
-            return null;
-        })));
-        url.get(30, TimeUnit.SECONDS);
+        server = new LoopThreadServer("counting-server", counting, HttpServer.Options.defaults());
     }
 
     /** The site served. */
@@ -67,7 +54,7 @@ final class CountingServer implements AutoCloseable {
 
     /** The root of the site. */
     String root() {
-        return url.join();
+        return server.server().url("/");
     }
 
     /** Requests served so far, all paths. */
@@ -99,9 +86,6 @@ final class CountingServer implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
-        if (loop != null) {
-            loop.callSoonThreadsafe(server::close);
-        }
-        thread.join(10_000);
+        server.close();
     }
 }

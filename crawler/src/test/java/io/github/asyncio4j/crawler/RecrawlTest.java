@@ -1,6 +1,5 @@
 package io.github.asyncio4j.crawler;
 
-import static io.github.asyncio4j.Async.await;
 import static io.github.asyncio4j.crawler.CrawlCommandTest.run;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,7 +9,6 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.asyncio4j.Async;
 import io.github.asyncio4j.Coroutine;
-import io.github.asyncio4j.EventLoop;
 import io.github.asyncio4j.crawler.CrawlCommandTest.Run;
 import io.github.asyncio4j.http.HttpRequest;
 import io.github.asyncio4j.http.HttpResponse;
@@ -21,10 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,18 +44,11 @@ class RecrawlTest {
         final Map<String, Integer> versions = new ConcurrentHashMap<>(Map.of("/", 1, "/a", 1, "/b", 1, "/c", 1,
                 "/d", 1, "/e", 1));
         final Queue<String> requests = new ConcurrentLinkedQueue<>();
-        private final CompletableFuture<HttpServer> started = new CompletableFuture<>();
-        private volatile EventLoop loop;
-        private final Thread thread;
+        private final LoopThreadServer server;
 
-        ChangingSite() {
-            thread = Thread.ofPlatform().daemon().start(() -> Async.run(Coroutine.of(() -> {
-                loop = Async.getRunningLoop();
-                HttpServer s = await(HttpServer.start(r -> Coroutine.of(() -> answer(r)), "127.0.0.1", 0));
-                started.complete(s);
-                await(s.waitClosed());
-                return null;
-            })));
+        ChangingSite() throws Exception {
+            server = new LoopThreadServer("changing-site", (r, connection) -> Coroutine.of(() -> answer(r)),
+                    HttpServer.Options.defaults());
         }
 
         private HttpResponse answer(HttpRequest r) {
@@ -87,15 +76,13 @@ class RecrawlTest {
                     : byDate ? response.withHeader("Last-Modified", lastModified) : response;
         }
 
-        String root() throws Exception {
-            return "http://127.0.0.1:" + started.get(30, TimeUnit.SECONDS).port() + "/";
+        String root() {
+            return "http://127.0.0.1:" + server.port() + "/";
         }
 
         @Override
-        public void close() throws Exception {
-            HttpServer s = started.get(30, TimeUnit.SECONDS);
-            loop.callSoonThreadsafe(s::close);
-            thread.join(10_000);
+        public void close() throws InterruptedException {
+            server.close();
         }
     }
 
