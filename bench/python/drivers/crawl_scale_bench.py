@@ -115,7 +115,7 @@ def recrawl(nginx, site, tls, tmp, state):
     offset = nginx.log_size()
     pages, wall, _ = crawl(url, tmp, "first", args)
     first, first_sent, offset = nginx.responses_since(offset)
-    again_pages, again_wall, _ = crawl(url, tmp, "recrawl", args + ["--recrawl"])
+    _, again_wall, _ = crawl(url, tmp, "recrawl", args + ["--recrawl"])
     again, again_sent, _ = nginx.responses_since(offset)
     with open(os.path.join(tmp, "recrawl-0.json")) as f:
         counted = json.load(f)["summary"].get("recrawl", {})

@@ -94,6 +94,7 @@ class Nginx:
         self.port = free_port()
         self.tls_port = free_port()
         self.ca, cert, key = make_ca(self.dir)
+        self.log = os.path.join(self.dir, "access.log") if log else None
         sites = sites or {n: SITES[n][0] for n in available()}
         locations = "".join("    location /%s/ { alias %s/; }\n" % (n, d) for n, d in sites.items())
         listen_http2, http2_on = "", ""
@@ -130,7 +131,8 @@ http {
 }
 """ % {"dir": self.dir, "port": self.port, "tls": self.tls_port, "cert": cert, "key": key,
        "locations": locations, "listen_http2": listen_http2, "http2_on": http2_on,
-       "access_log": self._access_log(log)})
+       "access_log": "log_format sent '$status $bytes_sent';\n  access_log %s sent;" % self.log if log
+                     else "access_log off;"})
         self.proc = subprocess.Popen([NGINX, "-p", self.dir, "-c", conf, "-e", os.path.join(self.dir, "error.log")],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         try:
@@ -139,12 +141,6 @@ http {
         except RuntimeError:
             self.close()
             raise
-
-    def _access_log(self, log):
-        if not log:
-            return "access_log off;"
-        self.log = os.path.join(self.dir, "access.log")
-        return "log_format sent '$status $bytes_sent';\n  access_log %s sent;" % self.log
 
     def responses_since(self, offset):
         """(responses by status, bytes sent) logged after byte `offset` of access.log, and the new offset. nginx
