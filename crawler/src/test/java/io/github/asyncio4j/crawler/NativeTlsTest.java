@@ -9,6 +9,8 @@ import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.http.HttpClient;
 import io.github.asyncio4j.http.HttpResponse;
 import io.github.asyncio4j.http.HttpServer;
+import io.github.asyncio4j.net.Server;
+import io.github.asyncio4j.net.Streams;
 import io.github.asyncio4j.net.TestCerts;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -72,6 +74,41 @@ class NativeTlsTest {
         SSLContext http1 = nativeContext(trustTheTestCertificate(), List.of("http/1.1"), errStream);
         assertThat(get(http1, "127.0.0.1", "localhost").version()).isEqualTo("HTTP/1.1");
         assertThat(err.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    /**
+     * The launcher's ChaCha20-first preference ({@link HttpFetcher#PREFER_CHACHA20}, for the JDK's AES-GCM under C1)
+     * is left out of BoringSSL's ClientHello: its AES-GCM is native code, the faster. The JDK's engine takes it.
+     */
+    @Test
+    void chaCha20IsPreferredForTheJdksEngineOnly() throws Exception {
+        SSLContext jdk = SSLContext.getInstance("TLS");
+        jdk.init(null, trustTheTestCertificate().getTrustManagers(), null);
+        PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+        assertThat(firstOfferedSuite(nativeContext(trustTheTestCertificate(), H2, quiet)))
+                .isEqualTo(0x1301);                                     // TLS_AES_128_GCM_SHA256, BoringSSL's first
+        assertThat(firstOfferedSuite(jdk)).isEqualTo(0x1303);           // TLS_CHACHA20_POLY1305_SHA256
+    }
+
+    /** The first cipher suite a client preferring ChaCha20 over {@code context} offers in its ClientHello. */
+    private static int firstOfferedSuite(SSLContext context) {
+        return Async.run(Coroutine.of(() -> {
+            AtomicInteger first = new AtomicInteger(-1);
+            Server server = await(Streams.startServer((r, w) -> Coroutine.of(() -> {   // plain TCP: reads the hello
+                byte[] hello = await(r.readExactly(5 + 4 + 2 + 32 + 1));   // record, handshake, version, random
+                await(r.readExactly((hello[hello.length - 1] & 0xff) + 2)); // session id, cipher suites' length
+                byte[] suite = await(r.readExactly(2));
+                first.set((suite[0] & 0xff) << 8 | (suite[1] & 0xff));
+                w.close();
+                return null;
+            }), "127.0.0.1", 0));
+            try (server; HttpClient client = HttpClient.builder().sslContext(context)
+                    .preferredCipherSuites(HttpFetcher.CHACHA20_SUITES).build()) {
+                assertThatThrownBy(() -> await(client.get("https://localhost:" + server.port() + "/")))
+                        .isInstanceOf(Exception.class);
+            }
+            return first.get();
+        }));
     }
 
     /** The reason is the JDK trust manager's; Netty's message alone says "General OpenSslEngine problem". */

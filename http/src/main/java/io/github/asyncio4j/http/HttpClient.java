@@ -720,7 +720,8 @@ public final class HttpClient implements AutoCloseable {
          * TLS cipher suites to offer first, where the context enables them (the rest follow in the context's order;
          * none is added or removed). A JVM without C2 (the crawler's, {@code -XX:TieredStopAtLevel=1}) decrypts
          * {@code TLS_CHACHA20_POLY1305_SHA256} about three times faster than AES-GCM, whose fast path is a C2
-         * intrinsic. Default: the context's own order.
+         * intrinsic. Applies to the JDK's own engines only (a native engine, such as BoringSSL's, is left as it is:
+         * it decrypts AES-GCM fastest). Default: the context's own order.
          */
         public Builder preferredCipherSuites(String... suites) {
             this.preferredCipherSuites = List.of(suites);

@@ -20,7 +20,9 @@ import javax.net.ssl.TrustManager;
  * in its order, except that the preferred ones it enables come before the rest. Used by
  * {@link HttpClient.Builder#preferredCipherSuites} (a JVM without C2 decrypts ChaCha20-Poly1305 about three times
  * faster than AES-GCM, whose fast path is a C2 intrinsic: the choice browsers make on CPUs without AES
- * instructions). Invariant: the set of enabled suites never changes, only their order.
+ * instructions). Only the JDK's own engines (java.base's) are reordered: an engine from elsewhere (BoringSSL's, say)
+ * runs its ciphers in native code, where AES-GCM is the faster. Invariant: the set of enabled suites never changes,
+ * only their order.
  */
 final class PreferredCipherSuites {
     private PreferredCipherSuites() {
@@ -61,7 +63,9 @@ final class PreferredCipherSuites {
         }
 
         private SSLEngine ordered(SSLEngine engine) {
-            engine.setEnabledCipherSuites(reorder(engine.getEnabledCipherSuites(), preferred));
+            if (engine.getClass().getModule() == SSLEngine.class.getModule()) {
+                engine.setEnabledCipherSuites(reorder(engine.getEnabledCipherSuites(), preferred));
+            }
             return engine;
         }
 
