@@ -15,21 +15,21 @@ import java.util.function.Function;
 
 /**
  * Keep-alive connections per {@link Origin}, at most {@code maxPerOrigin} open (idle, busy or being opened) per
- * origin and {@code maxTotal} in all; tasks that find none free wait in FIFO order. A released connection goes
- * straight to the first waiter of its origin, else, if a task waits for a connection in all, it is closed to make
- * room, else to the idle list (most recently used first out). A discarded one is closed at once and its slot goes
- * to the first waiter of its origin, who opens a new connection, else to the first task waiting for one in all.
- * A task that needs a new connection when {@code maxTotal} are open closes the idle connection that has been idle
- * longest, of any origin, or, with none idle, waits for a slot in all.
+ * origin, and each holding a slot of the client's {@link ConnectionBudget} (its bound in all, shared with the
+ * HTTP/2 pool); tasks that find none free wait in FIFO order. A released connection goes straight to the first
+ * waiter of its origin, else, if a task waits for a slot in all, it is closed to make room, else to the idle list
+ * (most recently used first out). A discarded one is closed at once and its slot goes to the first waiter of its
+ * origin, who opens a new connection, else back to the budget. A task that needs a new connection when the budget
+ * is spent closes the connection idle longest, of any origin and either pool, or, with none idle, waits for a slot.
  *
  * <p>Invariants: {@code Host.open} = idle + busy + being opened (or waiting for a slot in all),
- * {@code <= maxPerOrigin}; {@code total} = the connections open or being opened, {@code <= maxTotal};
+ * {@code <= maxPerOrigin}; {@code total} = this pool's connections open or being opened, each holding one slot;
  * {@code idleOrder} holds exactly the idle connections, longest idle first; an idle connection is never handed
  * out once its peer closed it, it failed, or it sat idle longer than the idle timeout; a connection is in exactly
  * one place (idle list, a caller, a waiter's future). A waiter cancelled after being handed a connection or slot
  * passes it on, so cancellation never loses a slot. Loop-confined.
  */
-final class ConnectionPool {
+final class ConnectionPool implements ConnectionBudget.Reclaimable {
     /** One origin's connections. */
     private static final class Host {
         final ArrayDeque<PooledConnection> idle = new ArrayDeque<>();
@@ -42,24 +42,18 @@ final class ConnectionPool {
     }
 
     private final int maxPerOrigin;
-    private final int maxTotal;
+    private final ConnectionBudget budget;
     private final Duration idleTimeout;
     private final Map<Origin, Host> hosts = new HashMap<>();
     /** Every idle connection, in the order they went idle (identity: a connection does not override equals). */
     private final LinkedHashSet<PooledConnection> idleOrder = new LinkedHashSet<>();
-    /** Tasks waiting for a slot in all; a future completes when a slot is theirs. */
-    private final ArrayDeque<Future<Void>> totalWaiters = new ArrayDeque<>();
     private int total;
     private int nextId;
     private boolean closed;
 
-    ConnectionPool(int maxPerOrigin, Duration idleTimeout) {
-        this(maxPerOrigin, Integer.MAX_VALUE, idleTimeout);
-    }
-
-    ConnectionPool(int maxPerOrigin, int maxTotal, Duration idleTimeout) {
+    ConnectionPool(int maxPerOrigin, ConnectionBudget budget, Duration idleTimeout) {
         this.maxPerOrigin = maxPerOrigin;
-        this.maxTotal = maxTotal;
+        this.budget = budget;
         this.idleTimeout = idleTimeout;
     }
 
@@ -119,34 +113,22 @@ final class ConnectionPool {
         return open(host, origin, opener);
     }
 
-    /**
-     * Takes a slot in all: a free one, else the one of the connection idle longest (closed now), else the next one
-     * given back, after waiting in line.
-     */
+    /** Takes a slot in all from the budget (which may close the connection idle longest, or wait). */
     private void acquireTotal(EventLoop loop) {
-        if (total < maxTotal || closeLongestIdle()) {
-            total++;
-            return;
-        }
-        Future<Void> turn = loop.createFuture();
-        totalWaiters.addLast(turn);
-        try {
-            turn.await();       // the slot was handed over: total already counts it
-        } catch (Throwable e) {
-            totalWaiters.remove(turn);
-            if (turn.isDone() && !turn.isCancelled() && turn.exception() == null) {
-                releaseTotal();     // handed over, but we were cancelled: pass it on
-            }
-            throw e;
-        }
+        budget.acquire(loop);
+        total++;
     }
 
-    /** Closes the connection idle longest, of any origin; false if none is idle. */
-    private boolean closeLongestIdle() {
+    @Override
+    public double longestIdleSince() {
         var it = idleOrder.iterator();
-        if (!it.hasNext()) {
-            return false;
-        }
+        return it.hasNext() ? it.next().idleSince() : Double.POSITIVE_INFINITY;
+    }
+
+    /** Closes the connection idle longest, of any origin (the budget keeps its slot for the task that asked). */
+    @Override
+    public void closeLongestIdle() {
+        var it = idleOrder.iterator();
         PooledConnection oldest = it.next();
         it.remove();
         Host host = hosts.get(oldest.origin());
@@ -155,28 +137,12 @@ final class ConnectionPool {
         host.open--;
         total--;
         forgetIfUnused(oldest.origin(), host);
-        return true;
     }
 
-    /** Gives a slot in all back: to the first task waiting for one, else free. */
+    /** Gives this pool's slot in all back to the budget. */
     private void releaseTotal() {
-        Future<Void> waiter;
-        while ((waiter = totalWaiters.pollFirst()) != null) {
-            if (!waiter.isDone()) {
-                waiter.setResult(null);
-                return;
-            }
-        }
         total--;
-    }
-
-    private boolean hasTotalWaiters() {
-        for (Future<Void> w : totalWaiters) {
-            if (!w.isDone()) {
-                return true;
-            }
-        }
-        return false;
+        budget.release();
     }
 
     private void forgetIfUnused(Origin origin, Host host) {
@@ -212,7 +178,7 @@ final class ConnectionPool {
                 return;
             }
         }
-        if (hasTotalWaiters()) {
+        if (budget.hasWaiters()) {
             discard(c);         // another origin waits for a slot in all: this one makes room
             return;
         }
@@ -274,11 +240,6 @@ final class ConnectionPool {
         return total;
     }
 
-    /** Tasks waiting for a slot in all (every origin's own bound had room). */
-    int waitingForAny() {
-        return (int) totalWaiters.stream().filter(w -> !w.isDone()).count();
-    }
-
     /** Idle connections, all origins together. */
     int idle() {
         return hosts.values().stream().mapToInt(h -> h.idle.size()).sum();
@@ -300,7 +261,7 @@ final class ConnectionPool {
                 idleOrder.remove(c);
                 c.connection().writer().close();
                 host.open--;
-                total--;
+                releaseTotal();
             }
             Future<PooledConnection> waiter;
             while ((waiter = host.waiters.pollFirst()) != null) {
@@ -310,12 +271,6 @@ final class ConnectionPool {
             }
             if (host.open == 0) {
                 hosts.remove(entry.getKey());
-            }
-        }
-        Future<Void> waiter;
-        while ((waiter = totalWaiters.pollFirst()) != null) {
-            if (!waiter.isDone()) {
-                waiter.setException(new IllegalStateException("the HttpClient was closed"));
             }
         }
     }

@@ -8,7 +8,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -17,7 +20,11 @@ import java.util.function.Function;
  * server's SETTINGS_MAX_CONCURRENT_STREAMS; past it a second connection opens, and so on up to
  * {@code maxPerOrigin}; beyond that requests wait (FIFO) for a stream to end. One connection attempt per origin
  * runs at a time, so a burst of requests to a new origin opens one connection, not one each. An origin whose
- * server chose HTTP/1.1 in ALPN is remembered, and its requests go to the HTTP/1.1 pool.
+ * server chose HTTP/1.1 in ALPN is remembered, and its requests go to the HTTP/1.1 pool. Each connection holds a
+ * slot of the client's {@link ConnectionBudget} (its bound in all, shared with the HTTP/1.1 pool) from before it
+ * opens until it has closed; a connection with no stream open is idle, and the one idle longest (of either pool)
+ * is closed when another connection needs its slot. A connection going idle while a task waits for a slot is
+ * closed at once, unless a request to its own origin waits for it.
  *
  * <p>A connection that received nothing for {@code pingAfter} is checked with a PING before it carries a request;
  * one that does not answer within {@code pingTimeout} is closed and another is used or opened.
@@ -25,9 +32,11 @@ import java.util.function.Function;
  * <p>Invariants: a connection in {@code Host.connections} has its reader task running; one that failed, got
  * GOAWAY or sat idle past the idle timeout with no stream is taken out and closed at the next acquire. A waiter
  * is woken when a connection attempt ends or a connection closes (all of them), or when a stream ends (the first,
- * which passes the turn on if it is cancelled before it takes it). Loop-confined.
+ * which passes the turn on if it is cancelled before it takes it). {@code idleOrder} holds connections of
+ * {@code Host.connections} that have no stream open (with their origin's Host), in the order they went idle (one
+ * handed out is taken out: its caller opens a stream); {@code slots} holds the connections whose budget slot is still theirs. Loop-confined.
  */
-final class Http2Pool {
+final class Http2Pool implements ConnectionBudget.Reclaimable {
     /** What opening a connection gave: HTTP/2 (with its reader task), or an HTTP/1.1 connection from ALPN. */
     record Opened(Http2Connection http2, Task<Void> reader, io.github.asyncio4j.net.Connection http1) {
     }
@@ -35,20 +44,28 @@ final class Http2Pool {
     private static final class Host {
         final List<Opened> connections = new ArrayList<>();
         final ArrayDeque<Future<Void>> waiters = new ArrayDeque<>();
+        /** A task is opening a connection (waiting for a slot in all, or connecting). */
         boolean opening;
+        /** ... and holds its slot: the connection counts as open. */
+        boolean connecting;
         boolean http1Only;
     }
 
     private final int maxPerOrigin;
+    private final ConnectionBudget budget;
     private final Duration idleTimeout;
     /** A connection silent this long is checked with PING before it carries a request. */
     private final Duration pingAfter;
     private final Duration pingTimeout;
     private final Map<Origin, Host> hosts = new HashMap<>();
+    private final LinkedHashMap<Opened, Host> idleOrder = new LinkedHashMap<>();
+    private final Set<Opened> slots = new HashSet<>();
     private boolean closed;
 
-    Http2Pool(int maxPerOrigin, Duration idleTimeout, Duration pingAfter, Duration pingTimeout) {
+    Http2Pool(int maxPerOrigin, ConnectionBudget budget, Duration idleTimeout, Duration pingAfter,
+              Duration pingTimeout) {
         this.maxPerOrigin = maxPerOrigin;
+        this.budget = budget;
         this.idleTimeout = idleTimeout;
         this.pingAfter = pingAfter;
         this.pingTimeout = pingTimeout;
@@ -78,7 +95,7 @@ final class Http2Pool {
                 boolean idleTooLong = c.activeStreams() == 0
                         && now - c.idleSince() >= LoopClock.seconds(idleTimeout);
                 if (c.isFailed() || !c.canOpenStream() && c.activeStreams() == 0 || idleTooLong) {
-                    host.connections.remove(o);
+                    remove(host, o);
                     shut(o);
                 } else if (free == null && c.canOpenStream() && c.activeStreams() < c.peerMaxConcurrentStreams()) {
                     free = o;
@@ -88,22 +105,41 @@ final class Http2Pool {
                 Http2Connection c = free.http2();
                 boolean silent = c.activeStreams() == 0 && now - c.lastReceived() >= LoopClock.seconds(pingAfter);
                 if (silent && !c.ping(pingTimeout)) {   // a peer gone quiet (NAT, a dead server): not reused
-                    host.connections.remove(free);
+                    remove(host, free);
                     shut(free);
                     continue;
                 }
+                idleOrder.remove(free);
                 return free;
             }
             if (!host.opening && host.connections.size() < maxPerOrigin) {
                 host.opening = true;
                 try {
-                    Opened o = opener.apply(origin);
+                    budget.acquire(Async.getRunningLoop());
+                    Opened o;
+                    host.connecting = true;
+                    try {
+                        o = opener.apply(origin);
+                    } catch (Throwable e) {
+                        budget.release();
+                        throw e;
+                    } finally {
+                        host.connecting = false;
+                    }
                     if (o.http2() == null) {
                         host.http1Only = true;
+                        budget.release();       // the HTTP/1.1 pool takes a slot of its own for it
                     } else {
                         host.connections.add(o);
-                        o.http2().onStreamClosed = () -> wakeOne(host);
-                        o.http2().closedFuture().addDoneCallback(f -> wake(host));
+                        slots.add(o);
+                        o.http2().onStreamClosed = () -> streamClosed(host, o);
+                        o.http2().closedFuture().addDoneCallback(f -> {
+                            remove(host, o);
+                            if (slots.remove(o)) {
+                                budget.release();
+                            }
+                            wake(host);
+                        });
                     }
                     return o;
                 } finally {
@@ -124,6 +160,57 @@ final class Http2Pool {
             }
         }
     }
+
+    /**
+     * A stream of {@code o} ended: the connection goes idle if it has no stream left (and is closed, if a task
+     * waits for a slot in all and no request to its origin waits for it); the origin's first waiter is woken.
+     */
+    private void streamClosed(Host host, Opened o) {
+        if (o.http2().activeStreams() == 0 && host.connections.contains(o)) {
+            idleOrder.remove(o);
+            idleOrder.put(o, host);
+            if (budget.hasWaiters() && !hasWaiters(host)) {
+                remove(host, o);
+                o.http2().close();
+                shut(o);
+            }
+        }
+        wakeOne(host);
+    }
+
+    private static boolean hasWaiters(Host host) {
+        for (Future<Void> w : host.waiters) {
+            if (!w.isDone()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Takes {@code o} out of its origin's connections and the idle order (it is closing or closed). */
+    private void remove(Host host, Opened o) {
+        host.connections.remove(o);
+        idleOrder.remove(o);
+    }
+
+    @Override
+    public double longestIdleSince() {
+        var it = idleOrder.keySet().iterator();
+        return it.hasNext() ? it.next().http2().idleSince() : Double.POSITIVE_INFINITY;
+    }
+
+    /** Closes the connection idle longest (the budget keeps its slot for the task that asked). */
+    @Override
+    public void closeLongestIdle() {
+        var it = idleOrder.entrySet().iterator();
+        var oldest = it.next();
+        it.remove();
+        slots.remove(oldest.getKey());
+        oldest.getValue().connections.remove(oldest.getKey());
+        oldest.getKey().http2().close();
+        shut(oldest.getKey());
+    }
+
 
     /**
      * Wakes the first waiter for the one stream that ended: waking all of them would make each of a thousand queued
@@ -154,14 +241,14 @@ final class Http2Pool {
         o.reader().cancel();
     }
 
-    /** HTTP/2 connections open or being opened to {@code origin}. */
+    /** HTTP/2 connections open or being opened (holding a slot in all) to {@code origin}. */
     int open(Origin origin) {
         Host host = hosts.get(origin);
-        return host == null ? 0 : host.connections.size() + (host.opening ? 1 : 0);
+        return host == null ? 0 : host.connections.size() + (host.connecting ? 1 : 0);
     }
 
     int open() {
-        return hosts.values().stream().mapToInt(h -> h.connections.size() + (h.opening ? 1 : 0)).sum();
+        return hosts.values().stream().mapToInt(h -> h.connections.size() + (h.connecting ? 1 : 0)).sum();
     }
 
     /** Connections with no stream open. */
@@ -186,6 +273,7 @@ final class Http2Pool {
                 }
             }
             host.connections.clear();
+            idleOrder.clear();
             Future<Void> w;
             while ((w = host.waiters.pollFirst()) != null) {
                 if (!w.isDone()) {

@@ -66,7 +66,8 @@ import javax.net.ssl.SSLContext;
  * knowledge). Requests to one origin then share one connection as streams, up to the server's
  * SETTINGS_MAX_CONCURRENT_STREAMS (past it another connection opens, up to {@link Builder#maxConnectionsPerHost});
  * timeouts, the body limit and decoding apply per stream, a cancelled request resets only its stream, and a request
- * the server did not process (REFUSED_STREAM, a GOAWAY) is retried on another connection.
+ * the server did not process (REFUSED_STREAM, a GOAWAY) is retried on another connection. HTTP/2 connections count
+ * in {@link Builder#maxConnections} as HTTP/1.1 ones do (one with no stream open is idle).
  * {@link HttpResponse#version()} says {@code HTTP/2} or {@code HTTP/1.1}.
  *
  * <p>Loop-confined: use a client from one event loop. {@link #close()} closes the idle connections.
@@ -90,6 +91,8 @@ public final class HttpClient implements AutoCloseable {
     private final String userAgent;
     private final SSLContext sslContext;
     private final List<String> preferredCipherSuites;
+    /** The bound on connections in all, both pools together. */
+    private final ConnectionBudget budget;
     private final ConnectionPool pool;
     private final DnsCache dns;
     private final HttpVersion version;
@@ -107,11 +110,13 @@ public final class HttpClient implements AutoCloseable {
         this.userAgent = b.userAgent;
         this.preferredCipherSuites = b.preferredCipherSuites;
         this.sslContext = b.sslContext == null ? null : PreferredCipherSuites.wrap(b.sslContext, preferredCipherSuites);
-        this.pool = new ConnectionPool(b.maxConnectionsPerHost, b.maxConnections, b.idleTimeout);
+        this.budget = new ConnectionBudget(b.maxConnections);
+        this.pool = new ConnectionPool(b.maxConnectionsPerHost, budget, b.idleTimeout);
         this.dns = b.dns != null ? b.dns : DnsCache.system();
         this.version = b.version;
-        this.http2 = new Http2Pool(b.maxConnectionsPerHost, b.idleTimeout, PING_AFTER,
+        this.http2 = new Http2Pool(b.maxConnectionsPerHost, budget, b.idleTimeout, PING_AFTER,
                 readTimeout.isZero() || readTimeout.compareTo(PING_AFTER) > 0 ? PING_AFTER : readTimeout);
+        budget.reclaimFrom(pool, http2);
     }
 
     /** A client with the defaults of {@link Builder}. */
@@ -599,6 +604,7 @@ public final class HttpClient implements AutoCloseable {
             throw new IllegalStateException("the HttpClient's event loop is closed, so its " + open
                     + " open connection(s) cannot be closed: close the client before its loop ends");
         }
+        budget.close();
         pool.close();
         http2.close();
     }
@@ -683,9 +689,9 @@ public final class HttpClient implements AutoCloseable {
         }
 
         /**
-         * The bound on connections open in all, every origin together (default: none). A request that needs a new
-         * connection when this many are open closes the connection idle longest, of any origin, or, with none
-         * idle, waits for one to close.
+         * The bound on connections open in all, every origin and both HTTP versions together (default: none). A
+         * request that needs a new connection when this many are open closes the connection idle longest (an HTTP/2
+         * one is idle when no stream is open on it), of any origin, or, with none idle, waits for one to close.
          */
         public Builder maxConnections(int n) {
             if (n <= 0) {

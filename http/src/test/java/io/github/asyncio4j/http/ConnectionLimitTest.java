@@ -14,19 +14,28 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * {@link HttpClient.Builder#maxConnections}: the bound on connections in all, across origins (servers on 127.0.0.1,
- * .2 and .3): never passed, the connection idle longest closed to make room, a request waiting for a slot served
- * when one frees, and a waiter cancelled passing its slot on.
+ * .2 and .3) and HTTP versions: never passed, the connection idle longest (HTTP/1.1 or HTTP/2) closed to make room,
+ * a request waiting for a slot served when one frees, and a waiter cancelled passing its slot on.
  */
 @Timeout(30)
 class ConnectionLimitTest {
     /** A server on {@code host} whose handler waits for {@code gate} (when not null) before answering. */
     private static HttpServer server(String host, Event gate) {
+        return server(host, gate, HttpServer.Options.defaults());
+    }
+
+    /** An HTTP/2 server (prior knowledge) on {@code host}, as {@link #server(String, Event)}. */
+    private static HttpServer server2(String host, Event gate) {
+        return server(host, gate, HttpServer.Options.defaults().withHttp2PriorKnowledge(true));
+    }
+
+    private static HttpServer server(String host, Event gate, HttpServer.Options options) {
         return await(HttpServer.start(request -> Coroutine.of(() -> {
             if (gate != null && request.path().startsWith("/wait")) {
                 await(gate.untilSet());
             }
             return HttpResponse.text(200, host + request.path());
-        }), host, 0));
+        }), host, 0, options));
     }
 
     private static Task<HttpResponse> get(HttpClient client, String url) {
@@ -122,6 +131,77 @@ class ConnectionLimitTest {
             assertThat(client.openConnections(a.url("/"))).as("a's idle connection was closed for c").isZero();
         } finally {
             closeAll(a, b, c);
+        }
+    }
+
+    @AsyncioTest
+    void http2ConnectionsCountAndTheOneIdleLongestIsClosedToMakeRoom() {
+        HttpServer a = server2("127.0.0.1", null);
+        HttpServer b = server2("127.0.0.2", null);
+        HttpServer c = server2("127.0.0.3", null);
+        try (HttpClient client = HttpClient.builder().version(HttpVersion.HTTP_2).maxConnections(2).build()) {
+            assertThat(await(client.get(a.url("/1"))).version()).isEqualTo("HTTP/2");
+            await(client.get(b.url("/1")));
+            assertThat(client.idleConnections()).isEqualTo(2);
+            await(client.get(c.url("/1")));         // a's connection, idle longest, makes room
+            assertThat(client.openConnections(a.url("/"))).isZero();
+            assertThat(client.openConnections()).isEqualTo(2);
+            await(client.get(b.url("/2")));         // b's was kept: reused
+            assertThat(b.connectionsAccepted()).isEqualTo(1);
+            await(client.get(a.url("/2")));         // now c's is the one idle longest
+            assertThat(a.connectionsAccepted()).isEqualTo(2);
+            assertThat(client.openConnections(c.url("/"))).isZero();
+            assertThat(client.openConnections()).isEqualTo(2);
+        } finally {
+            closeAll(a, b, c);
+        }
+    }
+
+    /** The bound holds across versions: an idle HTTP/1.1 connection makes room for an HTTP/2 one, and back. */
+    @AsyncioTest
+    void http1AndHttp2ConnectionsShareTheBound() {
+        HttpServer one = server("127.0.0.1", null);
+        HttpServer two = server2("127.0.0.2", null);
+        try (HttpClient http1 = HttpClient.builder().maxConnections(1).build()) {
+            await(http1.get(one.url("/1")));
+            assertThat(http1.openConnections()).isEqualTo(1);
+        }
+        try (HttpClient client = HttpClient.builder().version(HttpVersion.HTTP_2).maxConnections(1).build()) {
+            await(client.get(two.url("/1")));
+            assertThat(client.openConnections(two.url("/"))).isEqualTo(1);
+            try (HttpClient mixed = HttpClient.builder().maxConnections(1).build()) {
+                await(mixed.get(one.url("/2")));
+                assertThat(mixed.openConnections()).isEqualTo(1);
+            }
+        } finally {
+            closeAll(one, two);
+        }
+    }
+
+    /**
+     * A request to another origin waits while the only slot's HTTP/2 connection has a stream open; when the stream
+     * ends, that connection (no request of its own origin waiting) is closed for it.
+     */
+    @AsyncioTest
+    void aRequestWaitsForABusyHttp2ConnectionToGoIdle() {
+        Event gate = new Event();
+        HttpServer a = server2("127.0.0.1", gate);
+        HttpServer b = server2("127.0.0.2", null);
+        try (HttpClient client = HttpClient.builder().version(HttpVersion.HTTP_2).maxConnections(1).build()) {
+            Task<HttpResponse> busy = get(client, a.url("/wait"));
+            settle();
+            Task<HttpResponse> toB = get(client, b.url("/x"));
+            settle();
+            assertThat(toB.isDone()).isFalse();
+            assertThat(b.connectionsAccepted()).isZero();
+            assertThat(client.openConnections()).isEqualTo(1);
+            gate.set();
+            assertThat(await(busy).text()).isEqualTo("127.0.0.1/wait");
+            assertThat(await(toB).text()).isEqualTo("127.0.0.2/x");
+            assertThat(client.openConnections()).isEqualTo(1);
+            assertThat(client.openConnections(a.url("/"))).as("a's idle connection was closed for b").isZero();
+        } finally {
+            closeAll(a, b);
         }
     }
 
