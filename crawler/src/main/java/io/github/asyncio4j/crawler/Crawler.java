@@ -84,6 +84,8 @@ public final class Crawler {
     private final boolean ownsFetcher;
     /** Hears every request a spider follows, with its depth (the offline runner's record); null for none. */
     private final java.util.function.Consumer<Request> followed;
+    /** Per origin, the last unreachable read of its robots.txt that a worker handled (each is handled once). */
+    private final Map<String, Robots.Later> robotsLater = new HashMap<>();
     /** Origins whose robots.txt this process read and applied to their host's policy. */
     private final Set<String> policed = new HashSet<>();
     /** Host to its connection failures in a row (an answer from it clears the count). */
@@ -128,7 +130,7 @@ public final class Crawler {
                 .findFirst().orElse(null);
         this.followed = b.followed;
         this.scope = CrawlScope.forCrawl(config);
-        this.robots = new Robots(fetcher, config.userAgent());
+        this.robots = new Robots(fetcher, config.userAgent(), config.maxTries(), seconds(config.maxRetryAfter()));
         this.throttle = config.autoThrottle() ? new AutoThrottle(config.perHost() > 0 ? config.perHost()
                 : config.maxTasks(), seconds(config.delay())) : null;
     }
@@ -413,7 +415,8 @@ public final class Crawler {
 
     /**
      * One claimed URL: failed at once if its host was given up; if its origin's robots.txt is not read yet, read
-     * (the claim's request slot is robots.txt's) and the URL put back; else kept out by robots.txt or fetched.
+     * (the claim's request slot is robots.txt's) and the URL put back (an unreachable robots.txt pauses the host
+     * until the next read, or, for good, gives it up); else kept out by robots.txt or fetched.
      */
     private void handle(Item item) {
         URI url = item.url();
@@ -424,8 +427,14 @@ public final class Crawler {
         }
         if (config.obeyRobots()) {
             if (!robots.isRead(url) || !policed.contains(Urls.origin(url))) {
-                rules(url);
-                state.putBack(item);
+                switch (robots.read(url)) {
+                    case Robots.Rules r -> {
+                        police(url, r.rules());
+                        state.putBack(item);
+                    }
+                    case Robots.Later later -> robotsLater(item, later);
+                    case Robots.Unreachable u -> fail(item, giveUp(item.host(), u.reason()), item.tries(), 0);
+                }
                 return;
             }
             if (!robots.rulesFor(url).isAllowed(url.toString())) {
@@ -437,11 +446,43 @@ public final class Crawler {
     }
 
     /**
-     * robots.txt's rules for {@code url} (read the first time), and, the first time for its origin, its host's
-     * policy: the crawl's per-host limit, and its delay or the Crawl-delay, whichever is longer.
+     * robots.txt was unreachable this time: the host pauses until the next read ({@code Retry-After} or backoff),
+     * counted as a retry once per read; a connection failure counts toward giving the host up, as a page's does.
+     */
+    private void robotsLater(Item item, Robots.Later later) {
+        String host = item.host();
+        if (robotsLater.put(Urls.origin(item.url()), later) != later) {     // the first worker to see this read
+            if (later.error() != null && RetryPolicy.isConnectionFailure(later.error())) {
+                String reason = connectionFailed(host, later.error());
+                if (reason != null) {
+                    fail(item, reason, item.tries(), 0);
+                    return;
+                }
+            }
+            retries.merge(later.cause(), 1L, Long::sum);
+            progress.retries++;
+            state.pauseHost(host, later.after());
+        }
+        state.putBack(item);
+    }
+
+    /**
+     * robots.txt's rules for {@code url} (read the first time), and, the first time for its origin that they were
+     * read for good, its host's policy ({@link #police}).
      */
     private BaseRobotRules rules(URI url) {
         BaseRobotRules rules = robots.rulesFor(url);
+        if (robots.isRead(url) && robots.read(url) instanceof Robots.Rules) {
+            police(url, rules);
+        }
+        return rules;
+    }
+
+    /**
+     * The first time for {@code url}'s origin: its host's policy from its robots.txt {@code rules}: the crawl's
+     * per-host limit, and its delay or the Crawl-delay, whichever is longer.
+     */
+    private void police(URI url, BaseRobotRules rules) {
         if (policed.add(Urls.origin(url))) {
             double least = seconds(config.delay());
             if (rules.getCrawlDelay() > 0) {
@@ -455,7 +496,6 @@ public final class Crawler {
             }
             tell(host, policy(host));
         }
-        return rules;
     }
 
     /** {@code host}'s requests in flight at most and delay: the auto-throttle's, or the crawl's and Crawl-delay. */
@@ -595,14 +635,8 @@ public final class Crawler {
         long ms = Math.round((loop.time() - start) * 1000);
         String host = item.host();
         if (RetryPolicy.isConnectionFailure(e)) {
-            int inARow = hostFailures.merge(host, 1, Integer::sum);
-            if (inARow >= RetryPolicy.GIVE_UP_AFTER) {
-                String reason = state.givenUp(host);
-                if (reason == null) {
-                    reason = "host given up after " + inARow + " connection failures in a row: " + ErrorText.of(e);
-                    state.giveUpHost(host, reason);
-                }
-                givenUp.putIfAbsent(host, reason);
+            String reason = connectionFailed(host, e);
+            if (reason != null) {
                 fail(item, reason, tries, ms);
                 return;
             }
@@ -612,6 +646,27 @@ public final class Crawler {
         } else {
             fail(item, ErrorText.of(e), tries, ms);
         }
+    }
+
+    /**
+     * A connection to {@code host} failed with {@code e}: after {@link RetryPolicy#GIVE_UP_AFTER} in a row the host
+     * is given up, and the reason returned; null while it is not.
+     */
+    private String connectionFailed(String host, Exception e) {
+        int inARow = hostFailures.merge(host, 1, Integer::sum);
+        return inARow < RetryPolicy.GIVE_UP_AFTER ? null
+                : giveUp(host, "host given up after " + inARow + " connection failures in a row: " + ErrorText.of(e));
+    }
+
+    /** Gives {@code host} up for {@code reason}, unless it was given up already: returns the reason it was. */
+    private String giveUp(String host, String reason) {
+        String first = state.givenUp(host);
+        if (first == null) {
+            state.giveUpHost(host, reason);
+            first = reason;
+        }
+        givenUp.putIfAbsent(host, first);
+        return first;
     }
 
     private void retry(Item item, int tries, double after, String cause) {

@@ -190,6 +190,89 @@ class RetriesTest {
         assertThat(byUrl(r).get("http://ok.test/").status()).isEqualTo(200);
     }
 
+    /**
+     * RFC 9309 section 2.3.1.4: a robots.txt answered 5xx is "unreachable": the host is paused and robots.txt read
+     * again (Retry-After, else backoff), and once it answers, its rules apply.
+     */
+    @Test
+    void anUnreachableRobotsTxtPausesTheHostAndIsReadAgain() {
+        Timed site = new Timed();
+        int[] reads = {0};
+        site.page("http://a.test/", "/private/x", "/public").page("http://a.test/public");
+        site.route("http://a.test/robots.txt", u -> ++reads[0] == 1 ? status(503, "7")
+                : reads[0] == 2 ? status(500, null)
+                : new FetchResponse(200, "text/plain", null, "User-agent: *\nDisallow: /private/\n".getBytes(), null));
+        CrawlReport r = crawl(config("http://a.test/").obeyRobots(true).maxTries(4).build(), site);
+        assertThat(byUrl(r)).containsOnlyKeys("http://a.test/", "http://a.test/public");
+        assertThat(r.excluded()).containsEntry("http://a.test/private/x", "robots");
+        List<Double> robots = site.timesOf("http://a.test/robots.txt");
+        assertThat(robots).hasSize(3);
+        assertThat(robots.get(1) - robots.get(0)).as("Retry-After: 7").isGreaterThanOrEqualTo(7.0);
+        assertThat(site.urls.indexOf("http://a.test/")).as("no page before the rules")
+                .isGreaterThan(site.urls.lastIndexOf("http://a.test/robots.txt"));
+        assertThat(r.recovery().retries()).containsEntry("HTTP 503", 1L).containsEntry("HTTP 500", 1L);
+    }
+
+    /** Unreachable for good after --max-tries reads: complete disallow (RFC 9309), the host given up with why. */
+    @Test
+    void aRobotsTxtUnreachableForGoodKeepsTheWholeSiteOut() {
+        Timed site = new Timed();
+        site.page("http://ok.test/", "http://down.test/1", "http://down.test/2");
+        site.page("http://down.test/", "/1").page("http://down.test/1").page("http://down.test/2");
+        site.route("http://down.test/robots.txt", u -> status(502, null));
+        CrawlReport r = crawl(config("http://ok.test/", "http://down.test/").obeyRobots(true).maxTries(3).build(),
+                site);
+        String reason = "robots.txt of http://down.test unreachable after 3 tries (status 502): RFC 9309 disallows"
+                + " the whole site";
+        assertThat(site.urls.stream().filter(u -> u.startsWith("http://down.test/")))
+                .containsOnly("http://down.test/robots.txt").hasSize(3);
+        List<PageRecord> down = r.pages().stream().filter(p -> p.url().startsWith("http://down.test/")).toList();
+        assertThat(down).hasSize(3).allSatisfy(p -> assertThat(p.error()).isEqualTo(reason));
+        assertThat(r.recovery().givenUp()).containsExactly(Map.entry("down.test", reason));
+        assertThat(byUrl(r).get("http://ok.test/").status()).isEqualTo(200);
+    }
+
+    /** A 4xx robots.txt (other than 408 and 429) allows everything; redirects to it are followed (up to five). */
+    @Test
+    void aMissingOrForbiddenRobotsTxtAllowsAllAndARedirectedOneIsFollowed() {
+        Timed site = new Timed();
+        site.page("http://gone.test/", "/p").page("http://gone.test/p");
+        site.route("http://gone.test/robots.txt", u -> status(403, null));
+        site.page("http://moved.test/", "/private/x").page("http://moved.test/private/x");
+        site.redirect("http://moved.test/robots.txt", 301, "http://moved.test/r1");
+        site.redirect("http://moved.test/r1", 302, "/r2");
+        site.route("http://moved.test/r2", u -> new FetchResponse(200, "text/plain", null,
+                "User-agent: *\nDisallow: /private/\n".getBytes(), null));
+        CrawlReport r = crawl(config("http://gone.test/", "http://moved.test/").obeyRobots(true).build(), site);
+        assertThat(byUrl(r)).containsOnlyKeys("http://gone.test/", "http://gone.test/p", "http://moved.test/");
+        assertThat(r.excluded()).containsEntry("http://moved.test/private/x", "robots");
+        assertThat(r.recovery().retries()).isEmpty();
+    }
+
+    /** A robots.txt whose host refuses connections counts toward giving the host up, as a page does. */
+    @Test
+    void aRobotsTxtWhoseHostRefusesGivesTheHostUpAfterThreeFailures() {
+        int[] attempts = {0};
+        FakeSite site = new FakeSite() {
+            @Override
+            public FetchResponse fetch(URI url) throws Exception {
+                if (url.getHost().equals("dead.test")) {
+                    attempts[0]++;
+                    throw new ConnectException("Connection refused");
+                }
+                return super.fetch(url);
+            }
+        };
+        site.page("http://ok.test/", "http://dead.test/1", "http://dead.test/2");
+        CrawlReport r = crawl(config("http://ok.test/", "http://dead.test/").obeyRobots(true).maxTries(4).build(),
+                site);
+        String reason = "host given up after 3 connection failures in a row: ConnectException: Connection refused";
+        List<PageRecord> dead = r.pages().stream().filter(p -> p.url().startsWith("http://dead.test/")).toList();
+        assertThat(dead).hasSize(3).allSatisfy(p -> assertThat(p.error()).isEqualTo(reason));
+        assertThat(attempts[0]).as("robots.txt only, three times").isEqualTo(3);
+        assertThat(r.recovery().givenUp()).containsExactly(Map.entry("dead.test", reason));
+    }
+
     @Test
     void aNameThatDoesNotResolveIsCountedAsADnsFailureAndStillGivesTheHostUp() {
         var dns = new io.github.asyncio4j.http.DnsException("gone.test",
