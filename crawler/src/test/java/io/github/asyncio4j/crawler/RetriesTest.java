@@ -64,6 +64,20 @@ class RetriesTest {
         return new FetchResponse(200, "text/plain", null, "ok".getBytes(StandardCharsets.UTF_8), null);
     }
 
+    /** A fake site whose host {@code dead} refuses every connection, counting the attempts in {@code attempts[0]}. */
+    static FakeSite refusing(String dead, int[] attempts) {
+        return new FakeSite() {
+            @Override
+            public FetchResponse fetch(URI url) throws Exception {
+                if (url.getHost().equals(dead)) {
+                    attempts[0]++;
+                    throw new ConnectException("Connection refused");
+                }
+                return super.fetch(url);
+            }
+        };
+    }
+
     @Test
     void aWorkerNeverWaitsForADelayedHostWhileAnotherIsReady() {
         Timed site = new Timed();
@@ -166,16 +180,7 @@ class RetriesTest {
     @Test
     void aHostWhoseConnectionsKeepFailingIsGivenUpWithOneReasonForAllItsUrls() {
         int[] attempts = new int[1];
-        FakeSite site = new FakeSite() {
-            @Override
-            public FetchResponse fetch(URI url) throws Exception {
-                if (url.getHost().equals("dead.test")) {
-                    attempts[0]++;
-                    throw new ConnectException("Connection refused");
-                }
-                return super.fetch(url);
-            }
-        };
+        FakeSite site = refusing("dead.test", attempts);
         site.page("http://ok.test/", "http://dead.test/1", "http://dead.test/2", "http://dead.test/3",
                 "http://dead.test/4", "http://dead.test/5");
         CrawlReport r = crawl(config("http://ok.test/", "http://dead.test/").perHost(1).maxTries(4).build(), site);
@@ -253,16 +258,7 @@ class RetriesTest {
     @Test
     void aRobotsTxtWhoseHostRefusesGivesTheHostUpAfterThreeFailures() {
         int[] attempts = {0};
-        FakeSite site = new FakeSite() {
-            @Override
-            public FetchResponse fetch(URI url) throws Exception {
-                if (url.getHost().equals("dead.test")) {
-                    attempts[0]++;
-                    throw new ConnectException("Connection refused");
-                }
-                return super.fetch(url);
-            }
-        };
+        FakeSite site = refusing("dead.test", attempts);
         site.page("http://ok.test/", "http://dead.test/1", "http://dead.test/2");
         CrawlReport r = crawl(config("http://ok.test/", "http://dead.test/").obeyRobots(true).maxTries(4).build(),
                 site);
