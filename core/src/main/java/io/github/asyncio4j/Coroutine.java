@@ -72,7 +72,7 @@ public final class Coroutine<T> implements Awaitable<T> {
     /** A coroutine whose frame runs {@code machine} (the compiled {@code body}); {@code bare}: see {@code Frame}. */
     private Coroutine(Callable<T> body, GeneratorStateMachine machine, boolean bare) {
         this.body = body;
-        this.frame = new Frame<>(null, machine, bare);    // the machine is the body: no Calling to keep
+        this.frame = new Frame<>(machine, bare);    // the machine is the body: no Calling to keep
     }
 
     /**
@@ -236,7 +236,14 @@ public final class Coroutine<T> implements Awaitable<T> {
 
     /** One step: resume with a value or an exception; returns the yielded trap or {@link Frame#DONE}. */
     Object resume(Object value, Throwable toThrow) {
-        Current current = currentSlot();
+        return resume(currentSlot(), value, toThrow);
+    }
+
+    /**
+     * {@link #resume(Object, Throwable)} with the calling thread's slot ({@link #currentSlot()}) given: a task's
+     * step passes the one its loop looked up when it started running, and costs no thread-local look-up.
+     */
+    Object resume(Current current, Object value, Throwable toThrow) {
         Frame<?, ?, ?> previous = current.frame;
         current.frame = frame;
         try {

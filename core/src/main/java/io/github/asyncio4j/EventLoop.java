@@ -107,6 +107,11 @@ public final class EventLoop implements AutoCloseable {
 
     /** The task whose step is running, or null. */
     Task<?> currentTask;
+    /**
+     * The running thread's coroutine slot, looked up when {@link #runForever} starts and dropped when it ends: a
+     * task's step is driven on that thread, so it needs no thread-local look-up of its own.
+     */
+    Coroutine.Current coroutineSlot;
     /** The context of the running callback or task step. */
     Context currentContext;
     /** Async generators that started on this loop and have not finished ({@code loop._asyncgens}). */
@@ -219,6 +224,7 @@ public final class EventLoop implements AutoCloseable {
         owner = CarrierLocal.carrierThread();
         running = true;
         RUNNING.set(this);
+        coroutineSlot = Coroutine.currentSlot();
         if (!everRun) {
             everRun = true;
             try {
@@ -239,6 +245,7 @@ public final class EventLoop implements AutoCloseable {
             running = false;
             currentTask = null;
             currentContext = null;
+            coroutineSlot = null;
             RUNNING.set(null);
         }
     }

@@ -25,19 +25,15 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     /** What {@link #resume} returns when the body has ended; the return value is then in {@link #takeResult()}. */
     static final Object DONE = new Object();
 
-    private final GeneratorBody<Y, S, R> body;
     /**
-     * The body compiled to a state machine, or null when it runs on a strand. The machine's per-frame state is in
-     * this one object so that a strand's frame (one per coroutine) stays as small as it was before machines.
+     * What runs, by {@link #mode}: the {@link GeneratorBody} on a strand ({@link #STRAND}); a compiled generator's
+     * {@link Compiled} ({@link #GENERATOR}); a compiled coroutine's {@link GeneratorStateMachine}, which is its
+     * body ({@link #BARE} or {@link #GUARDED}). One field for the three, so that a frame is 48 bytes, not 56 (a
+     * spawned task's share).
      */
-    private final Compiled compiled;
-    /**
-     * A compiled coroutine's machine (null otherwise), and how its steps run: {@link #BARE} or {@link #GUARDED}.
-     * In the frame itself, not in a {@link Compiled}: a suspended task is one object smaller.
-     */
-    private final GeneratorStateMachine coroutineMachine;
+    private final Object code;
     private final byte mode;
-    private static final byte BARE = 1, GUARDED = 2;
+    private static final byte STRAND = 0, GENERATOR = 1, BARE = 2, GUARDED = 3;
     private Strand strand;
     /**
      * Where the frame stands: a {@link State}'s ordinal ({@link #CREATED} ... {@link #CLOSED}). A byte, not the
@@ -60,32 +56,33 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** A frame that runs {@code machine} (the compiled {@code body}) instead of a strand, when not null. */
     Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine) {
-        this.body = body;
-        this.compiled = machine == null ? null : new Compiled(machine);
-        this.coroutineMachine = null;
-        this.mode = 0;
+        this.code = machine == null ? body : new Compiled(body, machine);
+        this.mode = machine == null ? STRAND : GENERATOR;
     }
 
     /**
-     * A compiled coroutine's frame ({@code body} null: the machine is the body). {@code bare}: no call of the body
-     * can await, so each step runs on the driver's stack; otherwise each step runs in a continuation of its own
+     * A compiled coroutine's frame: the machine is its body. {@code bare}: no call of the body can await, so each
+     * step runs on the driver's stack; otherwise each step runs in a continuation of its own
      * ({@link #guardedStep}), which is frozen only when a method the body calls awaits.
      */
-    Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine, boolean bare) {
-        this.body = body;
-        this.compiled = null;
-        this.coroutineMachine = machine;
+    Frame(GeneratorStateMachine machine, boolean bare) {
+        this.code = machine;
         this.mode = bare ? BARE : GUARDED;
     }
 
-    /** A compiled body: the machine, and the thread that last drove it with that thread's coroutine slot. */
+    /**
+     * A compiled generator's body: the machine, the body it was compiled from (run inline by a strand's
+     * {@code yieldFrom}), and the thread that last drove it with that thread's coroutine slot.
+     */
     private static final class Compiled {
+        final GeneratorBody<?, ?, ?> body;
         final GeneratorStateMachine machine;
         /** One look-up of the coroutine slot per driving thread. */
         Thread slotThread;
         Coroutine.Current slot;
 
-        Compiled(GeneratorStateMachine machine) {
+        Compiled(GeneratorBody<?, ?, ?> body, GeneratorStateMachine machine) {
+            this.body = body;
             this.machine = machine;
         }
 
@@ -98,13 +95,24 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         }
     }
 
+    /** The body the frame was made with; null for a compiled coroutine, whose machine is its body. */
+    @SuppressWarnings("unchecked")
     GeneratorBody<Y, S, R> body() {
-        return body;
+        return (GeneratorBody<Y, S, R>) switch (mode) {
+            case STRAND -> code;
+            case GENERATOR -> ((Compiled) code).body;
+            default -> null;
+        };
+    }
+
+    /** A compiled coroutine's machine; null for any other frame. */
+    private GeneratorStateMachine coroutineMachine() {
+        return mode >= BARE ? (GeneratorStateMachine) code : null;
     }
 
     /** True when the body runs as a compiled state machine. */
     boolean isCompiled() {
-        return compiled != null || coroutineMachine != null;
+        return mode != STRAND;
     }
 
     /** True for a compiled coroutine whose steps run in a continuation, and which is not running or hosted. */
@@ -132,7 +140,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         state = RUNNING;
         Object y;
         try {
-            y = coroutineMachine.step(value, toThrow);
+            y = ((GeneratorStateMachine) code).step(value, toThrow);
         } catch (Throwable t) {
             host = null;
             state = CLOSED;
@@ -141,7 +149,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         host = null;
         if (y == DONE) {
             state = CLOSED;
-            result = coroutineMachine.takeResult();
+            result = ((GeneratorStateMachine) code).takeResult();
             return DONE;
         }
         state = SUSPENDED;
@@ -164,13 +172,14 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * the body threw. {@code owner} is the user-facing handle, for the engine's reclamation of dropped frames.
      */
     Object resume(Object value, Throwable toThrow, Object owner) {
-        Compiled m = compiled;
-        if (m != null && state == SUSPENDED) {
-            return step(m, value, toThrow);    // the per-value path of a compiled body (host is null: see above)
-        }
-        GeneratorStateMachine c = coroutineMachine;
-        if (c != null && state == SUSPENDED) {
-            return coroutineStep(c, value, toThrow);     // a compiled coroutine's step
+        if (state == SUSPENDED) {
+            byte k = mode;
+            if (k == GENERATOR) {
+                return step((Compiled) code, value, toThrow);  // the per-value path of a compiled body (no host)
+            }
+            if (k != STRAND) {
+                return coroutineStep((GeneratorStateMachine) code, value, toThrow);   // a compiled coroutine's step
+            }
         }
         return resumeOther(value, toThrow, owner);
     }
@@ -180,7 +189,6 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * out of {@code resume} so that a for-each over a compiled generator inlines a small method per value.
      */
     private Object resumeOther(Object value, Throwable toThrow, Object owner) {
-        Compiled m = compiled;
         if (host != null) {
             throw new IllegalStateException("generator is running inside another generator's yieldFrom; "
                     + "drive the delegating generator instead");
@@ -202,7 +210,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                     throw new IllegalStateException(
                             "can't send non-null value to a just-created generator; call next() first");
                 }
-                if (compiled != null || coroutineMachine != null) {
+                if (mode != STRAND) {
                     break;
                 }
                 strand = Strand.of(this);
@@ -211,11 +219,11 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             case SUSPENDED -> {
             }
         }
-        if (m != null) {
-            return step(m, value, toThrow);
+        if (mode == GENERATOR) {
+            return step((Compiled) code, value, toThrow);
         }
-        if (coroutineMachine != null) {
-            return coroutineStep(coroutineMachine, value, toThrow);
+        if (mode != STRAND) {
+            return coroutineStep((GeneratorStateMachine) code, value, toThrow);
         }
         resumeStrand(strand, value, toThrow);
         if (finished) {
@@ -396,7 +404,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      */
     @Override
     public void run() {
-        GeneratorStateMachine m = coroutineMachine;
+        GeneratorStateMachine m = coroutineMachine();
         if (m != null) {
             Object s = sent;
             Throwable t = thrown;
@@ -413,7 +421,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             return;
         }
         try {
-            result = body.run(this);
+            result = body().run(this);
         } catch (StopIteration e) {
             failure = raisedStopIteration(e);
         } catch (Throwable t) {
@@ -530,10 +538,10 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** The body's frames while suspended, innermost first, without the engine's. */
     List<StackTraceElement> bodyStack() {
-        if (compiled != null) {
-            return compiled.machine.stack();
+        if (mode == GENERATOR) {
+            return ((Compiled) code).machine.stack();
         }
-        GeneratorStateMachine m = coroutineMachine;
+        GeneratorStateMachine m = coroutineMachine();
         if (m == null) {
             return bodyFrames(stackTrace());
         }
@@ -564,7 +572,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     private R runInline(Frame<?, ?, ?> root) {
         host = root;
         try {
-            return body.run(this);
+            return body().run(this);
         } catch (StopIteration e) {
             throw raisedStopIteration(e);
         } catch (Exception e) {

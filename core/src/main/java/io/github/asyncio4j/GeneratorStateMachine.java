@@ -21,7 +21,6 @@ public abstract class GeneratorStateMachine {
      * Written by the generated {@code step}.
      */
     protected int state;
-    private final StackTraceElement[] sites;
     /** The body's return value once it returned; until then, the finished delegation's or await's value. */
     private Object result;
     /**
@@ -30,12 +29,8 @@ public abstract class GeneratorStateMachine {
      */
     private Object delegate;
 
-    /**
-     * For the generated constructor. {@code sites[k]} is the body's frame at resume point {@code k}, for
-     * {@link Generator#getStack()}.
-     */
-    protected GeneratorStateMachine(StackTraceElement[] sites) {
-        this.sites = sites;
+    /** For the generated constructors. */
+    protected GeneratorStateMachine() {
     }
 
     /**
@@ -43,7 +38,13 @@ public abstract class GeneratorStateMachine {
      * generated no-argument constructor) by the compiler's factory, so that making a machine is a plain
      * {@code new}. Public for the compiler's package only; applications never call it.
      */
-    public abstract GeneratorStateMachine make(Object[] captured, StackTraceElement[] sites);
+    public abstract GeneratorStateMachine make(Object[] captured);
+
+    /**
+     * The body's frame at each resume point, indexed by {@link #state} (0 unused), for {@link Generator#getStack()}:
+     * the generated class's constant (its class data), not a field, so that a machine is 8 bytes smaller.
+     */
+    protected abstract StackTraceElement[] sites();
 
     /**
      * Runs the body from its resume point to the next suspension: returns the yielded value, or the end marker
@@ -220,6 +221,7 @@ public abstract class GeneratorStateMachine {
         } else if (d instanceof Coroutine<?> c) {
             all.addAll(c.frame.bodyStack());
         }
+        StackTraceElement[] sites = sites();
         if (state > 0 && state < sites.length) {
             all.add(sites[state]);
         }

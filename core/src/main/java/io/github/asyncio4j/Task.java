@@ -234,7 +234,8 @@ public class Task<T> extends Future<T> {
         Task<?> previous = loop.enterTask(this);
         Object yielded;
         try {
-            yielded = coro.resume(null, toThrow);
+            Coroutine.Current slot = loop.coroutineSlot;    // null only for a step outside the loop's run
+            yielded = coro.resume(slot != null ? slot : Coroutine.currentSlot(), null, toThrow);
         } catch (CancelledError e) {
             loop.leaveTask(previous);
             finish();
