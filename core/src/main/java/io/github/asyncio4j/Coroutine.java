@@ -72,7 +72,7 @@ public final class Coroutine<T> implements Awaitable<T> {
     /** A coroutine whose frame runs {@code machine} (the compiled {@code body}); {@code bare}: see {@code Frame}. */
     private Coroutine(Callable<T> body, GeneratorStateMachine machine, boolean bare) {
         this.body = body;
-        this.frame = new Frame<>(machine, bare);    // the machine is the body: no Calling to keep
+        this.frame = Frame.compiledCoroutine(machine, bare);    // the machine is the body and the frame
     }
 
     /**

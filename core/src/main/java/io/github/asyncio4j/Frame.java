@@ -17,7 +17,7 @@ import java.util.function.Function;
  * host's (so a {@code SUSPENDED} frame has no host). The hand-off slots ({@code sent}, {@code thrown},
  * {@code yielded}) are used on the frame that owns the strand, and each is cleared when read.
  */
-final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
+sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits GeneratorStateMachine {
     /** {@link #state}'s values: the ordinals of {@link State}'s constants, in their order. */
     private static final byte CREATED = 0, RUNNING = 1, SUSPENDED = 2, CLOSED = 3;
     private static final State[] STATES = State.values();
@@ -26,14 +26,16 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     static final Object DONE = new Object();
 
     /**
-     * What runs, by {@link #mode}: the {@link GeneratorBody} on a strand ({@link #STRAND}); a compiled generator's
-     * {@link Compiled} ({@link #GENERATOR}); a compiled coroutine's {@link GeneratorStateMachine}, which is its
-     * body ({@link #BARE} or {@link #GUARDED}). One field for the three, so that a frame is 48 bytes, not 56 (a
-     * spawned task's share).
+     * What runs, by {@link #mode}: the {@link GeneratorBody} on a strand ({@link #STRAND}); for a compiled body the
+     * frame is its {@link GeneratorStateMachine} itself (one object: a spawn allocates one less), and this is a
+     * compiled generator's {@link Compiled} ({@link #GENERATOR}) or null for a compiled coroutine ({@link #BARE}
+     * or {@link #GUARDED}). Set once, by the constructor or {@link #compiledGenerator}/{@link #compiledCoroutine},
+     * before the frame is used.
      */
-    private final Object code;
-    private final byte mode;
-    private static final byte STRAND = 0, GENERATOR = 1, BARE = 2, GUARDED = 3;
+    private Object code;
+    private byte mode;
+    /** {@link #mode}'s values; {@link #NEW_MACHINE}: a machine not given its role yet (a prototype). */
+    private static final byte NEW_MACHINE = 0, STRAND = 1, GENERATOR = 2, BARE = 3, GUARDED = 4;
     private Strand strand;
     /**
      * Where the frame stands: a {@link State}'s ordinal ({@link #CREATED} ... {@link #CLOSED}). A byte, not the
@@ -48,42 +50,60 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     private Object yielded;
     private boolean finished;
     private Throwable failure;
-    private Object result;
+    /**
+     * The body's return value once it ended. A machine also keeps here, between its steps, the value of the
+     * {@code yieldFrom} or {@code await} that just finished ({@link GeneratorStateMachine}): one field for both.
+     */
+    Object result;
 
+    /** A frame whose {@code body} runs on a strand. */
     Frame(GeneratorBody<Y, S, R> body) {
-        this(body, null);
+        this.code = body;
+        this.mode = STRAND;
     }
 
-    /** A frame that runs {@code machine} (the compiled {@code body}) instead of a strand, when not null. */
-    Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine) {
-        this.code = machine == null ? body : new Compiled(body, machine);
-        this.mode = machine == null ? STRAND : GENERATOR;
+    /** A state machine's frame part (see {@link GeneratorStateMachine}), its role given by the methods below. */
+    Frame() {
+    }
+
+    /** {@code machine}, the compiled {@code body}, as the frame of a generator. */
+    @SuppressWarnings("unchecked")
+    static <Y, S, R> Frame<Y, S, R> compiledGenerator(GeneratorStateMachine machine, GeneratorBody<Y, S, R> body) {
+        Frame<?, ?, ?> f = machine;
+        f.code = new Compiled(body);
+        f.mode = GENERATOR;
+        return (Frame<Y, S, R>) f;
     }
 
     /**
-     * A compiled coroutine's frame: the machine is its body. {@code bare}: no call of the body can await, so each
-     * step runs on the driver's stack; otherwise each step runs in a continuation of its own
+     * {@code machine} as the frame of a coroutine: the machine is its body. {@code bare}: no call of the body can
+     * await, so each step runs on the driver's stack; otherwise each step runs in a continuation of its own
      * ({@link #guardedStep}), which is frozen only when a method the body calls awaits.
      */
-    Frame(GeneratorStateMachine machine, boolean bare) {
-        this.code = machine;
-        this.mode = bare ? BARE : GUARDED;
+    @SuppressWarnings("unchecked")
+    static <T> Frame<Trap, Object, T> compiledCoroutine(GeneratorStateMachine machine, boolean bare) {
+        Frame<?, ?, ?> f = machine;
+        f.mode = bare ? BARE : GUARDED;
+        return (Frame<Trap, Object, T>) f;
+    }
+
+    /** This frame as the machine it is (a compiled body's frame only). */
+    private GeneratorStateMachine machine() {
+        return (GeneratorStateMachine) (Frame<?, ?, ?>) this;
     }
 
     /**
-     * A compiled generator's body: the machine, the body it was compiled from (run inline by a strand's
-     * {@code yieldFrom}), and the thread that last drove it with that thread's coroutine slot.
+     * A compiled generator's extras: the body it was compiled from (run inline by a strand's {@code yieldFrom}),
+     * and the thread that last drove it with that thread's coroutine slot.
      */
     private static final class Compiled {
         final GeneratorBody<?, ?, ?> body;
-        final GeneratorStateMachine machine;
         /** One look-up of the coroutine slot per driving thread. */
         Thread slotThread;
         Coroutine.Current slot;
 
-        Compiled(GeneratorBody<?, ?, ?> body, GeneratorStateMachine machine) {
+        Compiled(GeneratorBody<?, ?, ?> body) {
             this.body = body;
-            this.machine = machine;
         }
 
         /** The calling thread's coroutine slot, remembered with the thread (the first step on each thread). */
@@ -107,7 +127,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** A compiled coroutine's machine; null for any other frame. */
     private GeneratorStateMachine coroutineMachine() {
-        return mode >= BARE ? (GeneratorStateMachine) code : null;
+        return mode >= BARE ? machine() : null;
     }
 
     /** True when the body runs as a compiled state machine. */
@@ -140,7 +160,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         state = RUNNING;
         Object y;
         try {
-            y = ((GeneratorStateMachine) code).step(value, toThrow);
+            y = machine().step(value, toThrow);
         } catch (Throwable t) {
             host = null;
             state = CLOSED;
@@ -148,8 +168,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         }
         host = null;
         if (y == DONE) {
-            state = CLOSED;
-            result = ((GeneratorStateMachine) code).takeResult();
+            state = CLOSED;    // the machine left its return value in `result`
             return DONE;
         }
         state = SUSPENDED;
@@ -178,7 +197,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                 return step((Compiled) code, value, toThrow);  // the per-value path of a compiled body (no host)
             }
             if (k != STRAND) {
-                return coroutineStep((GeneratorStateMachine) code, value, toThrow);   // a compiled coroutine's step
+                return coroutineStep(value, toThrow);     // a compiled coroutine's step
             }
         }
         return resumeOther(value, toThrow, owner);
@@ -223,7 +242,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             return step((Compiled) code, value, toThrow);
         }
         if (mode != STRAND) {
-            return coroutineStep((GeneratorStateMachine) code, value, toThrow);
+            return coroutineStep(value, toThrow);
         }
         resumeStrand(strand, value, toThrow);
         if (finished) {
@@ -273,7 +292,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         }
         Object y;
         try {
-            y = m.machine.step(value, toThrow);
+            y = machine().step(value, toThrow);
         } catch (Throwable t) {
             if (driver != null) {
                 c.frame = driver;
@@ -285,8 +304,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             c.frame = driver;
         }
         if (y == DONE) {
-            state = CLOSED;
-            result = m.machine.takeResult();
+            state = CLOSED;    // the machine left its return value in `result`
             return DONE;
         }
         state = SUSPENDED;
@@ -297,21 +315,20 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * One step of a compiled coroutine. Its driver, {@code Coroutine.resume}, has set the coroutine slot to this
      * frame: a bare step runs the machine on the driver's stack, a guarded one in a continuation.
      */
-    private Object coroutineStep(GeneratorStateMachine m, Object value, Throwable toThrow) {
+    private Object coroutineStep(Object value, Throwable toThrow) {
         if (mode == GUARDED) {
-            return guardedStep(m, value, toThrow);
+            return guardedStep(value, toThrow);
         }
         state = RUNNING;
         Object y;
         try {
-            y = m.step(value, toThrow);
+            y = machine().step(value, toThrow);
         } catch (Throwable t) {
             state = CLOSED;
             throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
         }
         if (y == DONE) {
-            state = CLOSED;
-            result = m.takeResult();
+            state = CLOSED;    // the machine left its return value in `result`
             return DONE;
         }
         state = SUSPENDED;
@@ -325,7 +342,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * continuation is frozen there like any strand, its trap is returned, and the next resume thaws it; the
      * step then goes on to the machine's next suspension point.
      */
-    private Object guardedStep(GeneratorStateMachine m, Object value, Throwable toThrow) {
+    private Object guardedStep(Object value, Throwable toThrow) {
         Strand s = strand;
         if (s == null) {
             s = Strand.of(this);
@@ -347,8 +364,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             throw Exceptions.sneakyThrow(f);
         }
         if (y == DONE) {
-            state = CLOSED;
-            result = m.takeResult();
+            state = CLOSED;    // the machine left its return value in `result`
             return DONE;
         }
         state = SUSPENDED;
@@ -539,7 +555,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     /** The body's frames while suspended, innermost first, without the engine's. */
     List<StackTraceElement> bodyStack() {
         if (mode == GENERATOR) {
-            return ((Compiled) code).machine.stack();
+            return machine().stack();
         }
         GeneratorStateMachine m = coroutineMachine();
         if (m == null) {
