@@ -105,10 +105,11 @@ public final class Coroutine<T> implements Awaitable<T> {
     /** Makes a coroutine object from its body; nothing runs until it is awaited or scheduled. */
     public static <T> Coroutine<T> of(Callable<T> body) {
         Objects.requireNonNull(body, "body");
-        Compiled.Plan plan = Compiled.coroutinesEnabled() ? Compiled.coroutinePlan(body) : null;
+        EventLoop loop = EventLoop.running();
+        Compiled.Plan plan = !Compiled.coroutinesEnabled() ? null
+                : loop != null ? loop.coroutinePlans.get(body) : Compiled.coroutinePlan(body);
         Coroutine<T> c = plan == null ? new Coroutine<>(body)
                 : new Coroutine<>(body, plan.factory().apply(body), plan.bare());
-        EventLoop loop = EventLoop.running();
         if (loop != null) {
             loop.trackNew(c);
         }

@@ -112,6 +112,8 @@ public final class EventLoop implements AutoCloseable {
      * task's step is driven on that thread, so it needs no thread-local look-up of its own.
      */
     Coroutine.Current coroutineSlot;
+    /** The plans of the coroutine bodies made on this loop, when compiled coroutines are on (else null). */
+    final Compiled.PlanCache coroutinePlans = Compiled.coroutinesEnabled() ? new Compiled.PlanCache() : null;
     /** The context of the running callback or task step. */
     Context currentContext;
     /** Async generators that started on this loop and have not finished ({@code loop._asyncgens}). */
