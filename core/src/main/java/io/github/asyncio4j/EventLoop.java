@@ -608,6 +608,11 @@ public final class EventLoop implements AutoCloseable {
         checkClosed();
         Context parent = currentContext;   // copied only when it holds a value: most tasks never make one
         Task<T> task = new Task<>(this, coro, name, parent == null || parent.isEmpty() ? null : parent.copy());
+        int n = freshCount;
+        if (n > 0 && fresh[n - 1] == coro) {
+            fresh[n - 1] = null;     // createTask(Coroutine.of(...)): claimed at once, nothing left to check
+            freshCount = n - 1;
+        }
         task.nextLive = liveTasks;
         if (liveTasks != null) {
             liveTasks.prevLive = task;
@@ -1185,6 +1190,8 @@ public final class EventLoop implements AutoCloseable {
      * debug mode it goes to the cleaner at once, with where it was created. Otherwise, to keep creation cheap
      * (most coroutines are awaited or wrapped in a task right away), it goes into {@code fresh}, and only those
      * still unclaimed at the end of the loop iteration (or when {@code fresh} fills) are handed to the cleaner.
+     * A coroutine wrapped in a task right after it was made ({@code createTask(Coroutine.of(...))}) is taken off
+     * {@code fresh} by {@link #createTask}, so the sweep has nothing to check and {@code fresh} stays small.
      */
     void trackNew(Coroutine<?> coro) {
         if (debug) {
