@@ -153,8 +153,24 @@ public final class EventLoop implements AutoCloseable {
 
     /** The loop running on this (logical) thread, or null. */
     static EventLoop running() {
+        EventLoop last = lastStarted;
+        if (last != null && last.runningOn == Thread.currentThread()) {
+            return last;     // the usual case, one loop per thread: no thread-local look-up
+        }
         return RUNNING.get();
     }
+
+    /**
+     * The loop whose run started last in the process, for {@link #running()}'s fast path. Read without
+     * synchronization: any loop it gives is checked by {@link #runningOn}.
+     */
+    private static EventLoop lastStarted;
+    /**
+     * The thread (itself, not a strand's logical one) running {@link #runForever}, null when not running. Written
+     * only by that thread, when the run starts and when it ends: so a thread finds itself here only while it runs
+     * this loop, whatever stale value it reads.
+     */
+    private Thread runningOn;
 
     /** The loop's time: its {@linkplain #clock() clock} in seconds; every deadline is in this time. Safe from any thread. */
     public double time() {
@@ -226,6 +242,8 @@ public final class EventLoop implements AutoCloseable {
         owner = CarrierLocal.carrierThread();
         running = true;
         RUNNING.set(this);
+        runningOn = Thread.currentThread();
+        lastStarted = this;
         coroutineSlot = Coroutine.currentSlot();
         if (!everRun) {
             everRun = true;
@@ -248,6 +266,7 @@ public final class EventLoop implements AutoCloseable {
             currentTask = null;
             currentContext = null;
             coroutineSlot = null;
+            runningOn = null;
             RUNNING.set(null);
         }
     }
