@@ -10,7 +10,9 @@ import java.util.function.Function;
 /**
  * A generator's frame on the heap: its body, where it stands, and the slots through which values cross a
  * suspension. The body receives the frame as its {@link Yielder}; the frame never references its
- * {@link Generator} handle, so a dropped handle can be reclaimed while the body is suspended.
+ * {@link Generator} handle, so a dropped handle can be reclaimed while the body is suspended. A compiled
+ * body's frame is its state machine itself: {@link GeneratorStateMachine}, the one subclass, so that a compiled
+ * generator or coroutine is one object where a frame and a machine were.
  *
  * <p>Invariants: {@code strand} is null until the first resume and after the end; while a fresh generator runs
  * inline under {@code yieldFrom}, {@code host} is the frame whose strand carries it, and its state is the
