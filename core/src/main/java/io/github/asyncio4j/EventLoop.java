@@ -267,6 +267,9 @@ public final class EventLoop implements AutoCloseable {
             currentContext = null;
             coroutineSlot = null;
             runningOn = null;
+            if (lastStarted == this) {
+                lastStarted = null;   // a stopped loop is not kept reachable (a race only costs a fast-path miss)
+            }
             RUNNING.set(null);
         }
     }
