@@ -184,6 +184,33 @@ final class Compiled {
         return null;
     }
 
+    /**
+     * A loop's cache of {@link #coroutinePlan}s by body class, direct-mapped: a spawn on a loop finds its body's
+     * plan with a hash and a compare instead of a {@link ClassValue} look-up, which costs about as much as the
+     * rest of making a coroutine. A body class whose slot another class took is looked up again. Loop-confined,
+     * like its loop; it holds at most {@value #SIZE} body classes, which the loop's own coroutines keep loaded
+     * anyway.
+     */
+    static final class PlanCache {
+        private static final int SIZE = 32;
+        private final Class<?>[] classes = new Class<?>[SIZE];
+        /** {@code plans[i]} is the plan of {@code classes[i]}: null when that body runs on a strand. */
+        private final Plan[] plans = new Plan[SIZE];
+
+        /** {@link #coroutinePlan}{@code (body)}, from the cache when it holds the body's class. */
+        Plan get(Object body) {
+            Class<?> c = body.getClass();
+            int i = System.identityHashCode(c) & (SIZE - 1);
+            if (classes[i] == c) {
+                return plans[i];
+            }
+            Plan plan = coroutinePlan(body);
+            classes[i] = c;
+            plans[i] = plan;
+            return plan;
+        }
+    }
+
     /** Why a coroutine body is not compiled, or null when it is (see {@link #whyNotCompiled}). */
     static String whyNotCompiledCoroutine(Object body) {
         if (COROUTINE_COMPILER == null) {

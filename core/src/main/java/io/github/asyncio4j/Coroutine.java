@@ -72,7 +72,7 @@ public final class Coroutine<T> implements Awaitable<T> {
     /** A coroutine whose frame runs {@code machine} (the compiled {@code body}); {@code bare}: see {@code Frame}. */
     private Coroutine(Callable<T> body, GeneratorStateMachine machine, boolean bare) {
         this.body = body;
-        this.frame = new Frame<>(null, machine, bare);    // the machine is the body: no Calling to keep
+        this.frame = Frame.compiledCoroutine(machine, bare);    // the machine is the body and the frame
     }
 
     /**
@@ -105,10 +105,11 @@ public final class Coroutine<T> implements Awaitable<T> {
     /** Makes a coroutine object from its body; nothing runs until it is awaited or scheduled. */
     public static <T> Coroutine<T> of(Callable<T> body) {
         Objects.requireNonNull(body, "body");
-        Compiled.Plan plan = Compiled.coroutinesEnabled() ? Compiled.coroutinePlan(body) : null;
+        EventLoop loop = EventLoop.running();
+        Compiled.Plan plan = !Compiled.coroutinesEnabled() ? null
+                : loop != null ? loop.coroutinePlans.get(body) : Compiled.coroutinePlan(body);
         Coroutine<T> c = plan == null ? new Coroutine<>(body)
                 : new Coroutine<>(body, plan.factory().apply(body), plan.bare());
-        EventLoop loop = EventLoop.running();
         if (loop != null) {
             loop.trackNew(c);
         }
@@ -236,7 +237,14 @@ public final class Coroutine<T> implements Awaitable<T> {
 
     /** One step: resume with a value or an exception; returns the yielded trap or {@link Frame#DONE}. */
     Object resume(Object value, Throwable toThrow) {
-        Current current = currentSlot();
+        return resume(currentSlot(), value, toThrow);
+    }
+
+    /**
+     * {@link #resume(Object, Throwable)} with the calling thread's slot ({@link #currentSlot()}) given: a task's
+     * step passes the one its loop looked up when it started running, and costs no thread-local look-up.
+     */
+    Object resume(Current current, Object value, Throwable toThrow) {
         Frame<?, ?, ?> previous = current.frame;
         current.frame = frame;
         try {

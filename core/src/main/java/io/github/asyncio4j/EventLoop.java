@@ -107,6 +107,13 @@ public final class EventLoop implements AutoCloseable {
 
     /** The task whose step is running, or null. */
     Task<?> currentTask;
+    /**
+     * The running thread's coroutine slot, looked up when {@link #runForever} starts and dropped when it ends: a
+     * task's step is driven on that thread, so it needs no thread-local look-up of its own.
+     */
+    Coroutine.Current coroutineSlot;
+    /** The plans of the coroutine bodies made on this loop, when compiled coroutines are on (else null). */
+    final Compiled.PlanCache coroutinePlans = Compiled.coroutinesEnabled() ? new Compiled.PlanCache() : null;
     /** The context of the running callback or task step. */
     Context currentContext;
     /** Async generators that started on this loop and have not finished ({@code loop._asyncgens}). */
@@ -146,8 +153,24 @@ public final class EventLoop implements AutoCloseable {
 
     /** The loop running on this (logical) thread, or null. */
     static EventLoop running() {
+        EventLoop last = lastStarted;
+        if (last != null && last.runningOn == Thread.currentThread()) {
+            return last;     // the usual case, one loop per thread: no thread-local look-up
+        }
         return RUNNING.get();
     }
+
+    /**
+     * The loop whose run started last in the process, for {@link #running()}'s fast path. Read without
+     * synchronization: any loop it gives is checked by {@link #runningOn}.
+     */
+    private static EventLoop lastStarted;
+    /**
+     * The thread (itself, not a strand's logical one) running {@link #runForever}, null when not running. Written
+     * only by that thread, when the run starts and when it ends: so a thread finds itself here only while it runs
+     * this loop, whatever stale value it reads.
+     */
+    private Thread runningOn;
 
     /** The loop's time: its {@linkplain #clock() clock} in seconds; every deadline is in this time. Safe from any thread. */
     public double time() {
@@ -219,6 +242,9 @@ public final class EventLoop implements AutoCloseable {
         owner = CarrierLocal.carrierThread();
         running = true;
         RUNNING.set(this);
+        runningOn = Thread.currentThread();
+        lastStarted = this;
+        coroutineSlot = Coroutine.currentSlot();
         if (!everRun) {
             everRun = true;
             try {
@@ -239,6 +265,11 @@ public final class EventLoop implements AutoCloseable {
             running = false;
             currentTask = null;
             currentContext = null;
+            coroutineSlot = null;
+            runningOn = null;
+            if (lastStarted == this) {
+                lastStarted = null;   // a stopped loop is not kept reachable (a race only costs a fast-path miss)
+            }
             RUNNING.set(null);
         }
     }
@@ -599,6 +630,11 @@ public final class EventLoop implements AutoCloseable {
         checkClosed();
         Context parent = currentContext;   // copied only when it holds a value: most tasks never make one
         Task<T> task = new Task<>(this, coro, name, parent == null || parent.isEmpty() ? null : parent.copy());
+        int n = freshCount;
+        if (n > 0 && fresh[n - 1] == coro) {
+            fresh[n - 1] = null;     // createTask(Coroutine.of(...)): claimed at once, nothing left to check
+            freshCount = n - 1;
+        }
         task.nextLive = liveTasks;
         if (liveTasks != null) {
             liveTasks.prevLive = task;
@@ -1176,6 +1212,8 @@ public final class EventLoop implements AutoCloseable {
      * debug mode it goes to the cleaner at once, with where it was created. Otherwise, to keep creation cheap
      * (most coroutines are awaited or wrapped in a task right away), it goes into {@code fresh}, and only those
      * still unclaimed at the end of the loop iteration (or when {@code fresh} fills) are handed to the cleaner.
+     * A coroutine wrapped in a task right after it was made ({@code createTask(Coroutine.of(...))}) is taken off
+     * {@code fresh} by {@link #createTask}, so the sweep has nothing to check and {@code fresh} stays small.
      */
     void trackNew(Coroutine<?> coro) {
         if (debug) {

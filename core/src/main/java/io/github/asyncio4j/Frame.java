@@ -10,14 +10,16 @@ import java.util.function.Function;
 /**
  * A generator's frame on the heap: its body, where it stands, and the slots through which values cross a
  * suspension. The body receives the frame as its {@link Yielder}; the frame never references its
- * {@link Generator} handle, so a dropped handle can be reclaimed while the body is suspended.
+ * {@link Generator} handle, so a dropped handle can be reclaimed while the body is suspended. A compiled
+ * body's frame is its state machine itself: {@link GeneratorStateMachine}, the one subclass, so that a compiled
+ * generator or coroutine is one object where a frame and a machine were.
  *
  * <p>Invariants: {@code strand} is null until the first resume and after the end; while a fresh generator runs
  * inline under {@code yieldFrom}, {@code host} is the frame whose strand carries it, and its state is the
  * host's (so a {@code SUSPENDED} frame has no host). The hand-off slots ({@code sent}, {@code thrown},
  * {@code yielded}) are used on the frame that owns the strand, and each is cleared when read.
  */
-final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
+sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits GeneratorStateMachine {
     /** {@link #state}'s values: the ordinals of {@link State}'s constants, in their order. */
     private static final byte CREATED = 0, RUNNING = 1, SUSPENDED = 2, CLOSED = 3;
     private static final State[] STATES = State.values();
@@ -25,19 +27,17 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     /** What {@link #resume} returns when the body has ended; the return value is then in {@link #takeResult()}. */
     static final Object DONE = new Object();
 
-    private final GeneratorBody<Y, S, R> body;
     /**
-     * The body compiled to a state machine, or null when it runs on a strand. The machine's per-frame state is in
-     * this one object so that a strand's frame (one per coroutine) stays as small as it was before machines.
+     * What runs, by {@link #mode}: the {@link GeneratorBody} on a strand ({@link #STRAND}); for a compiled body the
+     * frame is its {@link GeneratorStateMachine} itself (one object: a spawn allocates one less), and this is a
+     * compiled generator's {@link Compiled} ({@link #GENERATOR}) or null for a compiled coroutine ({@link #BARE}
+     * or {@link #GUARDED}). Set once, by the constructor or {@link #compiledGenerator}/{@link #compiledCoroutine},
+     * before the frame is used.
      */
-    private final Compiled compiled;
-    /**
-     * A compiled coroutine's machine (null otherwise), and how its steps run: {@link #BARE} or {@link #GUARDED}.
-     * In the frame itself, not in a {@link Compiled}: a suspended task is one object smaller.
-     */
-    private final GeneratorStateMachine coroutineMachine;
-    private final byte mode;
-    private static final byte BARE = 1, GUARDED = 2;
+    private Object code;
+    private byte mode;
+    /** {@link #mode}'s values; {@link #NEW_MACHINE}: a machine not given its role yet (a prototype). */
+    private static final byte NEW_MACHINE = 0, STRAND = 1, GENERATOR = 2, BARE = 3, GUARDED = 4;
     private Strand strand;
     /**
      * Where the frame stands: a {@link State}'s ordinal ({@link #CREATED} ... {@link #CLOSED}). A byte, not the
@@ -52,41 +52,60 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     private Object yielded;
     private boolean finished;
     private Throwable failure;
-    private Object result;
+    /**
+     * The body's return value once it ended. A machine also keeps here, between its steps, the value of the
+     * {@code yieldFrom} or {@code await} that just finished ({@link GeneratorStateMachine}): one field for both.
+     */
+    Object result;
 
+    /** A frame whose {@code body} runs on a strand. */
     Frame(GeneratorBody<Y, S, R> body) {
-        this(body, null);
+        this.code = body;
+        this.mode = STRAND;
     }
 
-    /** A frame that runs {@code machine} (the compiled {@code body}) instead of a strand, when not null. */
-    Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine) {
-        this.body = body;
-        this.compiled = machine == null ? null : new Compiled(machine);
-        this.coroutineMachine = null;
-        this.mode = 0;
+    /** A state machine's frame part (see {@link GeneratorStateMachine}), its role given by the methods below. */
+    Frame() {
+    }
+
+    /** {@code machine}, the compiled {@code body}, as the frame of a generator. */
+    @SuppressWarnings("unchecked")
+    static <Y, S, R> Frame<Y, S, R> compiledGenerator(GeneratorStateMachine machine, GeneratorBody<Y, S, R> body) {
+        Frame<?, ?, ?> f = machine;
+        f.code = new Compiled(body);
+        f.mode = GENERATOR;
+        return (Frame<Y, S, R>) f;
     }
 
     /**
-     * A compiled coroutine's frame ({@code body} null: the machine is the body). {@code bare}: no call of the body
-     * can await, so each step runs on the driver's stack; otherwise each step runs in a continuation of its own
+     * {@code machine} as the frame of a coroutine: the machine is its body. {@code bare}: no call of the body can
+     * await, so each step runs on the driver's stack; otherwise each step runs in a continuation of its own
      * ({@link #guardedStep}), which is frozen only when a method the body calls awaits.
      */
-    Frame(GeneratorBody<Y, S, R> body, GeneratorStateMachine machine, boolean bare) {
-        this.body = body;
-        this.compiled = null;
-        this.coroutineMachine = machine;
-        this.mode = bare ? BARE : GUARDED;
+    @SuppressWarnings("unchecked")
+    static <T> Frame<Trap, Object, T> compiledCoroutine(GeneratorStateMachine machine, boolean bare) {
+        Frame<?, ?, ?> f = machine;
+        f.mode = bare ? BARE : GUARDED;
+        return (Frame<Trap, Object, T>) f;
     }
 
-    /** A compiled body: the machine, and the thread that last drove it with that thread's coroutine slot. */
+    /** This frame as the machine it is (a compiled body's frame only). */
+    private GeneratorStateMachine machine() {
+        return (GeneratorStateMachine) (Frame<?, ?, ?>) this;
+    }
+
+    /**
+     * A compiled generator's extras: the body it was compiled from (run inline by a strand's {@code yieldFrom}),
+     * and the thread that last drove it with that thread's coroutine slot.
+     */
     private static final class Compiled {
-        final GeneratorStateMachine machine;
+        final GeneratorBody<?, ?, ?> body;
         /** One look-up of the coroutine slot per driving thread. */
         Thread slotThread;
         Coroutine.Current slot;
 
-        Compiled(GeneratorStateMachine machine) {
-            this.machine = machine;
+        Compiled(GeneratorBody<?, ?, ?> body) {
+            this.body = body;
         }
 
         /** The calling thread's coroutine slot, remembered with the thread (the first step on each thread). */
@@ -98,13 +117,24 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         }
     }
 
+    /** The body the frame was made with; null for a compiled coroutine, whose machine is its body. */
+    @SuppressWarnings("unchecked")
     GeneratorBody<Y, S, R> body() {
-        return body;
+        return (GeneratorBody<Y, S, R>) switch (mode) {
+            case STRAND -> code;
+            case GENERATOR -> ((Compiled) code).body;
+            default -> null;
+        };
+    }
+
+    /** A compiled coroutine's machine; null for any other frame. */
+    private GeneratorStateMachine coroutineMachine() {
+        return mode >= BARE ? machine() : null;
     }
 
     /** True when the body runs as a compiled state machine. */
     boolean isCompiled() {
-        return compiled != null || coroutineMachine != null;
+        return mode != STRAND;
     }
 
     /** True for a compiled coroutine whose steps run in a continuation, and which is not running or hosted. */
@@ -132,7 +162,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         state = RUNNING;
         Object y;
         try {
-            y = coroutineMachine.step(value, toThrow);
+            y = machine().step(value, toThrow);
         } catch (Throwable t) {
             host = null;
             state = CLOSED;
@@ -140,8 +170,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         }
         host = null;
         if (y == DONE) {
-            state = CLOSED;
-            result = coroutineMachine.takeResult();
+            state = CLOSED;    // the machine left its return value in `result`
             return DONE;
         }
         state = SUSPENDED;
@@ -164,13 +193,14 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * the body threw. {@code owner} is the user-facing handle, for the engine's reclamation of dropped frames.
      */
     Object resume(Object value, Throwable toThrow, Object owner) {
-        Compiled m = compiled;
-        if (m != null && state == SUSPENDED) {
-            return step(m, value, toThrow);    // the per-value path of a compiled body (host is null: see above)
-        }
-        GeneratorStateMachine c = coroutineMachine;
-        if (c != null && state == SUSPENDED) {
-            return coroutineStep(c, value, toThrow);     // a compiled coroutine's step
+        if (state == SUSPENDED) {
+            byte k = mode;
+            if (k == GENERATOR) {
+                return step((Compiled) code, value, toThrow);  // the per-value path of a compiled body (no host)
+            }
+            if (k != STRAND) {
+                return coroutineStep(value, toThrow);     // a compiled coroutine's step
+            }
         }
         return resumeOther(value, toThrow, owner);
     }
@@ -180,7 +210,6 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * out of {@code resume} so that a for-each over a compiled generator inlines a small method per value.
      */
     private Object resumeOther(Object value, Throwable toThrow, Object owner) {
-        Compiled m = compiled;
         if (host != null) {
             throw new IllegalStateException("generator is running inside another generator's yieldFrom; "
                     + "drive the delegating generator instead");
@@ -202,7 +231,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
                     throw new IllegalStateException(
                             "can't send non-null value to a just-created generator; call next() first");
                 }
-                if (compiled != null || coroutineMachine != null) {
+                if (mode != STRAND) {
                     break;
                 }
                 strand = Strand.of(this);
@@ -211,11 +240,11 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             case SUSPENDED -> {
             }
         }
-        if (m != null) {
-            return step(m, value, toThrow);
+        if (mode == GENERATOR) {
+            return step((Compiled) code, value, toThrow);
         }
-        if (coroutineMachine != null) {
-            return coroutineStep(coroutineMachine, value, toThrow);
+        if (mode != STRAND) {
+            return coroutineStep(value, toThrow);
         }
         resumeStrand(strand, value, toThrow);
         if (finished) {
@@ -265,7 +294,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
         }
         Object y;
         try {
-            y = m.machine.step(value, toThrow);
+            y = machine().step(value, toThrow);
         } catch (Throwable t) {
             if (driver != null) {
                 c.frame = driver;
@@ -277,8 +306,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             c.frame = driver;
         }
         if (y == DONE) {
-            state = CLOSED;
-            result = m.machine.takeResult();
+            state = CLOSED;    // the machine left its return value in `result`
             return DONE;
         }
         state = SUSPENDED;
@@ -289,21 +317,20 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * One step of a compiled coroutine. Its driver, {@code Coroutine.resume}, has set the coroutine slot to this
      * frame: a bare step runs the machine on the driver's stack, a guarded one in a continuation.
      */
-    private Object coroutineStep(GeneratorStateMachine m, Object value, Throwable toThrow) {
+    private Object coroutineStep(Object value, Throwable toThrow) {
         if (mode == GUARDED) {
-            return guardedStep(m, value, toThrow);
+            return guardedStep(value, toThrow);
         }
         state = RUNNING;
         Object y;
         try {
-            y = m.step(value, toThrow);
+            y = machine().step(value, toThrow);
         } catch (Throwable t) {
             state = CLOSED;
             throw Exceptions.sneakyThrow(t instanceof StopIteration e ? raisedStopIteration(e) : t);
         }
         if (y == DONE) {
-            state = CLOSED;
-            result = m.takeResult();
+            state = CLOSED;    // the machine left its return value in `result`
             return DONE;
         }
         state = SUSPENDED;
@@ -317,7 +344,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      * continuation is frozen there like any strand, its trap is returned, and the next resume thaws it; the
      * step then goes on to the machine's next suspension point.
      */
-    private Object guardedStep(GeneratorStateMachine m, Object value, Throwable toThrow) {
+    private Object guardedStep(Object value, Throwable toThrow) {
         Strand s = strand;
         if (s == null) {
             s = Strand.of(this);
@@ -339,8 +366,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             throw Exceptions.sneakyThrow(f);
         }
         if (y == DONE) {
-            state = CLOSED;
-            result = m.takeResult();
+            state = CLOSED;    // the machine left its return value in `result`
             return DONE;
         }
         state = SUSPENDED;
@@ -396,7 +422,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
      */
     @Override
     public void run() {
-        GeneratorStateMachine m = coroutineMachine;
+        GeneratorStateMachine m = coroutineMachine();
         if (m != null) {
             Object s = sent;
             Throwable t = thrown;
@@ -413,7 +439,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
             return;
         }
         try {
-            result = body.run(this);
+            result = body().run(this);
         } catch (StopIteration e) {
             failure = raisedStopIteration(e);
         } catch (Throwable t) {
@@ -530,10 +556,10 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
 
     /** The body's frames while suspended, innermost first, without the engine's. */
     List<StackTraceElement> bodyStack() {
-        if (compiled != null) {
-            return compiled.machine.stack();
+        if (mode == GENERATOR) {
+            return machine().stack();
         }
-        GeneratorStateMachine m = coroutineMachine;
+        GeneratorStateMachine m = coroutineMachine();
         if (m == null) {
             return bodyFrames(stackTrace());
         }
@@ -564,7 +590,7 @@ final class Frame<Y, S, R> implements Yielder<Y, S>, Runnable {
     private R runInline(Frame<?, ?, ?> root) {
         host = root;
         try {
-            return body.run(this);
+            return body().run(this);
         } catch (StopIteration e) {
             throw raisedStopIteration(e);
         } catch (Exception e) {

@@ -51,7 +51,8 @@ public final class Generator<Y, S, R> implements Iterable<Y>, AutoCloseable {
     final Frame<Y, S, R> frame;
 
     private Generator(GeneratorBody<Y, S, R> body) {
-        this.frame = new Frame<>(Objects.requireNonNull(body, "body"), Compiled.machineFor(body));
+        GeneratorStateMachine machine = Compiled.machineFor(Objects.requireNonNull(body, "body"));
+        this.frame = machine == null ? new Frame<>(body) : Frame.compiledGenerator(machine, body);
     }
 
     /** A call of a generator function: creates the generator, runs nothing. */

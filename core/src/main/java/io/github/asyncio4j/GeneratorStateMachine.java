@@ -7,35 +7,30 @@ import java.util.Objects;
 
 /**
  * The base of the classes that {@code -Dasyncio4j.generators=compiled} and {@code -Dasyncio4j.coroutines=compiled}
- * generate at run time: a generator or coroutine body turned into a state machine, its locals in fields and {@link #state} saying at which {@code yield} it stopped.
- * Public only because the generated classes live in the body's package; applications never use it, and its
- * protected members may change with the compiler.
+ * generate at run time: a generator or coroutine body turned into a state machine, its locals in fields and
+ * {@link #state} saying at which {@code yield} it stopped. A machine is also its generator's or coroutine's frame
+ * (it extends {@code Frame}): a compiled body is one object, not a frame and a machine. Public only because the
+ * generated classes live in the body's package; applications never use it, and its protected members may change
+ * with the compiler.
  *
  * <p>Invariants: {@link #step} is called by the generator's {@code Frame} only, never re-entered, and never
  * again after it returned the end marker or threw. While a {@code yieldFrom} is in progress the delegate is
  * non-null and {@link #state} is its resume point.
  */
-public abstract class GeneratorStateMachine {
+public abstract non-sealed class GeneratorStateMachine extends Frame<Object, Object, Object> {
     /**
      * The resume point: 0 before the start, {@code k} after the {@code k}-th suspension point in code order.
      * Written by the generated {@code step}.
      */
     protected int state;
-    private final StackTraceElement[] sites;
-    /** The body's return value once it returned; until then, the finished delegation's or await's value. */
-    private Object result;
     /**
      * What the machine delegates to at its suspension point: a generator ({@code yieldFrom}); for a coroutine's
      * {@code await}, the awaited {@link Future} or {@link Coroutine}, or null for a one-trap await ({@code sleep}).
      */
     private Object delegate;
 
-    /**
-     * For the generated constructor. {@code sites[k]} is the body's frame at resume point {@code k}, for
-     * {@link Generator#getStack()}.
-     */
-    protected GeneratorStateMachine(StackTraceElement[] sites) {
-        this.sites = sites;
+    /** For the generated constructors. */
+    protected GeneratorStateMachine() {
     }
 
     /**
@@ -43,7 +38,13 @@ public abstract class GeneratorStateMachine {
      * generated no-argument constructor) by the compiler's factory, so that making a machine is a plain
      * {@code new}. Public for the compiler's package only; applications never call it.
      */
-    public abstract GeneratorStateMachine make(Object[] captured, StackTraceElement[] sites);
+    public abstract GeneratorStateMachine make(Object[] captured);
+
+    /**
+     * The body's frame at each resume point, indexed by {@link #state} (0 unused), for {@link Generator#getStack()}:
+     * the generated class's constant (its class data), not a field, so that a machine is 8 bytes smaller.
+     */
+    protected abstract StackTraceElement[] sites();
 
     /**
      * Runs the body from its resume point to the next suspension: returns the yielded value, or the end marker
@@ -61,13 +62,6 @@ public abstract class GeneratorStateMachine {
     /** True for the end marker. */
     protected static boolean isEnd(Object stepResult) {
         return stepResult == Frame.DONE;
-    }
-
-    /** The body's return value, cleared by the call. */
-    final Object takeResult() {
-        Object r = result;
-        result = null;
-        return r;
     }
 
     /** {@code yieldFrom(sub)} starts: {@code sub} becomes the delegate that {@link #stepYieldFrom} drives. */
@@ -220,6 +214,7 @@ public abstract class GeneratorStateMachine {
         } else if (d instanceof Coroutine<?> c) {
             all.addAll(c.frame.bodyStack());
         }
+        StackTraceElement[] sites = sites();
         if (state > 0 && state < sites.length) {
             all.add(sites[state]);
         }

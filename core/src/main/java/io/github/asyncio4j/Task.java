@@ -22,8 +22,6 @@ import java.util.Objects;
 public class Task<T> extends Future<T> {
 
     private final Coroutine<T> coro;
-    /** The name given, or null until {@link #getName()} first formats "Task-" + {@code number}. */
-    private String name;
     /**
      * The number in the default name ("Task-N"), taken at creation from the loop ({@link EventLoop#nextTaskNumber}):
      * unique in the process; 0 for a task created with a name.
@@ -38,11 +36,11 @@ public class Task<T> extends Future<T> {
     private Object waitingOn;
     /** The exception the next step raises at the await point; set only by {@link #throwIn}. */
     private Throwable pending;
-    /** A cancellation was handed to the awaited future, whose outcome the next step delivers: nothing replaces it. */
-    private boolean cancelInFlight;
-    private int cancelRequests;
-    /** The task's {@link Timeout} scopes, shielding and group parent, made on first use: most tasks use none. */
-    private Scopes scopes;
+    /**
+     * The task's name once given or asked for, its cancellation requests, its {@link Timeout} scopes, shielding
+     * and group parent: made on first use, as most tasks use none of them.
+     */
+    private Uncommon uncommon;
     /** Links of the loop's list of live (not done) tasks. */
     Task<?> prevLive;
     Task<?> nextLive;
@@ -51,7 +49,9 @@ public class Task<T> extends Future<T> {
         super(loop);
         this.coro = Objects.requireNonNull(coro, "coro");
         coro.claim();
-        this.name = name;
+        if (name != null) {
+            uncommon().name = name;
+        }
         this.number = name != null ? 0 : loop.nextTaskNumber();
         this.context = context;
     }
@@ -67,10 +67,20 @@ public class Task<T> extends Future<T> {
     }
 
     /**
-     * A task's less common state, kept apart so that the many tasks that use none of it stay small (the spawn
-     * benchmark): timeout scopes ({@link #enterScope}), shielding ({@link #shield}), its task group's owner.
+     * A task's less common state, kept apart so that the many tasks that use none of it stay small (a task is 64
+     * bytes: the spawn benchmark): its name, cancellation requests, timeout scopes ({@link #enterScope}),
+     * shielding ({@link #shield}), its task group's owner.
      */
-    private static final class Scopes {
+    private static final class Uncommon {
+        /** The name given, or null until {@link #getName()} first formats "Task-" + {@code number}. */
+        String name;
+        /** How many cancellation requests are pending ({@link #cancelling()}). */
+        int cancelRequests;
+        /**
+         * A cancellation was handed to the awaited future, whose outcome the next step delivers: nothing replaces
+         * it.
+         */
+        boolean cancelInFlight;
         /** The innermost open {@link Timeout} scope, or null; each links to the one it was entered in. */
         Timeout innermost;
         /** The outermost open scope whose deadline passed, or null: while set, every suspension raises. */
@@ -83,22 +93,22 @@ public class Task<T> extends Future<T> {
 
     /** The task that owns the {@link TaskGroup} this task is a child of, or null: a link of the await tree. */
     Task<?> groupParent() {
-        Scopes s = scopes;
+        Uncommon s = uncommon;
         return s == null ? null : s.groupParent;
     }
 
     /** Links this task, a child of a {@link TaskGroup}, to the group's owner task ({@link #groupParent()}). */
     void setGroupParent(Task<?> parent) {
-        if (parent != null || scopes != null) {
-            scopes().groupParent = parent;
+        if (parent != null || uncommon != null) {
+            uncommon().groupParent = parent;
         }
     }
 
-    private Scopes scopes() {
-        Scopes s = scopes;
+    private Uncommon uncommon() {
+        Uncommon s = uncommon;
         if (s == null) {
-            s = new Scopes();
-            scopes = s;
+            s = new Uncommon();
+            uncommon = s;
         }
         return s;
     }
@@ -137,17 +147,18 @@ public class Task<T> extends Future<T> {
 
     /** The task's name: given to {@code createTask}, or {@code Task-N}. */
     public String getName() {
-        String n = name;
+        Uncommon u = uncommon;
+        String n = u == null ? null : u.name;
         if (n == null) {
             n = "Task-" + number;   // formatted when first asked: most tasks are never asked
-            name = n;
+            uncommon().name = n;
         }
         return n;
     }
 
     /** Renames the task (names appear in reports and {@link EventLoop#dumpTasks()}). */
     public void setName(String name) {
-        this.name = Objects.requireNonNull(name, "name");
+        uncommon().name = Objects.requireNonNull(name, "name");
     }
 
     /** The coroutine this task drives. */
@@ -165,25 +176,30 @@ public class Task<T> extends Future<T> {
         if (isDone()) {
             return false;
         }
-        cancelRequests++;
+        uncommon().cancelRequests++;
         throwIn(new CancelledError(message));
         return true;
     }
 
     /** How many cancellation requests are pending ({@code Task.cancelling()}). */
     public int cancelling() {
-        return cancelRequests;
+        Uncommon u = uncommon;
+        return u == null ? 0 : u.cancelRequests;
     }
 
     /** Withdraws one cancellation request; returns the number left. */
     public int uncancel() {
-        if (cancelRequests > 0) {
-            cancelRequests--;
-            if (cancelRequests == 0 && pending instanceof CancelledError) {
+        Uncommon u = uncommon;
+        if (u == null) {
+            return 0;
+        }
+        if (u.cancelRequests > 0) {
+            u.cancelRequests--;
+            if (u.cancelRequests == 0 && pending instanceof CancelledError) {
                 pending = null;   // every request was withdrawn before the step could raise it
             }
         }
-        return cancelRequests;
+        return u.cancelRequests;
     }
 
     /** A task's result is set by its coroutine: calling this is an error, as in asyncio. */
@@ -225,20 +241,23 @@ public class Task<T> extends Future<T> {
         }
         Throwable toThrow = pending;
         pending = null;
-        cancelInFlight = false;
         waitingOn = null;
-        Scopes sc = scopes;
-        if (toThrow != null && sc != null && sc.innermost != null) {
-            sc.innermost.noteRaised(toThrow);   // a deadline's error reached the block
+        Uncommon sc = uncommon;
+        if (sc != null) {
+            sc.cancelInFlight = false;
+            if (toThrow != null && sc.innermost != null) {
+                sc.innermost.noteRaised(toThrow);   // a deadline's error reached the block
+            }
         }
         Task<?> previous = loop.enterTask(this);
         Object yielded;
         try {
-            yielded = coro.resume(null, toThrow);
+            Coroutine.Current slot = loop.coroutineSlot;    // null only for a step outside the loop's run
+            yielded = coro.resume(slot != null ? slot : Coroutine.currentSlot(), null, toThrow);
         } catch (CancelledError e) {
             loop.leaveTask(previous);
             finish();
-            if (e instanceof Timeout.Expired expired && cancelRequests == 0) {
+            if (e instanceof Timeout.Expired expired && cancelling() == 0) {
                 super.setException(expired.timeoutError());   // nobody cancelled the task: a timeout ended it
             } else {
                 super.cancel(e.getMessage());
@@ -266,7 +285,7 @@ public class Task<T> extends Future<T> {
             }
             return;
         }
-        Scopes s = scopes;
+        Uncommon s = uncommon;
         if (s != null && s.expired != null && s.shielded == 0) {
             failAwait();
             return;
@@ -277,7 +296,7 @@ public class Task<T> extends Future<T> {
     /** An await inside an expired timeout scope: it does not wait, the next step raises (level-triggered). */
     private void failAwait() {
         if (!(pending instanceof CancelledError)) {
-            pending = scopes.expired.levelError();
+            pending = uncommon.expired.levelError();
         }
         loop.scheduleStep(this);
     }
@@ -328,7 +347,7 @@ public class Task<T> extends Future<T> {
     private void throwIn(Throwable error) {
         if (error instanceof CancelledError) {
             pending = error;
-        } else if (pending == null && !cancelInFlight) {
+        } else if (pending == null && !(uncommon != null && uncommon.cancelInFlight)) {
             pending = error;
         } else {
             return;     // the wait was aborted already
@@ -348,7 +367,7 @@ public class Task<T> extends Future<T> {
         if (accepted) {
             if (e instanceof CancelledError) {
                 pending = null;   // the awaited future's cancellation carries it to the await
-                cancelInFlight = true;
+                uncommon().cancelInFlight = true;
             }
         } else {
             waitingOn = null;
@@ -370,7 +389,7 @@ public class Task<T> extends Future<T> {
 
     /** Enters a {@link Timeout} scope; returns the scope it is entered in (the innermost open one), or null. */
     Timeout enterScope(Timeout scope) {
-        Scopes sc = scopes();
+        Uncommon sc = uncommon();
         Timeout enclosing = sc.innermost;
         sc.innermost = scope;
         return enclosing;
@@ -378,13 +397,13 @@ public class Task<T> extends Future<T> {
 
     /** The innermost open {@link Timeout} scope, or null. */
     Timeout innermostScope() {
-        Scopes sc = scopes;
+        Uncommon sc = uncommon;
         return sc == null ? null : sc.innermost;
     }
 
     /** Leaves a scope (normally the innermost one; a scope closed out of order is unlinked where it is). */
     void leaveScope(Timeout scope) {
-        Scopes sc = scopes();
+        Uncommon sc = uncommon();
         if (sc.innermost == scope) {
             sc.innermost = scope.enclosing;
         } else {
@@ -401,7 +420,7 @@ public class Task<T> extends Future<T> {
     /** Recomputes the expired scope: the outermost open scope whose deadline passed. */
     void scopesChanged() {
         Timeout outermost = null;
-        Scopes sc = scopes();
+        Uncommon sc = uncommon();
         for (Timeout s = sc.innermost; s != null; s = s.enclosing) {
             if (s.isExpiring()) {
                 outermost = s;
@@ -416,17 +435,17 @@ public class Task<T> extends Future<T> {
      * {@link #unshield()}.
      */
     void shield() {
-        scopes().shielded++;
+        uncommon().shielded++;
     }
 
     /** Ends one {@link #shield()}. */
     void unshield() {
-        scopes().shielded--;
+        uncommon().shielded--;
     }
 
     /** Counts a cancellation request without raising anything: a {@link Timeout} scope's expiry, as in asyncio. */
     void addCancelRequest() {
-        cancelRequests++;
+        uncommon().cancelRequests++;
     }
 
     private void finish() {
@@ -451,8 +470,8 @@ public class Task<T> extends Future<T> {
                     default -> w;
                 });
             }
-            if (cancelRequests > 0) {
-                b.append(" cancelling=").append(cancelRequests);
+            if (cancelling() > 0) {
+                b.append(" cancelling=").append(cancelling());
             }
         } else if (!isCancelled()) {
             Throwable e = peekException();

@@ -55,6 +55,74 @@ class CompiledCoroutineTest {
         });
     }
 
+    /** One of 40 bodies, each its own lambda class, returning its own number: more classes than a loop's plan cache. */
+    private static Coroutine<Integer> numbered(int i) {
+        return switch (i) {
+            case 0 -> Coroutine.of(() -> 0);
+            case 1 -> Coroutine.of(() -> 1);
+            case 2 -> Coroutine.of(() -> 2);
+            case 3 -> Coroutine.of(() -> 3);
+            case 4 -> Coroutine.of(() -> 4);
+            case 5 -> Coroutine.of(() -> 5);
+            case 6 -> Coroutine.of(() -> 6);
+            case 7 -> Coroutine.of(() -> 7);
+            case 8 -> Coroutine.of(() -> 8);
+            case 9 -> Coroutine.of(() -> 9);
+            case 10 -> Coroutine.of(() -> 10);
+            case 11 -> Coroutine.of(() -> 11);
+            case 12 -> Coroutine.of(() -> 12);
+            case 13 -> Coroutine.of(() -> 13);
+            case 14 -> Coroutine.of(() -> 14);
+            case 15 -> Coroutine.of(() -> 15);
+            case 16 -> Coroutine.of(() -> 16);
+            case 17 -> Coroutine.of(() -> 17);
+            case 18 -> Coroutine.of(() -> 18);
+            case 19 -> Coroutine.of(() -> 19);
+            case 20 -> Coroutine.of(() -> 20);
+            case 21 -> Coroutine.of(() -> 21);
+            case 22 -> Coroutine.of(() -> 22);
+            case 23 -> Coroutine.of(() -> 23);
+            case 24 -> Coroutine.of(() -> 24);
+            case 25 -> Coroutine.of(() -> 25);
+            case 26 -> Coroutine.of(() -> 26);
+            case 27 -> Coroutine.of(() -> 27);
+            case 28 -> Coroutine.of(() -> 28);
+            case 29 -> Coroutine.of(() -> 29);
+            case 30 -> Coroutine.of(() -> 30);
+            case 31 -> Coroutine.of(() -> 31);
+            case 32 -> Coroutine.of(() -> 32);
+            case 33 -> Coroutine.of(() -> 33);
+            case 34 -> Coroutine.of(() -> 34);
+            case 35 -> Coroutine.of(() -> 35);
+            case 36 -> Coroutine.of(() -> 36);
+            case 37 -> Coroutine.of(() -> 37);
+            case 38 -> Coroutine.of(() -> 38);
+            case 39 -> Coroutine.of(() -> 39);
+            default -> throw new IllegalArgumentException("no body " + i);
+        };
+    }
+
+    @Test
+    void eachBodyClassGetsItsOwnPlanWhenALoopsPlanCacheHasMoreClassesThanSlots() throws Exception {
+        int bodies = 40;   // over Compiled.PlanCache's 32 slots: some share a slot, and each must still get its own plan
+        List<Integer> results = run(() -> Coroutine.of(() -> {
+            List<Integer> got = new ArrayList<>();
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < bodies; i++) {
+                    got.add(await(compiled(numbered(i))));
+                }
+            }
+            return got;
+        }));
+        List<Integer> expected = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < bodies; i++) {
+                expected.add(i);
+            }
+        }
+        assertThat(results).isEqualTo(expected);
+    }
+
     @Test
     void localsAndCapturesSurviveEachAwait() throws Exception {
         int r = run(() -> compiled(addAfterSleeps(1, 10L)));

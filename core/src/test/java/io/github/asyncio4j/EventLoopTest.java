@@ -150,6 +150,29 @@ class EventLoopTest {
     }
 
     @Test
+    void theRunningLoopIsOnlyTheRunningThreadsAndOnlyWhileItRuns() throws Exception {
+        assertThat(EventLoop.running()).isNull();
+        AtomicReference<EventLoop> seenByOtherThread = new AtomicReference<>(loop);
+        EventLoop seenInside = loop.runUntilComplete(Coroutine.of(() -> {
+            Thread t = Thread.ofPlatform().start(() -> seenByOtherThread.set(EventLoop.running()));
+            t.join();
+            return Async.getRunningLoop();
+        }));
+        assertThat(seenInside).isSameAs(loop);
+        assertThat(seenByOtherThread.get()).isNull();
+        assertThat(EventLoop.running()).isNull();
+        assertThatThrownBy(Async::getRunningLoop).hasMessage("no running event loop");
+
+        EventLoop next = EventLoop.create(VirtualClock.autojumping());
+        try {
+            assertThat(next.runUntilComplete(Coroutine.of(Async::getRunningLoop))).isSameAs(next);
+        } finally {
+            next.close();
+        }
+        assertThat(EventLoop.running()).isNull();
+    }
+
+    @Test
     void aClosedLoopRefusesWork() {
         loop.close();
         assertThat(loop.isClosed()).isTrue();

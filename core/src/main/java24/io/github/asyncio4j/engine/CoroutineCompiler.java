@@ -20,7 +20,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -177,8 +176,7 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
     private static final class Factory implements Function<Object, GeneratorStateMachine>, Supplier<String>,
             BooleanSupplier {
         private static final Object[] NONE = new Object[0];
-        private final BiFunction<Object[], StackTraceElement[], GeneratorStateMachine> constructor;
-        private final StackTraceElement[] sites;
+        private final Function<Object[], GeneratorStateMachine> constructor;
         private final MethodHandle[] captured;
         private final byte[] bytes;
         private final boolean bare;
@@ -186,7 +184,6 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
 
         Factory(GeneratorCompiler.Compilation c, MethodHandle[] captured, String bodyName) {
             this.constructor = c.constructor();
-            this.sites = c.sites();
             this.bytes = c.bytes();
             this.bare = c.bare();
             this.captured = captured;
@@ -203,7 +200,7 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
                         args[i] = (Object) captured[i].invokeExact(body);
                     }
                 }
-                return constructor.apply(args, sites);
+                return constructor.apply(args);
             } catch (Throwable t) {
                 throw new IllegalStateException("the generated constructor of " + bodyName + " failed", t);
             }

@@ -14,7 +14,6 @@ import java.lang.invoke.MethodType;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.AccessFlag;
 import java.lang.reflect.Method;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -75,11 +74,10 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
     }
 
     /**
-     * A defined machine class: its constructor {@code (Object[] captured, StackTraceElement[] sites)}; for a
-     * coroutine, {@code bare} says that no method its body calls can await (see {@link BodyAnalysis#unsafeCall}).
+     * A defined machine class: its constructor {@code (Object[] captured)}; for a coroutine, {@code bare} says that
+     * no method its body calls can await (see {@link BodyAnalysis#unsafeCall}).
      */
-    record Compilation(BiFunction<Object[], StackTraceElement[], GeneratorStateMachine> constructor,
-            StackTraceElement[] sites, byte[] bytes, boolean bare) {
+    record Compilation(Function<Object[], GeneratorStateMachine> constructor, byte[] bytes, boolean bare) {
     }
 
     /** A lambda's implementation method: its name, descriptor, method-handle kind, and captured value count. */
@@ -132,17 +130,18 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
             throw new IllegalArgumentException("the state machine could not be written (" + e.getMessage() + ")", e);
         }
         try {
-            MethodHandles.Lookup machine = host.defineHiddenClass(bytes, true,
+            // The class data: the body's frame at each resume point (the machine's sites()).
+            MethodHandles.Lookup machine = host.defineHiddenClassWithClassData(bytes, writer.sites(implClass), true,
                     MethodHandles.Lookup.ClassOption.NESTMATE);
             // A prototype (made once, through a method handle) whose make() is a plain `new`: a method handle held
             // in a field would not inline, and costs tens of ns per machine.
             GeneratorStateMachine prototype = (GeneratorStateMachine) machine.findConstructor(machine.lookupClass(),
                     MethodType.methodType(void.class)).invoke();
-            BiFunction<Object[], StackTraceElement[], GeneratorStateMachine> make = prototype::make;
+            Function<Object[], GeneratorStateMachine> make = prototype::make;
             if (coroutine) {
                 CoroutineCompiler.generated(machine.lookupClass(), bytes);
             }
-            return new Compilation(make, writer.sites(implClass), bytes, analysis.unsafeCall == null);
+            return new Compilation(make, bytes, analysis.unsafeCall == null);
         } catch (Throwable e) {
             throw new IllegalArgumentException("the generated class was rejected (" + e + ")", e);
         }
@@ -166,8 +165,7 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
      */
     private static final class Factory implements Function<Object, GeneratorStateMachine>, Supplier<String> {
         private static final Object[] NONE = new Object[0];
-        private final BiFunction<Object[], StackTraceElement[], GeneratorStateMachine> constructor;
-        private final StackTraceElement[] sites;
+        private final Function<Object[], GeneratorStateMachine> constructor;
         private final MethodHandle writeReplace;
         private final int captured;
         private final byte[] bytes;
@@ -175,7 +173,6 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
 
         Factory(Compilation c, MethodHandle writeReplace, int captured, String bodyName) {
             this.constructor = c.constructor();
-            this.sites = c.sites();
             this.bytes = c.bytes();
             this.writeReplace = writeReplace;
             this.captured = captured;
@@ -193,7 +190,7 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
                         args[i] = l.getCapturedArg(i);
                     }
                 }
-                return constructor.apply(args, sites);
+                return constructor.apply(args);
             } catch (Throwable t) {
                 throw new IllegalStateException("the generated constructor of " + bodyName + " failed", t);
             }

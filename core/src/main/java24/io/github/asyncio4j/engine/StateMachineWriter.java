@@ -24,6 +24,7 @@ import java.lang.classfile.instruction.StoreInstruction;
 import java.lang.classfile.instruction.SwitchCase;
 import java.lang.constant.ClassDesc;
 import java.lang.constant.ConstantDescs;
+import java.lang.constant.DynamicConstantDesc;
 import java.lang.constant.MethodTypeDesc;
 import java.lang.reflect.AccessFlag;
 import java.util.ArrayList;
@@ -110,16 +111,19 @@ final class StateMachineWriter {
             cb.withSuperclass(MACHINE);
             fields.forEach((name, type) -> cb.withField(name, type, ClassFile.ACC_PRIVATE));
             cb.withMethodBody(ConstantDescs.INIT_NAME,
-                    MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object.arrayType(), CD_STE.arrayType()),
+                    MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object.arrayType()),
                     ClassFile.ACC_PUBLIC, this::constructor);
-            cb.withMethodBody(ConstantDescs.INIT_NAME, MethodTypeDesc.of(ConstantDescs.CD_void), ClassFile.ACC_PUBLIC,
-                    b -> b.aload(0).aconst_null().invokespecial(MACHINE, ConstantDescs.INIT_NAME,
-                            MethodTypeDesc.of(ConstantDescs.CD_void, CD_STE.arrayType())).return_());
-            cb.withMethodBody("make", MethodTypeDesc.of(MACHINE, ConstantDescs.CD_Object.arrayType(),
-                    CD_STE.arrayType()), ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
-                    b -> b.new_(self).dup().aload(1).aload(2).invokespecial(self, ConstantDescs.INIT_NAME,
-                            MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object.arrayType(),
-                                    CD_STE.arrayType())).areturn());
+            cb.withMethodBody(ConstantDescs.INIT_NAME, ConstantDescs.MTD_void, ClassFile.ACC_PUBLIC,
+                    b -> b.aload(0).invokespecial(MACHINE, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void).return_());
+            cb.withMethodBody("make", MethodTypeDesc.of(MACHINE, ConstantDescs.CD_Object.arrayType()),
+                    ClassFile.ACC_PUBLIC | ClassFile.ACC_FINAL,
+                    b -> b.new_(self).dup().aload(1).invokespecial(self, ConstantDescs.INIT_NAME,
+                            MethodTypeDesc.of(ConstantDescs.CD_void, ConstantDescs.CD_Object.arrayType())).areturn());
+            // The sites are the class's data (see GeneratorCompiler.compile): one constant per class.
+            cb.withMethodBody("sites", MethodTypeDesc.of(CD_STE.arrayType()),
+                    ClassFile.ACC_PROTECTED | ClassFile.ACC_FINAL,
+                    b -> b.ldc(DynamicConstantDesc.ofNamed(ConstantDescs.BSM_CLASS_DATA, ConstantDescs.DEFAULT_NAME,
+                            CD_STE.arrayType())).areturn());
             cb.withMethodBody("step",
                     MethodTypeDesc.of(ConstantDescs.CD_Object, ConstantDescs.CD_Object, ConstantDescs.CD_Throwable),
                     ClassFile.ACC_PROTECTED | ClassFile.ACC_FINAL, b -> step(b, code));
@@ -195,8 +199,7 @@ final class StateMachineWriter {
     }
 
     private void constructor(CodeBuilder b) {
-        b.aload(0).aload(2).invokespecial(MACHINE, ConstantDescs.INIT_NAME,
-                MethodTypeDesc.of(ConstantDescs.CD_void, CD_STE.arrayType()));
+        b.aload(0).invokespecial(MACHINE, ConstantDescs.INIT_NAME, ConstantDescs.MTD_void);
         MethodTypeDesc type = method.methodTypeSymbol();
         int index = 0;
         int p = method.flags().has(AccessFlag.STATIC) ? 0 : -1;
