@@ -75,6 +75,14 @@ public final class Crawler {
     private final Spider spider;
     /** Whether a page's body is kept for its spider ({@link #keepsBody}); else it is scanned as it arrives and dropped. */
     private final boolean keepsBody;
+    /**
+     * Whether the spider asked for the DOM of the last HTML page it was given: then the next pages' DOMs are parsed
+     * ahead, on the worker that finishes their links ({@link PageBody#links(java.util.function.Supplier)}), and a
+     * spider that asks finds its page's made (the same document: {@link Page#parse(FetchResponse, URI)} either
+     * way). A spider that never asks never has one parsed; one that stops asking pays for at most the pages in
+     * flight when it stopped.
+     */
+    private boolean parseAhead;
     /** The kept bodies' bytes in memory at once ({@link #keepsBody}): a fetch waits while they reach the limit. */
     private final ByteBudget keptBodies;
     private final List<ItemSink> sinks;
@@ -562,9 +570,18 @@ public final class Crawler {
             }
         } else {
             List<URI> inScope = List.of();
+            org.jsoup.nodes.Document parsed = null;
             if (response.isHtml()) {
-                LinkExtractor.PageLinks found = body[0] != null ? body[0].links()
-                        : extractor.extract(response.body(), response.charset(), url);
+                LinkExtractor.PageLinks found;
+                if (body[0] != null) {
+                    FetchResponse whole = response;
+                    PageBody.Scanned scanned = body[0].links(keepsBody && parseAhead ? () -> Page.parse(whole, url)
+                            : null);
+                    found = scanned.links();
+                    parsed = scanned.document();
+                } else {
+                    found = extractor.extract(response.body(), response.charset(), url);
+                }
                 found.rejected().forEach(this::exclude);
                 if (found.refresh() != null) {    // a meta refresh: a redirect, and the page's links are still links
                     progress.redirects++;
@@ -576,8 +593,11 @@ public final class Crawler {
                 links = found.crawlable().size();
                 inScope = inScope(found.crawlable());
             }
-            Page page = new Page(requestOf(item), url, response, null, inScope, pageCrawl);
+            Page page = new Page(requestOf(item), url, response, null, inScope, pageCrawl, parsed);
             failure = runSpider(page, false);
+            if (response.isHtml()) {
+                parseAhead = page.documentAsked();
+            }
             newLinks = page.newLinks();
             offset = writeItems(page);
             failure = failure != null ? failure : sinkFailure;
