@@ -19,7 +19,8 @@ import org.jsoup.select.Elements;
 /**
  * A fetched page as a {@link Spider} sees it: the response, the {@link Request} that led to it, the in-scope links
  * the crawl's streaming scanner found, a jsoup {@link Document} parsed at the first call that needs one (a spider
- * that never asks pays nothing for it), and the page's two outputs: requests to follow and items to emit.
+ * that never asks pays nothing for it; once a spider has asked, its crawl parses later pages ahead, the same
+ * document: {@link Crawler}), and the page's two outputs: requests to follow and items to emit.
  *
  * <p>A page is open while its spider method runs: {@link #follow} and {@link #emit} after it returned throw. Loop
  * thread only, like the spider.
@@ -129,7 +130,8 @@ public final class Page {
      * The page as a jsoup document, parsed at the first call (XML for an XML media type, HTML otherwise), with the
      * page's URL as its base: {@code absUrl("href")} resolves. A large page is parsed on one of the crawl's
      * extraction threads while the spider's task awaits it, so the first call may await (it is made in the
-     * spider's method, in a task); after the method returned, it parses on the calling thread.
+     * spider's method, in a task); after the method returned, it parses on the calling thread. When the spider
+     * asked for the last page's, the crawl has parsed this one's ahead, with the page's links, and it is here.
      */
     public Document document() {
         documentAsked = true;

@@ -14,9 +14,10 @@ import org.jsoup.nodes.Document;
  * gathered into a block of {@link #BLOCK} bytes, which is scanned on one of the {@link LinkExtractor}'s threads
  * while the next block fills; a page that ends under {@link LinkExtractor#INLINE_BYTES} is scanned right here, as
  * {@link LinkExtractor#extract} does. So a page costs at most two blocks, whatever its size, and its links are those
- * of a scan of the whole page ({@link LinkScanner#feed}).
+ * of a scan of the whole page ({@link LinkScanner#feed}). The last block's scan may take the page's DOM with it
+ * ({@link #links(Supplier)}): one hand-off for both.
  *
- * <p>One page, one task: written by the fetch, then {@link #links()} once. The block being scanned is not touched
+ * <p>One page, one task: written by the fetch, then {@link #links()} (or {@link #links(Supplier)}) once. The block being scanned is not touched
  * until its scan is awaited.
  */
 final class PageBody implements Fetcher.BodySink {
