@@ -58,6 +58,8 @@ public final class Crawler {
      * high water of 1,000, a 2,000-host web took 1.5x its politeness bound, its last hosts admitted near the end).
      */
     static final long SEED_HIGH_WATER = 50_000;
+    /** The most labels whose spider's asking for DOMs is remembered ({@link #parseAhead}); others are parsed lazily. */
+    static final int PARSE_AHEAD_LABELS = 1024;
 
     private final CrawlConfig config;
     private final Fetcher fetcher;
@@ -75,6 +77,15 @@ public final class Crawler {
     private final Spider spider;
     /** Whether a page's body is kept for its spider ({@link #keepsBody}); else it is scanned as it arrives and dropped. */
     private final boolean keepsBody;
+    /**
+     * Label (null: none) to whether the spider asked for the DOM of the last HTML page of that label it was given:
+     * then the next pages' of the label are parsed ahead, on the worker that finishes their links
+     * ({@link PageBody#links(java.util.function.Supplier)}), and a spider that asks finds its page's made (the same
+     * document: {@link Page#parse(FetchResponse, URI)} either way). By label, because a spider that selects on some
+     * pages routes them by label. A spider that never asks never has one parsed; one that stops asking for a label
+     * pays for at most that label's pages in flight when it stopped. At most {@link #PARSE_AHEAD_LABELS} labels.
+     */
+    private final Map<String, Boolean> parseAhead = new HashMap<>();
     /** The kept bodies' bytes in memory at once ({@link #keepsBody}): a fetch waits while they reach the limit. */
     private final ByteBudget keptBodies;
     private final List<ItemSink> sinks;
@@ -602,9 +613,18 @@ public final class Crawler {
             }
         } else {
             List<URI> inScope = List.of();
+            org.jsoup.nodes.Document parsed = null;
             if (response.isHtml()) {
-                LinkExtractor.PageLinks found = body[0] != null ? body[0].links()
-                        : extractor.extract(response.body(), response.charset(), url);
+                LinkExtractor.PageLinks found;
+                if (body[0] != null) {
+                    FetchResponse whole = response;
+                    boolean ahead = keepsBody && parseAhead.getOrDefault(item.label(), false);
+                    PageBody.Scanned scanned = body[0].links(ahead ? () -> Page.parse(whole, url) : null);
+                    found = scanned.links();
+                    parsed = scanned.document();
+                } else {
+                    found = extractor.extract(response.body(), response.charset(), url);
+                }
                 found.rejected().forEach(this::exclude);
                 if (found.refresh() != null) {    // a meta refresh: a redirect, and the page's links are still links
                     progress.redirects++;
@@ -616,8 +636,12 @@ public final class Crawler {
                 links = found.crawlable().size();
                 inScope = inScope(found.crawlable());
             }
-            Page page = new Page(requestOf(item), url, response, null, inScope, pageCrawl);
+            Page page = new Page(requestOf(item), url, response, null, inScope, pageCrawl, parsed);
             failure = runSpider(page, false);
+            if (response.isHtml() && (parseAhead.size() < PARSE_AHEAD_LABELS
+                    || parseAhead.containsKey(item.label()))) {
+                parseAhead.put(item.label(), page.documentAsked());
+            }
             newLinks = page.newLinks();
             offset = writeItems(page);
             failure = failure != null ? failure : sinkFailure;

@@ -19,7 +19,8 @@ import org.jsoup.select.Elements;
 /**
  * A fetched page as a {@link Spider} sees it: the response, the {@link Request} that led to it, the in-scope links
  * the crawl's streaming scanner found, a jsoup {@link Document} parsed at the first call that needs one (a spider
- * that never asks pays nothing for it), and the page's two outputs: requests to follow and items to emit.
+ * that never asks pays nothing for it; once a spider has asked, its crawl parses later pages ahead, the same
+ * document: {@link Crawler}), and the page's two outputs: requests to follow and items to emit.
  *
  * <p>A page is open while its spider method runs: {@link #follow} and {@link #emit} after it returned throw. Loop
  * thread only, like the spider.
@@ -49,10 +50,24 @@ public final class Page {
     private final List<JsonObject> items = new ArrayList<>();
     private final List<Object> emitted = new ArrayList<>();
     private Document document;
+    private final boolean parsedAhead;
+    /** Whether the spider asked for the DOM ({@link #document()}), parsed ahead or not. */
+    private boolean documentAsked;
     private boolean closed;
     private int newLinks;
 
     Page(Request request, URI url, FetchResponse response, String error, List<URI> links, Crawl crawl) {
+        this(request, url, response, error, links, crawl, null);
+    }
+
+    /**
+     * A page whose DOM was parsed ahead ({@code document}, made by {@link #parse(FetchResponse, URI)} from the
+     * same response and URL), or null to parse it when first asked for.
+     */
+    Page(Request request, URI url, FetchResponse response, String error, List<URI> links, Crawl crawl,
+         Document document) {
+        this.document = document;
+        this.parsedAhead = document != null;
         this.request = request;
         this.url = url;
         this.response = response;
@@ -115,25 +130,42 @@ public final class Page {
      * The page as a jsoup document, parsed at the first call (XML for an XML media type, HTML otherwise), with the
      * page's URL as its base: {@code absUrl("href")} resolves. A large page is parsed on one of the crawl's
      * extraction threads while the spider's task awaits it, so the first call may await (it is made in the
-     * spider's method, in a task); after the method returned, it parses on the calling thread.
+     * spider's method, in a task); after the method returned, it parses on the calling thread. When the spider
+     * asked for the last page's, the crawl has parsed this one's ahead, with the page's links, and it is here.
      */
     public Document document() {
+        documentAsked = true;
         if (document == null) {
-            document = closed ? parse() : crawl.parse(body().length, this::parse);
+            document = closed ? parse(response, url) : crawl.parse(body().length, () -> parse(response, url));
         }
         return document;
     }
 
-    private Document parse() {
+    /**
+     * The one way a page's DOM is made, when first asked for or ahead ({@link Crawler}'s parse ahead): the body of
+     * {@code response} (null: none) parsed as XML for an XML media type, else as HTML, in the charset the response
+     * named (else as jsoup detects it), with {@code url} as its base. Any thread.
+     */
+    static Document parse(FetchResponse response, URI url) {
         Charset cs = response == null ? null : response.charset();
-        Parser parser = contentType() != null && contentType().endsWith("xml") ? Parser.xmlParser()
-                : Parser.htmlParser();
+        String type = response == null ? null : response.contentType();
+        Parser parser = type != null && type.endsWith("xml") ? Parser.xmlParser() : Parser.htmlParser();
+        byte[] body = response == null ? new byte[0] : response.body();
         try {
-            return Jsoup.parse(new ByteArrayInputStream(body()), cs == null ? null : cs.name(), url.toString(),
-                    parser);
+            return Jsoup.parse(new ByteArrayInputStream(body), cs == null ? null : cs.name(), url.toString(), parser);
         } catch (IOException e) {
             throw new UncheckedIOException(e);     // reading a byte array does not fail
         }
+    }
+
+    /** Whether this page's DOM was parsed ahead, before its spider ran. */
+    boolean parsedAhead() {
+        return parsedAhead;
+    }
+
+    /** Whether the spider asked for this page's DOM ({@link #document()}, {@link #select}, {@link #text()}). */
+    boolean documentAsked() {
+        return documentAsked;
     }
 
     /** The elements {@code css} selects in {@link #document()}. */

@@ -5,6 +5,8 @@ import static io.github.asyncio4j.Async.await;
 import io.github.asyncio4j.Future;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
+import java.util.function.Supplier;
+import org.jsoup.nodes.Document;
 
 /**
  * A page's body as it arrives ({@link Fetcher.BodySink}): counted, its links found block by block (for a 2xx HTML
@@ -12,9 +14,10 @@ import java.net.URI;
  * gathered into a block of {@link #BLOCK} bytes, which is scanned on one of the {@link LinkExtractor}'s threads
  * while the next block fills; a page that ends under {@link LinkExtractor#INLINE_BYTES} is scanned right here, as
  * {@link LinkExtractor#extract} does. So a page costs at most two blocks, whatever its size, and its links are those
- * of a scan of the whole page ({@link LinkScanner#feed}).
+ * of a scan of the whole page ({@link LinkScanner#feed}). The last block's scan may take the page's DOM with it
+ * ({@link #links(Supplier)}): one hand-off for both.
  *
- * <p>One page, one task: written by the fetch, then {@link #links()} once. The block being scanned is not touched
+ * <p>One page, one task: written by the fetch, then {@link #links()} (or {@link #links(Supplier)}) once. The block being scanned is not touched
  * until its scan is awaited.
  */
 final class PageBody implements Fetcher.BodySink {
@@ -116,21 +119,52 @@ final class PageBody implements Fetcher.BodySink {
      * worker, awaited) and the links resolved. Only for a scanned body.
      */
     LinkExtractor.PageLinks links() {
+        return links(null).links();
+    }
+
+    /**
+     * What a scanned page gives its spider.
+     * @param links    the page's links
+     * @param document its DOM when it was parsed ahead, else null (also when the parse ahead failed: the spider's
+     *                 own parse then fails where it asks)
+     */
+    record Scanned(LinkExtractor.PageLinks links, Document document) {
+    }
+
+    /**
+     * {@link #links()}, and {@code parseAhead} (null: none) run in the same hand-off, after the scan: a page's DOM
+     * made on the worker that finishes its links (here, for a small page, as {@link LinkExtractor#offload} does),
+     * so that a spider that asks for it finds it made, with no second trip to the extraction threads.
+     */
+    Scanned links(Supplier<Document> parseAhead) {
         if (scanner == null) {
             throw new IllegalStateException("the body of " + url + " was not scanned for links");
         }
         byte[] last = fill == null ? NO_BYTES : fill;
         int n = filled;
         fill = null;
-        LinkExtractor.PageLinks links;
+        Scanned scanned;
         if (pending == null && n < LinkExtractor.INLINE_BYTES) {
-            links = finish(last, n);
+            scanned = finish(last, n, parseAhead);
         } else {
             awaitPending();
-            links = await(extractor.start(() -> finish(last, n)));
+            scanned = await(extractor.start(() -> finish(last, n, parseAhead)));
         }
         recycle(last);     // not after a failure: a worker may still be reading a block, which is left to the GC
-        return links;
+        return scanned;
+    }
+
+    private Scanned finish(byte[] last, int n, Supplier<Document> parseAhead) {
+        LinkExtractor.PageLinks links = finish(last, n);
+        Document document = null;
+        if (parseAhead != null) {
+            try {
+                document = parseAhead.get();
+            } catch (RuntimeException e) {
+                // left to the spider's own parse, which fails the same way where the spider asks
+            }
+        }
+        return new Scanned(links, document);
     }
 
     private LinkExtractor.PageLinks finish(byte[] last, int n) {

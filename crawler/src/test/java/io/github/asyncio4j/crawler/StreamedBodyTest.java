@@ -186,6 +186,71 @@ class StreamedBodyTest {
                         .filter(u -> u.getHost().equals("127.0.0.1")).count());
     }
 
+    /**
+     * Once a spider has asked for a page's DOM, the next pages' are parsed ahead, on the worker that finishes their
+     * links, and each is the document a parse when asked would give: the whole body, the page's URL as its base.
+     * By label: a spider that asks only on its pages of one label has only those parsed ahead. A spider that
+     * never asks has none parsed.
+     */
+    @Test
+    void aSpiderThatSelectsGetsLaterPagesOfTheLabelParsedAheadAsTheSameDocumentAndOneThatNeverDoesGetsNone()
+            throws IOException {
+        byte[] big = bigPage();
+        Map<String, Boolean> ahead = new HashMap<>();
+        Map<String, String> mismatches = new HashMap<>();
+        Spider selecting = page -> {
+            if (page.contentType().equals("text/html")) {
+                ahead.put(page.url().getPath(), page.parsedAhead());
+                org.jsoup.nodes.Document lazy = org.jsoup.Jsoup.parse(
+                        new java.io.ByteArrayInputStream(page.body()), "UTF-8", page.url().toString());
+                org.jsoup.nodes.Document given = page.document();
+                if (!given.outerHtml().equals(lazy.outerHtml()) || !given.location().equals(lazy.location())
+                        || page.select("a[href]").size() != lazy.select("a[href]").size()) {
+                    mismatches.put(page.url().getPath(), given.location());
+                }
+            }
+            page.followAll(page.links());
+        };
+        // by label: a spider that selects only on its "detail" pages (one page at a time, in link order)
+        Map<String, Boolean> routed = new HashMap<>();
+        Spider byLabel = page -> {
+            routed.put(page.url().getPath(), page.parsedAhead());
+            if ("detail".equals(page.request().label())) {
+                page.select("a[href]");
+            }
+            if (page.request().depth() == 0) {
+                page.follow(Request.of("/big.html").withLabel("detail"));
+                page.follow(Request.of("/big-zstd.html"));
+                page.follow(Request.of("/big-br.html").withLabel("detail"));
+            }
+        };
+        Map<String, Boolean> neverAsked = new HashMap<>();
+        Spider notSelecting = page -> {
+            neverAsked.put(page.url().getPath(), page.parsedAhead());
+            page.followAll(page.links());
+        };
+        withSite(big, root -> {
+            CrawlConfig config = CrawlConfig.builder(List.of(URI.create(root))).obeyRobots(false).maxDepth(1)
+                    .build();
+            CrawlConfig oneAtATime = CrawlConfig.builder(List.of(URI.create(root))).obeyRobots(false).maxDepth(1)
+                    .maxTasks(1).build();
+            try (Fetcher f = new HttpFetcher(config); Fetcher g = new HttpFetcher(config);
+                 Fetcher h = new HttpFetcher(oneAtATime)) {
+                await(Crawler.builder(config).fetcher(f).spider(selecting).build().crawl());
+                await(Crawler.builder(oneAtATime).fetcher(h).spider(byLabel).build().crawl());
+                return await(Crawler.builder(config).fetcher(g).spider(notSelecting).build().crawl());
+            }
+        });
+        assertThat(mismatches).isEmpty();
+        assertThat(ahead).containsEntry("/", false)       // the first page: nothing asked yet
+                .containsEntry("/big.html", true).containsEntry("/big-br.html", true)
+                .containsEntry("/big-zstd.html", true);
+        assertThat(neverAsked).containsKeys("/", "/big.html", "/notes.txt").doesNotContainValue(true);
+        assertThat(routed).containsEntry("/", false).containsEntry("/big.html", false)   // the first "detail" page
+                .containsEntry("/big-zstd.html", false)                                  // no label: never asked
+                .containsEntry("/big-br.html", true);
+    }
+
     @Test
     void aWarcRecordOfALargeBodyStreamsThroughATemporaryFileAndHoldsTheBodyExactly() throws IOException {
         byte[] big = bigPage();

@@ -15,8 +15,10 @@ public class PythonFunctions implements Spider {
     public record Function(String name, String signature, String page) {
     }
 
+    /** Follows the page's links first, so that the crawl fetches them while this page's DOM is searched. */
     @Override
     public void parse(Page page) {
+        page.followAll(page.links());
         if ("text/html".equals(page.contentType())) {
             for (Element dt : page.select("dl.py.function > dt")) {
                 String name = dt.select(".sig-prename, .sig-name").text().replace(" ", "");
@@ -25,6 +27,5 @@ public class PythonFunctions implements Spider {
                 page.emit(new Function(name, sig.text().strip(), page.url().toString()));
             }
         }
-        page.followAll(page.links());
     }
 }
