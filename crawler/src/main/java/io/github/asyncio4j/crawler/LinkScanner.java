@@ -139,7 +139,9 @@ final class LinkScanner {
             scanIn(utf8, 0, utf8.length);
         }
         carry = null;
-        return resolve(pageUrl);
+        Found found = resolve(pageUrl);
+        targets.clear();    // not held while the page waits for the loop (the scanner lives as long as its page)
+        return found;
     }
 
     /** The bytes kept between blocks now (for tests). */
