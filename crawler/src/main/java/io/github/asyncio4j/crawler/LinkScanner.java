@@ -86,9 +86,10 @@ final class LinkScanner {
      * The link targets found so far: each {@code href} without its fragment, once, in document order. A fragment
      * plays no part in resolving the rest (RFC 3986 5.2, {@code java.net.URL}), so a page's many links into one
      * page ({@code "#abs"}, {@code "functions.html#len"}, a source listing's thousands of {@code "#123"}) are kept
-     * (and resolved) once: what a page costs between blocks grows with its distinct targets, not its size.
+     * (and resolved) once: what a page costs between blocks grows with its distinct targets, not its size. Packed,
+     * since a page of megabytes keeps thousands of them for as long as it streams in.
      */
-    private final Set<String> targets = new LinkedHashSet<>();
+    private final PackedStrings targets = new PackedStrings();
     private String base;
     private String refresh;
 
@@ -633,8 +634,8 @@ final class LinkScanner {
         }
         Base parsed = Base.of(baseUrl);
         Set<String> links = new LinkedHashSet<>();
-        for (String target : targets) {
-            String abs = parsed.resolve(target);
+        for (int i = 0; i < targets.size(); i++) {
+            String abs = parsed.resolve(targets.get(i));
             int absHash = abs.indexOf('#');
             if (!abs.isEmpty()) {
                 links.add(absHash < 0 ? abs : abs.substring(0, absHash));
