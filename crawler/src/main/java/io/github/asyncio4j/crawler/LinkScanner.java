@@ -118,11 +118,20 @@ final class LinkScanner {
         } else if (mode != PLAINTEXT && length > 0) {
             if (carried == 0) {
                 scanIn(block, offset, offset + length);     // in place: the usual case
-            } else {
-                append(block, offset, length);
-                if (carried >= rescanAt) {
-                    scanIn(carry, 0, carried);
+            } else if (carried < LARGE_CARRY && length > LARGE_CARRY) {
+                // A construct the last block cut (a tag, say): decided with this block's first bytes, after which
+                // the block is scanned in place, not copied after the carry (a copy of each block of a big page)
+                append(block, offset, LARGE_CARRY);
+                scanIn(carry, 0, carried);
+                if (carried <= LARGE_CARRY) {
+                    int from = offset + LARGE_CARRY - carried;    // what is undecided lies in the bytes appended
+                    carried = 0;
+                    scanIn(block, from, offset + length);
+                } else {
+                    appendRest(block, offset + LARGE_CARRY, length - LARGE_CARRY);
                 }
+            } else {
+                appendRest(block, offset, length);
             }
         }
     }
@@ -148,6 +157,14 @@ final class LinkScanner {
     /** The bytes kept between blocks now (for tests). */
     int carried() {
         return carried;
+    }
+
+    /** Carries {@code block}'s bytes after the construct being carried, scanned again once it is twice as long. */
+    private void appendRest(byte[] block, int offset, int length) {
+        append(block, offset, length);
+        if (carried >= rescanAt) {
+            scanIn(carry, 0, carried);
+        }
     }
 
     private void append(byte[] block, int offset, int length) {
