@@ -746,15 +746,19 @@ public final class Crawler {
         return new Request(item.url(), item.label(), item.meta(), item.depth());
     }
 
-    /** {@code links} that the scope lets through; the others are recorded as excluded, with their rule. */
-    private List<URI> inScope(List<URI> links) {
+    /**
+     * {@code links} (normalised, crawlable) that the scope lets through, as the page's {@code URI}s (made here, in the
+     * loop's turn that follows them); the others are recorded as excluded, with their rule.
+     */
+    private List<URI> inScope(List<String> links) {
         List<URI> in = new ArrayList<>(links.size());
-        for (URI link : links) {
-            String rule = scopeRule(link, link.toString());
+        for (String key : links) {
+            URI link = URI.create(key);
+            String rule = scopeRule(link, key);
             if (rule == null) {
                 in.add(link);
             } else {
-                exclude(link.toString(), rule);
+                exclude(key, rule);
             }
         }
         return in;

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -29,13 +28,15 @@ final class LinkExtractor implements AutoCloseable {
     /**
      * A page's links, ready for the frontier.
      *
-     * @param crawlable normalised http(s) links, in document order, without duplicates
+     * @param crawlable normalised http(s) links, in document order, without duplicates: as text, a {@code URI} made
+     *                  only where one is needed (on the loop, for the links in scope), since what a task holds while
+     *                  it waits for the loop to take its page is what the young generation finds alive and promotes
      * @param rejected  links that cannot be crawled, to the rule that keeps them out ({@code invalid-url},
      *                  {@code scheme})
      * @param refresh   the normalised target of the page's {@code <meta http-equiv="refresh">}, or null
      * @param refreshRejected the target of a refresh that cannot be crawled (a rule in {@code rejected}), or null
      */
-    record PageLinks(List<URI> crawlable, Map<String, String> rejected, URI refresh, String refreshRejected) {
+    record PageLinks(List<String> crawlable, Map<String, String> rejected, URI refresh, String refreshRejected) {
     }
 
     private final ExecutorService pool;
@@ -136,16 +137,26 @@ final class LinkExtractor implements AutoCloseable {
 
     /** The links a scanner found, resolved, normalised and sorted into crawlable and rejected. */
     static PageLinks links(LinkScanner.Found found) {
-        Set<URI> crawlable = new LinkedHashSet<>();
+        List<String> crawlable = new ArrayList<>(found.links().size());
+        boolean changed = false;     // a link that normalisation changed may now equal another one
         Map<String, String> rejected = new LinkedHashMap<>();
         for (String href : found.links()) {     // each target once: the scanner drops fragments and duplicates
-            URI link = Urls.normalize(href);
+            String plain = Urls.alreadyNormal(href);
+            if (plain != null) {
+                crawlable.add(plain);
+                continue;
+            }
+            URI link = Urls.normalizeFully(href);
             String rule = rule(link);
             if (rule == null) {
-                crawlable.add(link);
+                changed = true;
+                crawlable.add(link.toString());
             } else {
                 rejected.putIfAbsent(link == null ? href : link.toString(), rule);
             }
+        }
+        if (changed) {
+            crawlable = new ArrayList<>(new LinkedHashSet<>(crawlable));
         }
         URI refresh = null;
         String refreshRejected = null;
@@ -159,7 +170,7 @@ final class LinkExtractor implements AutoCloseable {
                 rejected.putIfAbsent(refreshRejected, rule);
             }
         }
-        return new PageLinks(new ArrayList<>(crawlable), rejected, refresh, refreshRejected);
+        return new PageLinks(crawlable, rejected, refresh, refreshRejected);
     }
 
     private static String rule(URI link) {

@@ -86,9 +86,10 @@ final class LinkScanner {
      * The link targets found so far: each {@code href} without its fragment, once, in document order. A fragment
      * plays no part in resolving the rest (RFC 3986 5.2, {@code java.net.URL}), so a page's many links into one
      * page ({@code "#abs"}, {@code "functions.html#len"}, a source listing's thousands of {@code "#123"}) are kept
-     * (and resolved) once: what a page costs between blocks grows with its distinct targets, not its size.
+     * (and resolved) once: what a page costs between blocks grows with its distinct targets, not its size. Packed,
+     * since a page of megabytes keeps thousands of them for as long as it streams in.
      */
-    private final Set<String> targets = new LinkedHashSet<>();
+    private final PackedStrings targets = new PackedStrings();
     private String base;
     private String refresh;
 
@@ -117,11 +118,20 @@ final class LinkScanner {
         } else if (mode != PLAINTEXT && length > 0) {
             if (carried == 0) {
                 scanIn(block, offset, offset + length);     // in place: the usual case
-            } else {
-                append(block, offset, length);
-                if (carried >= rescanAt) {
-                    scanIn(carry, 0, carried);
+            } else if (carried < LARGE_CARRY && length > LARGE_CARRY) {
+                // A construct the last block cut (a tag, say): decided with this block's first bytes, after which
+                // the block is scanned in place, not copied after the carry (a copy of each block of a big page)
+                append(block, offset, LARGE_CARRY);
+                scanIn(carry, 0, carried);
+                if (carried <= LARGE_CARRY) {
+                    int from = offset + LARGE_CARRY - carried;    // what is undecided lies in the bytes appended
+                    carried = 0;
+                    scanIn(block, from, offset + length);
+                } else {
+                    appendRest(block, offset + LARGE_CARRY, length - LARGE_CARRY);
                 }
+            } else {
+                appendRest(block, offset, length);
             }
         }
     }
@@ -139,12 +149,22 @@ final class LinkScanner {
             scanIn(utf8, 0, utf8.length);
         }
         carry = null;
-        return resolve(pageUrl);
+        Found found = resolve(pageUrl);
+        targets.clear();    // not held while the page waits for the loop (the scanner lives as long as its page)
+        return found;
     }
 
     /** The bytes kept between blocks now (for tests). */
     int carried() {
         return carried;
+    }
+
+    /** Carries {@code block}'s bytes after the construct being carried, scanned again once it is twice as long. */
+    private void appendRest(byte[] block, int offset, int length) {
+        append(block, offset, length);
+        if (carried >= rescanAt) {
+            scanIn(carry, 0, carried);
+        }
     }
 
     private void append(byte[] block, int offset, int length) {
@@ -631,8 +651,8 @@ final class LinkScanner {
         }
         Base parsed = Base.of(baseUrl);
         Set<String> links = new LinkedHashSet<>();
-        for (String target : targets) {
-            String abs = parsed.resolve(target);
+        for (int i = 0; i < targets.size(); i++) {
+            String abs = parsed.resolve(targets.get(i));
             int absHash = abs.indexOf('#');
             if (!abs.isEmpty()) {
                 links.add(absHash < 0 ? abs : abs.substring(0, absHash));

@@ -201,7 +201,7 @@ public final class Page {
     public boolean follow(Request request) {
         Objects.requireNonNull(request, "request");
         open();
-        URI target = request.url().isAbsolute() ? Urls.normalize(request.url().toString())
+        URI target = request.url().isAbsolute() ? Urls.normalize(request.url())
                 : Urls.resolve(this.url, request.url().toString());
         if (target == null) {
             crawl.exclude(request.url().toString(), "invalid-url");

@@ -24,6 +24,15 @@ final class Urls {
         return normalizeFully(absolute);
     }
 
+    /**
+     * {@code url} itself when it is in its normal form already (a link a page gave, say), else {@link #normalize} of
+     * its text: a followed link is not parsed a second time.
+     */
+    static URI normalize(URI url) {
+        String text = url.toString();
+        return alreadyNormal(text) == text ? url : normalize(text);
+    }
+
     /** {@link #normalize} by crawler-commons' normaliser alone (the fast path's reference, in tests). */
     static URI normalizeFully(String absolute) {
         String n = NORMALIZER.filter(absolute.strip());
@@ -43,7 +52,7 @@ final class Urls {
      * links on most sites are), else null. Normal here: {@code http} or {@code https} in lower case, a lower-case
      * host of letters, digits, '-' and '.', no port or a non-default one, a path starting with '/' without dot
      * segments or empty segments, and nothing in the path or query but unreserved characters and
-     * {@code / ? = & + , ; :}: nothing the normaliser would change.
+     * {@code / ? = & + , ; :}: nothing the normaliser would change. A URL without a fragment is returned itself.
      */
     static String alreadyNormal(String url) {
         int hostStart = url.startsWith("http://") ? 7 : url.startsWith("https://") ? 8 : -1;

@@ -103,7 +103,7 @@ class LinkScannerStreamingTest {
     void realPagesInBlocksOfAnySizeGiveTheWholePagesLinks(String name) throws IOException {
         byte[] body = page(name);
         LinkScanner.Found whole = LinkScanner.scan(body, null, PAGE);
-        for (int size : new int[] {1, 2, 3, 5, 64, 1000, 4096, 65_536}) {
+        for (int size : new int[] {1, 2, 3, 5, 64, 1000, 4096, 4097, 10_000, 65_536}) {
             assertThat(inBlocks(body, null, size)).as("blocks of %d", size).isEqualTo(whole);
         }
         Random random = new Random(name.hashCode());
@@ -155,6 +155,25 @@ class LinkScannerStreamingTest {
         assertThat(whole.links()).containsExactly("http://docs.example/dir/long.html",
                 "http://docs.example/dir/next.html");
         assertThat(inBlocks(body, null, 100)).isEqualTo(whole);   // 2,000 blocks: quadratic would take long
+    }
+
+    @Test
+    void aTagCutByABlocksEndIsDecidedWithTheNextBlocksFirstBytesWhateverItsLength() {
+        // blocks of 10,000 bytes: each tag below is cut by a block's end; the next block's first 4 KiB decide the
+        // short ones (the rest of that block is then scanned in place), not the 6,000-byte one (carried on)
+        StringBuilder html = new StringBuilder();
+        for (int i = 0; html.length() < 200_000; i++) {
+            int pad = Math.floorMod(9_990 - html.length(), 10_000);    // "<a" starts 7 bytes before a block's end
+            html.append("<p>").append("x".repeat(pad)).append("<a href=cut").append(i)
+                    .append(".html title='").append(i % 3 == 0 ? "t".repeat(6_000) : "t").append("'>a</a>");
+        }
+        byte[] body = html.toString().getBytes(StandardCharsets.US_ASCII);
+        LinkScanner.Found whole = LinkScanner.scan(body, null, PAGE);
+        assertThat(whole.links()).hasSizeGreaterThan(15)
+                .allMatch(l -> l.matches("http://docs.example/dir/cut\\d+\\.html"));
+        for (int size : new int[] {4097, 9_999, 10_000, 10_001, 65_536}) {
+            assertThat(inBlocks(body, null, size)).as("blocks of %d", size).isEqualTo(whole);
+        }
     }
 
     private static byte[] page(String name) throws IOException {
