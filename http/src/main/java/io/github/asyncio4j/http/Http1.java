@@ -1,6 +1,7 @@
 package io.github.asyncio4j.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * HTTP/1.1 syntax shared by the client and the server (RFC 9112): tokens, start lines, header lines, the body's
@@ -170,8 +171,13 @@ final class Http1 {
      * @return -1 when absent
      */
     static long contentLength(Headers headers) {
+        return contentLength(headers.getAll("Content-Length"));
+    }
+
+    /** The length the values of a message's Content-Length fields give, or -1 if there are none. */
+    static long contentLength(List<String> values) {
         long length = -1;
-        for (String value : headers.getAll("Content-Length")) {
+        for (String value : values) {
             for (String part : value.split(",", -1)) {
                 String digits = part.strip();
                 if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -179,8 +185,7 @@ final class Http1 {
                 }
                 long n = Long.parseLong(digits);
                 if (length >= 0 && n != length) {
-                    throw new HttpProtocolException("conflicting Content-Length values: "
-                            + headers.getAll("Content-Length"));
+                    throw new HttpProtocolException("conflicting Content-Length values: " + values);
                 }
                 length = n;
             }

@@ -50,7 +50,14 @@ final class Http2Headers {
                 if (regularSeen) {
                     throw malformed(streamId, "pseudo-header field " + name + " after a regular field");
                 }
-                switch (request ? name : ":response" + name) {
+                if (!request) {
+                    if (!name.equals(":status")) {
+                        throw malformed(streamId, "unknown or misplaced pseudo-header field " + name);
+                    }
+                    status++;
+                    continue;
+                }
+                switch (name) {
                     case ":method" -> method++;
                     case ":scheme" -> scheme++;
                     case ":path" -> {
@@ -60,7 +67,6 @@ final class Http2Headers {
                         }
                     }
                     case ":authority" -> authority++;
-                    case ":response:status" -> status++;
                     default -> throw malformed(streamId, "unknown or misplaced pseudo-header field " + name);
                 }
                 continue;
@@ -114,16 +120,30 @@ final class Http2Headers {
     /** A response's :status, three digits. */
     static int status(List<String> fields) {
         String s = first(fields, ":status");
-        if (s == null || s.length() != 3 || !s.chars().allMatch(Character::isDigit) || s.charAt(0) == '0') {
+        if (s == null || s.length() != 3) {
             throw new HttpProtocolException("HTTP/2 response with a bad :status: " + s);
         }
-        return Integer.parseInt(s);
+        int status = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9' || i == 0 && c == '0') {
+                throw new HttpProtocolException("HTTP/2 response with a bad :status: " + s);
+            }
+            status = status * 10 + (c - '0');
+        }
+        return status;
     }
 
     /** The content-length of a section, or -1; a bad one is a malformed message. */
     static long contentLength(List<String> fields, int streamId) {
+        List<String> values = new ArrayList<>(1);
+        for (int i = 0; i < fields.size(); i += 2) {
+            if (fields.get(i).equals("content-length")) {   // names are lower case (validated)
+                values.add(fields.get(i + 1));
+            }
+        }
         try {
-            return Http1.contentLength(toHeaders(fields));
+            return Http1.contentLength(values);
         } catch (HttpProtocolException e) {
             throw malformed(streamId, e.getMessage());
         }
