@@ -23,9 +23,10 @@ import java.util.function.Function;
  * one that does not answer within {@code pingTimeout} is closed and another is used or opened.
  *
  * <p>Invariants: a connection in {@code Host.connections} has its reader task running; one that failed, got
- * GOAWAY or sat idle past the idle timeout with no stream is taken out and closed at the next acquire. A waiter
- * is woken when a connection attempt ends or a connection closes (all of them), or when a stream ends (the first,
- * which passes the turn on if it is cancelled before it takes it). Loop-confined.
+ * GOAWAY or sat idle past the idle timeout with no stream is taken out and closed at the next acquire. Waiters
+ * are woken when a connection opens (as many as it takes streams, and one more), when an attempt fails or a
+ * connection closes (all of them), or when a stream ends (the first, which passes the turn on if it is cancelled
+ * before it takes it). Loop-confined.
  */
 final class Http2Pool {
     /** What opening a connection gave: HTTP/2 (with its reader task), or an HTTP/1.1 connection from ALPN. */
@@ -96,6 +97,7 @@ final class Http2Pool {
             }
             if (!host.opening && host.connections.size() < maxPerOrigin) {
                 host.opening = true;
+                long wakeUp = Long.MAX_VALUE;
                 try {
                     Opened o = opener.apply(origin);
                     if (o.http2() == null) {
@@ -103,12 +105,13 @@ final class Http2Pool {
                     } else {
                         host.connections.add(o);
                         o.http2().onStreamClosed = () -> wakeOne(host);
-                        o.http2().closedFuture().addDoneCallback(f -> wake(host));
+                        o.http2().closedFuture().addDoneCallback(f -> wake(host, Long.MAX_VALUE));
+                        wakeUp = o.http2().peerMaxConcurrentStreams() + 1;
                     }
                     return o;
                 } finally {
                     host.opening = false;
-                    wake(host);
+                    wake(host, wakeUp);
                 }
             }
             Future<Void> turn = Async.getRunningLoop().createFuture();
@@ -139,12 +142,17 @@ final class Http2Pool {
         }
     }
 
-    /** Wakes every waiter: each looks again (in FIFO order) for a free stream or a connection to open. */
-    private static void wake(Host host) {
+    /**
+     * Wakes the first {@code n} waiters: each looks again (in FIFO order) for a free stream or a connection to open.
+     * After a connection opened, that is as many as it takes streams, plus one to open the next connection if the
+     * origin may have more (the rest would only wait again); after a failure or a close, all of them.
+     */
+    private static void wake(Host host, long n) {
         Future<Void> w;
-        while ((w = host.waiters.pollFirst()) != null) {
+        for (long woken = 0; woken < n && (w = host.waiters.pollFirst()) != null; ) {
             if (!w.isDone()) {
                 w.setResult(null);
+                woken++;
             }
         }
     }
