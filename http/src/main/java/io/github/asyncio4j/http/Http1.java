@@ -178,19 +178,43 @@ final class Http1 {
     static long contentLength(List<String> values) {
         long length = -1;
         for (String value : values) {
-            for (String part : value.split(",", -1)) {
-                String digits = part.strip();
-                if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            for (int from = 0; from <= value.length(); ) {   // a list of equal values, "10, 10", is one length
+                int comma = value.indexOf(',', from);
+                int to = comma < 0 ? value.length() : comma;
+                long n = digits(value, from, to);
+                if (n < 0) {
                     throw new HttpProtocolException("bad Content-Length: " + quote(value));
                 }
-                long n = Long.parseLong(digits);
                 if (length >= 0 && n != length) {
                     throw new HttpProtocolException("conflicting Content-Length values: " + values);
                 }
                 length = n;
+                from = to + 1;
             }
         }
         return length;
+    }
+
+    /** The number {@code s[from, to)} holds, white space around it ignored: 1 to 18 digits; -1 if it is not one. */
+    private static long digits(String s, int from, int to) {
+        while (from < to && Character.isWhitespace(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+            to--;
+        }
+        if (from == to || to - from > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** True if the last transfer coding is {@code chunked}. */
