@@ -15,6 +15,15 @@ final class Http2Headers {
     static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade");
 
+    /** The characters of a field name in HTTP/2: a token's, but no upper-case letter. */
+    private static final boolean[] LOWER_TOKEN = new boolean[128];
+
+    static {
+        for (char c = 0; c < LOWER_TOKEN.length; c++) {
+            LOWER_TOKEN[c] = Http1.isTokenChar(c) && !(c >= 'A' && c <= 'Z');
+        }
+    }
+
     private Http2Headers() {
     }
 
@@ -37,11 +46,8 @@ final class Http2Headers {
             if (name.isEmpty()) {
                 throw malformed(streamId, "an empty field name");
             }
-            for (int c = 0; c < value.length(); c++) {
-                char ch = value.charAt(c);
-                if (ch == 0 || ch == '\r' || ch == '\n') {
-                    throw malformed(streamId, "NUL, CR or LF in the value of " + name);
-                }
+            if (value.indexOf(0) >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw malformed(streamId, "NUL, CR or LF in the value of " + name);
             }
             if (name.charAt(0) == ':') {
                 if (trailers) {
@@ -74,7 +80,7 @@ final class Http2Headers {
             regularSeen = true;
             for (int c = 0; c < name.length(); c++) {
                 char ch = name.charAt(c);
-                if (ch >= 'A' && ch <= 'Z' || !Http1.isTokenChar(ch)) {
+                if (ch >= LOWER_TOKEN.length || !LOWER_TOKEN[ch]) {
                     throw malformed(streamId, "field name " + Http1.quote(name)
                             + " is not a lower-case token");
                 }
