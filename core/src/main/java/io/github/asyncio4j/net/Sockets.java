@@ -68,7 +68,9 @@ public final class Sockets {
             SocketAddress target = Resolver.resolved(address);
             try {
                 nonBlocking(channel);
-                if (channel.connect(target)) {
+                // a connection the kernel completes at once (loopback: connect says "in progress", but it is done
+                // when the call returns) goes on now, not a pass of the loop later
+                if (channel.connect(target) || channel.finishConnect()) {
                     return null;
                 }
                 while (true) {

@@ -168,16 +168,28 @@ final class TlsTransport implements Transport, Protocol {
         }
     }
 
-    /** One unwrap of the received ciphertext; delivers plaintext. Returns whether anything moved. */
+    /**
+     * Unwraps the received ciphertext and delivers the plaintext; returns whether anything moved. After the
+     * handshake it takes every whole record there is, each delivered as it is unwrapped, and moves the rest to the
+     * front of {@code netIn} once (not after each record: a large read holds many); during the handshake, one
+     * record, the engine's status deciding what comes next.
+     */
     private boolean unwrap() throws SSLException {
         netIn.flip();
         SSLEngineResult r;
+        boolean progress = false;
         try {
             r = engine.unwrap(netIn, appIn);
+            while (r.getStatus() == SSLEngineResult.Status.OK && r.bytesConsumed() > 0 && netIn.hasRemaining()
+                    && r.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING && !lost && error == null) {
+                progress = true;
+                deliver();
+                r = engine.unwrap(netIn, appIn);
+            }
         } finally {
             netIn.compact();
         }
-        boolean progress = r.bytesConsumed() > 0 || r.bytesProduced() > 0
+        progress |= r.bytesConsumed() > 0 || r.bytesProduced() > 0
                 || r.getHandshakeStatus() == HandshakeStatus.FINISHED;
         switch (r.getStatus()) {
             case BUFFER_OVERFLOW -> {

@@ -93,6 +93,21 @@ class SocketsTest {
         });
     }
 
+    /** The kernel completes a loopback connect inside the call: the task goes on at once, no pass of the loop. */
+    @Test
+    void aConnectTheKernelCompletesAtOnceTakesNoPassOfTheLoop() {
+        boolean passed = run(() -> {
+            try (ServerSocketChannel server = listener(); SocketChannel client = SocketChannel.open()) {
+                boolean[] loopRan = {false};
+                getRunningLoop().callSoon(() -> loopRan[0] = true);
+                await(Sockets.sockConnect(client, server.getLocalAddress()));
+                assertThat(client.isConnected()).isTrue();
+                return loopRan[0];
+            }
+        });
+        assertThat(passed).isFalse();
+    }
+
     @Test
     void connectingToAClosedPortIsConnectException() {
         assertThatThrownBy(() -> run(() -> {

@@ -221,6 +221,7 @@ final class Hpack {
      */
     static final class Decoder {
         private final DynamicTable table;
+        private final LiteralCache literals = new LiteralCache();
         private final long maxTableSize;
         private final long maxListSize;
         private int at;
@@ -347,14 +348,7 @@ final class Hpack {
             }
             int start = at;
             at += length;
-            if (huffman) {
-                return Huffman.decode(in, start, length, length * 8 / 5 + 1);
-            }
-            char[] chars = new char[length];
-            for (int i = 0; i < length; i++) {
-                chars[i] = (char) (in[start + i] & 0xff);
-            }
-            return new String(chars);
+            return literals.decode(in, start, length, huffman);
         }
     }
 

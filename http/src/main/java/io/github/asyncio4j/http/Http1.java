@@ -1,6 +1,7 @@
 package io.github.asyncio4j.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * HTTP/1.1 syntax shared by the client and the server (RFC 9112): tokens, start lines, header lines, the body's
@@ -170,22 +171,50 @@ final class Http1 {
      * @return -1 when absent
      */
     static long contentLength(Headers headers) {
+        return contentLength(headers.getAll("Content-Length"));
+    }
+
+    /** The length the values of a message's Content-Length fields give, or -1 if there are none. */
+    static long contentLength(List<String> values) {
         long length = -1;
-        for (String value : headers.getAll("Content-Length")) {
-            for (String part : value.split(",", -1)) {
-                String digits = part.strip();
-                if (digits.isEmpty() || digits.length() > 18 || !digits.chars().allMatch(c -> c >= '0' && c <= '9')) {
+        for (String value : values) {
+            for (int from = 0; from <= value.length(); ) {   // a list of equal values, "10, 10", is one length
+                int comma = value.indexOf(',', from);
+                int to = comma < 0 ? value.length() : comma;
+                long n = digits(value, from, to);
+                if (n < 0) {
                     throw new HttpProtocolException("bad Content-Length: " + quote(value));
                 }
-                long n = Long.parseLong(digits);
                 if (length >= 0 && n != length) {
-                    throw new HttpProtocolException("conflicting Content-Length values: "
-                            + headers.getAll("Content-Length"));
+                    throw new HttpProtocolException("conflicting Content-Length values: " + values);
                 }
                 length = n;
+                from = to + 1;
             }
         }
         return length;
+    }
+
+    /** The number {@code s[from, to)} holds, white space around it ignored: 1 to 18 digits; -1 if it is not one. */
+    private static long digits(String s, int from, int to) {
+        while (from < to && Character.isWhitespace(s.charAt(from))) {
+            from++;
+        }
+        while (to > from && Character.isWhitespace(s.charAt(to - 1))) {
+            to--;
+        }
+        if (from == to || to - from > 18) {
+            return -1;
+        }
+        long n = 0;
+        for (int i = from; i < to; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            n = n * 10 + (c - '0');
+        }
+        return n;
     }
 
     /** True if the last transfer coding is {@code chunked}. */

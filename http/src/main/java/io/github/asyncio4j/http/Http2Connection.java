@@ -13,9 +13,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * An HTTP/2 connection (RFC 9113), client or server side: frames in and out, stream states, flow control both
@@ -67,7 +65,7 @@ final class Http2Connection {
     private final StreamWriter out;
     private final StreamListener listener;
     private final EventLoop loop;
-    private final Map<Integer, Http2Stream> streams = new HashMap<>();
+    private final StreamTable streams = new StreamTable();
     private final Hpack.Decoder decoder;
     private final Hpack.Encoder encoder = new Hpack.Encoder();
     private final ByteSink block = new ByteSink(256);
@@ -430,7 +428,7 @@ final class Http2Connection {
                 }
             }
             s = new Http2Stream(this, streamId, peerInitialWindow, config.streamWindow());
-            streams.put(streamId, s);
+            streams.put(s);
             peerActive++;
             localActive++;
             s.headersTooLarge = decoded.overLimit();
@@ -539,7 +537,7 @@ final class Http2Connection {
                     }
                     long delta = value - peerInitialWindow;
                     peerInitialWindow = value;
-                    for (Http2Stream s : streams.values()) {
+                    for (Http2Stream s : streams.snapshot()) {
                         s.sendWindow += delta;
                         if (s.sendWindow > Http2.MAX_WINDOW) {
                             throw Http2Exception.connection(Http2.FLOW_CONTROL_ERROR, "a stream window over 2^31 - 1"
@@ -590,7 +588,7 @@ final class Http2Connection {
         int code = int32(p, 4);
         String debug = new String(p, 8, Math.min(p.length - 8, 200), StandardCharsets.UTF_8);
         goAwayReceived = goAwayReceived < 0 ? last : Math.min(goAwayReceived, last);
-        for (Http2Stream s : List.copyOf(streams.values())) {
+        for (Http2Stream s : streams.snapshot()) {
             boolean ours = (s.id & 1) == (config.server() ? 0 : 1);
             if (ours && s.id > last) {
                 s.error = new RefusedStreamException(s.id, "the server sent GOAWAY (" + Http2.errorName(code)
@@ -660,7 +658,7 @@ final class Http2Connection {
         int id = nextStreamId;
         nextStreamId += 2;
         Http2Stream s = new Http2Stream(this, id, peerInitialWindow, config.streamWindow());
-        streams.put(id, s);
+        streams.put(s);
         localActive++;
         return s;
     }
@@ -718,7 +716,7 @@ final class Http2Connection {
         if (peerStream) {
             peerActive--;
         }
-        if (!s.isClosed() && streams.containsKey(s.id)) {
+        if (!s.isClosed() && streams.get(s.id) != null) {
             resetStream(s.id, Http2.CANCEL, null);
         }
         if (goAwaySent && localActive == 0 && peerActive == 0) {
@@ -753,18 +751,16 @@ final class Http2Connection {
         byte[] b = block.array();
         int total = block.size();
         int max = peerMaxFrameSize;
-        ByteSink frames = new ByteSink(total + Http2.FRAME_HEADER * (1 + total / max));
         int first = Math.min(total, max);
-        frameHeader(frames, first, Http2.HEADERS, (endStream ? Http2.FLAG_END_STREAM : 0)
+        frameHeader(pending, first, Http2.HEADERS, (endStream ? Http2.FLAG_END_STREAM : 0)
                 | (first == total ? Http2.FLAG_END_HEADERS : 0), s.id);
-        frames.write(b, 0, first);
+        emit(b, 0, first);
         for (int at = first; at < total; ) {
             int n = Math.min(total - at, max);
-            frameHeader(frames, n, Http2.CONTINUATION, at + n == total ? Http2.FLAG_END_HEADERS : 0, s.id);
-            frames.write(b, at, n);
+            frameHeader(pending, n, Http2.CONTINUATION, at + n == total ? Http2.FLAG_END_HEADERS : 0, s.id);
+            emit(b, at, n);
             at += n;
         }
-        emit(frames.array(), 0, frames.size());
         if (endStream) {
             endOfLocal(s);
         }
@@ -929,7 +925,7 @@ final class Http2Connection {
                         + Http2.errorName(goAwayCode) + (goAwayDebug.isEmpty() ? "" : ", \"" + goAwayDebug + "\"")
                         + ")")
                 : e;
-        for (Http2Stream s : List.copyOf(streams.values())) {
+        for (Http2Stream s : streams.snapshot()) {
             if (s.error == null) {
                 s.error = failure;
             }

@@ -15,6 +15,15 @@ final class Http2Headers {
     static final Set<String> CONNECTION_SPECIFIC = Set.of("connection", "keep-alive", "proxy-connection",
             "transfer-encoding", "upgrade");
 
+    /** The characters of a field name in HTTP/2: a token's, but no upper-case letter. */
+    private static final boolean[] LOWER_TOKEN = new boolean[128];
+
+    static {
+        for (char c = 0; c < LOWER_TOKEN.length; c++) {
+            LOWER_TOKEN[c] = Http1.isTokenChar(c) && !(c >= 'A' && c <= 'Z');
+        }
+    }
+
     private Http2Headers() {
     }
 
@@ -37,11 +46,8 @@ final class Http2Headers {
             if (name.isEmpty()) {
                 throw malformed(streamId, "an empty field name");
             }
-            for (int c = 0; c < value.length(); c++) {
-                char ch = value.charAt(c);
-                if (ch == 0 || ch == '\r' || ch == '\n') {
-                    throw malformed(streamId, "NUL, CR or LF in the value of " + name);
-                }
+            if (value.indexOf(0) >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+                throw malformed(streamId, "NUL, CR or LF in the value of " + name);
             }
             if (name.charAt(0) == ':') {
                 if (trailers) {
@@ -50,7 +56,14 @@ final class Http2Headers {
                 if (regularSeen) {
                     throw malformed(streamId, "pseudo-header field " + name + " after a regular field");
                 }
-                switch (request ? name : ":response" + name) {
+                if (!request) {
+                    if (!name.equals(":status")) {
+                        throw malformed(streamId, "unknown or misplaced pseudo-header field " + name);
+                    }
+                    status++;
+                    continue;
+                }
+                switch (name) {
                     case ":method" -> method++;
                     case ":scheme" -> scheme++;
                     case ":path" -> {
@@ -60,7 +73,6 @@ final class Http2Headers {
                         }
                     }
                     case ":authority" -> authority++;
-                    case ":response:status" -> status++;
                     default -> throw malformed(streamId, "unknown or misplaced pseudo-header field " + name);
                 }
                 continue;
@@ -68,7 +80,7 @@ final class Http2Headers {
             regularSeen = true;
             for (int c = 0; c < name.length(); c++) {
                 char ch = name.charAt(c);
-                if (ch >= 'A' && ch <= 'Z' || !Http1.isTokenChar(ch)) {
+                if (ch >= LOWER_TOKEN.length || !LOWER_TOKEN[ch]) {
                     throw malformed(streamId, "field name " + Http1.quote(name)
                             + " is not a lower-case token");
                 }
@@ -114,16 +126,30 @@ final class Http2Headers {
     /** A response's :status, three digits. */
     static int status(List<String> fields) {
         String s = first(fields, ":status");
-        if (s == null || s.length() != 3 || !s.chars().allMatch(Character::isDigit) || s.charAt(0) == '0') {
+        if (s == null || s.length() != 3) {
             throw new HttpProtocolException("HTTP/2 response with a bad :status: " + s);
         }
-        return Integer.parseInt(s);
+        int status = 0;
+        for (int i = 0; i < 3; i++) {
+            char c = s.charAt(i);
+            if (c < '0' || c > '9' || i == 0 && c == '0') {
+                throw new HttpProtocolException("HTTP/2 response with a bad :status: " + s);
+            }
+            status = status * 10 + (c - '0');
+        }
+        return status;
     }
 
     /** The content-length of a section, or -1; a bad one is a malformed message. */
     static long contentLength(List<String> fields, int streamId) {
+        List<String> values = new ArrayList<>(1);
+        for (int i = 0; i < fields.size(); i += 2) {
+            if (fields.get(i).equals("content-length")) {   // names are lower case (validated)
+                values.add(fields.get(i + 1));
+            }
+        }
         try {
-            return Http1.contentLength(toHeaders(fields));
+            return Http1.contentLength(values);
         } catch (HttpProtocolException e) {
             throw malformed(streamId, e.getMessage());
         }

@@ -30,11 +30,12 @@ import java.util.function.Function;
  * one that does not answer within {@code pingTimeout} is closed and another is used or opened.
  *
  * <p>Invariants: a connection in {@code Host.connections} has its reader task running; one that failed, got
- * GOAWAY or sat idle past the idle timeout with no stream is taken out and closed at the next acquire. A waiter
- * is woken when a connection attempt ends or a connection closes (all of them), or when a stream ends (the first,
- * which passes the turn on if it is cancelled before it takes it). {@code idleOrder} holds connections of
- * {@code Host.connections} that have no stream open (with their origin's Host), in the order they went idle (one
- * handed out is taken out: its caller opens a stream); {@code slots} holds the connections whose budget slot is still theirs. Loop-confined.
+ * GOAWAY or sat idle past the idle timeout with no stream is taken out and closed at the next acquire. Waiters
+ * are woken when a connection opens (as many as it takes streams, and one more), when an attempt fails or a
+ * connection closes (all of them), or when a stream ends (the first, which passes the turn on if it is cancelled
+ * before it takes it). {@code idleOrder} holds connections of {@code Host.connections} that have no stream open
+ * (with their origin's Host), in the order they went idle (one handed out is taken out: its caller opens a
+ * stream); {@code slots} holds the connections whose budget slot is still theirs. Loop-confined.
  */
 final class Http2Pool implements ConnectionBudget.Reclaimable {
     /** What opening a connection gave: HTTP/2 (with its reader task), or an HTTP/1.1 connection from ALPN. */
@@ -114,6 +115,7 @@ final class Http2Pool implements ConnectionBudget.Reclaimable {
             }
             if (!host.opening && host.connections.size() < maxPerOrigin) {
                 host.opening = true;
+                long wakeUp = Long.MAX_VALUE;
                 try {
                     budget.acquire(Async.getRunningLoop());
                     Opened o;
@@ -138,13 +140,14 @@ final class Http2Pool implements ConnectionBudget.Reclaimable {
                             if (slots.remove(o)) {
                                 budget.release();
                             }
-                            wake(host);
+                            wake(host, Long.MAX_VALUE);
                         });
+                        wakeUp = o.http2().peerMaxConcurrentStreams() + 1;
                     }
                     return o;
                 } finally {
                     host.opening = false;
-                    wake(host);
+                    wake(host, wakeUp);
                 }
             }
             Future<Void> turn = Async.getRunningLoop().createFuture();
@@ -226,12 +229,17 @@ final class Http2Pool implements ConnectionBudget.Reclaimable {
         }
     }
 
-    /** Wakes every waiter: each looks again (in FIFO order) for a free stream or a connection to open. */
-    private static void wake(Host host) {
+    /**
+     * Wakes the first {@code n} waiters: each looks again (in FIFO order) for a free stream or a connection to open.
+     * After a connection opened, that is as many as it takes streams, plus one to open the next connection if the
+     * origin may have more (the rest would only wait again); after a failure or a close, all of them.
+     */
+    private static void wake(Host host, long n) {
         Future<Void> w;
-        while ((w = host.waiters.pollFirst()) != null) {
+        for (long woken = 0; woken < n && (w = host.waiters.pollFirst()) != null; ) {
             if (!w.isDone()) {
                 w.setResult(null);
+                woken++;
             }
         }
     }

@@ -34,7 +34,7 @@ final class Http2Stream {
     List<String> trailers;
     /** The peer's header list was over our limit (the fields were not kept). */
     boolean headersTooLarge;
-    private final ArrayDeque<byte[]> data = new ArrayDeque<>();
+    private final ArrayDeque<byte[]> data = new ArrayDeque<>(2);   // most bodies are a frame or two
     int buffered;
     /** Content-length of the peer's message, or -1, and the DATA bytes received so far. */
     long expectedLength = -1;

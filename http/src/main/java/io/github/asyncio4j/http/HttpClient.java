@@ -140,10 +140,10 @@ public final class HttpClient implements AutoCloseable {
     public Coroutine<HttpResponse> send(HttpRequest request) {
         Objects.requireNonNull(request, "request");
         Origin origin = Origin.of(request.uri());
-        byte[] head = requestHead(request, origin);
+        String target = requestTarget(request);
         String what = "for " + request.method() + " " + request.uri();
         return Coroutine.of(() -> Timeouts.within(totalTimeout, HttpTimeoutException.Kind.TOTAL, what,
-                () -> exchange(request, origin, head)));
+                () -> exchange(request, origin, target)));
     }
 
     /**
@@ -197,13 +197,14 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-    private HttpResponse exchange(HttpRequest request, Origin origin, byte[] head) {
+    /** {@code target}: the request target, checked ({@link #requestTarget}). */
+    private HttpResponse exchange(HttpRequest request, Origin origin, String target) {
         claimLoop();
         boolean tryHttp2 = version == HttpVersion.HTTP_2 || version == HttpVersion.AUTO && origin.isHttps();
         if (tryHttp2 && !http2.isHttp1Only(origin)) {
-            return exchange2(request, origin, head);
+            return exchange2(request, origin, target);
         }
-        return exchange1(request, origin, head, null);
+        return exchange1(request, origin, requestHead(request, origin, target), null);
     }
 
     /** HTTP/1.1 on a pooled connection; {@code opened} is a new connection (ALPN chose HTTP/1.1) or null. */
@@ -275,14 +276,14 @@ public final class HttpClient implements AutoCloseable {
      * HTTP/2: a stream on a shared connection. A request the server did not process (REFUSED_STREAM, or above a
      * GOAWAY's last-stream-id) is retried on another connection, at most twice.
      */
-    private HttpResponse exchange2(HttpRequest request, Origin origin, byte[] head) {
+    private HttpResponse exchange2(HttpRequest request, Origin origin, String target) {
         for (int attempt = 1; ; attempt++) {
             Http2Pool.Opened o = http2.acquire(origin, this::openHttp2);
             if (o.http2() == null) {
-                return exchange1(request, origin, head, o.http1());
+                return exchange1(request, origin, requestHead(request, origin, target), o.http1());
             }
             try {
-                return roundTrip2(o.http2(), request, origin);
+                return roundTrip2(o.http2(), request, origin, target);
             } catch (Http2Connection.RefusedStreamException e) {
                 if (attempt == 3) {
                     throw e;
@@ -317,11 +318,11 @@ public final class HttpClient implements AutoCloseable {
         return new Http2Pool.Opened(h2, reader, null);
     }
 
-    private HttpResponse roundTrip2(Http2Connection c, HttpRequest request, Origin origin) {
+    private HttpResponse roundTrip2(Http2Connection c, HttpRequest request, Origin origin, String target) {
         Http2Stream s = c.openStream();
         try {
             byte[] body = request.body();
-            c.writeHeaders(s, requestFields(request, origin), body.length == 0);
+            c.writeHeaders(s, requestFields(request, origin, target), body.length == 0);
             if (body.length > 0) {
                 c.writeData(s, body, 0, body.length, true, readTimeout);
             }
@@ -346,8 +347,7 @@ public final class HttpClient implements AutoCloseable {
     }
 
     /** The request's header section: pseudo-header fields, then the client's defaults and the request's own. */
-    private List<String> requestFields(HttpRequest request, Origin origin) {
-        String target = requestTarget(URI.create(request.uri().toASCIIString()));
+    private List<String> requestFields(HttpRequest request, Origin origin, String target) {
         Headers h = request.headers();
         List<String> f = Http2Headers.list(16 + 2 * h.size());
         f.add(":method");
@@ -450,7 +450,7 @@ public final class HttpClient implements AutoCloseable {
     public Coroutine<StreamedResponse> stream(HttpRequest request) {
         Objects.requireNonNull(request, "request");
         Origin origin = Origin.of(request.uri());
-        byte[] head = requestHead(request, origin);
+        byte[] head = requestHead(request, origin, requestTarget(request));
         String what = "for " + request.method() + " " + request.uri();
         return Coroutine.of(() -> {
             double deadline = totalTimeout.isZero() ? Double.POSITIVE_INFINITY
@@ -532,22 +532,30 @@ public final class HttpClient implements AutoCloseable {
         return defaultSsl;
     }
 
-    /** The request target in origin form: the raw path ("/" if empty) and the query. */
-    private static String requestTarget(URI uri) {
+    /**
+     * The request target in origin form: the raw path ("/" if empty) and the query, non-ASCII characters
+     * percent-encoded. @throws IllegalArgumentException if it has a space or a control character
+     */
+    private static String requestTarget(HttpRequest request) {
+        URI uri = request.uri();
+        String ascii = uri.toASCIIString();
+        if (!ascii.equals(uri.toString())) {   // raw non-ASCII characters: parsed again, percent-encoded
+            uri = URI.create(ascii);
+        }
         String path = uri.getRawPath();
         String query = uri.getRawQuery();
-        return (path == null || path.isEmpty() ? "/" : path) + (query != null ? "?" + query : "");
-    }
-
-    private byte[] requestHead(HttpRequest request, Origin origin) {
-        URI uri = URI.create(request.uri().toASCIIString());   // non-ASCII characters percent-encoded
-        String target = requestTarget(uri);
+        String target = (path == null || path.isEmpty() ? "/" : path) + (query != null ? "?" + query : "");
         for (int i = 0; i < target.length(); i++) {
             if (target.charAt(i) <= ' ' || target.charAt(i) >= 0x7f) {
                 throw new IllegalArgumentException("the request target contains a space, control or non-ASCII "
                         + "character (percent-encode it): " + uri);
             }
         }
+        return target;
+    }
+
+    /** The HTTP/1.1 request head: request line and header section. */
+    private byte[] requestHead(HttpRequest request, Origin origin, String target) {
         StringBuilder head = new StringBuilder(256);
         head.append(request.method()).append(' ').append(target);
         head.append(" HTTP/1.1\r\n");

@@ -1,9 +1,12 @@
 package io.github.asyncio4j.http;
 
+import java.nio.charset.StandardCharsets;
+
 /**
- * The Huffman code of HPACK (RFC 7541 section 5.2 and Appendix B): encoding, and decoding through a binary tree
- * held in one int array. Decoding rejects what the RFC calls a decoding error: the EOS symbol in a string,
- * padding longer than 7 bits, and padding that is not the most significant bits of EOS (all ones). Pure
+ * The Huffman code of HPACK (RFC 7541 section 5.2 and Appendix B): encoding, and decoding four bits at a time
+ * through a table of steps built once from the code tree. Decoding rejects what the RFC calls a decoding error:
+ * the EOS symbol in a string, padding longer than 7 bits, and padding that is not the most significant bits of
+ * EOS (all ones). Pure
  * functions over arrays; thread-safe.
  */
 final class Huffman {
@@ -65,14 +68,56 @@ final class Huffman {
     };
     private static final int EOS = 256;
     /**
-     * The decoding tree: node {@code n} has children at {@code TREE[2n]} (bit 0) and {@code TREE[2n + 1]} (bit 1);
-     * a child is a node index (positive), a leaf {@code -(symbol + 1)}, or 0 (no such code). Node 0 is the root.
+     * The decoder's steps, four bits at a time (a code is at least five bits long, so a step ends at most one
+     * symbol): the entry for state {@code s} (a node of the code tree, 0 the root) and nibble {@code x} is at
+     * {@code STEPS[s << 4 | x]} and holds the state it leads to (low 9 bits), the symbol it ends (bits 16-23)
+     * with {@link #EMIT}, or {@link #BAD_CODE} / {@link #EOS_CODE}.
      */
-    private static final int[] TREE = buildTree();
+    private static final int[] STEPS;
+    /** States a string may end in: the root, or up to 7 bits of ones (a prefix of EOS) past the last symbol. */
+    private static final boolean[] ACCEPTING;
+    private static final int EMIT = 1 << 24;
+    private static final int BAD_CODE = 1 << 25;
+    private static final int EOS_CODE = 1 << 26;
+
+    static {
+        int[] tree = buildTree();
+        int nodes = tree.length / 2;
+        STEPS = new int[nodes << 4];
+        ACCEPTING = new boolean[nodes];
+        for (int node = 0, ones = 0; ones <= 7; ones++) {   // the all-ones path from the root
+            ACCEPTING[node] = true;
+            node = tree[2 * node + 1];
+        }
+        for (int state = 0; state < nodes; state++) {
+            for (int nibble = 0; nibble < 16; nibble++) {
+                int node = state;
+                int step = 0;
+                for (int bit = 3; bit >= 0; bit--) {
+                    int next = tree[2 * node + (nibble >>> bit & 1)];
+                    if (next > 0) {
+                        node = next;
+                        continue;
+                    }
+                    node = 0;
+                    if (next == 0 || next == -(EOS + 1)) {
+                        step = next == 0 ? BAD_CODE : EOS_CODE;
+                        break;
+                    }
+                    step = EMIT | (-next - 1) << 16;
+                }
+                STEPS[state << 4 | nibble] = step | node;
+            }
+        }
+    }
 
     private Huffman() {
     }
 
+    /**
+     * The code tree: node {@code n} has children at {@code tree[2n]} (bit 0) and {@code tree[2n + 1]} (bit 1); a
+     * child is a node index (positive), a leaf {@code -(symbol + 1)}, or 0 (no such code). Node 0 is the root.
+     */
     private static int[] buildTree() {
         int[] tree = new int[2 * 256];
         int nodes = 1;
@@ -127,40 +172,31 @@ final class Huffman {
      *                        {@code maxChars}
      */
     static String decode(byte[] src, int offset, int length, int maxChars) {
-        char[] out = new char[Math.min(maxChars, length * 8 / 5 + 1)];   // a code is at least 5 bits
+        byte[] out = new byte[Math.min(maxChars, length * 8 / 5 + 1)];   // a code is at least 5 bits
         int n = 0;
-        int node = 0;
-        int padding = 0;          // bits read since the last symbol
-        boolean allOnes = true;   // and whether they were all ones
+        int state = 0;
         for (int i = offset; i < offset + length; i++) {
             int b = src[i] & 0xff;
-            for (int bit = 7; bit >= 0; bit--) {
-                int one = b >>> bit & 1;
-                int next = TREE[2 * node + one];
-                padding++;
-                allOnes &= one == 1;
-                if (next < 0) {
-                    int sym = -next - 1;
-                    if (sym == EOS) {
+            for (int shift = 4; shift >= 0; shift -= 4) {
+                int step = STEPS[state << 4 | b >>> shift & 0xf];
+                if ((step & (EMIT | BAD_CODE | EOS_CODE)) != 0) {
+                    if ((step & EOS_CODE) != 0) {
                         throw Http2Exception.compression("the EOS symbol inside a Huffman-coded string");
+                    }
+                    if ((step & BAD_CODE) != 0) {
+                        throw Http2Exception.compression("an invalid Huffman code");
                     }
                     if (n == out.length) {
                         throw Http2Exception.compression("a Huffman-coded string longer than " + maxChars + " bytes");
                     }
-                    out[n++] = (char) sym;
-                    node = 0;
-                    padding = 0;
-                    allOnes = true;
-                } else if (next == 0) {
-                    throw Http2Exception.compression("an invalid Huffman code");
-                } else {
-                    node = next;
+                    out[n++] = (byte) (step >>> 16);
                 }
+                state = step & 0x1ff;
             }
         }
-        if (padding > 7 || !allOnes) {
+        if (!ACCEPTING[state]) {
             throw Http2Exception.compression("bad padding at the end of a Huffman-coded string");
         }
-        return new String(out, 0, n);
+        return new String(out, 0, n, StandardCharsets.ISO_8859_1);
     }
 }
