@@ -418,7 +418,7 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
 
     /**
      * The strand's body: runs the generator function and records how it ended; for a compiled coroutine, one
-     * step of its machine, whose outcome (a trap or {@link #DONE}) is left in {@code yielded}.
+     * step of its machine, whose outcome (a trap or {@code DONE}) is left in {@code yielded}.
      */
     @Override
     public void run() {

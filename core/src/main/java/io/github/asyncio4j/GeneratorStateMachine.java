@@ -8,14 +8,14 @@ import java.util.Objects;
 /**
  * The base of the classes that {@code -Dasyncio4j.generators=compiled} and {@code -Dasyncio4j.coroutines=compiled}
  * generate at run time: a generator or coroutine body turned into a state machine, its locals in fields and
- * {@link #state} saying at which {@code yield} it stopped. A machine is also its generator's or coroutine's frame
+ * {@code state} saying at which {@code yield} it stopped. A machine is also its generator's or coroutine's frame
  * (it extends {@code Frame}): a compiled body is one object, not a frame and a machine. Public only because the
  * generated classes live in the body's package; applications never use it, and its protected members may change
  * with the compiler.
  *
  * <p>Invariants: {@link #step} is called by the generator's {@code Frame} only, never re-entered, and never
  * again after it returned the end marker or threw. While a {@code yieldFrom} is in progress the delegate is
- * non-null and {@link #state} is its resume point.
+ * non-null and {@code state} is its resume point.
  */
 public abstract non-sealed class GeneratorStateMachine extends Frame<Object, Object, Object> {
     /**
