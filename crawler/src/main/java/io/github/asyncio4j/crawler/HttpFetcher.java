@@ -52,7 +52,6 @@ public final class HttpFetcher implements Fetcher {
     private final java.util.ArrayDeque<byte[]> buffers = new java.util.ArrayDeque<>();
     private final HttpClient client;
     /** Whether the client speaks HTTP/2 where TLS offers it (then bodies arrive whole). */
-    private final boolean http2;
     private final String userAgent;
     private final WarcRecorder recorder;
 
@@ -86,7 +85,6 @@ public final class HttpFetcher implements Fetcher {
                 .preferredCipherSuites(Boolean.getBoolean(PREFER_CHACHA20) ? CHACHA20_SUITES : new String[0])
                 .version(config.http2() ? HttpVersion.AUTO : HttpVersion.HTTP_1_1)
                 .build();
-        this.http2 = config.http2();
         this.userAgent = config.userAgent();
         this.recorder = recorder;
     }
@@ -103,8 +101,8 @@ public final class HttpFetcher implements Fetcher {
 
     /**
      * Streams the body ({@link HttpClient#stream}) to the sink {@code sinks} gives for the head, a block of at most
-     * {@link #READ} bytes at a time, and to the WARC record's {@link WarcRecorder.Payload}; over HTTP/2 (which
-     * {@link HttpClient#stream} does not speak) the body arrives whole and is written in one block.
+     * {@link #READ} bytes at a time, and to the WARC record's {@link WarcRecorder.Payload}, over HTTP/1.1 and
+     * HTTP/2 alike.
      */
     @Override
     public FetchResponse fetch(URI url, String etag, String lastModified,
@@ -123,35 +121,22 @@ public final class HttpFetcher implements Fetcher {
             HttpResponse head;
             BodySink sink;
             ByteArrayOutputStream whole = null;
-            if (http2 && "https".equalsIgnoreCase(url.getScheme())) {
-                HttpResponse r = await(client.send(request));
-                head = r;
-                sink = sinks.apply(response(r, null));
-                if (recorder != null) {
-                    payload = WarcRecorder.Payload.of(r.body());
-                }
+            try (StreamedResponse r = await(client.stream(request))) {
+                head = r.head();
+                sink = sinks.apply(response(head, null));
                 if (sink == null) {
-                    return recorded(url, date, etag, lastModified, r, response(r, r.body()), payload);
+                    whole = new ByteArrayOutputStream();
+                    sink = whole::write;
                 }
-                sink.write(r.body(), 0, r.body().length);
-            } else {
-                try (StreamedResponse r = await(client.stream(request))) {
-                    head = r.head();
-                    sink = sinks.apply(response(head, null));
-                    if (sink == null) {
-                        whole = new ByteArrayOutputStream();
-                        sink = whole::write;
+                payload = recorder == null ? null : recorder.payload();
+                byte[] buffer = buffers.isEmpty() ? new byte[READ] : buffers.pop();
+                for (int n; (n = await(r.readInto(buffer, 0, buffer.length))) >= 0; ) {
+                    if (payload != null) {
+                        payload.write(buffer, 0, n);
                     }
-                    payload = recorder == null ? null : recorder.payload();
-                    byte[] buffer = buffers.isEmpty() ? new byte[READ] : buffers.pop();
-                    for (int n; (n = await(r.readInto(buffer, 0, buffer.length))) >= 0; ) {
-                        if (payload != null) {
-                            payload.write(buffer, 0, n);
-                        }
-                        sink.write(buffer, 0, n);
-                    }
-                    buffers.push(buffer);   // not after a failure (a read may have been cut off mid-copy)
+                    sink.write(buffer, 0, n);
                 }
+                buffers.push(buffer);   // not after a failure (a read may have been cut off mid-copy)
             }
             return recorded(url, date, etag, lastModified, head,
                     response(head, whole == null ? null : whole.toByteArray()), payload);

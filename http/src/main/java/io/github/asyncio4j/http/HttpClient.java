@@ -199,16 +199,52 @@ public final class HttpClient implements AutoCloseable {
 
     /** {@code target}: the request target, checked ({@link #requestTarget}). */
     private HttpResponse exchange(HttpRequest request, Origin origin, String target) {
-        claimLoop();
-        boolean tryHttp2 = version == HttpVersion.HTTP_2 || version == HttpVersion.AUTO && origin.isHttps();
-        if (tryHttp2 && !http2.isHttp1Only(origin)) {
-            return exchange2(request, origin, target);
-        }
-        return exchange1(request, origin, requestHead(request, origin, target), null);
+        return overHttp2OrHttp1(request, origin, target,
+                (c, in) -> {
+                    Exchanged result = in.guarded(() -> roundTrip(c.connection().writer(), in, request,
+                            requestHead(request, origin, target)));
+                    HttpResponse response = decoded(result.response());   // a bad encoding discards it too
+                    giveBack(c, result.keepAlive());
+                    return response;
+                },
+                h2 -> roundTrip2(h2, request, origin, target));
     }
 
-    /** HTTP/1.1 on a pooled connection; {@code opened} is a new connection (ALPN chose HTTP/1.1) or null. */
-    private HttpResponse exchange1(HttpRequest request, Origin origin, byte[] head, Connection opened) {
+    /** One try of a request on an HTTP/2 connection; it releases its stream whatever happens to it. */
+    private interface Attempt2<T> {
+        T run(Http2Connection c);
+    }
+
+    /**
+     * Runs the request over HTTP/2 if this client's version and the origin allow it ({@code http2}, on a stream of
+     * a shared connection), else over HTTP/1.1 ({@code http1}, on a pooled connection; also when ALPN chose it).
+     * A request the server did not process (REFUSED_STREAM, or above a GOAWAY's last-stream-id) is retried on
+     * another connection, at most twice.
+     */
+    private <T> T overHttp2OrHttp1(HttpRequest request, Origin origin, String target, Attempt<T> http1,
+                                   Attempt2<T> http2Attempt) {
+        claimLoop();
+        boolean tryHttp2 = version == HttpVersion.HTTP_2 || version == HttpVersion.AUTO && origin.isHttps();
+        if (!tryHttp2 || http2.isHttp1Only(origin)) {
+            return onHttp1(request, origin, null, http1);
+        }
+        for (int attempt = 1; ; attempt++) {
+            Http2Pool.Opened o = http2.acquire(origin, this::openHttp2);
+            if (o.http2() == null) {
+                return onHttp1(request, origin, o.http1(), http1);
+            }
+            try {
+                return http2Attempt.run(o.http2());
+            } catch (Http2Connection.RefusedStreamException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** {@link #onPooledConnection} with {@code opened}, a new connection (ALPN chose HTTP/1.1), used first if not null. */
+    private <T> T onHttp1(HttpRequest request, Origin origin, Connection opened, Attempt<T> attempt) {
         Connection[] fresh = {opened};
         Function<Origin, Connection> opener = o -> {
             Connection c = fresh[0];
@@ -216,22 +252,12 @@ public final class HttpClient implements AutoCloseable {
             return c != null ? c : open(o, ALPN_HTTP1);
         };
         try {
-            return exchangeWith(request, origin, head, opener);
+            return onPooledConnection(request, origin, opener, attempt);
         } finally {
             if (fresh[0] != null) {
                 fresh[0].writer().close();   // the pool had an idle connection: the new one is not needed
             }
         }
-    }
-
-    private HttpResponse exchangeWith(HttpRequest request, Origin origin, byte[] head,
-                                      Function<Origin, Connection> opener) {
-        return onPooledConnection(request, origin, opener, (c, in) -> {
-            Exchanged result = in.guarded(() -> roundTrip(c.connection().writer(), in, request, head));
-            HttpResponse response = decoded(result.response());   // a bad encoding discards the connection too
-            giveBack(c, result.keepAlive());
-            return response;
-        });
     }
 
     /** A connection whose response was read to its end: back to the pool, or closed if it may not be reused. */
@@ -272,26 +298,6 @@ public final class HttpClient implements AutoCloseable {
         }
     }
 
-    /**
-     * HTTP/2: a stream on a shared connection. A request the server did not process (REFUSED_STREAM, or above a
-     * GOAWAY's last-stream-id) is retried on another connection, at most twice.
-     */
-    private HttpResponse exchange2(HttpRequest request, Origin origin, String target) {
-        for (int attempt = 1; ; attempt++) {
-            Http2Pool.Opened o = http2.acquire(origin, this::openHttp2);
-            if (o.http2() == null) {
-                return exchange1(request, origin, requestHead(request, origin, target), o.http1());
-            }
-            try {
-                return roundTrip2(o.http2(), request, origin, target);
-            } catch (Http2Connection.RefusedStreamException e) {
-                if (attempt == 3) {
-                    throw e;
-                }
-            }
-        }
-    }
-
     private Http2Pool.Opened openHttp2(Origin origin) {
         Connection c = open(origin, origin.isHttps() ? ALPN_H2 : null);
         if (origin.isHttps() && !"h2".equals(c.writer().applicationProtocol())) {
@@ -321,28 +327,53 @@ public final class HttpClient implements AutoCloseable {
     private HttpResponse roundTrip2(Http2Connection c, HttpRequest request, Origin origin, String target) {
         Http2Stream s = c.openStream();
         try {
-            byte[] body = request.body();
-            c.writeHeaders(s, requestFields(request, origin, target), body.length == 0);
-            if (body.length > 0) {
-                c.writeData(s, body, 0, body.length, true, readTimeout);
-            }
-            List<String> fields = s.awaitHeaders(readTimeout, "reading the response headers");
+            List<String> fields = sendOnStream(c, s, request, origin, target);
             int status = Http2Headers.status(fields);
-            Headers headers = Http2Headers.toHeaders(fields);
-            if (s.expectedLength > maxBodySize) {
-                throw new BodyTooLargeException("body of " + s.expectedLength + " bytes (content-length) exceeds the"
-                        + " maximum of " + maxBodySize + " bytes", maxBodySize);
-            }
-            MessageReader.Accumulator acc = new MessageReader.Accumulator(maxBodySize, "HTTP/2 response body");
-            byte[] chunk;
-            while ((chunk = s.nextData(readTimeout, "reading the response body")) != null) {
-                acc.addOwned(chunk);
-            }
-            Headers trailers = s.trailers == null ? Headers.empty() : Http2Headers.toHeaders(s.trailers);
-            return decoded(new HttpResponse(status, HttpResponse.reasonPhrase(status), headers, acc.toArray(),
-                    "HTTP/2", trailers));
+            Http2Body body = new Http2Body(s, readTimeout, maxBodySize);
+            byte[] bytes = body.readAll();
+            return decoded(new HttpResponse(status, HttpResponse.reasonPhrase(status), Http2Headers.toHeaders(fields),
+                    bytes, "HTTP/2", body.trailers()));
         } finally {
             c.release(s, false);
+        }
+    }
+
+    /** Sends the request on {@code s} and waits for the response's (final) header section. */
+    private List<String> sendOnStream(Http2Connection c, Http2Stream s, HttpRequest request, Origin origin,
+                                      String target) {
+        byte[] body = request.body();
+        c.writeHeaders(s, requestFields(request, origin, target), body.length == 0);
+        if (body.length > 0) {
+            c.writeData(s, body, 0, body.length, true, readTimeout);
+        }
+        return s.awaitHeaders(readTimeout, "reading the response headers");
+    }
+
+    /** The streamed response of {@link #stream} on a stream of {@code c}, which it releases at its end or close. */
+    private StreamedResponse openStream2(Http2Connection c, HttpRequest request, Origin origin, String target,
+                                         Timeouts.Deadline total) {
+        Http2Stream s = c.openStream();
+        try {
+            List<String> fields = sendOnStream(c, s, request, origin, target);
+            int status = Http2Headers.status(fields);
+            Head head = new Head(new Http1.StatusLine("HTTP/2", status, HttpResponse.reasonPhrase(status)),
+                    Http2Headers.toHeaders(fields), null, true);
+            Runnable release = () -> c.release(s, false);   // a stream not ended yet is reset (CANCEL)
+            return new StreamedResponse(head, new Http2Body(s, readTimeout, maxBodySize), maxBodySize, total,
+                    new StreamedResponse.Owner() {
+                        @Override
+                        public void release() {
+                            release.run();
+                        }
+
+                        @Override
+                        public void discard() {
+                            release.run();
+                        }
+                    });
+        } catch (Throwable e) {
+            c.release(s, false);
+            throw e;
         }
     }
 
@@ -445,38 +476,39 @@ public final class HttpClient implements AutoCloseable {
      * connection until the body is read to its end (the connection goes back to the pool) or it is closed first
      * (the connection is closed). The client's limits and timeouts hold as for {@link #send}: the read timeout for
      * each read, the total timeout up to the last body byte, the maximum body size as the body is read. Close it
-     * (try-with-resources) whatever happens. Checks as {@link #send} does.
+     * (try-with-resources) whatever happens. Checks as {@link #send} does, and speaks HTTP/2 where {@link #send}
+     * would: the response then owns a stream of the shared connection, not the connection.
      */
     public Coroutine<StreamedResponse> stream(HttpRequest request) {
         Objects.requireNonNull(request, "request");
         Origin origin = Origin.of(request.uri());
-        byte[] head = requestHead(request, origin, requestTarget(request));
+        String target = requestTarget(request);
         String what = "for " + request.method() + " " + request.uri();
         return Coroutine.of(() -> {
             double deadline = totalTimeout.isZero() ? Double.POSITIVE_INFINITY
                     : Async.getRunningLoop().time() + LoopClock.seconds(totalTimeout);
             Timeouts.Deadline total = new Timeouts.Deadline(deadline, totalTimeout, what);
-            return total.within(() -> openStream(request, origin, head, total));
+            return total.within(() -> overHttp2OrHttp1(request, origin, target,
+                    (c, in) -> openStream1(c, in, request, requestHead(request, origin, target), total),
+                    h2 -> openStream2(h2, request, origin, target, total)));
         });
     }
 
-    private StreamedResponse openStream(HttpRequest request, Origin origin, byte[] head, Timeouts.Deadline total) {
-        claimLoop();
-        return onPooledConnection(request, origin, this::open, (c, in) -> {
-            Head h = in.guarded(() -> sendAndReadHead(c.connection().writer(), in, request, head));
-            return new StreamedResponse(h, in.bodyReader(h.framing(), maxBodySize), in, maxBodySize, total,
-                    new StreamedResponse.Owner() {
-                        @Override
-                        public void release() {
-                            giveBack(c, h.keepAlive());
-                        }
+    private StreamedResponse openStream1(PooledConnection c, MessageReader in, HttpRequest request, byte[] head,
+                                         Timeouts.Deadline total) {
+        Head h = in.guarded(() -> sendAndReadHead(c.connection().writer(), in, request, head));
+        return new StreamedResponse(h, in.bodyReader(h.framing(), maxBodySize), maxBodySize, total,
+                new StreamedResponse.Owner() {
+                    @Override
+                    public void release() {
+                        giveBack(c, h.keepAlive());
+                    }
 
-                        @Override
-                        public void discard() {
-                            pool.discard(c);
-                        }
-                    });
-        });
+                    @Override
+                    public void discard() {
+                        pool.discard(c);
+                    }
+                });
     }
 
     private HttpResponse decoded(HttpResponse r) {

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -294,7 +295,7 @@ final class MessageReader {
     }
 
     /** See {@link #bodyReader}. */
-    final class BodyReader {
+    final class BodyReader implements StreamedResponse.Body {
         private final Http1.Framing framing;
         private final long max;
         /** Content-Length: the bytes left; chunked: the bytes left of the current chunk (0: a size line next). */
@@ -314,20 +315,28 @@ final class MessageReader {
         }
 
         /** True once the body was read to its end (its trailers included). */
-        boolean ended() {
+        @Override
+        public boolean ended() {
             return ended;
         }
 
         /** The trailers of a chunked body, once it {@link #ended}. */
-        Headers trailers() {
+        @Override
+        public Headers trailers() {
             return trailers.build();
+        }
+
+        @Override
+        public int guarded(IntSupplier work) {
+            return MessageReader.this.guarded(work::getAsInt);
         }
 
         /**
          * Reads up to {@code length > 0} bytes of the body into {@code b} at {@code offset}; returns how many, at
          * least one, or -1 at the end of the body.
          */
-        int read(byte[] b, int offset, int length) {
+        @Override
+        public int read(byte[] b, int offset, int length) {
             if (ended) {
                 return -1;
             }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.Objects;
+import java.util.function.IntSupplier;
 
 /**
  * A response whose body is read piece by piece ({@link HttpClient#stream}): the status line and headers are here at
@@ -24,6 +25,9 @@ import java.util.Objects;
  * pool at once (or is closed, as {@link HttpClient#send} would); closing the response before the end closes the
  * connection (reading the rest only to reuse it could cost as much as the body). A read that fails, times out or is
  * cancelled closes the connection too, and later reads throw an {@link IllegalStateException} naming the failure.
+ * Over HTTP/2 the response owns its stream, not the connection: closing it before the end resets the stream
+ * ({@code CANCEL}) and the connection's other streams go on; the stream's flow-control window bounds what is
+ * buffered while the caller does not read.
  * A response without a body (HEAD, 204, 304, {@code Content-Length: 0}) has ended when it is returned.
  *
  * <p><b>Limits.</b> The client's read timeout holds for each read, its total timeout up to the last body byte, its
@@ -41,12 +45,29 @@ public final class StreamedResponse implements AutoCloseable {
         void discard();
     }
 
+    /**
+     * The body as it arrives, before decoding: an HTTP/1.1 message's ({@link MessageReader.BodyReader}) or an
+     * HTTP/2 stream's ({@link Http2Body}). Its reads are made inside {@link #guarded}, which holds the read timeout.
+     */
+    interface Body {
+        /** Reads up to {@code length > 0} bytes; returns how many, at least one, or -1 at the end of the body. */
+        int read(byte[] b, int offset, int length);
+
+        /** True once the body was read to its end. */
+        boolean ended();
+
+        /** The trailers, once the body {@link #ended}. */
+        Headers trailers();
+
+        /** Runs {@code work} (reads of this body) under the client's read timeout. */
+        int guarded(IntSupplier work);
+    }
+
     private static final byte[] NO_BODY = new byte[0];
     private static final int DRAIN = 8 * 1024;
 
     private final HttpClient.Head head;
-    private final MessageReader.BodyReader body;
-    private final MessageReader in;
+    private final Body body;
     private final long maxBody;
     private final Timeouts.Deadline total;
     private final Owner owner;
@@ -58,11 +79,9 @@ public final class StreamedResponse implements AutoCloseable {
     private boolean closed;
     private Throwable failure;
 
-    StreamedResponse(HttpClient.Head head, MessageReader.BodyReader body, MessageReader in, long maxBody,
-                     Timeouts.Deadline total, Owner owner) {
+    StreamedResponse(HttpClient.Head head, Body body, long maxBody, Timeouts.Deadline total, Owner owner) {
         this.head = head;
         this.body = body;
-        this.in = in;
         this.maxBody = maxBody;
         this.total = total;
         this.owner = owner;
@@ -88,7 +107,7 @@ public final class StreamedResponse implements AutoCloseable {
         return head.headers();
     }
 
-    /** {@code "HTTP/1.1"} or {@code "HTTP/1.0"}. */
+    /** {@code "HTTP/1.1"}, {@code "HTTP/1.0"} or {@code "HTTP/2"}. */
     public String version() {
         return head.status().version();
     }
@@ -101,7 +120,7 @@ public final class StreamedResponse implements AutoCloseable {
         return new HttpResponse(status(), reason(), headers(), NO_BODY, version(), trailers());
     }
 
-    /** The trailers of a chunked body, once the body {@link #isEnded() ended}; empty before. */
+    /** The trailers (a chunked body's, an HTTP/2 stream's), once the body {@link #isEnded() ended}; empty before. */
     public Headers trailers() {
         return ended ? body.trailers() : Headers.builder().build();
     }
@@ -148,7 +167,7 @@ public final class StreamedResponse implements AutoCloseable {
         }
         int n;
         try {
-            n = total.within(() -> in.guarded(() -> readSome(b, offset, length)));
+            n = total.within(() -> body.guarded(() -> readSome(b, offset, length)));
         } catch (Throwable e) {
             failure = e;
             abandon();
