@@ -36,6 +36,19 @@ final class HttpTesting {
         return Async.createTask(Coroutine.of(body));
     }
 
+    /** A streamed response's whole body, read in reads of {@code step} bytes (each one non-empty, within step). */
+    static byte[] readAll(StreamedResponse r, int step) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[step];
+        for (int n; (n = await(r.readInto(buffer, 0, step))) >= 0; ) {
+            if (n <= 0 || n > step) {
+                throw new AssertionError("a read of at most " + step + " bytes returned " + n);
+            }
+            out.write(buffer, 0, n);
+        }
+        return out.toByteArray();
+    }
+
     /** Lets the loop run a few iterations. */
     static void settle() {
         for (int i = 0; i < 10; i++) {

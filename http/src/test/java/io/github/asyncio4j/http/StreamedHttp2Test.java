@@ -8,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.github.asyncio4j.CancelledError;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.Task;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -41,16 +40,6 @@ class StreamedHttp2Test {
 
     private static HttpClient h2Client(long maxBody) {
         return HttpClient.builder().version(HttpVersion.HTTP_2).maxBodySize(maxBody).build();
-    }
-
-    private static byte[] readAll(StreamedResponse r, int step) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[step];
-        for (int n; (n = await(r.readInto(buffer, 0, step))) >= 0; ) {
-            assertThat(n).isPositive().isLessThanOrEqualTo(step);
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 
     @Test

@@ -10,7 +10,6 @@ import io.github.asyncio4j.CancelledError;
 import io.github.asyncio4j.Coroutine;
 import io.github.asyncio4j.Future;
 import io.github.asyncio4j.Task;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -38,17 +37,6 @@ class StreamedResponseTest {
         byte[] b = new byte[n];
         new Random(n).nextBytes(b);
         return b;
-    }
-
-    /** The whole body, read in reads of {@code step} bytes. */
-    private static byte[] readAll(StreamedResponse r, int step) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        byte[] buffer = new byte[step];
-        for (int n; (n = await(r.readInto(buffer, 0, step))) >= 0; ) {
-            assertThat(n).isPositive();
-            out.write(buffer, 0, n);
-        }
-        return out.toByteArray();
     }
 
     @Test
