@@ -31,9 +31,11 @@ public final class Coroutine<T> implements Awaitable<T> {
     private static final CarrierLocal<Current> CURRENT = new CarrierLocal<>();
 
     /**
-     * The slot behind {@link #CURRENT}; {@code frame} is null when no coroutine is being driven. While a compiled
-     * generator's body runs, {@code frame} is that generator's frame, so an {@code await} in it is the same clear
-     * error as on a strand engine (see {@code Frame}).
+     * The slot behind {@link #CURRENT}; {@code frame} is null when no coroutine is being driven, or when only bare
+     * compiled coroutines are (a task's step of one leaves the slot alone: a bare body reads no slot, its awaits
+     * being its machine's own suspension points, and under G1 each store of a young frame into this long-lived
+     * slot costs a fence). While a compiled generator's body runs, {@code frame} is that generator's frame, so an
+     * {@code await} in it is the same clear error as on a strand engine (see {@code Frame}).
      */
     static final class Current {
         Frame<?, ?, ?> frame;
@@ -246,6 +248,9 @@ public final class Coroutine<T> implements Awaitable<T> {
      */
     Object resume(Current current, Object value, Throwable toThrow) {
         Frame<?, ?, ?> previous = current.frame;
+        if (previous == null && frame.isBareCoroutine()) {
+            return frame.resume(value, toThrow, this);   // nothing in a bare step reads the slot (see Current)
+        }
         current.frame = frame;
         try {
             return frame.resume(value, toThrow, this);
@@ -281,11 +286,12 @@ public final class Coroutine<T> implements Awaitable<T> {
     /** Throws the clear error for {@code await} outside any running coroutine. */
     static void requireAwaitContext(String what) {
         Frame<?, ?, ?> current = currentFrame();
-        if (current == null) {
+        EventLoop loop;
+        if (current == null && ((loop = EventLoop.running()) == null || loop.currentTask == null)) {
             throw new IllegalStateException("await of " + what + " outside a running task: call it from a "
                     + "coroutine run by Async.run(...), EventLoop.runUntilComplete(...) or createTask(...)");
         }
-        if (current.isBareCoroutine()) {
+        if (current == null || current.isBareCoroutine()) {    // a task's step with an empty slot is a bare one's
             throw new IllegalStateException("await of " + what + " in a method called by a compiled coroutine "
                     + "that the coroutine compiler judged could not await: a compiler bug; run without "
                     + "-Dasyncio4j.coroutines=compiled and report it");
