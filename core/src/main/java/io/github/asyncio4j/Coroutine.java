@@ -144,6 +144,10 @@ public final class Coroutine<T> implements Awaitable<T> {
 
     /** Marks the coroutine as awaited; a second claim is Python's "cannot reuse already awaited coroutine". */
     void claim() {
+        if (claim == null) {
+            claim = CLAIMED;    // the usual case: not tracked, or taken off the loop's fresh list at once
+            return;
+        }
         if (isClaimed()) {
             throw new IllegalStateException("cannot reuse already awaited coroutine " + this);
         }

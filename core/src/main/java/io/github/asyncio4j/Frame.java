@@ -201,6 +201,8 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
             if (k != STRAND) {
                 return coroutineStep(value, toThrow);     // a compiled coroutine's step
             }
+        } else if (state == CREATED && mode >= BARE && host == null && value == null && toThrow == null) {
+            return coroutineStep(null, null);             // a compiled coroutine's first step
         }
         return resumeOther(value, toThrow, owner);
     }
