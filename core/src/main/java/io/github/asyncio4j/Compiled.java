@@ -3,8 +3,8 @@ package io.github.asyncio4j;
 import io.github.asyncio4j.internal.Log;
 import io.github.asyncio4j.engine.Engine;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -30,11 +30,13 @@ final class Compiled {
 
     /**
      * A body class's verdict: a factory of machines, or the reason it runs on a strand. {@code bare}: a coroutine
-     * machine whose steps need no continuation (no call in its body can await).
+     * machine whose steps need no continuation (no call in its body can await); {@code leaf}: a bare one whose step
+     * needs no current task either (it calls no code but the JDK's, see {@code Frame}).
      */
-    record Plan(Function<Object, GeneratorStateMachine> factory, String whyNot, boolean[] reported, boolean bare) {
+    record Plan(Function<Object, GeneratorStateMachine> factory, String whyNot, boolean[] reported, boolean bare,
+            boolean leaf) {
         Plan(Function<Object, GeneratorStateMachine> factory, String whyNot, boolean[] reported) {
-            this(factory, whyNot, reported, false);
+            this(factory, whyNot, reported, false, false);
         }
     }
 
@@ -144,12 +146,13 @@ final class Compiled {
         if (plan == null) {
             try {
                 Function<Object, GeneratorStateMachine> factory = compiler.apply(body);
-                boolean bare = factory instanceof BooleanSupplier b && b.getAsBoolean();
+                int steps = factory instanceof IntSupplier s ? s.getAsInt() : 0;
+                boolean bare = steps > 0;
                 if (!bare && compiler == COROUTINE_COMPILER && !Engine.FAST) {
                     plan = new Plan(null, "a method its body calls may await, and its steps would need the "
                             + "continuation engine (" + Engine.flag() + ")", new boolean[1]);
                 } else {
-                    plan = new Plan(factory, null, new boolean[1], bare);
+                    plan = new Plan(factory, null, new boolean[1], bare, steps == 2);
                 }
             } catch (IllegalArgumentException refused) {
                 plan = new Plan(null, refused.getMessage(), new boolean[1]);

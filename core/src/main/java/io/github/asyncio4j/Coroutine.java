@@ -71,10 +71,10 @@ public final class Coroutine<T> implements Awaitable<T> {
         this.frame = new Frame<>(new Calling<>(body));
     }
 
-    /** A coroutine whose frame runs {@code machine} (the compiled {@code body}); {@code bare}: see {@code Frame}. */
-    private Coroutine(Callable<T> body, GeneratorStateMachine machine, boolean bare) {
+    /** A coroutine whose frame runs {@code machine} (the compiled {@code body}); for its plan, see {@code Frame}. */
+    private Coroutine(Callable<T> body, GeneratorStateMachine machine, Compiled.Plan plan) {
         this.body = body;
-        this.frame = Frame.compiledCoroutine(machine, bare);    // the machine is the body and the frame
+        this.frame = Frame.compiledCoroutine(machine, plan.bare(), plan.leaf());   // the machine is the frame
     }
 
     /**
@@ -111,7 +111,7 @@ public final class Coroutine<T> implements Awaitable<T> {
         Compiled.Plan plan = !Compiled.coroutinesEnabled() ? null
                 : loop != null ? loop.coroutinePlans.get(body) : Compiled.coroutinePlan(body);
         Coroutine<T> c = plan == null ? new Coroutine<>(body)
-                : new Coroutine<>(body, plan.factory().apply(body), plan.bare());
+                : new Coroutine<>(body, plan.factory().apply(body), plan);
         if (loop != null) {
             loop.trackNew(c);
         }

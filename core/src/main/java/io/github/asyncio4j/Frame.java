@@ -30,14 +30,17 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
     /**
      * What runs, by {@link #mode}: the {@link GeneratorBody} on a strand ({@link #STRAND}); for a compiled body the
      * frame is its {@link GeneratorStateMachine} itself (one object: a spawn allocates one less), and this is a
-     * compiled generator's {@link Compiled} ({@link #GENERATOR}) or null for a compiled coroutine ({@link #BARE}
-     * or {@link #GUARDED}). Set once, by the constructor or {@link #compiledGenerator}/{@link #compiledCoroutine},
+     * compiled generator's {@link Compiled} ({@link #GENERATOR}) or null for a compiled coroutine ({@link #BARE},
+     * {@link #LEAF} or {@link #GUARDED}). Set once, by the constructor or {@link #compiledGenerator}/{@link #compiledCoroutine},
      * before the frame is used.
      */
     private Object code;
     private byte mode;
-    /** {@link #mode}'s values; {@link #NEW_MACHINE}: a machine not given its role yet (a prototype). */
-    private static final byte NEW_MACHINE = 0, STRAND = 1, GENERATOR = 2, BARE = 3, GUARDED = 4;
+    /**
+     * {@link #mode}'s values; {@link #NEW_MACHINE}: a machine not given its role yet (a prototype). Every compiled
+     * coroutine's is {@link #BARE} or above.
+     */
+    private static final byte NEW_MACHINE = 0, STRAND = 1, GENERATOR = 2, BARE = 3, GUARDED = 4, LEAF = 5;
     private Strand strand;
     /**
      * Where the frame stands: a {@link State}'s ordinal ({@link #CREATED} ... {@link #CLOSED}). A byte, not the
@@ -80,12 +83,13 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
     /**
      * {@code machine} as the frame of a coroutine: the machine is its body. {@code bare}: no call of the body can
      * await, so each step runs on the driver's stack; otherwise each step runs in a continuation of its own
-     * ({@link #guardedStep}), which is frozen only when a method the body calls awaits.
+     * ({@link #guardedStep}), which is frozen only when a method the body calls awaits. {@code leaf} (with
+     * {@code bare}): the body has no await and calls no code but the JDK's, so its one step needs no current task.
      */
     @SuppressWarnings("unchecked")
-    static <T> Frame<Trap, Object, T> compiledCoroutine(GeneratorStateMachine machine, boolean bare) {
+    static <T> Frame<Trap, Object, T> compiledCoroutine(GeneratorStateMachine machine, boolean bare, boolean leaf) {
         Frame<?, ?, ?> f = machine;
-        f.mode = bare ? BARE : GUARDED;
+        f.mode = leaf && bare ? LEAF : bare ? BARE : GUARDED;
         return (Frame<Trap, Object, T>) f;
     }
 
@@ -179,7 +183,15 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
 
     /** True for a compiled coroutine whose steps run on the driver's stack (no call of its body can await). */
     boolean isBareCoroutine() {
-        return mode == BARE;
+        return mode == BARE || mode == LEAF;
+    }
+
+    /**
+     * True for a bare compiled coroutine whose body has no await and calls no code but the JDK's: nothing its step
+     * runs can ask for the running task or context.
+     */
+    boolean isLeafCoroutine() {
+        return mode == LEAF;
     }
 
     State state() {

@@ -249,7 +249,8 @@ public class Task<T> extends Future<T> {
                 sc.innermost.noteRaised(toThrow);   // a deadline's error reached the block
             }
         }
-        Task<?> previous = loop.enterTask(this);
+        // A leaf coroutine's step runs no code that could ask for the running task: it is not made current.
+        Task<?> previous = coro.frame.isLeafCoroutine() ? loop.currentTask : loop.enterTask(this);
         Object yielded;
         try {
             Coroutine.Current slot = loop.coroutineSlot;    // null only for a step outside the loop's run

@@ -347,6 +347,48 @@ class CompiledCoroutineTest {
         assertThat(Async.run(guarded)).isEqualTo("got x");
     }
     @Test
+    void aBodyThatRunsNoCodeButTheJdksIsALeafWhoseTaskIsNotMadeCurrentAndAnyOtherIsNot() throws Exception {
+        int n = 2;
+        Object thing = new Object() {
+            @Override
+            public String toString() {
+                return String.valueOf(Async.currentTask() != null);
+            }
+        };
+        Coroutine<Integer> sum = compiled(Coroutine.of(() -> Math.max(n, 1) + Integer.parseInt("4" + n)));
+        Coroutine<Integer> thrower = compiled(Coroutine.of(() -> {
+            if (n > 1) {
+                throw new IllegalStateException("leaf " + n);
+            }
+            return 0;
+        }));
+        Coroutine<Task<?>> asks = compiled(Coroutine.of(() -> Async.currentTask()));
+        Coroutine<String> overridable = compiled(Coroutine.of(() -> thing.toString()));
+        Coroutine<Integer> awaits = compiled(Coroutine.of(() -> await(sleep(0)) == null ? 1 : 0));
+        if (EXPECT_COMPILED) {
+            assertThat(sum.frame.isLeafCoroutine()).isTrue();
+            assertThat(thrower.frame.isLeafCoroutine()).isTrue();
+            assertThat(asks.frame.isLeafCoroutine()).as("asks for the task").isFalse();
+            assertThat(asks.frame.isBareCoroutine()).isTrue();
+            assertThat(overridable.frame.isLeafCoroutine()).as("runs a user's toString").isFalse();
+            assertThat(awaits.frame.isLeafCoroutine()).as("awaits").isFalse();
+        }
+        run(() -> Coroutine.of(() -> {
+            Task<?> main = Async.currentTask();
+            Task<Integer> s = createTask(sum);
+            Task<Integer> t = createTask(thrower);
+            Task<Task<?>> a = createTask(asks);
+            Task<String> o = createTask(overridable);
+            assertThat(await(s)).isEqualTo(44);
+            assertThatThrownBy(() -> t.result()).isInstanceOf(IllegalStateException.class).hasMessage("leaf 2");
+            assertThat(await(a)).isSameAs(a);
+            assertThat(await(o)).isEqualTo("true");
+            assertThat(Async.currentTask()).isSameAs(main);
+            return await(awaits);
+        }));
+    }
+
+    @Test
     void aBodyChosenByAConditionalIsNeverTakenForTheOtherOne() throws Exception {
         for (boolean first : new boolean[] {true, false}) {
             Coroutine<String> c = Coroutine.of(first ? () -> {

@@ -122,6 +122,13 @@ final class BodyAnalysis {
      * calls known not to, {@link #mayAwait}), or null: then its steps need no continuation to run in.
      */
     String unsafeCall;
+    /**
+     * A coroutine body's first instruction that might need the running task (an await, a call of anything but a
+     * leaf JDK method that no subclass can override, given primitives and strings, a static field of another
+     * class, whose initializer might run), or null: then it is a <em>leaf</em>, whose one step runs no code of
+     * anyone else, so its task's step sets no current task.
+     */
+    String taskUse;
     private final boolean coroutine;
     private final java.lang.classfile.ClassModel model;
     /** Every local slot some instruction writes (a wide store writes two). */
@@ -425,6 +432,10 @@ final class BodyAnalysis {
                 reachable = false;
             }
             case FieldInstruction f -> {
+                if (coroutine && (op == Opcode.GETSTATIC || op == Opcode.PUTSTATIC)
+                        && (model == null || !f.owner().asSymbol().equals(model.thisClass().asSymbol()))) {
+                    noteTaskUse("a static field of " + f.owner().asInternalName().replace('/', '.'));
+                }
                 switch (op) {
                     case GETSTATIC -> push(ofDesc(f.typeSymbol()));
                     case PUTSTATIC -> pop("stored in a static field");
@@ -439,6 +450,7 @@ final class BodyAnalysis {
             case InvokeDynamicInstruction d -> {
                 if (coroutine && !isLambda(d) && !isStringConcat(d)) {
                     noteUnsafe("invokedynamic " + d.name().stringValue());
+                    noteTaskUse("invokedynamic " + d.name().stringValue());
                 }
                 if (isSerializableLambda(d)) {
                     // Its capturing class would be the generated hidden class, which cannot be named when the
@@ -483,6 +495,28 @@ final class BodyAnalysis {
         return d.bootstrapMethod().owner().equals(ClassDesc.of("java.lang.invoke.StringConcatFactory"));
     }
 
+    private void noteTaskUse(String what) {
+        if (taskUse == null) {
+            taskUse = what;
+        }
+    }
+
+    /**
+     * True for a call that runs no code but the JDK's: a static method of a leaf class, a constructor of one, or a
+     * method of a final one (String, the boxes), given primitives, strings and arrays only.
+     */
+    private static boolean isLeafCall(Opcode op, String owner, String name, MethodTypeDesc type) {
+        if (!LEAF_CLASSES.contains(owner) || mayAwait(owner, name, type)) {
+            return false;
+        }
+        return switch (op) {
+            case INVOKESTATIC -> true;
+            case INVOKESPECIAL -> name.equals(ConstantDescs.INIT_NAME);
+            case INVOKEVIRTUAL -> FINAL_LEAF_CLASSES.contains(owner);
+            default -> false;
+        };
+    }
+
     private void noteUnsafe(String call) {
         if (unsafeCall == null) {
             unsafeCall = call;
@@ -512,6 +546,11 @@ final class BodyAnalysis {
             "java/lang/IllegalStateException", "java/lang/IllegalArgumentException", "java/lang/RuntimeException",
             "java/lang/Exception", "java/lang/Error", "java/lang/AssertionError",
             "java/util/concurrent/atomic/AtomicInteger", "java/util/concurrent/atomic/AtomicLong");
+
+    /** The {@link #LEAF_CLASSES} no class can extend: their methods' code is the JDK's. */
+    private static final java.util.Set<String> FINAL_LEAF_CLASSES = java.util.Set.of(
+            "java/lang/Integer", "java/lang/Long", "java/lang/Double", "java/lang/Float", "java/lang/Boolean",
+            "java/lang/Short", "java/lang/Byte", "java/lang/Character", "java/lang/String");
 
     /** asyncio4j's methods that never await (they make or schedule work, or read a state). */
     private static final java.util.Set<String> NEVER_AWAIT = java.util.Set.of(
@@ -643,6 +682,9 @@ final class BodyAnalysis {
         if (coroutine) {
             String owner = i.owner().asInternalName();
             String name = i.name().stringValue();
+            if (!isLeafCall(op(i), owner, name, type)) {
+                noteTaskUse(owner.replace('/', '.') + "." + name);
+            }
             if (isAwait(op(i), owner, name, type)) {
                 pop("awaited");
                 suspensionPoint(SiteKind.AWAIT, index, line);

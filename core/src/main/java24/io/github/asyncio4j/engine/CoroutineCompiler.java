@@ -20,8 +20,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -37,8 +37,8 @@ import java.util.function.Supplier;
  * variable (no {@code invokedynamic} just before the call) is refused, with that reason.
  *
  * <p>The machine's steps run bare on the task's stack when {@link BodyAnalysis} shows that no call of the body can
- * await ({@code getAsBoolean()} of the factory), else each in a continuation of its own that is frozen only when
- * a called method awaits (see {@code Frame}).
+ * await ({@code getAsInt()} of the factory, which also tells a leaf), else each in a continuation of its own that
+ * is frozen only when a called method awaits (see {@code Frame}).
  */
 public final class CoroutineCompiler implements Function<Object, Function<Object, GeneratorStateMachine>> {
     private static final String COROUTINE = "io.github.asyncio4j.Coroutine";
@@ -171,21 +171,22 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
 
     /**
      * Makes the machines of one lambda class from each lambda's captured values. As a {@link Supplier}, gives the
-     * listing; as a {@link BooleanSupplier}, whether its steps may run bare.
+     * listing; as an {@link IntSupplier}, how its steps may run: 0 in a continuation, 1 bare, 2 bare and without a
+     * current task (a leaf: see {@link BodyAnalysis#taskUse}).
      */
     private static final class Factory implements Function<Object, GeneratorStateMachine>, Supplier<String>,
-            BooleanSupplier {
+            IntSupplier {
         private static final Object[] NONE = new Object[0];
         private final Function<Object[], GeneratorStateMachine> constructor;
         private final MethodHandle[] captured;
         private final byte[] bytes;
-        private final boolean bare;
+        private final int steps;
         private final String bodyName;
 
         Factory(GeneratorCompiler.Compilation c, MethodHandle[] captured, String bodyName) {
             this.constructor = c.constructor();
             this.bytes = c.bytes();
-            this.bare = c.bare();
+            this.steps = c.leaf() ? 2 : c.bare() ? 1 : 0;
             this.captured = captured;
             this.bodyName = bodyName;
         }
@@ -212,8 +213,8 @@ public final class CoroutineCompiler implements Function<Object, Function<Object
         }
 
         @Override
-        public boolean getAsBoolean() {
-            return bare;
+        public int getAsInt() {
+            return steps;
         }
     }
 }

@@ -75,9 +75,11 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
 
     /**
      * A defined machine class: its constructor {@code (Object[] captured)}; for a coroutine, {@code bare} says that
-     * no method its body calls can await (see {@link BodyAnalysis#unsafeCall}).
+     * no method its body calls can await (see {@link BodyAnalysis#unsafeCall}), {@code leaf} that its step needs
+     * no running task either ({@link BodyAnalysis#taskUse}).
      */
-    record Compilation(Function<Object[], GeneratorStateMachine> constructor, byte[] bytes, boolean bare) {
+    record Compilation(Function<Object[], GeneratorStateMachine> constructor, byte[] bytes, boolean bare,
+            boolean leaf) {
     }
 
     /** A lambda's implementation method: its name, descriptor, method-handle kind, and captured value count. */
@@ -141,7 +143,8 @@ public final class GeneratorCompiler implements Function<Object, Function<Object
             if (coroutine) {
                 CoroutineCompiler.generated(machine.lookupClass(), bytes);
             }
-            return new Compilation(make, bytes, analysis.unsafeCall == null);
+            return new Compilation(make, bytes, analysis.unsafeCall == null,
+                    analysis.unsafeCall == null && analysis.taskUse == null);
         } catch (Throwable e) {
             throw new IllegalArgumentException("the generated class was rejected (" + e + ")", e);
         }
