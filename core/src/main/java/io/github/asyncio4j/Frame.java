@@ -16,8 +16,10 @@ import java.util.function.Function;
  *
  * <p>Invariants: {@code strand} is null until the first resume and after the end; while a fresh generator runs
  * inline under {@code yieldFrom}, {@code host} is the frame whose strand carries it, and its state is the
- * host's (so a {@code SUSPENDED} frame has no host). The hand-off slots ({@code sent}, {@code thrown},
- * {@code yielded}) are used on the frame that owns the strand, and each is cleared when read.
+ * host's (so a {@code SUSPENDED} frame has no host). The hand-off slots ({@code sent}, {@code yielded}) are used
+ * on the frame that owns the strand, and each is cleared when read; {@code sent} is an exception to raise when
+ * {@code raise} says so, {@code yielded} the exception the body ended with when {@code ended} is
+ * {@link #FAILED}.
  */
 sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits GeneratorStateMachine {
     /** {@link #state}'s values: the ordinals of {@link State}'s constants, in their order. */
@@ -31,8 +33,8 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
      * What runs, by {@link #mode}: the {@link GeneratorBody} on a strand ({@link #STRAND}); for a compiled body the
      * frame is its {@link GeneratorStateMachine} itself (one object: a spawn allocates one less), and this is a
      * compiled generator's {@link Compiled} ({@link #GENERATOR}) or null for a compiled coroutine ({@link #BARE},
-     * {@link #LEAF} or {@link #GUARDED}). Set once, by the constructor or {@link #compiledGenerator}/{@link #compiledCoroutine},
-     * before the frame is used.
+     * {@link #LEAF} or {@link #GUARDED}). Set once, by the constructor or
+     * {@link #compiledGenerator}/{@link #compiledCoroutine}, before the frame is used.
      */
     private Object code;
     private byte mode;
@@ -50,11 +52,17 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
     private byte state = CREATED;
     private Frame<?, ?, ?> host;
 
+    /** What the next resume sends: a value, or the exception to raise at the yield when {@link #raise}. */
     private Object sent;
-    private Throwable thrown;
+    private boolean raise;
+    /** What the body yielded; once it {@link #ended} {@link #FAILED}, what it threw. */
     private Object yielded;
-    private boolean finished;
-    private Throwable failure;
+    /**
+     * Whether the strand's run ended ({@link #FINISHED} or {@link #FAILED}) or is suspended ({@link #GOING}). The
+     * slots are shared so that a frame is 40 bytes and a machine 48 (each a suspended task's share).
+     */
+    private byte ended;
+    private static final byte GOING = 0, FINISHED = 1, FAILED = 2;
     /**
      * The body's return value once it ended. A machine also keeps here, between its steps, the value of the
      * {@code yieldFrom} or {@code await} that just finished ({@link GeneratorStateMachine}): one field for both.
@@ -261,26 +269,25 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
             return coroutineStep(value, toThrow);
         }
         resumeStrand(strand, value, toThrow);
-        if (finished) {
+        Object y = yielded;
+        yielded = null;
+        byte e = ended;
+        if (e != GOING) {
             state = CLOSED;
             strand = null;
-            Throwable f = failure;
-            if (f != null) {
-                failure = null;
-                throw Exceptions.sneakyThrow(f);
+            if (e == FAILED) {
+                throw Exceptions.sneakyThrow((Throwable) y);
             }
             return DONE;
         }
         state = SUSPENDED;
-        Object y = yielded;
-        yielded = null;
         return y;
     }
 
     /** Runs {@code s} to its next suspension with {@code value} or {@code toThrow}; an engine failure closes this. */
     private void resumeStrand(Strand s, Object value, Throwable toThrow) {
-        sent = value;
-        thrown = toThrow;
+        raise = toThrow != null;
+        sent = toThrow != null ? toThrow : value;
         state = RUNNING;
         try {
             s.resume();
@@ -367,17 +374,16 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
         resumeStrand(s, value, toThrow);
         Object y = yielded;
         yielded = null;
-        if (!finished) {
+        byte e = ended;
+        if (e == GOING) {
             state = SUSPENDED;     // a method the body called awaits: its continuation waits in `strand`
             return y;
         }
-        finished = false;
+        ended = GOING;
         strand = null;
-        Throwable f = failure;
-        if (f != null) {
-            failure = null;
+        if (e == FAILED) {
             state = CLOSED;
-            throw Exceptions.sneakyThrow(f);
+            throw Exceptions.sneakyThrow((Throwable) y);
         }
         if (y == DONE) {
             state = CLOSED;    // the machine left its return value in `result`
@@ -439,27 +445,33 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
         GeneratorStateMachine m = coroutineMachine();
         if (m != null) {
             Object s = sent;
-            Throwable t = thrown;
+            boolean r = raise;
             sent = null;
-            thrown = null;
+            raise = false;
             try {
-                yielded = m.step(s, t);
+                yielded = m.step(r ? null : s, r ? (Throwable) s : null);
+                ended = FINISHED;
             } catch (StopIteration e) {
-                failure = raisedStopIteration(e);
+                fail(raisedStopIteration(e));
             } catch (Throwable e) {
-                failure = e;
+                fail(e);
             }
-            finished = true;
             return;
         }
         try {
             result = body().run(this);
+            ended = FINISHED;
         } catch (StopIteration e) {
-            failure = raisedStopIteration(e);
+            fail(raisedStopIteration(e));
         } catch (Throwable t) {
-            failure = t;
+            fail(t);
         }
-        finished = true;
+    }
+
+    /** The strand's run ends with {@code t}: the resume that ran it throws it. */
+    private void fail(Throwable t) {
+        yielded = t;
+        ended = FAILED;
     }
 
     private static IllegalStateException raisedStopIteration(StopIteration e) {
@@ -538,13 +550,12 @@ sealed class Frame<Y, S, R> implements Yielder<Y, S>, Runnable permits Generator
         Frame<?, ?, ?> root = onCurrentStrand ? (host != null ? host : this) : runningRoot();
         root.yielded = value;
         root.strand.suspend();
-        Throwable t = root.thrown;
-        if (t != null) {
-            root.thrown = null;
-            throw Exceptions.sneakyThrow(t);
-        }
         Object s = root.sent;
         root.sent = null;
+        if (root.raise) {
+            root.raise = false;
+            throw Exceptions.sneakyThrow((Throwable) s);
+        }
         return s;
     }
 
