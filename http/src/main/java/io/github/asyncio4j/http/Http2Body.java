@@ -75,6 +75,11 @@ final class Http2Body implements StreamedResponse.Body {
         return next;
     }
 
+    /** Bytes received and not read yet: at most the stream's window (the invariant the class comment states). */
+    long unread() {
+        return stream.buffered + chunk.length - position;
+    }
+
     @Override
     public boolean ended() {
         return ended;

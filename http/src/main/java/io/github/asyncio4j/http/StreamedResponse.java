@@ -125,6 +125,11 @@ public final class StreamedResponse implements AutoCloseable {
         return ended ? body.trailers() : Headers.builder().build();
     }
 
+    /** The body as received (for tests of what it buffers). */
+    Body source() {
+        return body;
+    }
+
     /** True once the body was read to its end (the connection is then back in the pool, or closed). */
     public boolean isEnded() {
         return ended;

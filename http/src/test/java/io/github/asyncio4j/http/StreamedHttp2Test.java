@@ -21,9 +21,12 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(30)
 class StreamedHttp2Test {
     private static final byte[] BODY = new byte[1 << 20];
+    /** Four times the client's stream window ({@code HttpClient.STREAM_WINDOW}, 1 MiB). */
+    private static final byte[] BIG = new byte[4 << 20];
 
     static {
         new Random(7).nextBytes(BODY);
+        new Random(8).nextBytes(BIG);
     }
 
     private static HttpServer h2Server(byte[] text) {
@@ -34,6 +37,7 @@ class StreamedHttp2Test {
             case "/bomb" -> HttpResponse.of(200, "text/plain", bomb).withHeader("Content-Encoding", "gzip");
             case "/204" -> HttpResponse.status(204);
             case "/small" -> HttpResponse.text(200, "small");
+            case "/big" -> HttpResponse.of(200, "application/octet-stream", BIG);
             default -> HttpResponse.of(200, "application/octet-stream", BODY);
         }), HOST, 0, HttpServer.Options.defaults().withHttp2PriorKnowledge(true)));
     }
@@ -141,5 +145,32 @@ class StreamedHttp2Test {
         assertThatThrownBy(() -> body.read(new byte[10_000], 0, 10_000))
                 .isInstanceOf(BodyTooLargeException.class)
                 .hasMessage("HTTP/2 response body exceeds the maximum of 4096 bytes");
+    }
+
+    @Test
+    void aReaderThatStopsHoldsAtMostTheStreamsWindowAndTheRestComesAsItReads() {
+        run(() -> {
+            try (HttpServer server = h2Server(new byte[0]); HttpClient client = h2Client(8 << 20)) {
+                try (StreamedResponse r = await(client.stream(HttpRequest.get(server.url("/big"))))) {
+                    byte[] first = new byte[10];
+                    assertThat(await(r.readInto(first, 0, 10))).isEqualTo(10);
+                    Http2Body body = (Http2Body) r.source();
+                    long window = 1 << 20;
+                    for (int i = 0; i < 2000 && body.unread() < window - 10; i++) {   // at most 10 s
+                        await(io.github.asyncio4j.Async.sleep(0.005));
+                    }
+                    assertThat(body.unread()).as("the server filled the window").isEqualTo(window - 10);
+                    settle();
+                    await(io.github.asyncio4j.Async.sleep(0.05));
+                    assertThat(body.unread()).as("and sent nothing past it").isEqualTo(window - 10);
+                    byte[] rest = readAll(r, 65_536);
+                    byte[] all = new byte[10 + rest.length];
+                    System.arraycopy(first, 0, all, 0, 10);
+                    System.arraycopy(rest, 0, all, 10, rest.length);
+                    assertThat(all).isEqualTo(BIG);
+                }
+            }
+            return null;
+        });
     }
 }
