@@ -364,6 +364,8 @@ class CompiledCoroutineTest {
         }));
         Coroutine<Task<?>> asks = compiled(Coroutine.of(() -> Async.currentTask()));
         Coroutine<String> overridable = compiled(Coroutine.of(() -> thing.toString()));
+        Coroutine<String> valueOf = compiled(Coroutine.of(() -> String.valueOf(thing)));   // a JDK call, a user's code
+        Coroutine<String> format = compiled(Coroutine.of(() -> String.format("is current: %s", thing)));
         Coroutine<Integer> awaits = compiled(Coroutine.of(() -> await(sleep(0)) == null ? 1 : 0));
         if (EXPECT_COMPILED) {
             assertThat(sum.frame.isLeafCoroutine()).isTrue();
@@ -371,6 +373,9 @@ class CompiledCoroutineTest {
             assertThat(asks.frame.isLeafCoroutine()).as("asks for the task").isFalse();
             assertThat(asks.frame.isBareCoroutine()).isTrue();
             assertThat(overridable.frame.isLeafCoroutine()).as("runs a user's toString").isFalse();
+            assertThat(valueOf.frame.isLeafCoroutine()).as("String.valueOf runs a user's toString").isFalse();
+            assertThat(format.frame.isLeafCoroutine()).as("String.format runs a user's toString").isFalse();
+            assertThat(format.frame.isBareCoroutine()).as("and that toString might await").isFalse();
             assertThat(awaits.frame.isLeafCoroutine()).as("awaits").isFalse();
         }
         run(() -> Coroutine.of(() -> {
@@ -379,10 +384,14 @@ class CompiledCoroutineTest {
             Task<Integer> t = createTask(thrower);
             Task<Task<?>> a = createTask(asks);
             Task<String> o = createTask(overridable);
+            Task<String> v = createTask(valueOf);
+            Task<String> f = createTask(format);
             assertThat(await(s)).isEqualTo(44);
             assertThatThrownBy(() -> t.result()).isInstanceOf(IllegalStateException.class).hasMessage("leaf 2");
             assertThat(await(a)).isSameAs(a);
             assertThat(await(o)).isEqualTo("true");
+            assertThat(await(v)).as("the task is current while String.valueOf runs its toString").isEqualTo("true");
+            assertThat(await(f)).isEqualTo("is current: true");
             assertThat(Async.currentTask()).isSameAs(main);
             return await(awaits);
         }));

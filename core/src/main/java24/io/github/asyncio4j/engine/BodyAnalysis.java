@@ -126,7 +126,8 @@ final class BodyAnalysis {
      * A coroutine body's first instruction that might need the running task (an await, a call of anything but a
      * leaf JDK method that no subclass can override, given primitives and strings, a static field of another
      * class, whose initializer might run), or null: then it is a <em>leaf</em>, whose one step runs no code of
-     * anyone else, so its task's step sets no current task.
+     * anyone else, so its task's step sets no current task. (javac turns an object in a string concatenation into
+     * {@code String.valueOf(o)} before the concatenation, so that call is where such a body stops being a leaf.)
      */
     String taskUse;
     private final boolean coroutine;
@@ -503,10 +504,12 @@ final class BodyAnalysis {
 
     /**
      * True for a call that runs no code but the JDK's: a static method of a leaf class, a constructor of one, or a
-     * method of a final one (String, the boxes), given primitives, strings and arrays only.
+     * method of a final one (String, the boxes), given primitives, strings and primitive arrays only (an object,
+     * or an array of them, could have its {@code toString} run: {@code String.valueOf(o)},
+     * {@code String.format("%s", o)}).
      */
     private static boolean isLeafCall(Opcode op, String owner, String name, MethodTypeDesc type) {
-        if (!LEAF_CLASSES.contains(owner) || mayAwait(owner, name, type)) {
+        if (!LEAF_CLASSES.contains(owner) || mayAwait(owner, name, type)) {   // mayAwait: plain values only
             return false;
         }
         return switch (op) {
@@ -515,6 +518,17 @@ final class BodyAnalysis {
             case INVOKEVIRTUAL -> FINAL_LEAF_CLASSES.contains(owner);
             default -> false;
         };
+    }
+
+    /** True if every parameter of {@code type} is a primitive, a String or an array of primitives. */
+    private static boolean allPlainValues(MethodTypeDesc type) {
+        for (ClassDesc p : type.parameterList()) {
+            if (!p.isPrimitive() && !p.equals(ConstantDescs.CD_String)
+                    && !(p.isArray() && p.componentType().isPrimitive())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void noteUnsafe(String call) {
@@ -565,7 +579,7 @@ final class BodyAnalysis {
      * True when the call may reach an {@code await} (so the coroutine's steps run in a continuation): anything
      * but a method of a leaf JDK class given primitives and strings (none calls back), or an asyncio4j method
      * that never awaits. Conservative: {@code toString} of a user object passed to {@code String.valueOf} is not
-     * followed, an {@code Object} argument makes the call unsafe.
+     * followed, an {@code Object} argument (or an array of objects: {@code String.format}'s) makes the call unsafe.
      */
     private static boolean mayAwait(String owner, String name, MethodTypeDesc type) {
         if (owner.startsWith(PACKAGE) && owner.indexOf('/', PACKAGE.length()) < 0) {
@@ -574,12 +588,7 @@ final class BodyAnalysis {
         if (!LEAF_CLASSES.contains(owner)) {
             return true;
         }
-        for (ClassDesc p : type.parameterList()) {
-            if (!p.isPrimitive() && !p.equals(ConstantDescs.CD_String) && !p.descriptorString().startsWith("[")) {
-                return true;
-            }
-        }
-        return false;
+        return !allPlainValues(type);
     }
 
     /**
