@@ -51,7 +51,6 @@ public final class HttpFetcher implements Fetcher {
      */
     private final java.util.ArrayDeque<byte[]> buffers = new java.util.ArrayDeque<>();
     private final HttpClient client;
-    /** Whether the client speaks HTTP/2 where TLS offers it (then bodies arrive whole). */
     private final String userAgent;
     private final WarcRecorder recorder;
 

@@ -358,17 +358,16 @@ public final class HttpClient implements AutoCloseable {
             int status = Http2Headers.status(fields);
             Head head = new Head(new Http1.StatusLine("HTTP/2", status, HttpResponse.reasonPhrase(status)),
                     Http2Headers.toHeaders(fields), null, true);
-            Runnable release = () -> c.release(s, false);   // a stream not ended yet is reset (CANCEL)
             return new StreamedResponse(head, new Http2Body(s, readTimeout, maxBodySize), maxBodySize, total,
                     new StreamedResponse.Owner() {
                         @Override
                         public void release() {
-                            release.run();
+                            c.release(s, false);
                         }
 
                         @Override
                         public void discard() {
-                            release.run();
+                            c.release(s, false);   // a stream not ended yet is reset (CANCEL); the connection stays
                         }
                     });
         } catch (Throwable e) {
