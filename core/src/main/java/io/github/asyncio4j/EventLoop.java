@@ -700,7 +700,7 @@ public final class EventLoop implements AutoCloseable {
     Task<?> enterTask(Task<?> task) {
         Task<?> previous = currentTask;
         currentTask = task;
-        currentContext = task.context;
+        currentContext = task.contextOrNull();
         return previous;
     }
 
@@ -1169,7 +1169,7 @@ public final class EventLoop implements AutoCloseable {
     IoWaiter waitForIo(SelectableChannel channel, int ops, Task<?> task) {
         boolean read = (ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0;
         IoWaiter w = new IoWaiter(channel, read, task);
-        register(channel, read, new Handle(this, w, task.context));
+        register(channel, read, new Handle(this, w, task.contextOrNull()));
         return w;
     }
 

@@ -17,7 +17,9 @@ import java.util.Objects;
  * <p>Layout: a task is one object besides its coroutine. The loop's ready queue holds the task itself (its step
  * is the entry), an awaited future holds it as its done callback ({@link Future#addWaiter}), and the awaited
  * future is {@code waitingOn} itself; a sleep's wait is made per sleep. The name is formatted when first asked,
- * the {@link Context} made when a {@link ContextVar} is first used (or copied from a creator that set one).
+ * the {@link Context} made when a {@link ContextVar} is first used (or copied from a creator that set one). What
+ * most tasks never use (a context, a name, cancellation requests, an exception thrown in, timeout scopes) is in one
+ * field: a task is 56 bytes with compressed oops, with or without compact object headers.
  */
 public class Task<T> extends Future<T> {
 
@@ -27,20 +29,17 @@ public class Task<T> extends Future<T> {
      * unique in the process; 0 for a task created with a name.
      */
     private final long number;
-    /** The task's {@link ContextVar} values: null until one is set (then {@link #context()} makes it). */
-    Context context;
     /**
      * What the task waits on: the {@link Future} it awaits (it is then one of that future's callbacks), or a
      * {@link Wait} (a sleep, I/O readiness); null while it runs or sits in the ready queue.
      */
     private Object waitingOn;
-    /** The exception the next step raises at the await point; set only by {@link #throwIn}. */
-    private Throwable pending;
     /**
-     * The task's name once given or asked for, its cancellation requests, its {@link Timeout} scopes, shielding
-     * and group parent: made on first use, as most tasks use none of them.
+     * The task's less common state, made on first use as most tasks use none of it: null; the task's
+     * {@link ContextVar} values alone (a {@link Context}: its creator had set one, or the task set one); or an
+     * {@link Uncommon}, which then holds the context. One field for both keeps a task at 56 bytes.
      */
-    private Uncommon uncommon;
+    private Object extra;
     /** Links of the loop's list of live (not done) tasks. */
     Task<?> prevLive;
     Task<?> nextLive;
@@ -53,25 +52,48 @@ public class Task<T> extends Future<T> {
             uncommon().name = name;
         }
         this.number = name != null ? 0 : loop.nextTaskNumber();
-        this.context = context;
+        if (context != null) {
+            setContext(context);
+        }
+    }
+
+    /** The task's {@link ContextVar} values, or null while none was set (then {@link #context()} makes them). */
+    Context contextOrNull() {
+        Object x = extra;
+        return x instanceof Uncommon u ? u.context : (Context) x;
     }
 
     /** The task's context, made (empty) on first use: most tasks never touch a {@link ContextVar}. */
     Context context() {
-        Context c = context;
+        Context c = contextOrNull();
         if (c == null) {
             c = new Context(Context.EMPTY);
-            context = c;
+            setContext(c);
         }
         return c;
     }
 
+    private void setContext(Context c) {
+        if (extra instanceof Uncommon u) {
+            u.context = c;
+        } else {
+            extra = c;
+        }
+    }
+
     /**
-     * A task's less common state, kept apart so that the many tasks that use none of it stay small (a task is 64
-     * bytes: the spawn benchmark): its name, cancellation requests, timeout scopes ({@link #enterScope}),
-     * shielding ({@link #shield}), its task group's owner.
+     * A task's less common state, kept apart so that the many tasks that use none of it stay small (a task is 56
+     * bytes: the spawn benchmark): an exception thrown in, its name, cancellation requests, timeout scopes
+     * ({@link #enterScope}), shielding ({@link #shield}), its task group's owner.
      */
     private static final class Uncommon {
+        /** The task's {@link ContextVar} values, or null (see {@link #extra}). */
+        Context context;
+        /**
+         * The exception the next step raises at the await point: set by {@link #throwIn}, by a refused trap and by
+         * an await in an expired scope; taken (and cleared) by the step.
+         */
+        Throwable pending;
         /** The name given, or null until {@link #getName()} first formats "Task-" + {@code number}. */
         String name;
         /** How many cancellation requests are pending ({@link #cancelling()}). */
@@ -93,24 +115,32 @@ public class Task<T> extends Future<T> {
 
     /** The task that owns the {@link TaskGroup} this task is a child of, or null: a link of the await tree. */
     Task<?> groupParent() {
-        Uncommon s = uncommon;
+        Uncommon s = uncommonOrNull();
         return s == null ? null : s.groupParent;
     }
 
     /** Links this task, a child of a {@link TaskGroup}, to the group's owner task ({@link #groupParent()}). */
     void setGroupParent(Task<?> parent) {
-        if (parent != null || uncommon != null) {
+        if (parent != null || extra instanceof Uncommon) {
             uncommon().groupParent = parent;
         }
     }
 
+    /** The task's {@link Uncommon} state, or null while it has none. */
+    private Uncommon uncommonOrNull() {
+        return extra instanceof Uncommon u ? u : null;
+    }
+
+    /** The task's {@link Uncommon} state, made now (holding the task's context, if it has one) if it had none. */
     private Uncommon uncommon() {
-        Uncommon s = uncommon;
-        if (s == null) {
-            s = new Uncommon();
-            uncommon = s;
+        Object x = extra;
+        if (x instanceof Uncommon u) {
+            return u;
         }
-        return s;
+        Uncommon u = new Uncommon();
+        u.context = (Context) x;
+        extra = u;
+        return u;
     }
 
     /** A sleep's wait, and the callback of its timer, which steps the task at the deadline. */
@@ -119,7 +149,7 @@ public class Task<T> extends Future<T> {
 
         /** Schedules the timer at {@code deadline} (loop time); this wait is the task's from now on. */
         Sleeping(double deadline) {
-            this.timer = loop.scheduleTimer(deadline, this, context);
+            this.timer = loop.scheduleTimer(deadline, this, contextOrNull());
         }
 
         @Override
@@ -147,7 +177,7 @@ public class Task<T> extends Future<T> {
 
     /** The task's name: given to {@code createTask}, or {@code Task-N}. */
     public String getName() {
-        Uncommon u = uncommon;
+        Uncommon u = uncommonOrNull();
         String n = u == null ? null : u.name;
         if (n == null) {
             n = "Task-" + number;   // formatted when first asked: most tasks are never asked
@@ -183,20 +213,20 @@ public class Task<T> extends Future<T> {
 
     /** How many cancellation requests are pending ({@code Task.cancelling()}). */
     public int cancelling() {
-        Uncommon u = uncommon;
+        Uncommon u = uncommonOrNull();
         return u == null ? 0 : u.cancelRequests;
     }
 
     /** Withdraws one cancellation request; returns the number left. */
     public int uncancel() {
-        Uncommon u = uncommon;
+        Uncommon u = uncommonOrNull();
         if (u == null) {
             return 0;
         }
         if (u.cancelRequests > 0) {
             u.cancelRequests--;
-            if (u.cancelRequests == 0 && pending instanceof CancelledError) {
-                pending = null;   // every request was withdrawn before the step could raise it
+            if (u.cancelRequests == 0 && u.pending instanceof CancelledError) {
+                u.pending = null;   // every request was withdrawn before the step could raise it
             }
         }
         return u.cancelRequests;
@@ -239,11 +269,12 @@ public class Task<T> extends Future<T> {
         if (isDone()) {
             return;    // a stale wake-up after the task finished
         }
-        Throwable toThrow = pending;
-        pending = null;
         waitingOn = null;
-        Uncommon sc = uncommon;
+        Throwable toThrow = null;
+        Uncommon sc = uncommonOrNull();
         if (sc != null) {
+            toThrow = sc.pending;
+            sc.pending = null;
             sc.cancelInFlight = false;
             if (toThrow != null && sc.innermost != null) {
                 sc.innermost.noteRaised(toThrow);   // a deadline's error reached the block
@@ -273,8 +304,12 @@ public class Task<T> extends Future<T> {
         loop.leaveTask(previous);
         if (yielded == Frame.DONE) {
             finish();
-            Throwable late = pending;      // raised into the task by its own last step (it cancelled itself)
-            pending = null;
+            Uncommon u = uncommonOrNull();
+            Throwable late = null;         // raised into the task by its own last step (it cancelled itself)
+            if (u != null) {
+                late = u.pending;
+                u.pending = null;
+            }
             if (late instanceof CancelledError c) {
                 super.cancel(c.getMessage());
             } else if (late != null) {
@@ -286,7 +321,7 @@ public class Task<T> extends Future<T> {
             }
             return;
         }
-        Uncommon s = uncommon;
+        Uncommon s = uncommonOrNull();
         if (s != null && s.expired != null && s.shielded == 0) {
             failAwait();
             return;
@@ -296,8 +331,9 @@ public class Task<T> extends Future<T> {
 
     /** An await inside an expired timeout scope: it does not wait, the next step raises (level-triggered). */
     private void failAwait() {
-        if (!(pending instanceof CancelledError)) {
-            pending = uncommon.expired.levelError();
+        Uncommon u = uncommonOrNull();   // made already: it holds the expired scope
+        if (!(u.pending instanceof CancelledError)) {
+            u.pending = u.expired.levelError();
         }
         loop.scheduleStep(this);
     }
@@ -327,13 +363,14 @@ public class Task<T> extends Future<T> {
         } else {
             throw new AssertionError("a trap kind the loop does not know: " + trap);   // Trap is sealed
         }
-        if (pending != null) {
+        Uncommon u = uncommonOrNull();
+        if (u != null && u.pending != null) {
             abortWait();   // an exception entered while the task ran (it cancelled itself): end the new wait
         }
     }
 
     private void rejectTrap(Throwable error) {
-        pending = error;
+        uncommon().pending = error;
         loop.scheduleStep(this);
     }
 
@@ -346,29 +383,31 @@ public class Task<T> extends Future<T> {
      * error lost raises it at the next await, a {@link TaskGroup} raises its group again when it closes).
      */
     private void throwIn(Throwable error) {
+        Uncommon u = uncommon();
         if (error instanceof CancelledError) {
-            pending = error;
-        } else if (pending == null && !(uncommon != null && uncommon.cancelInFlight)) {
-            pending = error;
+            u.pending = error;
+        } else if (u.pending == null && !u.cancelInFlight) {
+            u.pending = error;
         } else {
             return;     // the wait was aborted already
         }
         abortWait();
     }
 
-    /** Ends the current wait, if any, so that the step raises {@link #pending} soon. */
+    /** Ends the current wait, if any, so that the step raises the pending exception soon. */
     private void abortWait() {
         Object w = waitingOn;
         if (w == null) {
             return;     // running, or in the ready queue: the next step raises it
         }
-        Throwable e = pending;
+        Uncommon u = uncommonOrNull();   // made already: it holds the pending exception
+        Throwable e = u.pending;
         // An awaited future that refuses the cancellation is done: this task's step is queued already.
         boolean accepted = w instanceof Future<?> f ? f.cancel(e.getMessage()) : ((Wait) w).abort(e.getMessage());
         if (accepted) {
             if (e instanceof CancelledError) {
-                pending = null;   // the awaited future's cancellation carries it to the await
-                uncommon().cancelInFlight = true;
+                u.pending = null;   // the awaited future's cancellation carries it to the await
+                u.cancelInFlight = true;
             }
         } else {
             waitingOn = null;
@@ -398,7 +437,7 @@ public class Task<T> extends Future<T> {
 
     /** The innermost open {@link Timeout} scope, or null. */
     Timeout innermostScope() {
-        Uncommon sc = uncommon;
+        Uncommon sc = uncommonOrNull();
         return sc == null ? null : sc.innermost;
     }
 
