@@ -6,6 +6,7 @@ import static io.github.asyncio4j.Async.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Duration;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.Test;
 
@@ -47,6 +48,39 @@ class ContextVarTest {
             return await(a) + await(b) + REQUEST.get();
         }));
         assertThat(r).isEqualTo("abnone");
+    }
+
+    /**
+     * A task keeps its context in the field that also holds its rarer state (a name, cancellation requests, timeout
+     * scopes): the values survive that state being made after the context (a copied context, then a scope and a
+     * withdrawn cancellation) and before it (a named task, given a copy at creation and setting more).
+     */
+    @Test
+    void valuesSurviveTheTasksRarerStateMadeBeforeOrAfterThem() {
+        String r = Async.run(Coroutine.of(() -> {
+            REQUEST.set("copied");
+            Task<String> plain = createTask(Coroutine.of(() -> {
+                String seen = REQUEST.get();
+                try (Timeout t = Async.timeout(Duration.ofHours(1))) {
+                    await(sleep(0));
+                    seen += "," + REQUEST.get();
+                }
+                Task<?> self = Async.currentTask();
+                self.cancel();
+                self.uncancel();   // withdrawn before the next step could raise it
+                REQUEST.set("set after");
+                await(sleep(0));
+                return seen + "," + REQUEST.get();
+            }));
+            Task<String> named = createTask(Coroutine.of(() -> {
+                String seen = REQUEST.get();
+                NO_DEFAULT.set(7);
+                await(sleep(0));
+                return seen + "," + REQUEST.get() + "," + NO_DEFAULT.get() + "," + Async.currentTask().getName();
+            }), "named");
+            return await(plain) + " / " + await(named);
+        }));
+        assertThat(r).isEqualTo("copied,copied,set after / copied,copied,7,named");
     }
 
     /** A task whose creator set no value starts with no context object: its first set makes its own. */
