@@ -509,7 +509,7 @@ final class BodyAnalysis {
      * {@code String.format("%s", o)}).
      */
     private static boolean isLeafCall(Opcode op, String owner, String name, MethodTypeDesc type) {
-        if (!LEAF_CLASSES.contains(owner) || mayAwait(owner, name, type)) {   // mayAwait: plain values only
+        if (!LEAF_CLASSES.contains(owner) || !allPlainValues(type)) {
             return false;
         }
         return switch (op) {
