@@ -46,12 +46,14 @@ final class NativeTls {
 
     /**
      * Why the native engine cannot be used in this JVM, or null if it can (loads the library once). Before Netty's
-     * first class, turns off (unless set) two of its debugging aids that only cost start-up here: leak records for
-     * pooled buffers (the engines use unpooled ones) and its JFR events.
+     * first class, sets (unless set) what only costs start-up here: no leak records for pooled buffers and no JFR
+     * events (two debugging aids), and unpooled buffers as Netty's default, which the engines use anyway (its
+     * pooling allocator, made for its own probe of the library, took 20-25 ms of the set-up's ~100 ms of CPU).
      */
     static Throwable unavailability() {
         setIfUnset("io.netty.leakDetection.level", "disabled");
         setIfUnset("io.netty.jfr.enabled", "false");
+        setIfUnset("io.netty.allocator.type", "unpooled");
         try {
             return OpenSsl.isAvailable() ? null : OpenSsl.unavailabilityCause();
         } catch (LinkageError e) {    // the Netty classes themselves are missing or broken
