@@ -111,6 +111,13 @@ public class Task<T> extends Future<T> {
         int shielded;
         /** The task that owns the {@link TaskGroup} this task is a child of, or null: a link of the await tree. */
         Task<?> groupParent;
+
+        /** Takes the pending exception: returns it (or null) and clears it. */
+        Throwable takePending() {
+            Throwable p = pending;
+            pending = null;
+            return p;
+        }
     }
 
     /** The task that owns the {@link TaskGroup} this task is a child of, or null: a link of the await tree. */
@@ -273,8 +280,7 @@ public class Task<T> extends Future<T> {
         Throwable toThrow = null;
         Uncommon sc = uncommonOrNull();
         if (sc != null) {
-            toThrow = sc.pending;
-            sc.pending = null;
+            toThrow = sc.takePending();
             sc.cancelInFlight = false;
             if (toThrow != null && sc.innermost != null) {
                 sc.innermost.noteRaised(toThrow);   // a deadline's error reached the block
@@ -305,11 +311,7 @@ public class Task<T> extends Future<T> {
         if (yielded == Frame.DONE) {
             finish();
             Uncommon u = uncommonOrNull();
-            Throwable late = null;         // raised into the task by its own last step (it cancelled itself)
-            if (u != null) {
-                late = u.pending;
-                u.pending = null;
-            }
+            Throwable late = u == null ? null : u.takePending();   // raised by its own last step (it cancelled itself)
             if (late instanceof CancelledError c) {
                 super.cancel(c.getMessage());
             } else if (late != null) {
