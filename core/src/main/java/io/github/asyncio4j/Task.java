@@ -40,7 +40,7 @@ public class Task<T> extends Future<T> {
      * {@link Uncommon}, which then holds the context. One field for both keeps a task at 56 bytes.
      */
     private Object extra;
-    /** Links of the loop's list of live (not done) tasks. */
+    /** Links of the loop's list of live tasks, set at the task's first suspension ({@link EventLoop#linkLive}). */
     Task<?> prevLive;
     Task<?> nextLive;
 
@@ -327,6 +327,9 @@ public class Task<T> extends Future<T> {
         if (s != null && s.expired != null && s.shielded == 0) {
             failAwait();
             return;
+        }
+        if (prevLive == null) {
+            loop.linkLive(this);    // its first suspension, or the list's head
         }
         dispatch((Trap) yielded);
     }

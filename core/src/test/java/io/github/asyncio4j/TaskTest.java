@@ -149,6 +149,41 @@ class TaskTest {
         assertThatThrownBy(Async::currentTask).hasMessageContaining("no running event loop");
     }
 
+    /**
+     * {@code allTasks} holds every task that is not done, wherever it is: waiting for its first step in the ready
+     * queue (a task is linked into the loop's live list only when it first suspends), running its first step,
+     * suspended, or cancelled but not yet stepped; a task that ended in its first step is in none of them.
+     */
+    @Test
+    void allTasksHoldsEveryTaskThatIsNotDoneWhereverItIs() {
+        run(Coroutine.of(() -> {
+            Task<?> main = currentTask();
+            Future<Void> gate = Async.getRunningLoop().createFuture();
+            Task<Set<Task<?>>> sawInItsFirstStep = createTask(Coroutine.of(() -> Set.copyOf(Async.allTasks())));
+            Task<Void> waiting = createTask(Coroutine.of(() -> {
+                await(gate);
+                return null;
+            }));
+            Task<Integer> quick = createTask(Coroutine.of(() -> 1));
+            Task<Integer> cancelledFirst = createTask(Coroutine.of(() -> 2));
+            cancelledFirst.cancel();
+            assertThat(Async.allTasks()).containsExactlyInAnyOrder(main, sawInItsFirstStep, waiting, quick,
+                    cancelledFirst);
+            assertThat(Async.getRunningLoop().taskCount()).isEqualTo(5);
+            await(sleep(0));    // one iteration: each child took its first step, in order
+            assertThat(sawInItsFirstStep.result()).containsExactlyInAnyOrder(main, sawInItsFirstStep, waiting,
+                    quick, cancelledFirst);
+            assertThat(cancelledFirst.isCancelled()).isTrue();
+            assertThat(Async.allTasks()).containsExactlyInAnyOrder(main, waiting);
+            assertThat(Async.getRunningLoop().taskCount()).isEqualTo(2);
+            gate.setResult(null);
+            await(waiting);
+            assertThat(Async.allTasks()).containsExactly(main);
+            assertThat(Async.getRunningLoop().taskCount()).isEqualTo(1);
+            return null;
+        }));
+    }
+
     @Test
     void aTaskDoesNotSupportSetResultOrSetException() {
         run(Coroutine.of(() -> {
