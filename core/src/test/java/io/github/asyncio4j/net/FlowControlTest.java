@@ -132,6 +132,7 @@ class FlowControlTest {
         run(() -> {
             StreamsTest.RawPeer p = StreamsTest.rawPeer();
             StreamWriter w = p.connection().writer();
+            fixSendBuffer(w.transport());
             byte[] data = new byte[total];
             new Random(7).nextBytes(data);
             w.write(data);   // the peer does not read: most of it stays buffered
@@ -162,6 +163,7 @@ class FlowControlTest {
         run(() -> {
             StreamsTest.RawPeer p = StreamsTest.rawPeer();
             StreamWriter w = p.connection().writer();
+            fixSendBuffer(w.transport());
             w.write(new byte[4 << 20]);
             Task<Void> draining = spawn(() -> await(w.drain()));
             settle();

@@ -4,6 +4,7 @@ import static io.github.asyncio4j.Async.await;
 import static io.github.asyncio4j.Async.getRunningLoop;
 import static io.github.asyncio4j.net.NetTesting.HOST;
 import static io.github.asyncio4j.net.NetTesting.captureLoopErrors;
+import static io.github.asyncio4j.net.NetTesting.fixSendBuffer;
 import static io.github.asyncio4j.net.NetTesting.run;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,6 +149,7 @@ class ProtocolsTest {
                 }
             }, HOST, 0))) {
                 ProtocolConnection<Recorder> c = await(loop.createConnection(Recorder::new, HOST, server.port()));
+                fixSendBuffer(c.transport());
                 byte[] chunk = new byte[64 * 1024];
                 for (int sent = 0; sent < total; sent += chunk.length) {
                     c.transport().write(ByteBuffer.wrap(chunk));
