@@ -665,9 +665,12 @@ public final class EventLoop implements AutoCloseable {
         return ++taskNumber;
     }
 
-    /** Links {@code task}, which has just suspended, into the live list unless it is there already. */
+    /**
+     * Links {@code task}, which has just suspended and has no {@code prevLive} (its step tests that, so a linked
+     * task other than the head costs no call), into the live list, unless it is the list's head already.
+     */
     void linkLive(Task<?> task) {
-        if (task.prevLive != null || liveTasks == task) {
+        if (liveTasks == task) {
             return;
         }
         task.nextLive = liveTasks;
