@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -38,8 +39,23 @@ import java.util.function.Function;
  * stream); {@code slots} holds the connections whose budget slot is still theirs. Loop-confined.
  */
 final class Http2Pool implements ConnectionBudget.Reclaimable {
-    /** What opening a connection gave: HTTP/2 (with its reader task), or an HTTP/1.1 connection from ALPN. */
+    /**
+     * What opening a connection gave: HTTP/2 (with its reader task), or an HTTP/1.1 connection from ALPN. A key of
+     * {@code idleOrder} and {@code slots}: its {@code equals} and {@code hashCode} are written out, since a record's
+     * own are made by a bootstrap at their first call (11 method-handle classes spun on the loop's thread, at a
+     * client's first HTTP/2 connection: some 15 ms of a one-page https crawl, which an AOT cache does not keep).
+     */
     record Opened(Http2Connection http2, Task<Void> reader, io.github.asyncio4j.net.Connection http1) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Opened that && Objects.equals(http2, that.http2) && Objects.equals(reader, that.reader)
+                    && Objects.equals(http1, that.http1);
+        }
+
+        @Override
+        public int hashCode() {
+            return (31 * Objects.hashCode(http2) + Objects.hashCode(reader)) * 31 + Objects.hashCode(http1);
+        }
     }
 
     private static final class Host {
