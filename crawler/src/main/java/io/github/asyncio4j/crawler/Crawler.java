@@ -438,13 +438,17 @@ public final class Crawler {
         }
         if (config.obeyRobots()) {
             if (!robots.isRead(url) || !policed.contains(Urls.origin(url))) {
-                switch (robots.read(url)) {
-                    case Robots.Rules r -> {
-                        police(url, r.rules());
-                        state.putBack(item);
-                    }
-                    case Robots.Later later -> robotsLater(item, later);
-                    case Robots.Unreachable u -> fail(item, giveUp(item.host(), u.reason()), item.tries(), 0);
+                // An instanceof chain over the sealed Outcome, not a pattern switch: see Robots#rulesFor.
+                Robots.Outcome outcome = robots.read(url);
+                if (outcome instanceof Robots.Rules r) {
+                    police(url, r.rules());
+                    state.putBack(item);
+                } else if (outcome instanceof Robots.Later later) {
+                    robotsLater(item, later);
+                } else if (outcome instanceof Robots.Unreachable u) {
+                    fail(item, giveUp(item.host(), u.reason()), item.tries(), 0);
+                } else {
+                    throw new AssertionError("a robots.txt outcome the crawler does not know: " + outcome);
                 }
                 return;
             }

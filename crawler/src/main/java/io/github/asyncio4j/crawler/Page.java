@@ -230,14 +230,19 @@ public final class Page {
     public int followAll(Iterable<?> urls) {
         int added = 0;
         for (Object u : urls) {
-            boolean isNew = switch (u) {
-                case String s -> follow(s);
-                case URI uri -> follow(new Request(uri, null, null));
-                case Request r -> follow(r);
-                case null -> throw new NullPointerException("followAll: a null URL");
-                default -> throw new IllegalArgumentException("followAll takes Strings, URIs or Requests, not "
+            boolean isNew;   // an instanceof chain, not a pattern switch: see Robots#rulesFor
+            if (u instanceof String s) {
+                isNew = follow(s);
+            } else if (u instanceof URI uri) {
+                isNew = follow(new Request(uri, null, null));
+            } else if (u instanceof Request r) {
+                isNew = follow(r);
+            } else if (u == null) {
+                throw new NullPointerException("followAll: a null URL");
+            } else {
+                throw new IllegalArgumentException("followAll takes Strings, URIs or Requests, not "
                         + u.getClass().getName());
-            };
+            }
             if (isNew) {
                 added++;
             }

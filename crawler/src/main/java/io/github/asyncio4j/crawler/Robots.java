@@ -97,11 +97,18 @@ final class Robots {
      * read it again).
      */
     BaseRobotRules rulesFor(URI url) {
-        return switch (read(url)) {
-            case Rules r -> r.rules();
-            case Unreachable u -> DISALLOW_ALL;
-            case Later l -> ALLOW_ALL;
-        };
+        // An instanceof chain over the sealed Outcome, not a pattern switch, which is linked through invokedynamic
+        // at its first run in every JVM (a class spun, which the AOT cache cannot hold): docs/DESIGN.md, "The
+        // crawler's JVM".
+        Outcome outcome = read(url);
+        if (outcome instanceof Rules r) {
+            return r.rules();
+        } else if (outcome instanceof Later) {
+            return ALLOW_ALL;
+        } else if (outcome instanceof Unreachable) {
+            return DISALLOW_ALL;
+        }
+        throw new AssertionError("a robots.txt outcome this class does not know: " + outcome);   // Outcome is sealed
     }
 
     private Coroutine<Outcome> load(String origin) {

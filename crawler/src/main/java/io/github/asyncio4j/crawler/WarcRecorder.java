@@ -263,12 +263,15 @@ final class WarcRecorder implements AutoCloseable {
                 index++;
                 openFile();
             }
-            switch (entry) {
-                case Exchange x -> write(x);
-                case Failure f -> out.write(new WarcMetadata.Builder().version(MessageVersion.WARC_1_1)
+            if (entry instanceof Exchange x) {   // an instanceof chain, not a pattern switch: see Robots#rulesFor
+                write(x);
+            } else if (entry instanceof Failure f) {
+                out.write(new WarcMetadata.Builder().version(MessageVersion.WARC_1_1)
                         .targetURI(f.url()).date(f.date())
                         .fields(fields("fetchError", f.error(), "fetchTimeMs", Long.toString(f.fetchMillis())))
                         .build());
+            } else {
+                throw new AssertionError("a WARC entry this writer does not know: " + entry);   // Entry is sealed
             }
         }
 
