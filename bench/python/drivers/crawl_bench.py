@@ -9,7 +9,10 @@
   32,000 pages up to 10 MB, where peak RSS shows whether memory grows with page size) served by nginx on loopback
   (real_sites.py), then the same behind a proxy that holds each response back 20 ms, then the same over TLS
   (nginx's TLS listener, a throwaway CA each crawler is told to trust: asyncio4j --ca-cert, wget
-  --ca-certificate, curl --cacert; Scrapy does not verify certificates). asyncio4j (100 tasks), wget
+  --ca-certificate, curl --cacert; Scrapy does not verify certificates). The TLS listener offers HTTP/2 by ALPN, as
+  real sites' do: asyncio4j and curl speak it (their default), wget and Scrapy HTTP/1.1; asyncio4j with --http1
+  has a row of its own there.
+  asyncio4j (100 tasks), wget
   -r (one connection), Scrapy at 100 concurrent requests and at its defaults (16, 8 per domain): median wall time,
   CPU seconds (user + system) and peak RSS of each whole command (/usr/bin/time), pages found, and how the set of
   URLs each found differs from wget's. The JVM's start-up is measured on its own (a crawl of one page). A floor
@@ -88,9 +91,9 @@ def without_fragment(url):
     return url.split("#", 1)[0]
 
 
-def real_asyncio4j(url, tmp, ca=None):
+def real_asyncio4j(url, tmp, ca=None, flags=()):
     out = os.path.join(tmp, "a4j.json")
-    p, wall, cpu, rss = timed([LAUNCHER, "crawl", "-q", "--max-tasks", "100", "--json", out]
+    p, wall, cpu, rss = timed([LAUNCHER, "crawl", "-q", "--max-tasks", "100", "--json", out, *flags]
                               + (["--ca-cert", ca] if ca else []) + [url])
     if p.returncode != 0:
         raise RuntimeError("asyncio4j crawl failed: " + p.stderr[-2000:])
@@ -175,8 +178,12 @@ def real_sites(args):
         peers.append(("wget", real_wget))
     if subprocess.run([DEBIAN_PYTHON, "-c", "import scrapy"], capture_output=True).returncode == 0:
         peers += [("scrapy-100", real_scrapy(False)), ("scrapy-default", real_scrapy(True))]
-    nginx = rs.Nginx()
+    # The TLS listener offers HTTP/2 by ALPN, as real sites' do: asyncio4j and curl's floor speak it there (their
+    # default), wget and Scrapy HTTP/1.1 (the plain listener serves all as before); "asyncio4j --http1" is asyncio4j
+    # over TLS with HTTP/1.1 only, on as many connections as it likes (a full handshake each, unless resumed).
+    nginx = rs.Nginx(http2=True)
     proxy = rs.LatencyProxy(nginx.port, args.latency_ms / 1000.0)
+    http1 = ("asyncio4j --http1", lambda url, tmp, ca: real_asyncio4j(url, tmp, ca, ["--http1"]))
     rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
@@ -187,9 +194,10 @@ def real_sites(args):
                     url = nginx.root(site, port, tls)
                     ca = nginx.ca if tls else None
                     print("crawl bench: %s docs, %s: %s" % (site, regime, url), file=sys.stderr)
-                    runs = {name: [] for name, _ in peers}
+                    crawlers = peers[:1] + [http1] + peers[1:] if tls else peers
+                    runs = {name: [] for name, _ in crawlers}
                     for i in range(args.repeats):
-                        for name, fn in peers:
+                        for name, fn in crawlers:
                             r = fn(url, tmp, ca)
                             runs[name].append(r)
                             print("  run %d %-14s %5d pages %7.2f s wall %7.2f s CPU %6.0f MB" % (
