@@ -267,7 +267,7 @@ public final class CrawlCommand implements Callable<Integer> {
         spec.addOption(OptionSpec.builder("-V", "--version").type(boolean.class).versionHelp(true)
                 .description("Print version information and exit.").build());
         // picocli's own Path converter calls Paths.get by reflection, whose first call spins method-handle classes
-        // (some 3-5 ms of a crawl given a FILE option); this one is a plain call.
+        // (three, at a crawl given a FILE option, which the AOT cache does not keep); this one is a plain call.
         return new CommandLine(spec).registerConverter(Path.class, Path::of);
     }
 
