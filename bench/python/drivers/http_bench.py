@@ -13,6 +13,10 @@ client: 1,000 files of 1 KiB fetched all at once from nginx (`http2 on`, TLS wit
   at once: nginx's default limit of concurrent streams). Wall time of the whole fetch including the TLS
   handshake; the JVM's figure is its best round of 10 in one JVM after a cold first one (reported beside it: the
   JIT needs a few rounds), curl's the best of 10 processes (--quick: 3). nginx on CPU 0, the client on CPU 1 unless --no-pin.
+  Beside them, the protocol's own ceiling on this server: h2load (nghttp2's C client) fetching the same files over
+  HTTP/2 on one connection (-c 1 -m 128) and over HTTP/1.1 on 6 connections (--h1 -c 6 -m 1), best of as many
+  processes; and for every row nginx's worker CPU per round (its schedstat run time): no client's round can take
+  less than that, however little it costs itself.
 
 Prints two tables and writes http.json.
 """
@@ -21,6 +25,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -107,6 +112,36 @@ def pin_tree(pid, cpu):
         os.sched_setaffinity(p, {cpu})
 
 
+def nginx_worker(nginx):
+    """nginx's worker process (worker_processes 1): the master's one child."""
+    with open(f"/proc/{nginx.proc.pid}/task/{nginx.proc.pid}/children") as f:
+        return int(f.read().split()[0])
+
+
+def run_ns(pid):
+    """The CPU time `pid` has run, in nanoseconds (/proc/PID/schedstat's first field)."""
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[0])
+
+
+def h2load_fetch(args, uris, opts):
+    """h2load fetching the URIs in `uris` once: its own "finished in" (connections and handshakes included), in ms."""
+    cmd = echo.pinned([H2LOAD, "-n", str(FILES), *opts, "-i", uris], 1, args.pin)
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+    m = re.search(r"finished in ([\d.]+)(ms|s)\b", out.stdout)
+    ok = f"requests: {FILES} total, {FILES} started, {FILES} done, {FILES} succeeded" in out.stdout
+    if out.returncode != 0 or not m or not ok:
+        raise RuntimeError(f"h2load failed (exit {out.returncode}): {out.stderr.strip() or out.stdout[-400:]}")
+    return float(m.group(1)) * (1000 if m.group(2) == "s" else 1)
+
+
+# name: (description, h2load options); h2load fetches the same files as the other clients, in the same order.
+H2LOAD_CLIENT_ROWS = [
+    ("h2load-h2", "h2load (nghttp2's C client), HTTP/2, one connection, 128 streams", ["-c", "1", "-m", "128"]),
+    ("h2load-http1", "h2load, HTTP/1.1, 6 connections", ["--h1", "-c", "6", "-m", "1"]),
+]
+
+
 def curl_fetch(args, base, ca, config):
     cmd = echo.pinned(["curl", "--parallel", "--parallel-max", str(CURL_PARALLEL), "--http2", "--cacert", ca,
                        "--silent", "--show-error", "-K", config], 1, args.pin)
@@ -140,10 +175,13 @@ def client_suite(args, repeats):
         results = {"status": "ok", "files": FILES, "file_size": FILE_SIZE, "nginx": nginx_version_text(),
                    "rows": {}}
         java = [args.java, args.fast_flag, "-Xmx1g", "-cp", args.jar, "io.github.asyncio4j.bench.http.HttpClientBench"]
+        worker = nginx_worker(nginx)
         for mode, name, desc in (("h2", "asyncio4j-h2", "asyncio4j HttpClient, HTTP/2, one connection"),
                                  ("h1", "asyncio4j-http1", "asyncio4j HttpClient, HTTP/1.1, 6 connections")):
             cmd = echo.pinned(java + [mode, base, str(FILES), nginx.ca, str(repeats + 1), str(FILE_SIZE)], 1, args.pin)
+            before = run_ns(worker)
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+            nginx_ms = (run_ns(worker) - before) / 1e6 / (repeats + 1)
             if out.returncode != 0:
                 why = next((x for x in out.stderr.splitlines() if x.startswith("Exception")), out.stderr.strip()[:300])
                 results["rows"][name] = {"description": desc, "status": "failed", "reason": why}
@@ -152,22 +190,46 @@ def client_suite(args, repeats):
             r = json.loads(out.stdout.strip().splitlines()[-1])
             times = r["times_ms"]
             results["rows"][name] = {"description": desc, "status": "ok", "cold_ms": times[0],
-                                     "ms": min(times[1:]), "runs_ms": times, "connections": r["connections"]}
-            print(f"   {name:16} best {min(times[1:]):8.1f} ms (cold {times[0]:.1f} ms), rounds {times}",
-                  file=sys.stderr, flush=True)
+                                     "ms": min(times[1:]), "runs_ms": times, "connections": r["connections"],
+                                     "nginx_cpu_ms": nginx_ms}
+            print(f"   {name:16} best {min(times[1:]):8.1f} ms (cold {times[0]:.1f} ms), rounds {times}; nginx CPU "
+                  f"{nginx_ms:.1f} ms a round (the cold one included)", file=sys.stderr, flush=True)
         config = os.path.join(files, "curl.config")
         with open(config, "w") as f:
             f.write('write-out = "%{http_code},%{http_version}\\n"\n')
             for i in range(FILES):
                 f.write(f'url = "{base}f{i:04d}.txt"\noutput = "/dev/null"\n')
         try:
+            before = run_ns(worker)
             runs = [curl_fetch(args, base, nginx.ca, config) for _ in range(repeats)]
+            nginx_ms = (run_ns(worker) - before) / 1e6 / repeats
             results["rows"]["curl-h2"] = {"description": f"curl --parallel --parallel-max {CURL_PARALLEL} --http2 "
-                                          f"({curl_version()})", "status": "ok", "ms": min(runs), "runs_ms": runs}
-            print(f"   {'curl-h2':16} best {min(runs):8.1f} ms, rounds {[round(x, 1) for x in runs]}",
-                  file=sys.stderr, flush=True)
+                                          f"({curl_version()})", "status": "ok", "ms": min(runs), "runs_ms": runs,
+                                          "nginx_cpu_ms": nginx_ms}
+            print(f"   {'curl-h2':16} best {min(runs):8.1f} ms, rounds {[round(x, 1) for x in runs]}; nginx CPU "
+                  f"{nginx_ms:.1f} ms a round", file=sys.stderr, flush=True)
         except RuntimeError as e:
             results["rows"]["curl-h2"] = {"status": "failed", "reason": str(e)}
+        uris = os.path.join(files, "uris.txt")
+        with open(uris, "w") as f:
+            f.writelines(f"{base}f{i:04d}.txt\n" for i in range(FILES))
+        if os.access(H2LOAD, os.X_OK):
+            runs = {name: ([], []) for name, _, _ in H2LOAD_CLIENT_ROWS}
+            try:
+                for _ in range(repeats):   # interleaved, so that a noisy moment touches both
+                    for name, _, opts in H2LOAD_CLIENT_ROWS:
+                        before = run_ns(worker)
+                        runs[name][0].append(h2load_fetch(args, uris, opts))
+                        runs[name][1].append((run_ns(worker) - before) / 1e6)
+                for name, desc, opts in H2LOAD_CLIENT_ROWS:
+                    ms, cpu = runs[name]
+                    results["rows"][name] = {"description": desc, "status": "ok", "ms": min(ms), "runs_ms": ms,
+                                             "nginx_cpu_ms": statistics.median(cpu), "nginx_cpu_runs_ms": cpu}
+                    print(f"   {name:16} best {min(ms):8.1f} ms, rounds {[round(x, 1) for x in ms]}; nginx CPU "
+                          f"{statistics.median(cpu):.1f} ms a round (median)", file=sys.stderr, flush=True)
+            except RuntimeError as e:
+                for name, _, _ in H2LOAD_CLIENT_ROWS:
+                    results["rows"][name] = {"status": "failed", "reason": str(e)}
         return results
     finally:
         if nginx:
@@ -210,15 +272,19 @@ def main():
     if client["status"] == "ok":
         mine = client["rows"].get("asyncio4j-h2", {}).get("ms")
         print(f"\nHTTP/2 client, {FILES:,} files of {FILE_SIZE} B from {client['nginx']} over TLS (best wall time):")
-        print("| client           |      ms | cold ms | client ÷ asyncio4j HTTP/2 |")
-        print("|------------------|--------:|--------:|--------------------------:|")
+        print("| client           |      ms | cold ms | nginx CPU ms a round | client ÷ asyncio4j HTTP/2 |")
+        print("|------------------|--------:|--------:|---------------------:|--------------------------:|")
         for name, r in client["rows"].items():
             if r["status"] != "ok":
                 print(f"| {name:16} | {r['status']}: {r['reason'][:200]} |")
                 continue
             ratio = f"{r['ms'] / mine:.2f}" if mine else "-"
             cold = f"{r['cold_ms']:.0f}" if "cold_ms" in r else "-"
-            print(f"| {name:16} | {r['ms']:>7,.0f} | {cold:>7} | {ratio:>25} |")
+            print(f"| {name:16} | {r['ms']:>7,.0f} | {cold:>7} | {r['nginx_cpu_ms']:>20.1f} | {ratio:>25} |")
+        h2, h1 = (client["rows"].get(n, {}) for n in ("h2load-h2", "h2load-http1"))
+        if h2.get("status") == "ok" and h1.get("status") == "ok":
+            print(f"h2load's own HTTP/1.1 ÷ HTTP/2 on this server: {h1['ms'] / h2['ms']:.2f}x "
+                  f"(the most an HTTP/2 client gains here over HTTP/1.1 with 6 connections, as a C client sees it)")
     else:
         print(f"\nHTTP/2 client: skipped ({client['reason']})")
     with open(args.out, "w") as f:
