@@ -27,7 +27,8 @@ TITLES = {
 BROAD_TITLE = "A broad crawl: many hosts with real sites' manners"
 PEER_NAMES = {"cpython": "CPython asyncio", "virtualThreads": "JDK virtual threads", "fallback": "asyncio4j fallback",
               "kotlin": "Kotlin coroutines", "iterator": "hand-written Iterator", "netty-h2": "Netty HTTP/2",
-              "asyncio4j-http1": "asyncio4j HTTP/1.1", "curl-h2": "curl --parallel --http2"}
+              "asyncio4j-http1": "asyncio4j HTTP/1.1", "curl-h2": "curl --parallel --http2",
+              "h2load-h2": "h2load HTTP/2", "h2load-http1": "h2load HTTP/1.1 (6 connections)"}
 # The engines' columns: the Continuation engine (the default), the compiled one (-Dasyncio4j.generators=compiled,
 # -Dasyncio4j.coroutines=compiled where a suite measures it), the fallback (no --add-exports).
 ENGINE_NAMES = {"generators": "asyncio4j compiled", "loop": "asyncio4j compiled", "sync": "asyncio4j compiled"}
@@ -108,7 +109,7 @@ def websocket_rows(data):
 
 def http_rows(data):
     """HTTP/2: the server's requests/s under h2load against Netty's and our HTTP/1.1 server's; the client's wall
-    time for 1,000 files from nginx against our HTTP/1.1 client's and curl's."""
+    time for 1,000 files from nginx against our HTTP/1.1 client's, curl's and h2load's over both protocols."""
     rows, skipped = [], {}
     servers = {n: r for n, r in data["servers"].items() if r.get("status") == "ok"}
     skipped.update({n: r.get("status") for n, r in data["servers"].items() if r.get("status") != "ok"})
