@@ -219,11 +219,9 @@ def real_sites(args):
                                "cpu_seconds": statistics.median(r["cpu"] for r in rs_),
                                "rss_mb": max(r["rss_mb"] for r in rs_),
                                # every run's, so that one slow run (wall far above CPU / 2) can be told from noise
-                               "runs": [{"wall": r["wall"], "cpu": r["cpu"]} for r in rs_]}
+                               "runs": [{k: r[k] for k in ("wall", "cpu", "crawl_seconds") if k in r} for r in rs_]}
                         if "crawl_seconds" in rs_[0]:   # the crawl's own clock (its JSON report): no JVM start or exit
                             row["crawl_seconds"] = statistics.median(r["crawl_seconds"] for r in rs_)
-                            for run, r in zip(row["runs"], rs_):
-                                run["crawl_seconds"] = r["crawl_seconds"]
                         if "bytes" in rs_[0]:
                             row["html_mb"] = rs_[0]["bytes"] / 1e6
                         if reference is not None and name not in ("wget", FLOOR):

@@ -125,6 +125,13 @@ def cpu_ticks_of(pid):
     return int(fields[11]) + int(fields[12])
 
 
+def cpu_ns_of(pid):
+    """The CPU time `pid` has run, in nanoseconds (/proc/PID/schedstat's first field): for runs of a few ms, which
+    cpu_ticks_of's clock ticks (10 ms) cannot resolve."""
+    with open(f"/proc/{pid}/schedstat") as f:
+        return int(f.read().split()[0])
+
+
 def measure_all(args, chosen, results):
     """Starts every chosen server, warms each up, then measures the rounds; fills results[name]."""
     running = {}

@@ -100,12 +100,17 @@ def server_suite(args, repeats, warmup, measure, first):
     return results
 
 
+def children(pid):
+    """The pids of `pid`'s children (/proc/PID/task/PID/children)."""
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        return [int(p) for p in f.read().split()]
+
+
 def pin_tree(pid, cpu):
     """Pins a process and its children (nginx's master and worker) to `cpu`."""
     pids = [pid]
     try:
-        with open(f"/proc/{pid}/task/{pid}/children") as f:
-            pids += [int(p) for p in f.read().split()]
+        pids += children(pid)
     except OSError:
         pass
     for p in pids:
@@ -114,14 +119,7 @@ def pin_tree(pid, cpu):
 
 def nginx_worker(nginx):
     """nginx's worker process (worker_processes 1): the master's one child."""
-    with open(f"/proc/{nginx.proc.pid}/task/{nginx.proc.pid}/children") as f:
-        return int(f.read().split()[0])
-
-
-def run_ns(pid):
-    """The CPU time `pid` has run, in nanoseconds (/proc/PID/schedstat's first field)."""
-    with open(f"/proc/{pid}/schedstat") as f:
-        return int(f.read().split()[0])
+    return children(nginx.proc.pid)[0]
 
 
 def h2load_fetch(args, uris, opts):
@@ -180,9 +178,9 @@ def client_suite(args, repeats):
         for mode, name, desc in (("h2", "asyncio4j-h2", "asyncio4j HttpClient, HTTP/2, one connection"),
                                  ("h1", "asyncio4j-http1", "asyncio4j HttpClient, HTTP/1.1, 6 connections")):
             cmd = echo.pinned(java + [mode, base, str(FILES), nginx.ca, str(repeats + 1), str(FILE_SIZE)], 1, args.pin)
-            before = run_ns(worker)
+            before = echo.cpu_ns_of(worker)
             out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
-            nginx_ms = (run_ns(worker) - before) / 1e6 / (repeats + 1)
+            nginx_ms = (echo.cpu_ns_of(worker) - before) / 1e6 / (repeats + 1)
             if out.returncode != 0:
                 why = next((x for x in out.stderr.splitlines() if x.startswith("Exception")), out.stderr.strip()[:300])
                 results["rows"][name] = {"description": desc, "status": "failed", "reason": why}
@@ -201,9 +199,9 @@ def client_suite(args, repeats):
             for i in range(FILES):
                 f.write(f'url = "{base}f{i:04d}.txt"\noutput = "/dev/null"\n')
         try:
-            before = run_ns(worker)
+            before = echo.cpu_ns_of(worker)
             runs = [curl_fetch(args, base, nginx.ca, config) for _ in range(repeats)]
-            nginx_ms = (run_ns(worker) - before) / 1e6 / repeats
+            nginx_ms = (echo.cpu_ns_of(worker) - before) / 1e6 / repeats
             results["rows"]["curl-h2"] = {"description": f"curl --parallel --parallel-max {CURL_PARALLEL} --http2 "
                                           f"({curl_version()})", "status": "ok", "ms": min(runs), "runs_ms": runs,
                                           "nginx_cpu_ms": nginx_ms}
@@ -219,9 +217,9 @@ def client_suite(args, repeats):
             try:
                 for _ in range(repeats):   # interleaved, so that a noisy moment touches both
                     for name, _, opts in H2LOAD_CLIENT_ROWS:
-                        before = run_ns(worker)
+                        before = echo.cpu_ns_of(worker)
                         runs[name][0].append(h2load_fetch(args, uris, opts))
-                        runs[name][1].append((run_ns(worker) - before) / 1e6)
+                        runs[name][1].append((echo.cpu_ns_of(worker) - before) / 1e6)
                 for name, desc, opts in H2LOAD_CLIENT_ROWS:
                     ms, cpu = runs[name]
                     results["rows"][name] = {"description": desc, "status": "ok", "ms": min(ms), "runs_ms": ms,
